@@ -1,0 +1,56 @@
+// libpq, wrapped: connection parameters (never a conninfo string with the
+// password spliced in), a RAII connection, ping, and the few statements
+// velo issues.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+struct pg_conn;
+
+namespace velo::pg {
+
+struct ConnParams {
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  std::string user = "postgres";
+  std::string password;
+  std::string dbname = "postgres";
+  int connect_timeout_s = 5;
+};
+
+// postgres://user[:password]@host:port/dbname, percent-encoded.
+std::string to_url(const ConnParams& params, bool with_password);
+
+enum class PingStatus { Ok, Rejecting, NoResponse, NoAttempt };
+// PQpingParams: no authentication needed.
+PingStatus ping(const ConnParams& params);
+
+using Row = std::vector<std::string>;  // NULL reads as ""
+
+class Connection {
+ public:
+  static Result<Connection> open(const ConnParams& params);
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  ~Connection();
+
+  // Runs one statement with text parameters ($1, $2, ...).
+  Result<std::vector<Row>> query(const std::string& sql, const std::vector<std::string>& params = {});
+  Status exec(const std::string& sql);
+
+  // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
+  // makes it, so that the clear password never travels in SQL text nor
+  // reaches the server's log.
+  Result<std::string> encrypt_password(const std::string& user, const std::string& password);
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  pg_conn* conn_ = nullptr;
+};
+
+}  // namespace velo::pg

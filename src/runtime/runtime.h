@@ -1,0 +1,64 @@
+// A runtime starts and stops one PostgreSQL server on a data directory:
+// native (a postgres process) or docker (a container). Readiness is not the
+// runtime's business: core polls the server through libpq.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "util/result.h"
+
+namespace velo::runtime {
+
+struct ClusterSpec {
+  std::string project;
+  std::string branch;
+  std::string data_dir;     // host path of PGDATA (volume_path()/data)
+  std::string pg_version;   // major version, e.g. "15"
+  std::string image;        // docker only
+  int port = 0;             // fixed host port
+  std::string listen_address = "127.0.0.1";
+  std::string log_path;     // native: server stderr goes here
+  std::string archive_dir;  // where archive_command writes; empty = none
+  std::string restore_dir;  // read-only WAL source for recovery; empty = none
+};
+
+enum class ClusterState { Running, Stopped, Missing };
+const char* to_string(ClusterState state);
+
+class Runtime {
+ public:
+  virtual ~Runtime() = default;
+  virtual std::string name() const = 0;
+
+  // Creates a new cluster in spec.data_dir (initdb) with superuser
+  // `superuser` whose password is `password` (never passed in argv).
+  virtual Status init_cluster(const ClusterSpec& spec, const std::string& superuser,
+                              const std::string& password) = 0;
+
+  // Makes the data directory (a fresh clone) owned by the server's user.
+  virtual Status adopt_data_dir(const ClusterSpec& spec) = 0;
+
+  // Launches the server detached and returns at once.
+  virtual Status start(const ClusterSpec& spec) = 0;
+
+  // After start(): Io error (with the last log lines) if the server has
+  // already exited, so a readiness loop can stop waiting.
+  virtual Status check_alive(const ClusterSpec& spec) = 0;
+
+  // Fast shutdown; returns when the server has exited. Ok if not running.
+  virtual Status stop(const ClusterSpec& spec) = 0;
+
+  virtual Result<ClusterState> state(const ClusterSpec& spec) = 0;
+
+  // Forgets the cluster (removes the container); the data stays.
+  virtual Status remove(const ClusterSpec& spec) = 0;
+
+  // The last `lines` lines of the server's log, for error messages.
+  virtual std::string log_tail(const ClusterSpec& spec, int lines) = 0;
+
+  // For `velo doctor`: binaries or engine present and usable.
+  virtual Status check(const std::string& pg_version) = 0;
+};
+
+}  // namespace velo::runtime

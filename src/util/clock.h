@@ -1,0 +1,26 @@
+// Time, behind an interface so that tests can step it.
+#pragma once
+
+#include <chrono>
+
+namespace velo {
+
+class Clock {
+ public:
+  using TimePoint = std::chrono::system_clock::time_point;
+  virtual ~Clock() = default;
+  virtual TimePoint now() = 0;
+  virtual std::chrono::steady_clock::time_point monotonic() = 0;
+  virtual void sleep_for(std::chrono::microseconds duration) = 0;
+};
+
+class RealClock : public Clock {
+ public:
+  TimePoint now() override { return std::chrono::system_clock::now(); }
+  std::chrono::steady_clock::time_point monotonic() override {
+    return std::chrono::steady_clock::now();
+  }
+  void sleep_for(std::chrono::microseconds duration) override;
+};
+
+}  // namespace velo

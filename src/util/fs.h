@@ -1,0 +1,30 @@
+// Small file helpers. Paths are plain strings; errors name the path.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace velo {
+
+// Writes via a temporary file, fsync, rename and fsync of the directory,
+// so readers see the old or the new content, never a torn one.
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+Result<std::string> read_file(const std::string& path);
+// mkdir -p; the directories it creates get `mode`.
+Status make_dirs(const std::string& path, mode_t mode);
+bool path_exists(const std::string& path);
+// rm -rf; Ok if absent.
+Status remove_tree(const std::string& path);
+Status fsync_path(const std::string& path);
+// chown -R, touching only entries whose owner differs (clones usually
+// match already, and a full rewrite of metadata is slow on big trees).
+Status chown_tree(const std::string& path, uid_t uid, gid_t gid);
+// The last `lines` lines of a file ("" if unreadable).
+std::string tail_file(const std::string& path, int lines);
+
+}  // namespace velo
