@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "pg/config_files.h"
 #include "util/result.h"
 
 namespace velo::runtime {
@@ -38,6 +39,16 @@ class Runtime {
 
   // Makes the data directory (a fresh clone) owned by the server's user.
   virtual Status adopt_data_dir(const ClusterSpec& spec) = 0;
+
+  // The settings core writes into velo.conf for this runtime: port and
+  // listen_addresses (native: spec.port on spec.listen_address; docker:
+  // 5432 on all interfaces inside the container), archive_command and
+  // restore_command paths as the server sees them, and CoW-friendly WAL
+  // settings (wal_recycle=off, wal_init_zero=off).
+  virtual pg::Settings server_settings(const ClusterSpec& spec) = 0;
+
+  // The host and port a client on this machine connects to.
+  virtual std::string connect_host(const ClusterSpec& spec) = 0;
 
   // Launches the server detached and returns at once.
   virtual Status start(const ClusterSpec& spec) = 0;
