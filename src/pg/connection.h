@@ -48,6 +48,10 @@ class Connection {
   // reaches the server's log.
   Result<std::string> encrypt_password(const std::string& user, const std::string& password);
 
+  // The server's version as libpq reports it, e.g. 150004 (for SQL that
+  // differs between majors).
+  int server_version() const;
+
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   pg_conn* conn_ = nullptr;

@@ -14,6 +14,10 @@ namespace velo {
 // Writes via a temporary file, fsync, rename and fsync of the directory,
 // so readers see the old or the new content, never a torn one.
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode);
+// The same, with the file owned by uid:gid before it appears (for files in
+// a data directory, which the server's user must be able to read).
+Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode,
+                         uid_t uid, gid_t gid);
 Result<std::string> read_file(const std::string& path);
 // mkdir -p; the directories it creates get `mode`.
 Status make_dirs(const std::string& path, mode_t mode);

@@ -1,0 +1,90 @@
+// velo status | doctor | gc
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/output.h"
+#include "core/doctor.h"
+#include "core/inspect.h"
+#include "core/orphans.h"
+
+namespace velo::cli {
+namespace {
+
+Status status_command(Invocation& invocation) {
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, true));
+  if (invocation.global.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& b : branches) list.push_back(branch_json(b));
+    print_json({{"home", ctx.home}, {"storage", ctx.driver.name()}, {"branches", list}});
+    return Status::Ok();
+  }
+  fmt::print("home {}  storage {}\n\n", ctx.home, ctx.driver.name());
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& b : branches) {
+    rows.push_back({b.project + "/" + b.branch, b.status, std::to_string(b.port),
+                    b.used_bytes ? human_bytes(*b.used_bytes) : "?", b.url});
+  }
+  print_table({"BRANCH", "STATUS", "PORT", "USED", "URL"}, rows);
+  return Status::Ok();
+}
+
+Status doctor_command(Invocation& invocation) {
+  VELO_OPEN_ENV(env, invocation);
+  auto findings = core::run_doctor(env->ctx());
+  bool failed = false;
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& f : findings) {
+    failed = failed || f.status == "fail";
+    list.push_back({{"check", f.check}, {"status", f.status}, {"detail", f.detail}});
+    rows.push_back({f.status, f.check, f.detail});
+  }
+  if (invocation.global.json) print_json(list);
+  else print_table({"STATUS", "CHECK", "DETAIL"}, rows);
+  if (failed) return make_error(ErrorKind::Io, "velo doctor found problems (see above)");
+  return Status::Ok();
+}
+
+Status gc_command(Invocation& invocation) {
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  VELO_ASSIGN_OR_RETURN(auto orphans, core::find_orphans(ctx));
+  nlohmann::json removed = nlohmann::json::array();
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& orphan : orphans) {
+    Status status = core::remove_orphan(ctx, orphan);
+    nlohmann::json item = {{"kind", orphan.kind}, {"what", orphan.what}};
+    if (status.ok()) {
+      removed.push_back(item);
+      if (!invocation.global.json) fmt::print("removed {} {}\n", orphan.kind, orphan.what);
+    } else {
+      item["reason"] = status.error().message;
+      kept.push_back(item);
+      if (!invocation.global.json) {
+        fmt::print("kept {} {}: {}\n", orphan.kind, orphan.what, status.error().message);
+      }
+    }
+  }
+  if (invocation.global.json) print_json({{"removed", removed}, {"kept", kept}});
+  else if (orphans.empty()) fmt::print("nothing to remove\n");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_maintenance_commands(CLI::App& app, Invocation& invocation) {
+  app.add_subcommand("status", "every branch and its real state")->callback([&invocation] {
+    invocation.action = [&invocation] { return status_command(invocation); };
+  });
+  app.add_subcommand("doctor", "check environment, storage, binaries, permissions, orphans")
+      ->callback([&invocation] {
+        invocation.action = [&invocation] { return doctor_command(invocation); };
+      });
+  app.add_subcommand("gc", "remove what interrupted operations left behind")->callback([&invocation] {
+    invocation.action = [&invocation] { return gc_command(invocation); };
+  });
+}
+
+}  // namespace velo::cli

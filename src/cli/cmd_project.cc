@@ -1,0 +1,120 @@
+// velo project create | list | show | delete
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/output.h"
+#include "core/inspect.h"
+#include "core/names.h"
+#include "core/project_ops.h"
+
+namespace velo::cli {
+namespace {
+
+Status project_create(Invocation& invocation, const core::CreateProjectOptions& options) {
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  auto started = ctx.clock.monotonic();
+  VELO_ASSIGN_OR_RETURN(auto handle, core::create_project(ctx, options));
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  core::BranchInfo info = core::describe_branch(ctx, handle, false);
+  if (invocation.global.json) {
+    auto json = branch_json(info);
+    json["elapsed_ms"] = elapsed.count();
+    print_json({{"project", options.name}, {"pg_version", options.pg_version},
+                {"runtime", options.runtime}, {"main", json}});
+  } else {
+    fmt::print("created project {} (PostgreSQL {}, {} runtime) in {} ms\n", options.name,
+               options.pg_version, options.runtime, elapsed.count());
+    fmt::print("  {}/main  {}\n", options.name, info.url);
+    fmt::print("  password: velo branch url {}/main\n", options.name);
+  }
+  return Status::Ok();
+}
+
+Status project_list(Invocation& invocation) {
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  nlohmann::json json = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : projects) {
+    VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(p.name));
+    json.push_back({{"name", p.name}, {"pg_version", p.pg_version}, {"runtime", p.runtime},
+                    {"branches", branches.size()}, {"created_at", p.created_at}});
+    rows.push_back({p.name, p.pg_version, p.runtime, std::to_string(branches.size()), p.created_at});
+  }
+  if (invocation.global.json) print_json(json);
+  else print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
+  return Status::Ok();
+}
+
+Status project_show(Invocation& invocation, const std::string& name) {
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  VELO_TRY(core::validate_name("project", name));
+  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, true));
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& b : branches) list.push_back(branch_json(b));
+  if (invocation.global.json) {
+    print_json({{"name", project.name}, {"pg_version", project.pg_version},
+                {"runtime", project.runtime}, {"image", project.image},
+                {"superuser", project.superuser}, {"created_at", project.created_at},
+                {"storage", ctx.driver.name()}, {"branches", list}});
+    return Status::Ok();
+  }
+  fmt::print("project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ncreated    {}\n\n",
+             project.name, project.pg_version, project.runtime, ctx.driver.name(), project.created_at);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& b : branches) {
+    rows.push_back({b.branch, b.parent.value_or("-"), b.status, std::to_string(b.port),
+                    b.used_bytes ? human_bytes(*b.used_bytes) : "?"});
+  }
+  print_table({"BRANCH", "PARENT", "STATUS", "PORT", "USED"}, rows);
+  return Status::Ok();
+}
+
+Status project_delete(Invocation& invocation, const std::string& name, bool force) {
+  VELO_OPEN_ENV(env, invocation);
+  VELO_TRY(core::delete_project(env->ctx(), name, force));
+  if (invocation.global.json) print_json({{"deleted", name}});
+  else fmt::print("deleted project {}\n", name);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_project_commands(CLI::App& app, Invocation& invocation) {
+  CLI::App* project = app.add_subcommand("project", "create, list, show and delete projects");
+  project->require_subcommand(1);
+
+  auto create = std::make_shared<core::CreateProjectOptions>();
+  CLI::App* cmd = project->add_subcommand("create", "create a project and its running main branch");
+  cmd->add_option("name", create->name, "project name")->required();
+  cmd->add_option("--pg-version", create->pg_version, "PostgreSQL major version (default 15)");
+  cmd->add_option("--runtime", create->runtime, "native|docker (default native)");
+  cmd->add_option("--image", create->image, "docker image (default postgres:<version>)");
+  cmd->callback([&invocation, create] {
+    invocation.action = [&invocation, create] { return project_create(invocation, *create); };
+  });
+
+  cmd = project->add_subcommand("list", "list projects");
+  cmd->callback([&invocation] { invocation.action = [&invocation] { return project_list(invocation); }; });
+
+  auto name = std::make_shared<std::string>();
+  cmd = project->add_subcommand("show", "show a project and its branches");
+  cmd->add_option("name", *name, "project name")->required();
+  cmd->callback([&invocation, name] {
+    invocation.action = [&invocation, name] { return project_show(invocation, *name); };
+  });
+
+  auto force = std::make_shared<bool>(false);
+  cmd = project->add_subcommand("delete", "delete a project with all its branches and data");
+  cmd->add_option("name", *name, "project name")->required();
+  cmd->add_flag("--force", *force, "also when it has branches besides main");
+  cmd->callback([&invocation, name, force] {
+    invocation.action = [&invocation, name, force] { return project_delete(invocation, *name, *force); };
+  });
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,88 @@
+#include "cli/environment.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "runtime/native_runtime.h"
+#include "state/store.h"
+#include "storage/image_pool.h"
+#include "util/fs.h"
+#include "util/os_user.h"
+
+namespace velo::cli {
+namespace {
+
+class RealRuntimeProvider : public core::RuntimeProvider {
+ public:
+  RealRuntimeProvider(ProcessRunner& runner, std::string os_user)
+      : runner_(runner), os_user_(std::move(os_user)) {}
+
+  Result<runtime::Runtime*> get(const std::string& kind) override {
+    auto found = runtimes_.find(kind);
+    if (found != runtimes_.end()) return found->second.get();
+    if (kind == "native") {
+      VELO_ASSIGN_OR_RETURN(OsUser user, lookup_user(os_user_));
+      auto native = std::make_unique<runtime::NativeRuntime>(runner_, user);
+      return (runtimes_[kind] = std::move(native)).get();
+    }
+    return make_error(ErrorKind::Unavailable, "the {} runtime is not available in this build", kind);
+  }
+
+ private:
+  ProcessRunner& runner_;
+  std::string os_user_;
+  std::map<std::string, std::unique_ptr<runtime::Runtime>> runtimes_;
+};
+
+}  // namespace
+
+std::string resolve_home(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("VELO_HOME"); env && *env) return env;
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/root") + "/.velo";
+}
+
+void StderrReporter::step(const std::string& message) {
+  if (enabled_) fmt::print(stderr, "velo: {}\n", message);
+}
+
+struct Environment::Parts {
+  RealProcessRunner runner;
+  RealClock clock;
+  std::optional<state::Store> store;
+  std::unique_ptr<storage::Driver> driver;
+  std::unique_ptr<RealRuntimeProvider> runtimes;
+  std::unique_ptr<StderrReporter> reporter;
+};
+
+Environment::~Environment() = default;
+
+Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& options) {
+  std::string home = resolve_home(options.home);
+  if (!path_exists(home + "/state.db")) {
+    return make_error(ErrorKind::NotFound, "velo is not initialised in {}: run 'velo init' first",
+                      home);
+  }
+  std::unique_ptr<Environment> env(new Environment());
+  env->parts_ = std::make_unique<Parts>();
+  Parts& parts = *env->parts_;
+  VELO_ASSIGN_OR_RETURN(auto store, state::Store::open(home));
+  parts.store.emplace(std::move(store));
+  VELO_ASSIGN_OR_RETURN(auto config, core::load_config(*parts.store));
+  if (!config.storage.image_file.empty()) {
+    VELO_TRY(storage::attach_image_pool(config.storage, parts.runner));
+  }
+  VELO_ASSIGN_OR_RETURN(parts.driver, storage::make_driver(config.storage, parts.runner));
+  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user);
+  parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
+  env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
+                                  *parts.driver, *parts.runtimes, *parts.reporter});
+  VELO_TRY(make_dirs(home + "/logs", 0700));
+  return env;
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,61 @@
+#include "cli/output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace velo::cli {
+
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths(header.size(), 0);
+  auto measure = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  };
+  measure(header);
+  for (const auto& row : rows) measure(row);
+  auto print_row = [&](const std::vector<std::string>& row) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      bool last = i + 1 == row.size();
+      line += last ? row[i] : fmt::format("{:<{}}  ", row[i], widths[i]);
+    }
+    fmt::print("{}\n", line);
+  };
+  print_row(header);
+  for (const auto& row : rows) print_row(row);
+}
+
+void print_json(const nlohmann::json& value) { fmt::print("{}\n", value.dump(2)); }
+
+nlohmann::json branch_json(const core::BranchInfo& info) {
+  nlohmann::json json = {
+      {"name", info.project + "/" + info.branch},
+      {"project", info.project},
+      {"branch", info.branch},
+      {"parent", info.parent ? nlohmann::json(info.project + "/" + *info.parent) : nlohmann::json()},
+      {"status", info.status},
+      {"port", info.port},
+      {"url", info.url},
+      {"created_at", info.created_at},
+      {"storage", info.storage},
+      {"runtime", info.runtime},
+      {"used_bytes", info.used_bytes ? nlohmann::json(*info.used_bytes) : nlohmann::json()},
+  };
+  return json;
+}
+
+std::string human_bytes(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,20 @@
+// Printing: aligned tables for people, JSON for scripts (--json).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/inspect.h"
+
+namespace velo::cli {
+
+void print_table(const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
+void print_json(const nlohmann::json& value);
+
+nlohmann::json branch_json(const core::BranchInfo& info);
+std::string human_bytes(uint64_t bytes);
+
+}  // namespace velo::cli

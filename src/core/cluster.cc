@@ -1,0 +1,117 @@
+#include "core/cluster.h"
+
+#include <fmt/format.h>
+
+#include "pg/config_files.h"
+
+namespace velo::core {
+
+Result<state::ProjectRecord> load_project(Context& ctx, const std::string& name) {
+  VELO_ASSIGN_OR_RETURN(auto project, ctx.store.project(name));
+  if (!project) return make_error(ErrorKind::NotFound, "no project named '{}'", name);
+  return *project;
+}
+
+Result<BranchHandle> load_branch(Context& ctx, const std::string& project_name,
+                                 const std::string& branch_name) {
+  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, project_name));
+  VELO_ASSIGN_OR_RETURN(auto branch, ctx.store.branch(project_name, branch_name));
+  if (!branch) {
+    return make_error(ErrorKind::NotFound, "no branch named '{}/{}'", project_name, branch_name);
+  }
+  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(project.runtime));
+  BranchHandle handle{project, *branch, runtime, {}};
+  handle.spec = make_spec(ctx, project, *branch);
+  return handle;
+}
+
+std::string data_dir_of(Context& ctx, const std::string& volume) {
+  return ctx.driver.volume_path(volume) + "/data";
+}
+
+runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
+                               const state::BranchRecord& branch) {
+  runtime::ClusterSpec spec;
+  spec.project = project.name;
+  spec.branch = branch.name;
+  spec.data_dir = data_dir_of(ctx, branch.volume);
+  spec.pg_version = project.pg_version;
+  spec.image = project.image;
+  spec.port = static_cast<int>(branch.port);
+  spec.listen_address = branch.listen_address;
+  spec.log_path = fmt::format("{}/logs/{}.{}.log", ctx.home, project.name, branch.name);
+  return spec;
+}
+
+pg::ConnParams conn_params(const BranchHandle& handle) {
+  pg::ConnParams params;
+  params.host = handle.runtime->connect_host(handle.spec);
+  params.port = handle.spec.port;
+  params.user = handle.project.superuser;
+  params.password = handle.branch.password;
+  return params;
+}
+
+Status prepare_data_dir(BranchHandle& handle) {
+  const std::string& data_dir = handle.spec.data_dir;
+  VELO_TRY(pg::remove_clone_leftovers(data_dir));
+  VELO_TRY(pg::write_velo_conf(data_dir, handle.runtime->server_settings(handle.spec)));
+  VELO_TRY(pg::ensure_velo_include(data_dir));
+  return handle.runtime->adopt_data_dir(handle.spec);
+}
+
+Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds timeout) {
+  VELO_TRY(handle.runtime->start(handle.spec));
+  pg::ConnParams params = conn_params(handle);
+  params.connect_timeout_s = 2;
+  auto started = ctx.clock.monotonic();
+  auto deadline = started + timeout;
+  bool announced = false;
+  // Poll tightly: a clone's crash recovery usually takes milliseconds, and
+  // every millisecond of sleep here is a millisecond of branch creation.
+  auto interval = std::chrono::microseconds(1000);
+  while (true) {
+    pg::PingStatus ping = pg::ping(params);
+    if (ping == pg::PingStatus::Ok) return Status::Ok();
+    VELO_TRY(handle.runtime->check_alive(handle.spec));
+    auto now = ctx.clock.monotonic();
+    if (now >= deadline) {
+      return make_error(ErrorKind::Timeout,
+                        "{}/{} did not accept connections within {} s; last log lines:\n{}",
+                        handle.project.name, handle.branch.name, timeout.count(),
+                        handle.runtime->log_tail(handle.spec, 10));
+    }
+    if (!announced && now - started > std::chrono::seconds(3)) {
+      ctx.reporter.step(fmt::format("waiting for {}/{} to finish recovery", handle.project.name,
+                                    handle.branch.name));
+      announced = true;
+    }
+    ctx.clock.sleep_for(interval);
+    if (interval < std::chrono::microseconds(5000)) interval += std::chrono::microseconds(250);
+  }
+}
+
+Status stop_server(BranchHandle& handle) { return handle.runtime->stop(handle.spec); }
+
+bool is_running(BranchHandle& handle) {
+  auto state = handle.runtime->state(handle.spec);
+  return state.ok() && *state == runtime::ClusterState::Running;
+}
+
+Status apply_password(BranchHandle& handle, const std::string& connect_password,
+                      const std::string& new_password) {
+  pg::ConnParams params = conn_params(handle);
+  params.password = connect_password;
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
+  VELO_ASSIGN_OR_RETURN(std::string verifier,
+                        conn.encrypt_password(handle.project.superuser, new_password));
+  // Nothing else depends on this commit reaching disk before we return: a
+  // crash loses at most the new password, which velo still has.
+  VELO_TRY(conn.exec("SET synchronous_commit = off"));
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        conn.query("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                                   {handle.project.superuser, verifier}));
+  return conn.exec(rows.at(0).at(0));
+}
+
+}  // namespace velo::core

@@ -1,0 +1,51 @@
+// One branch's server: where its files are, how to reach it, and getting
+// it from "files on disk" to "accepting connections".
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/context.h"
+#include "pg/connection.h"
+#include "runtime/runtime.h"
+#include "state/records.h"
+
+namespace velo::core {
+
+// A branch together with its project and the runtime that serves it.
+struct BranchHandle {
+  state::ProjectRecord project;
+  state::BranchRecord branch;
+  runtime::Runtime* runtime = nullptr;
+  runtime::ClusterSpec spec;
+};
+
+// NotFound (exit 2) for an unknown project or branch.
+Result<state::ProjectRecord> load_project(Context& ctx, const std::string& name);
+Result<BranchHandle> load_branch(Context& ctx, const std::string& project, const std::string& branch);
+// Fills handle.spec from the records (volume path, port, log path...).
+runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
+                               const state::BranchRecord& branch);
+
+std::string data_dir_of(Context& ctx, const std::string& volume);
+pg::ConnParams conn_params(const BranchHandle& handle);
+
+// Writes velo's own settings into a data directory (a fresh clone or a
+// fresh initdb): drops what a clone must not keep, writes velo.conf and
+// its include line, and hands the files to the server's user.
+Status prepare_data_dir(BranchHandle& handle);
+
+// Starts the server and waits until it accepts connections, polling
+// through libpq; fails early (with the server's last log lines) when the
+// server exits.
+Status start_and_wait(Context& ctx, BranchHandle& handle,
+                      std::chrono::seconds timeout = std::chrono::seconds(600));
+Status stop_server(BranchHandle& handle);
+bool is_running(BranchHandle& handle);
+
+// Sets the branch's superuser password inside the server (as a SCRAM
+// verifier, so the clear text is never in SQL nor in the server log).
+Status apply_password(BranchHandle& handle, const std::string& connect_password,
+                      const std::string& new_password);
+
+}  // namespace velo::core

@@ -1,0 +1,30 @@
+// What `velo init` decides once for a velo home: storage, ports, where
+// server data lives, and which OS user servers run as.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "state/store.h"
+#include "storage/driver.h"
+#include "util/result.h"
+
+namespace velo::core {
+
+struct Config {
+  storage::DriverConfig storage;
+  int port_min = 6000;
+  int port_max = 6999;
+  // Server-owned files (logs excepted) live here, outside the 0700 home,
+  // because servers run as another OS user than root.
+  std::string data_root;
+  std::string os_user;  // servers run as this user
+};
+
+Result<Config> load_config(state::Store& store);  // NotFound before `velo init`
+Status save_config(state::Store& store, const Config& config);
+
+// "6000-6999" -> range; Invalid otherwise.
+Status parse_port_range(const std::string& text, Config& config);
+
+}  // namespace velo::core

@@ -1,0 +1,35 @@
+// velo init: decide storage, ports and the server user for a velo home.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "state/store.h"
+#include "util/exec.h"
+
+namespace velo::core {
+
+struct InitOptions {
+  std::string home;
+  std::string storage = "auto";  // auto | zfs | btrfs | reflink | copy
+  std::string zfs_parent;
+  std::string path;
+  std::string image_file;
+  std::string image_size;  // "8G"
+  std::string image_fs;    // zfs | btrfs | xfs
+  std::string port_range;  // "6000-6999"
+  std::string os_user;     // default: postgres when root, else ourselves
+};
+
+struct InitResult {
+  std::string storage;
+  std::string location;  // dataset or directory
+  std::string data_root;
+};
+
+Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const InitOptions& options);
+
+// Where server-owned files go for `home` when servers run as another user.
+std::string default_data_root(const std::string& home, bool separate_user);
+
+}  // namespace velo::core

@@ -1,0 +1,34 @@
+// What list, show and status print: each branch's real state, asked of
+// the runtime and the storage driver rather than read from the index.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+#include "core/context.h"
+
+namespace velo::core {
+
+struct BranchInfo {
+  std::string project;
+  std::string branch;
+  std::optional<std::string> parent;
+  std::string status;  // running | stopped | missing | creating
+  int port = 0;
+  std::string url;     // without the password
+  std::string created_at;
+  std::string storage;
+  std::optional<uint64_t> used_bytes;
+  std::string runtime;
+  std::string data_dir;
+};
+
+BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space);
+Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
+                                                  const std::optional<std::string>& project,
+                                                  bool with_space);
+
+}  // namespace velo::core

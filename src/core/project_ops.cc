@@ -1,0 +1,113 @@
+#include "core/project_ops.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "core/branch_ops.h"
+#include "core/locks.h"
+#include "core/names.h"
+#include "core/ports.h"
+#include "core/secrets.h"
+#include "core/undo.h"
+#include "pg/config_files.h"
+#include "util/fs.h"
+#include "util/time_format.h"
+
+namespace velo::core {
+namespace {
+
+Status validate(Context& ctx, const CreateProjectOptions& options) {
+  VELO_TRY(validate_name("project", options.name));
+  if (!std::regex_match(options.pg_version, std::regex("[0-9]{1,2}"))) {
+    return make_error(ErrorKind::Invalid, "invalid PostgreSQL version '{}': expected a major "
+                      "version such as 15", options.pg_version);
+  }
+  if (options.runtime != "native" && options.runtime != "docker") {
+    return make_error(ErrorKind::Invalid, "unknown runtime '{}': use native or docker",
+                      options.runtime);
+  }
+  VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
+  if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options) {
+  VELO_TRY(validate_name("project", options.name));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
+  VELO_TRY(validate(ctx, options));
+  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
+  VELO_TRY(runtime->check(options.pg_version));
+
+  UndoStack undo;
+  state::ProjectRecord project;
+  project.name = options.name;
+  project.pg_version = options.pg_version;
+  project.runtime = options.runtime;
+  project.image = options.image;
+  project.superuser = "postgres";
+  VELO_ASSIGN_OR_RETURN(project.password, generate_password());
+  project.created_at = format_utc(ctx.clock.now());
+  state::BranchRecord main;
+  main.project = options.name;
+  main.name = "main";
+  main.status = "creating";
+  main.password = project.password;
+  main.created_at = project.created_at;
+  VELO_TRY(ctx.store.transaction([&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
+    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
+    main.port = port;
+    main.volume = fmt::format("{}.main.{}", options.name, id);
+    VELO_TRY(ctx.store.insert_project(project));
+    return ctx.store.insert_branch(main);
+  }));
+  undo.push("the state rows", [&]() -> Status {
+    VELO_TRY(ctx.store.delete_branch(project.name, "main"));
+    return ctx.store.delete_project(project.name);
+  });
+
+  VELO_TRY(ctx.driver.create_volume(main.volume));
+  undo.push("the volume", [&] { return ctx.driver.destroy_volume(main.volume); });
+  BranchHandle handle{project, main, runtime, {}};
+  handle.spec = make_spec(ctx, project, main);
+  ctx.reporter.step(fmt::format("initialising {}/main (PostgreSQL {})", project.name,
+                                project.pg_version));
+  VELO_TRY(runtime->init_cluster(handle.spec, project.superuser, project.password));
+  VELO_TRY(pg::write_hba(handle.spec.data_dir));
+  VELO_TRY(prepare_data_dir(handle));
+  VELO_TRY(start_and_wait(ctx, handle));
+  undo.push("the server", [&]() -> Status {
+    VELO_TRY(stop_server(handle));
+    return runtime->remove(handle.spec);
+  });
+  handle.branch.status = "ready";
+  VELO_TRY(ctx.store.update_branch(handle.branch));
+  undo.commit();
+  return handle;
+}
+
+Status delete_project(Context& ctx, const std::string& name, bool force) {
+  VELO_TRY(validate_name("project", name));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(name));
+  if (branches.size() > 1 && !force) {
+    return make_error(ErrorKind::Conflict,
+                      "project {} has {} branches besides main: use --force to delete them too",
+                      name, branches.size() - 1);
+  }
+  // Roots first found, then their subtrees, deepest first.
+  for (const auto& branch : branches) {
+    if (branch.parent) continue;
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name, branch.name));
+    VELO_TRY(delete_branch_tree(ctx, handle));
+  }
+  // Whatever snapshot rows remain belong to volumes that are gone.
+  VELO_TRY(ctx.store.db().run("DELETE FROM snapshots WHERE project = ?", {name}));
+  return ctx.store.delete_project(name);
+}
+
+}  // namespace velo::core

@@ -1,0 +1,26 @@
+// Taking a consistent snapshot of a branch's volume, running or not.
+//
+// Atomic drivers (zfs, btrfs): CHECKPOINT, then snapshot. The snapshot is
+// crash-consistent and covers pg_wal, so a clone runs a short crash
+// recovery. Per-file drivers (reflink, copy): the backup API in one
+// session (pg_backup_start, copy, pg_backup_stop), then pg_wal copied
+// again and backup_label written into the snapshot, as pg_basebackup does.
+// A stopped server's files are consistent as they are.
+#pragma once
+
+#include <string>
+
+#include "core/cluster.h"
+#include "core/context.h"
+
+namespace velo::core {
+
+struct SnapshotPoint {
+  std::string name;
+  std::string lsn;         // WAL position the snapshot is consistent at or before
+  std::string created_at;  // taken after the snapshot: nothing later is in it
+};
+
+Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name);
+
+}  // namespace velo::core

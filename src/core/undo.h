@@ -1,0 +1,33 @@
+// The steps of an operation register how to undo themselves; unless the
+// operation commits, the undos run in reverse order when the stack goes
+// away. Undo failures are reported but do not stop the other undos.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/result.h"
+
+namespace velo::core {
+
+class UndoStack {
+ public:
+  UndoStack() = default;
+  UndoStack(const UndoStack&) = delete;
+  UndoStack& operator=(const UndoStack&) = delete;
+  ~UndoStack() { rollback(); }
+
+  void push(std::string what, std::function<Status()> undo) {
+    steps_.emplace_back(std::move(what), std::move(undo));
+  }
+  void commit() { steps_.clear(); }
+  // Runs the undos now, newest first.
+  void rollback();
+
+ private:
+  std::vector<std::pair<std::string, std::function<Status()>>> steps_;
+};
+
+}  // namespace velo::core

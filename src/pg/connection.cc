@@ -1,0 +1,173 @@
+#include "pg/connection.h"
+
+#include <libpq-fe.h>
+
+#include <string>
+#include <utility>
+
+namespace velo::pg {
+namespace {
+
+// Keyword/value arrays for PQconnectdbParams and PQpingParams: the
+// password never becomes part of a string that could be logged.
+class Keywords {
+ public:
+  explicit Keywords(const ConnParams& params) {
+    add("host", params.host);
+    add("port", std::to_string(params.port));
+    add("user", params.user);
+    if (!params.password.empty()) add("password", params.password);
+    add("dbname", params.dbname);
+    add("connect_timeout", std::to_string(params.connect_timeout_s));
+    add("application_name", "velo");
+    add("client_encoding", "UTF8");
+    // No ~/.pgpass or service file of the invoking user should change
+    // where velo connects.
+    add("passfile", "/dev/null");
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      key_ptrs_.push_back(keys_[i].c_str());
+      value_ptrs_.push_back(values_[i].c_str());
+    }
+    key_ptrs_.push_back(nullptr);
+    value_ptrs_.push_back(nullptr);
+  }
+  const char* const* keys() const { return key_ptrs_.data(); }
+  const char* const* values() const { return value_ptrs_.data(); }
+
+ private:
+  void add(const char* key, std::string value) {
+    keys_.emplace_back(key);
+    values_.push_back(std::move(value));
+  }
+  std::vector<std::string> keys_, values_;
+  std::vector<const char*> key_ptrs_, value_ptrs_;
+};
+
+// RFC 3986 unreserved characters pass; everything else is %XX.
+std::string percent_encode(const std::string& text) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// libpq's messages end with a newline; error messages are one line.
+std::string trim(const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+Status check_result(PGconn* conn, const ResultPtr& result, const std::string& sql) {
+  ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return Status::Ok();
+  std::string message = trim(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(conn));
+  if (message.empty()) message = trim(PQerrorMessage(conn));
+  const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  // 57014: query_canceled (statement_timeout); 55P03: lock_not_available.
+  ErrorKind kind = ErrorKind::Io;
+  if (state != nullptr && std::string(state) == "57014") kind = ErrorKind::Timeout;
+  if (state != nullptr && std::string(state) == "55P03") kind = ErrorKind::Busy;
+  std::string head = sql.substr(0, sql.find('\n'));
+  return make_error(kind, "query \"{}\" failed: {}", head, message);
+}
+
+}  // namespace
+
+std::string to_url(const ConnParams& params, bool with_password) {
+  std::string url = "postgres://" + percent_encode(params.user);
+  if (with_password && !params.password.empty()) url += ":" + percent_encode(params.password);
+  // An IPv6 literal needs brackets to keep its colons apart from the port.
+  bool ipv6 = params.host.find(':') != std::string::npos;
+  url += "@" + (ipv6 ? "[" + params.host + "]" : params.host);
+  url += ":" + std::to_string(params.port) + "/" + percent_encode(params.dbname);
+  return url;
+}
+
+PingStatus ping(const ConnParams& params) {
+  Keywords keywords(params);
+  switch (PQpingParams(keywords.keys(), keywords.values(), 0)) {
+    case PQPING_OK: return PingStatus::Ok;
+    case PQPING_REJECT: return PingStatus::Rejecting;
+    case PQPING_NO_RESPONSE: return PingStatus::NoResponse;
+    default: return PingStatus::NoAttempt;
+  }
+}
+
+Result<Connection> Connection::open(const ConnParams& params) {
+  Keywords keywords(params);
+  PGconn* conn = PQconnectdbParams(keywords.keys(), keywords.values(), 0);
+  if (conn == nullptr) return make_error(ErrorKind::Io, "libpq: out of memory");
+  Connection connection(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return make_error(ErrorKind::Io, "cannot connect to {}: {}", to_url(params, false),
+                      trim(PQerrorMessage(conn)));
+  }
+  return connection;
+}
+
+Connection::Connection(Connection&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = std::exchange(other.conn_, nullptr);
+  }
+  return *this;
+}
+
+Connection::~Connection() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+Result<std::vector<Row>> Connection::query(const std::string& sql,
+                                           const std::vector<std::string>& params) {
+  std::vector<const char*> values;
+  for (const auto& param : params) values.push_back(param.c_str());
+  ResultPtr result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                values.data(), nullptr, nullptr, 0));
+  VELO_TRY(check_result(conn_, result, sql));
+  std::vector<Row> rows;
+  int columns = PQnfields(result.get());
+  for (int r = 0; r < PQntuples(result.get()); ++r) {
+    Row row;
+    for (int c = 0; c < columns; ++c) row.emplace_back(PQgetvalue(result.get(), r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Status Connection::exec(const std::string& sql) {
+  ResultPtr result(PQexec(conn_, sql.c_str()));
+  return check_result(conn_, result, sql);
+}
+
+Result<std::string> Connection::encrypt_password(const std::string& user,
+                                                 const std::string& password) {
+  char* verifier = PQencryptPasswordConn(conn_, password.c_str(), user.c_str(), "scram-sha-256");
+  if (verifier == nullptr) {
+    return make_error(ErrorKind::Io, "cannot encrypt password: {}", trim(PQerrorMessage(conn_)));
+  }
+  std::string text = verifier;
+  PQfreemem(verifier);
+  return text;
+}
+
+int Connection::server_version() const { return PQserverVersion(conn_); }
+
+}  // namespace velo::pg

@@ -1,0 +1,292 @@
+#include "runtime/docker_runtime.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <utility>
+
+#include "util/fs.h"
+
+namespace velo::runtime {
+
+namespace {
+
+constexpr const char* kManagedLabel = "dev.velo.managed";
+constexpr const char* kProjectLabel = "dev.velo.project";
+constexpr const char* kBranchLabel = "dev.velo.branch";
+constexpr const char* kRoleLabel = "dev.velo.role";
+constexpr const char* kPwfileInContainer = "/var/lib/velo/pwfile";
+constexpr int kStopTimeoutS = 60;      // then the engine sends SIGKILL
+constexpr long kRunOnceTimeoutS = 600;  // initdb of a fresh cluster
+constexpr long long kShmSize = 256LL << 20;  // Docker's 64 MB is too small for parallel query
+
+// Runs `undo` when it goes out of scope.
+template <typename F>
+class Cleanup {
+ public:
+  explicit Cleanup(F undo) : undo_(std::move(undo)) {}
+  ~Cleanup() { undo_(); }
+  Cleanup(const Cleanup&) = delete;
+  Cleanup& operator=(const Cleanup&) = delete;
+
+ private:
+  F undo_;
+};
+
+std::string user_of(const UidGid& ids) {
+  return std::to_string(ids.uid) + ":" + std::to_string(ids.gid);
+}
+
+bool has_cluster(const ClusterSpec& spec) { return path_exists(spec.data_dir + "/PG_VERSION"); }
+
+bool mentions(const std::string& text, const char* needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+DockerRuntime::DockerRuntime(DockerClient& client) : client_(client) {}
+
+DockerRuntime::DockerRuntime(const std::string& socket_path)
+    : owned_client_(std::make_unique<DockerClient>(socket_path)), client_(*owned_client_) {}
+
+std::string DockerRuntime::container_name(const ClusterSpec& spec) {
+  return "velo-" + spec.project + "-" + spec.branch;
+}
+
+std::string DockerRuntime::image_for(const ClusterSpec& spec) {
+  return spec.image.empty() ? "postgres:" + spec.pg_version : spec.image;
+}
+
+std::map<std::string, std::string> DockerRuntime::labels_for(const ClusterSpec& spec) const {
+  return {{kManagedLabel, "true"}, {kProjectLabel, spec.project}, {kBranchLabel, spec.branch}};
+}
+
+Result<std::string> DockerRuntime::run_once(const std::string& name, ContainerConfig config,
+                                            const std::string& what) {
+  VELO_ASSIGN_OR_RETURN(std::string id, client_.create_container(name, config));
+  Cleanup remove_container([&] { (void)client_.remove_container(id); });
+  VELO_TRY(client_.start_container(id));
+  VELO_ASSIGN_OR_RETURN(int exit_code, client_.wait_container(id, kRunOnceTimeoutS));
+  auto logs = client_.container_logs(id, 200);
+  const std::string output = logs.ok() ? *logs : std::string();
+  if (exit_code != 0) {
+    return make_error(ErrorKind::Io, "{} failed in a container of {} (exit {}):\n{}", what, config.image,
+                      exit_code, last_lines(output, 10));
+  }
+  return output;
+}
+
+Result<UidGid> DockerRuntime::postgres_ids(const std::string& image) {
+  std::lock_guard<std::mutex> lock(ids_mutex_);
+  if (auto it = ids_by_image_.find(image); it != ids_by_image_.end()) return it->second;
+  ContainerConfig probe;
+  probe.image = image;
+  probe.entrypoint = {"id"};
+  probe.cmd = {"postgres"};
+  probe.labels = {{kManagedLabel, "true"}, {kRoleLabel, "probe"}};
+  VELO_ASSIGN_OR_RETURN(std::string output, run_once("", probe, "looking up the postgres user"));
+  VELO_ASSIGN_OR_RETURN(UidGid ids, parse_id_output(output));
+  ids_by_image_[image] = ids;
+  return ids;
+}
+
+Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec& spec) {
+  auto info = client_.inspect_container(name);
+  if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
+  for (const auto& [key, value] : labels_for(spec)) {
+    auto it = info->labels.find(key);
+    if (it == info->labels.end() || it->second != value) {
+      return make_error(ErrorKind::Conflict,
+                        "a Docker container named {} exists and does not belong to velo's {}/{}; "
+                        "rename or remove it",
+                        name, spec.project, spec.branch);
+    }
+  }
+  auto removed = client_.remove_container(name);
+  if (!removed.ok() && removed.error().kind != ErrorKind::NotFound) return removed;
+  return Status::Ok();
+}
+
+Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& superuser,
+                                   const std::string& password) {
+  const std::string image = image_for(spec);
+  VELO_TRY(client_.inspect_image(image));
+  if (has_cluster(spec)) {
+    return make_error(ErrorKind::Conflict, "{} holds a PostgreSQL cluster already", spec.data_dir);
+  }
+  VELO_ASSIGN_OR_RETURN(UidGid ids, postgres_ids(image));
+  VELO_TRY(make_dirs(spec.data_dir, 0700));
+  VELO_TRY(chown_tree(spec.data_dir, ids.uid, ids.gid));
+
+  // The password reaches initdb as a file beside the data directory,
+  // readable by the server's user only, and gone once initdb has run: it
+  // is never in argv or in the container's environment.
+  const std::string pwfile =
+      (std::filesystem::path(spec.data_dir).parent_path() / ".velo-initdb-pwfile").string();
+  Cleanup remove_pwfile([&] { ::unlink(pwfile.c_str()); });
+  VELO_TRY(write_file_atomic(pwfile, password + "\n", 0600));
+  if (::chown(pwfile.c_str(), ids.uid, ids.gid) != 0) {
+    return make_error(ErrorKind::Io, "cannot hand {} to uid {}", pwfile, ids.uid);
+  }
+
+  const std::string name = container_name(spec) + "-initdb";
+  VELO_TRY(remove_if_ours(name, spec));
+  ContainerConfig config;
+  config.image = image;
+  config.entrypoint = {"initdb"};
+  config.cmd = {"-D", kDataDir, "-U", superuser, std::string("--pwfile=") + kPwfileInContainer,
+                "--auth-host=scram-sha-256", "--auth-local=peer", "--data-checksums"};
+  config.user = user_of(ids);
+  config.labels = labels_for(spec);
+  config.labels[kRoleLabel] = "initdb";
+  config.mounts = {{spec.data_dir, kDataDir, false}, {pwfile, kPwfileInContainer, true}};
+  VELO_ASSIGN_OR_RETURN(std::string output, run_once(name, config, "initdb"));
+  (void)output;
+  return Status::Ok();
+}
+
+Status DockerRuntime::adopt_data_dir(const ClusterSpec& spec) {
+  VELO_ASSIGN_OR_RETURN(UidGid ids, postgres_ids(image_for(spec)));
+  VELO_TRY(chown_tree(spec.data_dir, ids.uid, ids.gid));
+  if (!spec.archive_dir.empty() && path_exists(spec.archive_dir)) {
+    VELO_TRY(chown_tree(spec.archive_dir, ids.uid, ids.gid));
+  }
+  return Status::Ok();
+}
+
+pg::Settings DockerRuntime::server_settings(const ClusterSpec& spec) {
+  pg::Settings settings = {
+      {"port", "5432"},
+      {"listen_addresses", "*"},  // inside the container; the host side is the published port
+      {"unix_socket_directories", "/var/run/postgresql"},
+      {"wal_recycle", "off"},
+      {"wal_init_zero", "off"},
+      {"cluster_name", "velo-" + spec.project + "-" + spec.branch},
+  };
+  if (!spec.archive_dir.empty()) {
+    const std::string dir = kArchiveDir;
+    settings.emplace_back("archive_mode", "on");
+    settings.emplace_back("archive_command", "test ! -f " + dir + "/%f && cp %p " + dir + "/%f");
+  }
+  if (!spec.restore_dir.empty()) {
+    settings.emplace_back("restore_command", std::string("cp ") + kRestoreDir + "/%f %p");
+  }
+  return settings;
+}
+
+std::string DockerRuntime::connect_host(const ClusterSpec& spec) {
+  const std::string& address = spec.listen_address;
+  if (address.empty() || address == "*" || address == "0.0.0.0") return "127.0.0.1";
+  return address;
+}
+
+ContainerConfig DockerRuntime::server_config(const ClusterSpec& spec, const UidGid& ids) const {
+  ContainerConfig config;
+  config.image = image_for(spec);
+  config.entrypoint = {"postgres"};
+  config.cmd = {"-D", kDataDir};
+  config.user = user_of(ids);
+  config.env = {std::string("PGDATA=") + kDataDir};
+  config.labels = labels_for(spec);
+  config.mounts = {{spec.data_dir, kDataDir, false}};
+  if (!spec.archive_dir.empty()) config.mounts.push_back({spec.archive_dir, kArchiveDir, false});
+  if (!spec.restore_dir.empty()) config.mounts.push_back({spec.restore_dir, kRestoreDir, true});
+  config.container_port = 5432;
+  const std::string& address = spec.listen_address;
+  config.host_ip = address.empty() ? "127.0.0.1" : address == "*" ? "0.0.0.0" : address;
+  config.host_port = spec.port;
+  config.stop_signal = "SIGINT";  // PostgreSQL's fast shutdown
+  config.stop_timeout_s = kStopTimeoutS;
+  config.shm_size_bytes = kShmSize;
+  return config;
+}
+
+Status DockerRuntime::start(const ClusterSpec& spec) {
+  const std::string image = image_for(spec);
+  VELO_TRY(client_.inspect_image(image));
+  if (!has_cluster(spec)) {
+    return make_error(ErrorKind::NotFound, "no PostgreSQL cluster in {}", spec.data_dir);
+  }
+  VELO_ASSIGN_OR_RETURN(UidGid ids, postgres_ids(image));
+  const std::string name = container_name(spec);
+  if (auto state_now = state(spec); state_now.ok() && *state_now == ClusterState::Running) {
+    return Status::Ok();
+  }
+  VELO_TRY(remove_if_ours(name, spec));
+  VELO_ASSIGN_OR_RETURN(std::string id, client_.create_container(name, server_config(spec, ids)));
+  Status started = client_.start_container(id);
+  if (started.ok()) return started;
+  // Leave nothing behind: a created-but-not-started container would hold
+  // the name and look like a stopped branch.
+  (void)client_.remove_container(id);
+  const std::string& message = started.error().message;
+  if (mentions(message, "address already in use") || mentions(message, "port is already allocated")) {
+    return make_error(ErrorKind::Conflict, "port {} on {} is already in use; container {} not started ({})",
+                      spec.port, server_config(spec, ids).host_ip, name, message);
+  }
+  return started;
+}
+
+Status DockerRuntime::check_alive(const ClusterSpec& spec) {
+  const std::string name = container_name(spec);
+  auto info = client_.inspect_container(name);
+  if (!info.ok()) {
+    if (info.error().kind == ErrorKind::NotFound) {
+      return make_error(ErrorKind::Io, "container {} is gone", name);
+    }
+    return info.error();
+  }
+  if (info->running) return Status::Ok();
+  return make_error(ErrorKind::Io, "container {} exited (code {}){}:\n{}", name, info->exit_code,
+                    info->error.empty() ? "" : ": " + info->error, log_tail(spec, 10));
+}
+
+Status DockerRuntime::stop(const ClusterSpec& spec) {
+  const std::string name = container_name(spec);
+  auto current = state(spec);
+  if (!current.ok()) return current.error();
+  if (*current != ClusterState::Running) return Status::Ok();
+  return client_.stop_container(name, kStopTimeoutS);
+}
+
+Result<ClusterState> DockerRuntime::state(const ClusterSpec& spec) {
+  if (!has_cluster(spec)) return ClusterState::Missing;
+  auto info = client_.inspect_container(container_name(spec));
+  if (!info.ok()) {
+    if (info.error().kind == ErrorKind::NotFound) return ClusterState::Stopped;
+    return info.error();
+  }
+  const bool ours = info->labels[kProjectLabel] == spec.project && info->labels[kBranchLabel] == spec.branch;
+  return ours && info->running ? ClusterState::Running : ClusterState::Stopped;
+}
+
+Status DockerRuntime::remove(const ClusterSpec& spec) {
+  VELO_TRY(remove_if_ours(container_name(spec) + "-initdb", spec));
+  return remove_if_ours(container_name(spec), spec);
+}
+
+std::string DockerRuntime::log_tail(const ClusterSpec& spec, int lines) {
+  auto logs = client_.container_logs(container_name(spec), lines);
+  return logs.ok() ? last_lines(*logs, lines) : std::string();
+}
+
+Status DockerRuntime::check(const std::string& pg_version) {
+  VELO_TRY(client_.ping());
+  if (pg_version.empty()) return Status::Ok();
+  ClusterSpec spec;
+  spec.pg_version = pg_version;
+  return client_.inspect_image(image_for(spec));
+}
+
+Result<std::vector<ManagedContainer>> DockerRuntime::list_managed() {
+  VELO_ASSIGN_OR_RETURN(std::vector<ContainerInfo> containers, client_.list_containers(kManagedLabel, "true"));
+  std::vector<ManagedContainer> out;
+  for (ContainerInfo& info : containers) {
+    out.push_back({info.id, info.name, info.labels[kProjectLabel], info.labels[kBranchLabel], info.image,
+                   info.running});
+  }
+  return out;
+}
+
+}  // namespace velo::runtime

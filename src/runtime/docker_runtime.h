@@ -1,0 +1,90 @@
+// The docker runtime: each branch is a container named
+// velo-<project>-<branch>, labelled dev.velo.managed=true,
+// dev.velo.project and dev.velo.branch, running the image's `postgres` on
+// the branch's data directory, bind-mounted at /var/lib/postgresql/data.
+// Its port 5432 is published on spec.listen_address:spec.port, a fixed
+// host port, so that it survives restarts.
+//
+// Files belong to the image's postgres user, whose uid/gid are read from
+// the image itself (a short-lived `id postgres` container) and cached.
+//
+// stop() leaves the stopped container in place (its logs stay readable
+// for diagnosis); start() always recreates the container from the spec,
+// so a changed port, image or mount takes effect. state() reads Stopped
+// for data without a running container, container or not.
+//
+// A container of our name that does not carry our project and branch
+// labels is never touched: the call fails with Conflict.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "runtime/docker_client.h"
+#include "runtime/runtime.h"
+
+namespace velo::runtime {
+
+// A container velo made, as `velo doctor` and `velo gc` see it.
+struct ManagedContainer {
+  std::string id;
+  std::string name;
+  std::string project;
+  std::string branch;
+  std::string image;
+  bool running = false;
+};
+
+class DockerRuntime : public Runtime {
+ public:
+  // REQUIRES: `client` outlives the runtime.
+  explicit DockerRuntime(DockerClient& client);
+  // Owns a client on `socket_path`.
+  explicit DockerRuntime(const std::string& socket_path);
+
+  std::string name() const override { return "docker"; }
+  Status init_cluster(const ClusterSpec& spec, const std::string& superuser,
+                      const std::string& password) override;
+  Status adopt_data_dir(const ClusterSpec& spec) override;
+  pg::Settings server_settings(const ClusterSpec& spec) override;
+  std::string connect_host(const ClusterSpec& spec) override;
+  Status start(const ClusterSpec& spec) override;
+  Status check_alive(const ClusterSpec& spec) override;
+  Status stop(const ClusterSpec& spec) override;
+  Result<ClusterState> state(const ClusterSpec& spec) override;
+  Status remove(const ClusterSpec& spec) override;
+  std::string log_tail(const ClusterSpec& spec, int lines) override;
+  Status check(const std::string& pg_version) override;
+
+  // Every container labelled dev.velo.managed=true, running or not.
+  Result<std::vector<ManagedContainer>> list_managed();
+
+  static std::string container_name(const ClusterSpec& spec);
+  static std::string image_for(const ClusterSpec& spec);
+
+  // Paths inside the container.
+  static constexpr const char* kDataDir = "/var/lib/postgresql/data";
+  static constexpr const char* kArchiveDir = "/var/lib/velo/archive";
+  static constexpr const char* kRestoreDir = "/var/lib/velo/restore";
+
+ private:
+  // The uid/gid of the image's postgres user (cached per image).
+  Result<UidGid> postgres_ids(const std::string& image);
+  // Runs a throw-away container to completion; returns its output, or an
+  // Io error quoting it when the command fails.
+  Result<std::string> run_once(const std::string& name, ContainerConfig config, const std::string& what);
+  // Removes a container of this name if it is ours; Conflict if not.
+  Status remove_if_ours(const std::string& name, const ClusterSpec& spec);
+  std::map<std::string, std::string> labels_for(const ClusterSpec& spec) const;
+  ContainerConfig server_config(const ClusterSpec& spec, const UidGid& ids) const;
+
+  std::unique_ptr<DockerClient> owned_client_;
+  DockerClient& client_;
+  std::mutex ids_mutex_;
+  std::map<std::string, UidGid> ids_by_image_;
+};
+
+}  // namespace velo::runtime

@@ -1,0 +1,43 @@
+#include "runtime/postmaster.h"
+
+#include <signal.h>
+
+#include <cerrno>
+#include <charconv>
+
+#include "util/fs.h"
+
+namespace velo::runtime {
+
+std::optional<pid_t> read_postmaster_pid(const std::string& data_dir) {
+  auto content = read_file(data_dir + "/postmaster.pid");
+  if (!content.ok()) return std::nullopt;
+  const std::string& text = *content;
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (ec != std::errc() || pid <= 0) return std::nullopt;
+  (void)end;
+  return pid;
+}
+
+bool is_live_postgres(pid_t pid) {
+  if (pid <= 0) return false;
+  // EPERM means it exists but belongs to someone else: keep looking.
+  if (::kill(pid, 0) != 0 && errno == ESRCH) return false;
+  std::string proc = "/proc/" + std::to_string(pid);
+  auto stat = read_file(proc + "/stat");
+  if (!stat.ok()) return false;
+  // "pid (comm) S ...": the state follows the last ')', as comm may hold
+  // spaces and parentheses.
+  auto paren = stat->rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat->size()) return false;
+  char state = (*stat)[paren + 2];
+  if (state == 'Z' || state == 'X') return false;
+  auto cmdline = read_file(proc + "/cmdline");
+  if (!cmdline.ok()) return false;
+  std::string argv0 = cmdline->substr(0, cmdline->find('\0'));
+  std::string base = argv0.substr(argv0.find_last_of('/') + 1);
+  return base.rfind("postgres", 0) == 0 || base.rfind("postmaster", 0) == 0;
+}
+
+}  // namespace velo::runtime

@@ -1,0 +1,58 @@
+// What the state database holds, as plain structs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace velo::state {
+
+struct ProjectRecord {
+  std::string name;
+  std::string pg_version;
+  std::string runtime;  // native | docker
+  std::string image;    // docker image, "" for the default
+  std::string superuser;
+  std::string password;  // the project's generated superuser password
+  std::string created_at;
+  int64_t archive_timeout_s = 60;
+};
+
+// A branch's row moves creating -> ready; a crash in between leaves a
+// "creating" row that `velo gc` removes with whatever it names.
+struct BranchRecord {
+  std::string project;
+  std::string name;
+  std::optional<std::string> parent;  // branch name in the same project
+  std::string status;                 // creating | ready
+  int64_t port = 0;
+  std::string password;
+  std::string volume;         // storage volume holding PGDATA
+  std::string base_snapshot;  // the parent's snapshot this incarnation was cloned from
+  std::string parent_volume;  // the volume that snapshot belongs to
+  std::string created_at;
+  std::string listen_address = "127.0.0.1";
+};
+
+struct SnapshotRecord {
+  int64_t id = 0;
+  std::string project;
+  std::string branch;  // whose data it holds
+  std::string volume;
+  std::string name;
+  std::string created_at;
+  std::string lsn;     // consistent at (checkpoint or backup stop LSN)
+  std::string label;
+  std::string kind;    // base (made for a child branch) | user
+  std::optional<std::string> for_branch;  // base snapshots: the child it serves
+};
+
+// A volume (or snapshot) that could not be destroyed yet because clones
+// still depend on it; `velo gc` and later deletes retry.
+struct RetiredRecord {
+  std::string volume;
+  std::string snapshot;  // "" for a whole volume
+  std::string retired_at;
+};
+
+}  // namespace velo::state

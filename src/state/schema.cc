@@ -1,0 +1,81 @@
+#include "state/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace velo::state {
+namespace {
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> steps = {
+      R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE projects (
+  name TEXT PRIMARY KEY,
+  pg_version TEXT NOT NULL,
+  runtime TEXT NOT NULL,
+  image TEXT NOT NULL DEFAULT '',
+  superuser TEXT NOT NULL,
+  password TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  archive_timeout_s INTEGER NOT NULL DEFAULT 60
+);
+CREATE TABLE branches (
+  project TEXT NOT NULL REFERENCES projects(name),
+  name TEXT NOT NULL,
+  parent TEXT,
+  status TEXT NOT NULL,
+  port INTEGER NOT NULL UNIQUE,
+  password TEXT NOT NULL,
+  volume TEXT NOT NULL UNIQUE,
+  base_snapshot TEXT NOT NULL DEFAULT '',
+  parent_volume TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  listen_address TEXT NOT NULL DEFAULT '127.0.0.1',
+  PRIMARY KEY (project, name)
+);
+CREATE TABLE snapshots (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project TEXT NOT NULL,
+  branch TEXT NOT NULL,
+  volume TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  lsn TEXT NOT NULL DEFAULT '',
+  label TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL,
+  for_branch TEXT,
+  UNIQUE (volume, name)
+);
+CREATE TABLE retired (
+  volume TEXT NOT NULL,
+  snapshot TEXT NOT NULL DEFAULT '',
+  retired_at TEXT NOT NULL,
+  PRIMARY KEY (volume, snapshot)
+);
+)sql",
+  };
+  return steps;
+}
+
+}  // namespace
+
+Status migrate(Database& db) {
+  VELO_ASSIGN_OR_RETURN(auto rows, db.query("PRAGMA user_version"));
+  int64_t version = rows.empty() ? 0 : as_int(rows[0][0]);
+  const auto& steps = migrations();
+  if (version > static_cast<int64_t>(steps.size())) {
+    return make_error(ErrorKind::Invalid,
+                      "the state database is from a newer velo (schema {}, this velo knows {})",
+                      version, steps.size());
+  }
+  for (size_t i = static_cast<size_t>(version); i < steps.size(); ++i) {
+    VELO_TRY(db.transaction([&]() -> Status {
+      VELO_TRY(db.exec(steps[i]));
+      return db.exec("PRAGMA user_version = " + std::to_string(i + 1));
+    }));
+  }
+  return Status::Ok();
+}
+
+}  // namespace velo::state

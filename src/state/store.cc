@@ -1,0 +1,222 @@
+#include "state/store.h"
+
+#include "state/schema.h"
+
+namespace velo::state {
+namespace {
+
+const char* kProjectColumns =
+    "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s";
+const char* kBranchColumns =
+    "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
+    "created_at, listen_address";
+const char* kSnapshotColumns =
+    "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch";
+
+ProjectRecord to_project(const std::vector<Value>& row) {
+  return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]), as_text(row[3]),
+                       as_text(row[4]), as_text(row[5]), as_text(row[6]), as_int(row[7])};
+}
+
+BranchRecord to_branch(const std::vector<Value>& row) {
+  BranchRecord b;
+  b.project = as_text(row[0]);
+  b.name = as_text(row[1]);
+  if (!std::holds_alternative<std::nullptr_t>(row[2])) b.parent = as_text(row[2]);
+  b.status = as_text(row[3]);
+  b.port = as_int(row[4]);
+  b.password = as_text(row[5]);
+  b.volume = as_text(row[6]);
+  b.base_snapshot = as_text(row[7]);
+  b.parent_volume = as_text(row[8]);
+  b.created_at = as_text(row[9]);
+  b.listen_address = as_text(row[10]);
+  return b;
+}
+
+SnapshotRecord to_snapshot(const std::vector<Value>& row) {
+  SnapshotRecord s;
+  s.id = as_int(row[0]);
+  s.project = as_text(row[1]);
+  s.branch = as_text(row[2]);
+  s.volume = as_text(row[3]);
+  s.name = as_text(row[4]);
+  s.created_at = as_text(row[5]);
+  s.lsn = as_text(row[6]);
+  s.label = as_text(row[7]);
+  s.kind = as_text(row[8]);
+  if (!std::holds_alternative<std::nullptr_t>(row[9])) s.for_branch = as_text(row[9]);
+  return s;
+}
+
+}  // namespace
+
+Result<Store> Store::open(const std::string& home) {
+  VELO_ASSIGN_OR_RETURN(Database db, Database::open(home + "/state.db"));
+  VELO_TRY(migrate(db));
+  return Store(std::move(db));
+}
+
+Result<std::optional<std::string>> Store::get_meta(const std::string& key) {
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT value FROM meta WHERE key = ?", {key}));
+  if (rows.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(as_text(rows[0][0]));
+}
+
+Status Store::set_meta(const std::string& key, const std::string& value) {
+  return db_.run("INSERT INTO meta(key, value) VALUES(?, ?) "
+                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                 {key, value});
+}
+
+Result<int64_t> Store::next_id() {
+  VELO_ASSIGN_OR_RETURN(auto current, get_meta("next_id"));
+  int64_t id = current ? std::stoll(*current) : 1;
+  VELO_TRY(set_meta("next_id", std::to_string(id + 1)));
+  return id;
+}
+
+Result<std::vector<ProjectRecord>> Store::projects() {
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kProjectColumns +
+                                             " FROM projects ORDER BY name"));
+  std::vector<ProjectRecord> out;
+  for (const auto& row : rows) out.push_back(to_project(row));
+  return out;
+}
+
+Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kProjectColumns +
+                                             " FROM projects WHERE name = ?", {name}));
+  if (rows.empty()) return std::optional<ProjectRecord>();
+  return std::optional<ProjectRecord>(to_project(rows[0]));
+}
+
+Status Store::insert_project(const ProjectRecord& p) {
+  return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                 {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
+                  p.archive_timeout_s});
+}
+
+Status Store::delete_project(const std::string& name) {
+  return db_.run("DELETE FROM projects WHERE name = ?", {name});
+}
+
+Result<std::vector<BranchRecord>> Store::branches(const std::optional<std::string>& project) {
+  std::string sql = std::string("SELECT ") + kBranchColumns + " FROM branches";
+  std::vector<Value> params;
+  if (project) {
+    sql += " WHERE project = ?";
+    params.push_back(*project);
+  }
+  sql += " ORDER BY project, name";
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(sql, params));
+  std::vector<BranchRecord> out;
+  for (const auto& row : rows) out.push_back(to_branch(row));
+  return out;
+}
+
+Result<std::optional<BranchRecord>> Store::branch(const std::string& project,
+                                                  const std::string& name) {
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        db_.query(std::string("SELECT ") + kBranchColumns +
+                                      " FROM branches WHERE project = ? AND name = ?",
+                                  {project, name}));
+  if (rows.empty()) return std::optional<BranchRecord>();
+  return std::optional<BranchRecord>(to_branch(rows[0]));
+}
+
+Result<std::vector<BranchRecord>> Store::children(const std::string& project,
+                                                  const std::string& name) {
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        db_.query(std::string("SELECT ") + kBranchColumns +
+                                      " FROM branches WHERE project = ? AND parent = ? ORDER BY name",
+                                  {project, name}));
+  std::vector<BranchRecord> out;
+  for (const auto& row : rows) out.push_back(to_branch(row));
+  return out;
+}
+
+Status Store::insert_branch(const BranchRecord& b) {
+  return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password,
+                  b.volume, b.base_snapshot, b.parent_volume, b.created_at, b.listen_address});
+}
+
+Status Store::update_branch(const BranchRecord& b) {
+  return db_.run(
+      "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
+      "base_snapshot = ?, parent_volume = ?, listen_address = ? WHERE project = ? AND name = ?",
+      {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
+       b.parent_volume, b.listen_address, b.project, b.name});
+}
+
+Status Store::delete_branch(const std::string& project, const std::string& name) {
+  return db_.run("DELETE FROM branches WHERE project = ? AND name = ?", {project, name});
+}
+
+Result<std::vector<int64_t>> Store::used_ports() {
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT port FROM branches"));
+  std::vector<int64_t> out;
+  for (const auto& row : rows) out.push_back(as_int(row[0]));
+  return out;
+}
+
+Result<std::vector<SnapshotRecord>> Store::snapshots(const std::optional<std::string>& project,
+                                                     const std::optional<std::string>& branch) {
+  std::string sql = std::string("SELECT ") + kSnapshotColumns + " FROM snapshots WHERE 1 = 1";
+  std::vector<Value> params;
+  if (project) {
+    sql += " AND project = ?";
+    params.push_back(*project);
+  }
+  if (branch) {
+    sql += " AND branch = ?";
+    params.push_back(*branch);
+  }
+  sql += " ORDER BY id";
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(sql, params));
+  std::vector<SnapshotRecord> out;
+  for (const auto& row : rows) out.push_back(to_snapshot(row));
+  return out;
+}
+
+Result<std::optional<SnapshotRecord>> Store::snapshot(int64_t id) {
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kSnapshotColumns +
+                                             " FROM snapshots WHERE id = ?", {id}));
+  if (rows.empty()) return std::optional<SnapshotRecord>();
+  return std::optional<SnapshotRecord>(to_snapshot(rows[0]));
+}
+
+Result<int64_t> Store::insert_snapshot(const SnapshotRecord& s) {
+  VELO_TRY(db_.run("INSERT INTO snapshots(project, branch, volume, name, created_at, lsn, label, "
+                   "kind, for_branch) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   {s.project, s.branch, s.volume, s.name, s.created_at, s.lsn, s.label, s.kind,
+                    text_or_null(s.for_branch)}));
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
+  return as_int(rows[0][0]);
+}
+
+Status Store::delete_snapshot(int64_t id) {
+  return db_.run("DELETE FROM snapshots WHERE id = ?", {id});
+}
+
+Result<std::vector<RetiredRecord>> Store::retired() {
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        db_.query("SELECT volume, snapshot, retired_at FROM retired ORDER BY retired_at"));
+  std::vector<RetiredRecord> out;
+  for (const auto& row : rows) out.push_back({as_text(row[0]), as_text(row[1]), as_text(row[2])});
+  return out;
+}
+
+Status Store::insert_retired(const RetiredRecord& r) {
+  return db_.run("INSERT OR REPLACE INTO retired(volume, snapshot, retired_at) VALUES(?, ?, ?)",
+                 {r.volume, r.snapshot, r.retired_at});
+}
+
+Status Store::delete_retired(const std::string& volume, const std::string& snapshot) {
+  return db_.run("DELETE FROM retired WHERE volume = ? AND snapshot = ?", {volume, snapshot});
+}
+
+}  // namespace velo::state

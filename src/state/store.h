@@ -1,0 +1,57 @@
+// The state database's typed operations. The filesystem and the runtime
+// are the truth about what exists; this is the index (see `velo doctor`).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "state/database.h"
+#include "state/records.h"
+#include "util/result.h"
+
+namespace velo::state {
+
+class Store {
+ public:
+  // Opens HOME/state.db and brings its schema up to date.
+  static Result<Store> open(const std::string& home);
+
+  Database& db() { return db_; }
+  Status transaction(const std::function<Status()>& body) { return db_.transaction(body); }
+
+  // Key-value settings written by `velo init`.
+  Result<std::optional<std::string>> get_meta(const std::string& key);
+  Status set_meta(const std::string& key, const std::string& value);
+  // A fresh number for volume and snapshot names (call inside a transaction).
+  Result<int64_t> next_id();
+
+  Result<std::vector<ProjectRecord>> projects();
+  Result<std::optional<ProjectRecord>> project(const std::string& name);
+  Status insert_project(const ProjectRecord& project);
+  Status delete_project(const std::string& name);
+
+  Result<std::vector<BranchRecord>> branches(const std::optional<std::string>& project = {});
+  Result<std::optional<BranchRecord>> branch(const std::string& project, const std::string& name);
+  Result<std::vector<BranchRecord>> children(const std::string& project, const std::string& name);
+  Status insert_branch(const BranchRecord& branch);
+  Status update_branch(const BranchRecord& branch);
+  Status delete_branch(const std::string& project, const std::string& name);
+  Result<std::vector<int64_t>> used_ports();
+
+  Result<std::vector<SnapshotRecord>> snapshots(const std::optional<std::string>& project = {},
+                                                const std::optional<std::string>& branch = {});
+  Result<std::optional<SnapshotRecord>> snapshot(int64_t id);
+  Result<int64_t> insert_snapshot(const SnapshotRecord& snapshot);
+  Status delete_snapshot(int64_t id);
+
+  Result<std::vector<RetiredRecord>> retired();
+  Status insert_retired(const RetiredRecord& record);
+  Status delete_retired(const std::string& volume, const std::string& snapshot);
+
+ private:
+  explicit Store(Database db) : db_(std::move(db)) {}
+  Database db_;
+};
+
+}  // namespace velo::state

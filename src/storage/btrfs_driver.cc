@@ -1,0 +1,134 @@
+#include "storage/btrfs_driver.h"
+
+#include <linux/magic.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <sstream>
+
+#include "util/fs.h"
+
+namespace velo::storage {
+namespace {
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Status BtrfsDriver::btrfs(std::vector<std::string> args) {
+  Command command;
+  command.argv = {"btrfs"};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  VELO_TRY(run_checked(runner_, command));
+  return Status::Ok();
+}
+
+Status BtrfsDriver::create_volume(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string path = layout_.volume(volume);
+  if (exists(path)) return make_error(ErrorKind::Conflict, "volume {} already exists", volume);
+  VELO_TRY(layout_.ensure_dirs());
+  return btrfs({"subvolume", "create", path});
+}
+
+Status BtrfsDriver::destroy_volume(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string path = layout_.volume(volume);
+  if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
+  // Snapshots first: if we stop midway the volume is still there for gc.
+  VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
+  for (const auto& s : snapshots) VELO_TRY(btrfs({"subvolume", "delete", layout_.snapshot(volume, s)}));
+  return btrfs({"subvolume", "delete", path});
+}
+
+Status BtrfsDriver::snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  const std::string src = layout_.volume(volume);
+  if (!exists(src)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
+  const std::string dst = layout_.snapshot(volume, snapshot);
+  if (exists(dst)) {
+    return make_error(ErrorKind::Conflict, "snapshot {}@{} already exists", volume, snapshot);
+  }
+  VELO_TRY(layout_.ensure_dirs());
+  return btrfs({"subvolume", "snapshot", "-r", src, dst});
+}
+
+Status BtrfsDriver::destroy_snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  const std::string path = layout_.snapshot(volume, snapshot);
+  if (!exists(path)) {
+    return make_error(ErrorKind::NotFound, "snapshot {}@{} not found", volume, snapshot);
+  }
+  return btrfs({"subvolume", "delete", path});
+}
+
+Status BtrfsDriver::clone(const std::string& volume, const std::string& snapshot,
+                          const std::string& new_volume) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  VELO_TRY(validate_name("volume", new_volume));
+  const std::string src = layout_.snapshot(volume, snapshot);
+  if (!exists(src)) {
+    return make_error(ErrorKind::NotFound, "snapshot {}@{} not found", volume, snapshot);
+  }
+  const std::string dst = layout_.volume(new_volume);
+  if (exists(dst)) return make_error(ErrorKind::Conflict, "volume {} already exists", new_volume);
+  return btrfs({"subvolume", "snapshot", src, dst});
+}
+
+Status BtrfsDriver::recopy_into_snapshot(const std::string&, const std::string&,
+                                         const std::string&) {
+  return make_error(ErrorKind::Invalid, "btrfs snapshots are atomic and read-only; nothing to recopy");
+}
+
+Result<uint64_t> BtrfsDriver::used_bytes(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string path = layout_.volume(volume);
+  if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
+  Command command;
+  command.argv = {"btrfs", "filesystem", "du", "-s", "--raw", path};
+  VELO_ASSIGN_OR_RETURN(ExecResult result, run_checked(runner_, command));
+  return parse_btrfs_du_exclusive(result.out);
+}
+
+Status BtrfsDriver::check() {
+  struct statfs fs;
+  if (statfs(layout_.root().c_str(), &fs) != 0) {
+    return make_error(ErrorKind::Unavailable, "cannot reach {}: {}", layout_.root(), std::strerror(errno));
+  }
+  if (fs.f_type != BTRFS_SUPER_MAGIC) {
+    return make_error(ErrorKind::Unavailable, "{} is not on a btrfs filesystem", layout_.root());
+  }
+  Command command;
+  command.argv = {"btrfs", "--version"};
+  auto version = runner_.run(command);
+  if (!version.ok() || version->exit_code != 0) {
+    return make_error(ErrorKind::Unavailable, "the btrfs tool (btrfs-progs) is not usable");
+  }
+  return layout_.ensure_dirs();
+}
+
+Result<uint64_t> parse_btrfs_du_exclusive(const std::string& output) {
+  // "     Total   Exclusive  Set shared  Filename\n   4194304  1048576 ..."
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string total, exclusive;
+    if (!(fields >> total >> exclusive)) continue;
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(exclusive.data(), exclusive.data() + exclusive.size(), value);
+    if (ec == std::errc() && end == exclusive.data() + exclusive.size()) return value;
+  }
+  return make_error(ErrorKind::Io, "unexpected output of btrfs filesystem du: '{}'", output);
+}
+
+}  // namespace velo::storage

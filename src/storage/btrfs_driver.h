@@ -1,0 +1,59 @@
+// The btrfs driver: a volume is a subvolume at <root>/volumes/<volume>, a
+// snapshot a read-only subvolume snapshot at <root>/snapshots/<v>@<s>, a
+// clone a writable snapshot of that snapshot. Snapshots are atomic, and
+// btrfs clones do not depend on their origin, so nothing is a Conflict.
+#pragma once
+
+#include <string>
+
+#include "storage/dir_layout.h"
+#include "storage/driver.h"
+
+namespace velo::storage {
+
+class BtrfsDriver : public Driver {
+ public:
+  // REQUIRES: `runner` outlives the driver.
+  BtrfsDriver(std::string root, ProcessRunner& runner) : layout_(std::move(root)), runner_(runner) {}
+
+  std::string name() const override { return "btrfs"; }
+  bool atomic_snapshots() const override { return true; }
+  std::string volume_path(const std::string& volume) const override {
+    return layout_.volume(volume);
+  }
+  Status create_volume(const std::string& volume) override;
+  Status destroy_volume(const std::string& volume) override;
+  Status snapshot(const std::string& volume, const std::string& snapshot) override;
+  Status destroy_snapshot(const std::string& volume, const std::string& snapshot) override;
+  Status clone(const std::string& volume, const std::string& snapshot,
+               const std::string& new_volume) override;
+  std::string snapshot_path(const std::string& volume,
+                            const std::string& snapshot) const override {
+    return layout_.snapshot(volume, snapshot);
+  }
+  // Atomic driver: Invalid.
+  Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
+                              const std::string& relative_dir) override;
+  // Estimate: the "Exclusive" column of `btrfs filesystem du -s --raw`,
+  // the bytes of extents referenced by this subvolume only (0 for a fresh
+  // clone). It walks the files, so it costs time on big volumes; it needs
+  // no quota groups.
+  Result<uint64_t> used_bytes(const std::string& volume) override;
+  Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
+  Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
+    return layout_.list_snapshots(volume);
+  }
+  // The root is on btrfs and the btrfs tool runs.
+  Status check() override;
+
+ private:
+  Status btrfs(std::vector<std::string> args);
+
+  DirLayout layout_;
+  ProcessRunner& runner_;
+};
+
+// The exclusive bytes from `btrfs filesystem du -s --raw` output.
+Result<uint64_t> parse_btrfs_du_exclusive(const std::string& output);
+
+}  // namespace velo::storage

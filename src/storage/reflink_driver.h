@@ -1,0 +1,33 @@
+// The reflink driver: the copy driver's layout and steps, but every file
+// is cloned with ioctl FICLONE, so a snapshot or clone shares all data
+// extents and costs only metadata (XFS with reflink=1, btrfs). Not atomic
+// (files are cloned one by one): core uses PostgreSQL's backup API.
+#pragma once
+
+#include <string>
+
+#include "storage/copy_driver.h"
+
+namespace velo::storage {
+
+class ReflinkDriver : public CopyDriver {
+ public:
+  explicit ReflinkDriver(std::string root) : CopyDriver(std::move(root), CopyMode::Reflink) {}
+
+  std::string name() const override { return "reflink"; }
+
+  // Estimate: the bytes of the volume's file extents that FIEMAP does not
+  // flag as shared, i.e. what the volume has written since it was cloned
+  // (what removing it would free, up to extents shared only with a
+  // snapshot of itself). Fresh clone: ~0.
+  Result<uint64_t> used_bytes(const std::string& volume) override;
+
+  // The copy driver's checks, plus a trial FICLONE in the root.
+  Status check() override;
+};
+
+// True when two files in `dir` can share extents through FICLONE; probes
+// with two temporary files that it removes.
+bool reflink_supported(const std::string& dir);
+
+}  // namespace velo::storage

@@ -1,0 +1,227 @@
+#include "storage/zfs_driver.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <thread>
+
+#include "storage/dir_layout.h"
+
+namespace velo::storage {
+namespace {
+
+constexpr const char* kZfsFuse = "/usr/sbin/zfs-fuse";
+constexpr const char* kZfsFuseLog = "/var/log/velo-zfs-fuse.log";
+
+std::string trim(const std::string& s) {
+  size_t begin = s.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  size_t end = s.find_last_not_of(" \t\r\n");
+  return s.substr(begin, end - begin + 1);
+}
+
+std::string first_line(const std::string& s) {
+  std::string t = trim(s);
+  return t.substr(0, t.find('\n'));
+}
+
+// zfs-fuse's tools say so when its daemon is not running.
+bool daemon_unreachable(const ExecResult& result) {
+  const std::string& err = result.err;
+  return err.find("daemon") != std::string::npos || err.find("connect") != std::string::npos ||
+         err.find("failed to initialize") != std::string::npos;
+}
+
+Result<ExecResult> list_all(ProcessRunner& runner) {
+  Command command;
+  command.argv = {"zfs", "list", "-H", "-o", "name"};
+  auto result = runner.run(command);
+  if (!result.ok()) {
+    return make_error(ErrorKind::Unavailable, "cannot run zfs ({}); install zfsutils-linux or zfs-fuse",
+                      result.error().message);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<std::string> split_lines(const std::string& output) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < output.size()) {
+    size_t end = output.find('\n', start);
+    if (end == std::string::npos) end = output.size();
+    std::string line = trim(output.substr(start, end - start));
+    if (!line.empty()) lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+Error zfs_error(const std::string& what, const ExecResult& result) {
+  const std::string& err = result.err;
+  ErrorKind kind = ErrorKind::Io;
+  if (err.find("dependent clones") != std::string::npos) kind = ErrorKind::Conflict;
+  else if (err.find("already exists") != std::string::npos) kind = ErrorKind::Conflict;
+  else if (err.find("does not exist") != std::string::npos) kind = ErrorKind::NotFound;
+  else if (err.find("busy") != std::string::npos) kind = ErrorKind::Busy;
+  else if (daemon_unreachable(result)) kind = ErrorKind::Unavailable;
+  return make_error(kind, "{}: {}", what, first_line(err.empty() ? result.out : err));
+}
+
+Status ensure_zfs_available(ProcessRunner& runner) {
+  VELO_ASSIGN_OR_RETURN(ExecResult first, list_all(runner));
+  if (first.exit_code == 0) return Status::Ok();
+  if (!daemon_unreachable(first) || access(kZfsFuse, X_OK) != 0) {
+    return zfs_error("zfs is not usable", first);
+  }
+  Command daemon;
+  // --no-daemon under spawn_detached: its own session and a log, and no
+  // inherited pipe that would keep our runner waiting.
+  daemon.argv = {kZfsFuse, "--no-daemon"};
+  VELO_TRY(spawn_detached(daemon, kZfsFuseLog));
+  // Poll: the daemon answers within a fraction of a second when healthy.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  ExecResult last = first;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    VELO_ASSIGN_OR_RETURN(last, list_all(runner));
+    if (last.exit_code == 0) return Status::Ok();
+  }
+  return make_error(ErrorKind::Unavailable, "started zfs-fuse but zfs does not answer (see {}): {}",
+                    kZfsFuseLog, first_line(last.err));
+}
+
+Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent,
+                                                   ProcessRunner& runner) {
+  if (parent.empty() || parent.front() == '/' || parent.back() == '/') {
+    return make_error(ErrorKind::Invalid, "invalid zfs parent dataset '{}'", parent);
+  }
+  VELO_TRY(ensure_zfs_available(runner));
+  Command command;
+  command.argv = {"zfs", "get", "-H", "-o", "value", "mountpoint", parent};
+  VELO_ASSIGN_OR_RETURN(ExecResult result, runner.run(command));
+  if (result.exit_code != 0) return zfs_error("cannot read zfs dataset " + parent, result);
+  std::string mountpoint = trim(result.out);
+  if (mountpoint.empty() || mountpoint.front() != '/') {
+    return make_error(ErrorKind::Unavailable, "zfs dataset {} has no mountpoint ('{}')", parent,
+                      mountpoint);
+  }
+  while (mountpoint.size() > 1 && mountpoint.back() == '/') mountpoint.pop_back();
+  return std::make_unique<ZfsDriver>(parent, mountpoint, runner);
+}
+
+Result<ExecResult> ZfsDriver::zfs(std::vector<std::string> args) {
+  Command command;
+  command.argv = {"zfs"};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  VELO_ASSIGN_OR_RETURN(ExecResult result, runner_.run(command));
+  if (result.exit_code != 0) return zfs_error(describe(command), result);
+  return result;
+}
+
+Status ZfsDriver::create_volume(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(zfs({"create", dataset(volume)}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::destroy_volume(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string ds = dataset(volume);
+  // Clones of this volume's snapshots would need -R, which destroys other
+  // branches: refuse and name them instead.
+  VELO_ASSIGN_OR_RETURN(ExecResult listed,
+                        zfs({"list", "-H", "-o", "name,origin", "-t", "filesystem", "-r", parent_}));
+  bool found = false;
+  std::vector<std::string> dependents;
+  for (const auto& line : split_lines(listed.out)) {
+    std::string name = line.substr(0, line.find('\t'));
+    std::string origin = line.find('\t') == std::string::npos ? "" : line.substr(line.find('\t') + 1);
+    if (name == ds) found = true;
+    if (origin.starts_with(ds + "@")) dependents.push_back(name);
+  }
+  if (!found) return make_error(ErrorKind::NotFound, "zfs dataset {} does not exist", ds);
+  if (!dependents.empty()) {
+    std::string names;
+    for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + d;
+    return make_error(ErrorKind::Conflict, "{} has dependent clones: {}", ds, names);
+  }
+  VELO_TRY(zfs({"destroy", "-r", ds}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  VELO_TRY(zfs({"snapshot", dataset(volume) + "@" + snapshot}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::destroy_snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  VELO_TRY(zfs({"destroy", dataset(volume) + "@" + snapshot}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::clone(const std::string& volume, const std::string& snapshot,
+                        const std::string& new_volume) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_TRY(validate_name("snapshot", snapshot));
+  VELO_TRY(validate_name("volume", new_volume));
+  VELO_TRY(zfs({"clone", dataset(volume) + "@" + snapshot, dataset(new_volume)}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::recopy_into_snapshot(const std::string&, const std::string&, const std::string&) {
+  return make_error(ErrorKind::Invalid, "zfs snapshots are atomic and read-only; nothing to recopy");
+}
+
+Result<uint64_t> ZfsDriver::used_bytes(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  VELO_ASSIGN_OR_RETURN(ExecResult result, zfs({"get", "-Hp", "-o", "value", "used", dataset(volume)}));
+  std::string text = trim(result.out);
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
+    return make_error(ErrorKind::Io, "unexpected 'used' of {}: '{}'", dataset(volume), text);
+  }
+  return value;
+}
+
+Result<std::vector<std::string>> ZfsDriver::list_volumes() {
+  VELO_ASSIGN_OR_RETURN(ExecResult result,
+                        zfs({"list", "-H", "-o", "name", "-t", "filesystem", "-r", "-d", "1", parent_}));
+  std::vector<std::string> volumes;
+  const std::string prefix = parent_ + "/";
+  for (const auto& name : split_lines(result.out)) {
+    if (name.starts_with(prefix)) volumes.push_back(name.substr(prefix.size()));
+  }
+  return volumes;
+}
+
+Result<std::vector<std::string>> ZfsDriver::list_snapshots(const std::string& volume) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string ds = dataset(volume);
+  VELO_ASSIGN_OR_RETURN(ExecResult result,
+                        zfs({"list", "-H", "-o", "name", "-t", "snapshot", "-r", "-d", "1", ds}));
+  std::vector<std::string> snapshots;
+  for (const auto& name : split_lines(result.out)) {
+    if (name.starts_with(ds + "@")) snapshots.push_back(name.substr(ds.size() + 1));
+  }
+  return snapshots;
+}
+
+Status ZfsDriver::check() {
+  VELO_TRY(ensure_zfs_available(runner_));
+  VELO_TRY(zfs({"list", "-H", "-o", "name", parent_}));
+  if (access(mountpoint_.c_str(), W_OK | X_OK) != 0) {
+    return make_error(ErrorKind::Unavailable, "{} (mountpoint of {}) is not writable", mountpoint_,
+                      parent_);
+  }
+  return Status::Ok();
+}
+
+}  // namespace velo::storage

@@ -1,0 +1,181 @@
+// The zfs driver's command lines and its reading of zfs output, against a
+// scripted runner (the real thing runs in tests/e2e/storage_drivers_test).
+#include <gtest/gtest.h>
+
+#include "storage/zfs_driver.h"
+#include "support/fake_runner.h"
+
+namespace velo::storage {
+namespace {
+
+using velo::testing::FakeRunner;
+
+class ZfsDriverTest : public ::testing::Test {
+ protected:
+  FakeRunner runner;
+  ZfsDriver driver{"tank/velo", "/tank/velo", runner};
+};
+
+TEST(ZfsOpenTest, ReadsParentMountpointOnce) {
+  FakeRunner runner;
+  runner.succeed({"zfs", "list"}, "tank\ntank/velo\n");
+  runner.succeed({"zfs", "get", "-H", "-o", "value", "mountpoint"}, "/mnt/tank/velo/\n");
+  auto driver = ZfsDriver::open("tank/velo", runner);
+  ASSERT_TRUE(driver.ok()) << driver.error().message;
+  EXPECT_EQ((*driver)->volume_path("a.main.1"), "/mnt/tank/velo/a.main.1");
+  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
+                                "zfs list -H -o name",
+                                "zfs get -H -o value mountpoint tank/velo",
+                            }));
+}
+
+TEST(ZfsOpenTest, LegacyMountpointIsUnavailable) {
+  FakeRunner runner;
+  runner.succeed({"zfs", "get"}, "legacy\n");
+  auto driver = ZfsDriver::open("tank/velo", runner);
+  ASSERT_FALSE(driver.ok());
+  EXPECT_EQ(driver.error().kind, ErrorKind::Unavailable);
+}
+
+TEST(ZfsOpenTest, MissingParentIsNotFound) {
+  FakeRunner runner;
+  runner.fail({"zfs", "get"}, 1, "cannot open 'tank/nope': dataset does not exist\n");
+  auto driver = ZfsDriver::open("tank/nope", runner);
+  ASSERT_FALSE(driver.ok());
+  EXPECT_EQ(driver.error().kind, ErrorKind::NotFound);
+}
+
+TEST(ZfsOpenTest, MissingToolIsUnavailable) {
+  FakeRunner runner;
+  runner.not_installed({"zfs"});
+  auto driver = ZfsDriver::open("tank/velo", runner);
+  ASSERT_FALSE(driver.ok());
+  EXPECT_EQ(driver.error().kind, ErrorKind::Unavailable);
+}
+
+TEST(ZfsOpenTest, RejectsBadParent) {
+  FakeRunner runner;
+  EXPECT_FALSE(ZfsDriver::open("/tank", runner).ok());
+  EXPECT_FALSE(ZfsDriver::open("", runner).ok());
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+TEST_F(ZfsDriverTest, CommandLines) {
+  ASSERT_TRUE(driver.create_volume("a.main.1").ok());
+  ASSERT_TRUE(driver.snapshot("a.main.1", "s1").ok());
+  ASSERT_TRUE(driver.clone("a.main.1", "s1", "a.dev.1").ok());
+  ASSERT_TRUE(driver.destroy_snapshot("a.main.1", "s1").ok());
+  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
+                                "zfs create tank/velo/a.main.1",
+                                "zfs snapshot tank/velo/a.main.1@s1",
+                                "zfs clone tank/velo/a.main.1@s1 tank/velo/a.dev.1",
+                                "zfs destroy tank/velo/a.main.1@s1",
+                            }));
+  for (const auto& command : runner.commands()) EXPECT_FALSE(command.input.has_value());
+}
+
+TEST_F(ZfsDriverTest, BadNamesRunNothing) {
+  EXPECT_EQ(driver.create_volume("../x").error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(driver.create_volume("A").error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(driver.snapshot("a", "s@t").error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(driver.clone("a", "s", "x y").error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(driver.destroy_volume("").error().kind, ErrorKind::Invalid);
+  EXPECT_TRUE(runner.commands().empty());
+}
+
+TEST_F(ZfsDriverTest, MapsStderrToKinds) {
+  runner.fail({"zfs", "create"}, 1, "cannot create 'tank/velo/a': dataset already exists\n");
+  runner.fail({"zfs", "clone"}, 1, "cannot open 'tank/velo/a@nos': dataset does not exist\n");
+  runner.fail({"zfs", "destroy"}, 1,
+              "cannot destroy 'tank/velo/a@s': snapshot has dependent clones\n"
+              "use '-R' to destroy the following datasets:\ntank/velo/b\n");
+  runner.fail({"zfs", "snapshot"}, 1, "internal error: out of memory\n");
+  EXPECT_EQ(driver.create_volume("a").error().kind, ErrorKind::Conflict);
+  EXPECT_EQ(driver.clone("a", "nos", "b").error().kind, ErrorKind::NotFound);
+  Status destroyed = driver.destroy_snapshot("a", "s");
+  EXPECT_EQ(destroyed.error().kind, ErrorKind::Conflict);
+  EXPECT_NE(destroyed.error().message.find("dependent clones"), std::string::npos);
+  EXPECT_EQ(driver.snapshot("a", "s").error().kind, ErrorKind::Io);
+}
+
+TEST_F(ZfsDriverTest, DestroyVolumeRefusesWhileClonesDepend) {
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"},
+                 "tank/velo\t-\ntank/velo/a\t-\ntank/velo/b\ttank/velo/a@s1\n");
+  Status status = driver.destroy_volume("a");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::Conflict);
+  EXPECT_NE(status.error().message.find("tank/velo/b"), std::string::npos);
+  EXPECT_EQ(runner.count("zfs destroy"), 0);
+}
+
+TEST_F(ZfsDriverTest, DestroyVolumeTakesItsOwnSnapshotsOnly) {
+  // "ab" has a clone of "a"-prefixed name but another origin: no conflict.
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"},
+                 "tank/velo\t-\ntank/velo/a\ttank/velo/ab@s\ntank/velo/ab\t-\n");
+  ASSERT_TRUE(driver.destroy_volume("a").ok());
+  EXPECT_EQ(runner.lines().back(), "zfs destroy -r tank/velo/a");
+  EXPECT_EQ(runner.count("zfs destroy -R"), 0);
+}
+
+TEST_F(ZfsDriverTest, DestroyMissingVolumeIsNotFound) {
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"}, "tank/velo\t-\n");
+  EXPECT_EQ(driver.destroy_volume("a").error().kind, ErrorKind::NotFound);
+}
+
+TEST_F(ZfsDriverTest, UsedBytesParsesExactValue) {
+  runner.succeed({"zfs", "get", "-Hp"}, "123456789\n");
+  auto used = driver.used_bytes("a");
+  ASSERT_TRUE(used.ok());
+  EXPECT_EQ(*used, 123456789u);
+  EXPECT_EQ(runner.lines().back(), "zfs get -Hp -o value used tank/velo/a");
+}
+
+TEST_F(ZfsDriverTest, UsedBytesRejectsHumanUnits) {
+  runner.succeed({"zfs", "get", "-Hp"}, "1.2M\n");
+  EXPECT_EQ(driver.used_bytes("a").error().kind, ErrorKind::Io);
+}
+
+TEST_F(ZfsDriverTest, ListsVolumesAndSnapshots) {
+  runner.succeed({"zfs", "list", "-H", "-o", "name", "-t", "filesystem"},
+                 "tank/velo\ntank/velo/a.main.1\ntank/velo/a.dev.1\n");
+  runner.succeed({"zfs", "list", "-H", "-o", "name", "-t", "snapshot"},
+                 "tank/velo/a.main.1@s1\ntank/velo/a.main.1@s2\n");
+  auto volumes = driver.list_volumes();
+  ASSERT_TRUE(volumes.ok());
+  EXPECT_EQ(*volumes, (std::vector<std::string>{"a.main.1", "a.dev.1"}));
+  auto snapshots = driver.list_snapshots("a.main.1");
+  ASSERT_TRUE(snapshots.ok());
+  EXPECT_EQ(*snapshots, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
+                                "zfs list -H -o name -t filesystem -r -d 1 tank/velo",
+                                "zfs list -H -o name -t snapshot -r -d 1 tank/velo/a.main.1",
+                            }));
+}
+
+TEST_F(ZfsDriverTest, AtomicAndNoRecopy) {
+  EXPECT_TRUE(driver.atomic_snapshots());
+  EXPECT_EQ(driver.recopy_into_snapshot("a", "s", "pg_wal").error().kind, ErrorKind::Invalid);
+}
+
+TEST(EnsureZfsTest, AnsweringZfsNeedsNothing) {
+  FakeRunner runner;
+  ASSERT_TRUE(ensure_zfs_available(runner).ok());
+  EXPECT_EQ(runner.lines(), std::vector<std::string>{"zfs list -H -o name"});
+}
+
+TEST(EnsureZfsTest, OtherFailuresAreReported) {
+  FakeRunner runner;
+  runner.fail({"zfs", "list"}, 1, "permission denied\n");
+  Status status = ensure_zfs_available(runner);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.error().message.find("permission denied"), std::string::npos);
+  EXPECT_EQ(runner.commands().size(), 1u);
+}
+
+TEST(SplitLinesTest, SkipsBlankAndTrims) {
+  EXPECT_EQ(split_lines("a\n\n b \r\nc"), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(split_lines("").empty());
+}
+
+}  // namespace
+}  // namespace velo::storage
