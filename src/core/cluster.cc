@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pg/config_files.h"
+#include "util/fs.h"
 
 namespace velo::core {
 
@@ -55,9 +56,30 @@ pg::ConnParams conn_params(const BranchHandle& handle) {
 Status prepare_data_dir(BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
   VELO_TRY(pg::remove_clone_leftovers(data_dir));
-  VELO_TRY(pg::write_velo_conf(data_dir, handle.runtime->server_settings(handle.spec)));
+  pg::Settings settings = handle.runtime->server_settings(handle.spec);
+  // A clone's crash recovery starts by fsyncing every file of the data
+  // directory; one syncfs() per filesystem does the same job in a fraction
+  // of the time on large directories.
+  settings.emplace_back("recovery_init_sync_method", "syncfs");
+  VELO_TRY(pg::write_velo_conf(data_dir, settings));
   VELO_TRY(pg::ensure_velo_include(data_dir));
   return handle.runtime->adopt_data_dir(handle.spec);
+}
+
+// The postmaster's status line in postmaster.pid (line 8): "starting",
+// "ready", "standby" or "stopping". Reading it costs nothing, where a
+// connection attempt during recovery forks a backend and logs a FATAL.
+std::string postmaster_status(const std::string& data_dir) {
+  auto text = read_file(data_dir + "/postmaster.pid");
+  if (!text.ok()) return "";
+  size_t start = 0;
+  for (int line = 1; line < 8; ++line) {
+    start = text->find('\n', start);
+    if (start == std::string::npos) return "";
+    ++start;
+  }
+  size_t end = text->find_first_of(" \n", start);
+  return text->substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
 Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds timeout) {
@@ -69,10 +91,12 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds t
   bool announced = false;
   // Poll tightly: a clone's crash recovery usually takes milliseconds, and
   // every millisecond of sleep here is a millisecond of branch creation.
-  auto interval = std::chrono::microseconds(1000);
+  auto interval = std::chrono::microseconds(500);
   while (true) {
-    pg::PingStatus ping = pg::ping(params);
-    if (ping == pg::PingStatus::Ok) return Status::Ok();
+    std::string status = postmaster_status(handle.spec.data_dir);
+    if ((status == "ready" || status == "standby") && pg::ping(params) == pg::PingStatus::Ok) {
+      return Status::Ok();
+    }
     VELO_TRY(handle.runtime->check_alive(handle.spec));
     auto now = ctx.clock.monotonic();
     if (now >= deadline) {
