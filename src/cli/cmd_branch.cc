@@ -86,8 +86,14 @@ Status branch_url(Invocation& invocation, const BranchArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.name));
   VELO_OPEN_ENV(env, invocation);
   VELO_ASSIGN_OR_RETURN(auto handle, core::load_branch(env->ctx(), name.project, name.branch));
-  std::string url = pg::to_url(core::conn_params(handle), !args.no_password);
-  if (invocation.global.json) print_json({{"name", name.full()}, {"url", url}});
+  pg::ConnParams params = core::conn_params(handle);
+  std::string url = pg::to_url(params, !args.no_password);
+  if (invocation.global.json) {
+    nlohmann::json json = {{"name", name.full()}, {"url", url},   {"host", params.host},
+                           {"port", params.port}, {"user", params.user}, {"dbname", params.dbname}};
+    if (!args.no_password) json["password"] = params.password;
+    print_json(json);
+  }
   else fmt::print("{}\n", url);
   return Status::Ok();
 }
