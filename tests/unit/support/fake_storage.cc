@@ -1,0 +1,77 @@
+#include "support/fake_storage.h"
+
+#include "util/fs.h"
+
+namespace velo::testing {
+
+Status FakeDriver::maybe_fail(const std::string& operation) {
+  if (failures_.erase(operation) > 0) {
+    return make_error(ErrorKind::Io, "injected failure in {}", operation);
+  }
+  return Status::Ok();
+}
+
+Status FakeDriver::create_volume(const std::string& volume) {
+  VELO_TRY(maybe_fail("create_volume"));
+  if (!volumes.insert(volume).second) return make_error(ErrorKind::Conflict, "exists");
+  return make_dirs(volume_path(volume) + "/data", 0700);
+}
+
+Status FakeDriver::destroy_volume(const std::string& volume) {
+  VELO_TRY(maybe_fail("destroy_volume"));
+  if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
+  for (const auto& [clone, origin] : clone_of) {
+    if (origin.rfind(volume + "@", 0) == 0) {
+      return make_error(ErrorKind::Conflict, "{} has dependent clone {}", volume, clone);
+    }
+  }
+  for (auto it = snapshots.begin(); it != snapshots.end();) {
+    it = it->rfind(volume + "@", 0) == 0 ? snapshots.erase(it) : std::next(it);
+  }
+  volumes.erase(volume);
+  clone_of.erase(volume);
+  return remove_tree(volume_path(volume));
+}
+
+Status FakeDriver::snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(maybe_fail("snapshot"));
+  if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
+  snapshots.insert(volume + "@" + snapshot);
+  return Status::Ok();
+}
+
+Status FakeDriver::destroy_snapshot(const std::string& volume, const std::string& snapshot) {
+  VELO_TRY(maybe_fail("destroy_snapshot"));
+  std::string name = volume + "@" + snapshot;
+  if (snapshots.count(name) == 0) return make_error(ErrorKind::NotFound, "no snapshot {}", name);
+  for (const auto& [clone, origin] : clone_of) {
+    if (origin == name) return make_error(ErrorKind::Conflict, "{} has clone {}", name, clone);
+  }
+  snapshots.erase(name);
+  return Status::Ok();
+}
+
+Status FakeDriver::clone(const std::string& volume, const std::string& snapshot,
+                         const std::string& new_volume) {
+  VELO_TRY(maybe_fail("clone"));
+  if (snapshots.count(volume + "@" + snapshot) == 0) {
+    return make_error(ErrorKind::NotFound, "no snapshot {}@{}", volume, snapshot);
+  }
+  volumes.insert(new_volume);
+  clone_of[new_volume] = volume + "@" + snapshot;
+  return make_dirs(volume_path(new_volume) + "/data", 0700);
+}
+
+Result<std::vector<std::string>> FakeDriver::list_volumes() {
+  return std::vector<std::string>(volumes.begin(), volumes.end());
+}
+
+Result<std::vector<std::string>> FakeDriver::list_snapshots(const std::string& volume) {
+  std::vector<std::string> out;
+  for (const auto& name : snapshots) {
+    if (name.rfind(volume + "@", 0) == 0) out.push_back(name.substr(volume.size() + 1));
+  }
+  return out;
+}
+
+}  // namespace velo::testing

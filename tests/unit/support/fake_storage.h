@@ -1,0 +1,53 @@
+// An in-memory storage driver whose volumes are real directories under a
+// temporary root (core writes velo.conf into them), with failure injection
+// per operation, so that core's undo paths can be tested without root.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "storage/driver.h"
+
+namespace velo::testing {
+
+class FakeDriver : public storage::Driver {
+ public:
+  explicit FakeDriver(std::string root, bool atomic = true) : root_(std::move(root)), atomic_(atomic) {}
+
+  std::string name() const override { return "fake"; }
+  bool atomic_snapshots() const override { return atomic_; }
+  std::string volume_path(const std::string& volume) const override { return root_ + "/" + volume; }
+  Status create_volume(const std::string& volume) override;
+  Status destroy_volume(const std::string& volume) override;
+  Status snapshot(const std::string& volume, const std::string& snapshot) override;
+  Status destroy_snapshot(const std::string& volume, const std::string& snapshot) override;
+  Status clone(const std::string& volume, const std::string& snapshot,
+               const std::string& new_volume) override;
+  std::string snapshot_path(const std::string& volume, const std::string& snapshot) const override {
+    return root_ + "/" + volume + "@" + snapshot;
+  }
+  Status recopy_into_snapshot(const std::string&, const std::string&, const std::string&) override {
+    return Status::Ok();
+  }
+  Result<uint64_t> used_bytes(const std::string&) override { return uint64_t{4096}; }
+  Result<std::vector<std::string>> list_volumes() override;
+  Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
+  Status check() override { return Status::Ok(); }
+
+  // The next call of `operation` ("clone", "snapshot", ...) fails with Io.
+  void fail_next(const std::string& operation) { failures_.insert(operation); }
+
+  std::set<std::string> volumes;
+  std::set<std::string> snapshots;              // "volume@snapshot"
+  std::map<std::string, std::string> clone_of;  // volume -> "origin@snapshot"
+
+ private:
+  Status maybe_fail(const std::string& operation);
+  std::string root_;
+  bool atomic_;
+  std::set<std::string> failures_;
+};
+
+}  // namespace velo::testing
