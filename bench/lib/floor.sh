@@ -73,12 +73,24 @@ floor_cleanup() {
   stop_bare "$SCRATCH/floor$n/data"
   case $driver in
     zfs)
-      zfs destroy "$FLOOR_ZFS_PARENT/floor$n" 2>/dev/null
-      zfs destroy "$MAIN_DATASET@benchfloor$n" 2>/dev/null ;;
+      # zfs-fuse calls a dataset busy for a moment after its last user left.
+      zfs_destroy_retry "$FLOOR_ZFS_PARENT/floor$n"
+      zfs_destroy_retry "$MAIN_DATASET@benchfloor$n" ;;
     btrfs)
       [ -d "$SCRATCH/floor$n" ] && btrfs -q subvolume delete "$SCRATCH/floor$n" >/dev/null ;;
     *)
       rm -rf "$SCRATCH/floor$n" ;;
   esac
   return 0
+}
+
+# zfs_destroy_retry NAME: zfs destroy, retried for up to 20 s while busy;
+# quiet and successful when NAME does not exist.
+zfs_destroy_retry() {
+  for _ in $(seq 1 100); do
+    zfs list -H -o name -t all "$1" >/dev/null 2>&1 || return 0
+    zfs destroy "$1" 2>/dev/null && return 0
+    nap 0.2
+  done
+  warn "could not destroy $1"
 }

@@ -48,11 +48,15 @@ pool_init() {
   esac
   if [ "$driver" = copy ]; then
     mkdir -p "$WORK/copy-store"
-    v init --storage copy --path "$WORK/copy-store" --port-range "$PORT_RANGE"
+    v --json init --storage copy --path "$WORK/copy-store" --port-range "$PORT_RANGE" \
+      >"$WORK/init-$driver.json" || return 1
   else
-    v init --storage "$driver" --image-file "$WORK/$driver.img" --size "$POOL_SIZE" \
-      --fs "$fs" --port-range "$PORT_RANGE"
+    v --json init --storage "$driver" --image-file "$WORK/$driver.img" --size "$POOL_SIZE" \
+      --fs "$fs" --port-range "$PORT_RANGE" >"$WORK/init-$driver.json" || return 1
   fi
+  # velo keeps its data (the pool's mountpoint, logs) under data_root,
+  # outside the home: remembered so that the teardown can remove it.
+  "$PY" "$BENCH_LIB/fields.py" json data_root <"$WORK/init-$driver.json" >"$WORK/dataroot-$driver"
 }
 
 # scratch_init DRIVER: SCRATCH, a directory on the same filesystem as the
@@ -103,19 +107,21 @@ scratch_teardown() {
   return 0
 }
 
-# kill_leftover_servers DIR: fast shutdown of any postgres whose
-# postmaster.pid lies under DIR (servers velo started for this run and could
-# not stop), so that the pool can be unmounted.
+# kill_leftover_servers DIR: fast shutdown of any postmaster whose data
+# directory (-D) lies under DIR: servers velo started for this run and could
+# not stop, which would keep the pool busy.
 kill_leftover_servers() {
-  local file pid
-  [ -d "$1" ] || return 0
-  while IFS= read -r file; do
-    pid=$(head -n1 "$file" 2>/dev/null)
-    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = postgres ] || continue
-    log "stopping leftover postgres $pid ($file)"
+  local dir=${1%/} proc pid args
+  [ -n "$dir" ] && [ -d "$dir" ] || return 0
+  for proc in /proc/[0-9]*; do
+    [ "$(cat "$proc/comm" 2>/dev/null)" = postgres ] || continue
+    args=$(tr '\0' '\n' <"$proc/cmdline" 2>/dev/null | grep -A1 -x -- -D | tail -n1)
+    case $args in "$dir"/*) ;; *) continue ;; esac
+    pid=${proc#/proc/}
+    log "stopping leftover postgres $pid ($args)"
     kill -INT "$pid" 2>/dev/null
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; nap 0.1; done
-  done < <(find "$1" -maxdepth 6 -name postmaster.pid 2>/dev/null)
+  done
 }
 
 # pool_teardown DRIVER: velo project delete, then the pool itself. Safe to
@@ -148,5 +154,24 @@ pool_teardown() {
       done < <(losetup -j "$image") ;;
   esac
   rm -f "$image"
+  remove_data_root "$driver"
   return 0
+}
+
+# remove_data_root DRIVER: velo's data root for this run's home, once
+# nothing is mounted below it; only a path of the form velo uses.
+remove_data_root() {
+  local root
+  root=$(cat "$WORK/dataroot-$1" 2>/dev/null)
+  case $root in
+    /var/lib/velo/?* | "$WORK"/?*) ;;
+    *) return 0 ;;
+  esac
+  [ -d "$root" ] || return 0
+  kill_leftover_servers "$root"
+  if findmnt -rn -o TARGET | grep -qF "$root"; then
+    warn "$1: something is still mounted under $root; left in place"
+    return 0
+  fi
+  rm -rf --one-file-system "$root"
 }

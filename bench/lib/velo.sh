@@ -29,27 +29,36 @@ load_data() {
 
 branch_port() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json port; }
 
-# velo_create_run DRIVER SCALE N: `velo branch create` plus the first query
-# on the new branch. Reading the port out of velo's JSON is not measured.
-velo_create_run() {
-  local t0 t1 t2 t3 out port
-  stamp t0
-  out=$(v --json branch create "bench/b$3") || return 1
-  stamp t1
-  port=$(printf '%s' "$out" | "$PY" "$BENCH_LIB/fields.py" json port)
-  [ -n "$port" ] || port=$(branch_port "bench/b$3")
-  stamp t2
-  first_query "$port" || return 1
-  stamp t3
-  record_time "$1" "$2" velo "$(elapsed_ms 0 $((t1 - t0 + t3 - t2)))"
-  BRANCH_PORT=$port
+# branch_conn NAME: sets BR_PORT and BR_PASSWORD from `velo branch url`
+# (each branch has its own password).
+branch_conn() {
+  local fields
+  mapfile -t fields < <(v branch url "$1" | "$PY" "$BENCH_LIB/fields.py" url)
+  BR_PASSWORD=${fields[1]:-} BR_PORT=${fields[3]:-}
+  [ -n "$BR_PORT" ]
 }
 
-# velo_reset_run DRIVER SCALE N PORT: reset plus the first query after it.
+# velo_create_run DRIVER SCALE N: `velo branch create` plus the first query
+# on the new branch. Asking velo for the branch's URL (port and password)
+# in between is not measured.
+velo_create_run() {
+  local t0 t1 t2 t3
+  stamp t0
+  v branch create "bench/b$3" >/dev/null || return 1
+  stamp t1
+  branch_conn "bench/b$3" || return 1
+  stamp t2
+  PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
+  stamp t3
+  record_time "$1" "$2" velo "$(elapsed_ms 0 $((t1 - t0 + t3 - t2)))"
+}
+
+# velo_reset_run DRIVER SCALE N: reset plus the first query after it
+# (port and password of the branch from velo_create_run).
 velo_reset_run() {
   local t0 t1
   stamp t0
-  v branch reset "bench/b$3" >/dev/null && first_query "$4" || return 1
+  v branch reset "bench/b$3" >/dev/null && PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
   stamp t1
   record_time "$1" "$2" velo_reset "$(elapsed_ms "$t0" "$t1")"
 }
@@ -62,44 +71,56 @@ velo_delete_run() {
   record_time "$1" "$2" velo_delete "$(elapsed_ms "$t0" "$t1")"
 }
 
-# velo_round DRIVER SCALE N: create, reset, delete of one branch.
+# velo_round DRIVER SCALE N: create, reset, delete of one branch. A failure
+# goes into the notes with velo's own error message.
 velo_round() {
-  velo_create_run "$1" "$2" "$3" || { warn "$1 scale $2: velo branch create failed"; return 1; }
-  velo_reset_run "$1" "$2" "$3" "$BRANCH_PORT" || warn "$1 scale $2: velo branch reset failed"
-  velo_delete_run "$1" "$2" "$3" || warn "$1 scale $2: velo branch delete failed"
+  local err="$WORK/velo.err"
+  if ! velo_create_run "$1" "$2" "$3" 2>"$err"; then
+    velo_failed "$1" "$2" "branch create bench/b$3" "$err"
+    v branch delete "bench/b$3" >/dev/null 2>&1
+    return 1
+  fi
+  velo_reset_run "$1" "$2" "$3" 2>"$err" || velo_failed "$1" "$2" "branch reset bench/b$3" "$err"
+  velo_delete_run "$1" "$2" "$3" 2>"$err" || velo_failed "$1" "$2" "branch delete bench/b$3" "$err"
+}
+
+velo_failed() {  # DRIVER SCALE WHAT ERRFILE
+  record_note "$1" "scale $2: velo $3 failed: $(tr '\n' ' ' <"$4" | cut -c1-300)"
 }
 
 used_bytes() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json used_bytes; }
 
-# zfs_used_settled DATASET: `zfs get -Hp used`, read until it stops moving
-# (zfs accounts written blocks when their transaction group syncs).
-zfs_used_settled() {
-  local last="" now
-  for _ in $(seq 1 20); do
-    now=$(zfs get -Hp -o value used "$1")
-    [ "$now" = "$last" ] && break
-    last=$now
-    sleep 1
+# zfs_used DATASET: `zfs get -Hp used` after forcing transaction group
+# syncs (zfs-fuse accounts written blocks only when their txg syncs, up to
+# half a minute later; creating a snapshot, here of the bench's own scratch
+# dataset, syncs at once; the second sync settles deferred frees).
+zfs_used() {
+  for _ in 1 2; do
+    zfs snapshot "$FLOOR_ZFS_PARENT@txgsync" && zfs destroy "$FLOOR_ZFS_PARENT@txgsync"
   done
-  printf '%s\n' "$now"
+  zfs get -Hp -o value used "$1"
 }
 
-# space_measure DRIVER: disk used by a fresh branch, and by the same branch
-# after 1% of pgbench_accounts rows were updated (then CHECKPOINT + sync).
+# space_measure DRIVER SCALE: disk used by a fresh branch, and by the same
+# branch after 1% of pgbench_accounts rows were updated (then CHECKPOINT +
+# sync). The rows are contiguous (aid <= scale * 1000): 1% of the table's
+# pages. Spread evenly (aid % 100 = 0) they would touch every page.
 space_measure() {
-  local driver=$1 port dataset=""
-  v branch create bench/space >/dev/null || { warn "$driver: space branch failed"; return 1; }
-  port=$(branch_port bench/space)
+  local driver=$1 dataset=""
+  v branch create bench/space >/dev/null && branch_conn bench/space \
+    || { warn "$driver: space branch failed"; return 1; }
+  local PGPASSWORD=$BR_PASSWORD
   if [ "$driver" = zfs ]; then
-    dataset=$(zfs list -H -o name "$(dirname "$(data_dir "$port")")" 2>/dev/null)
+    dataset=$(zfs list -H -o name "$(dirname "$(data_dir "$BR_PORT")")" 2>/dev/null)
   fi
   sync
-  [ -n "$dataset" ] && record_space "$driver" fresh_branch_zfs_used "$(zfs_used_settled "$dataset")"
+  [ -n "$dataset" ] && record_space "$driver" fresh_branch_zfs_used "$(zfs_used "$dataset")"
   record_space "$driver" fresh_branch "$(used_bytes bench/space)"
-  q "$port" bench 'update pgbench_accounts set abalance = abalance + 1 where aid % 100 = 0' >/dev/null
-  q "$port" postgres 'checkpoint' >/dev/null
+  q "$BR_PORT" bench "update pgbench_accounts set abalance = abalance + 1 where aid <= $2 * 1000" >/dev/null \
+    && q "$BR_PORT" postgres 'checkpoint' >/dev/null \
+    || { warn "$driver: update on bench/space failed"; v branch delete bench/space >/dev/null; return 1; }
   sync
-  [ -n "$dataset" ] && record_space "$driver" branch_after_1pct_update_zfs_used "$(zfs_used_settled "$dataset")"
+  [ -n "$dataset" ] && record_space "$driver" branch_after_1pct_update_zfs_used "$(zfs_used "$dataset")"
   record_space "$driver" branch_after_1pct_update "$(used_bytes bench/space)"
   v branch delete bench/space >/dev/null || warn "$driver: deleting bench/space failed"
 }

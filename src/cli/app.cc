@@ -28,6 +28,9 @@ int run(int argc, char** argv) {
   add_project_commands(app, invocation);
   add_branch_commands(app, invocation);
   add_maintenance_commands(app, invocation);
+  add_snapshot_commands(app, invocation);
+  add_wal_commands(app, invocation);
+  add_wal_hook_commands(app, invocation);
 
   try {
     app.parse(argc, argv);

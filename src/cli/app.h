@@ -21,6 +21,10 @@ void add_init_command(CLI::App& app, Invocation& invocation);
 void add_project_commands(CLI::App& app, Invocation& invocation);
 void add_branch_commands(CLI::App& app, Invocation& invocation);
 void add_maintenance_commands(CLI::App& app, Invocation& invocation);
+void add_snapshot_commands(CLI::App& app, Invocation& invocation);
+void add_wal_commands(CLI::App& app, Invocation& invocation);
+// Hidden: the server's archive_command and restore_command.
+void add_wal_hook_commands(CLI::App& app, Invocation& invocation);
 
 // Opens the environment or returns its error from the enclosing function.
 #define VELO_OPEN_ENV(env, invocation) \

@@ -14,6 +14,9 @@ struct BranchArgs {
   std::string name;
   std::string parent;
   bool no_start = false;
+  bool no_archive = false;
+  std::string at;   // --at TIME
+  std::string lsn;  // --lsn LSN
   bool force = false;
   bool no_password = false;
 };
@@ -44,6 +47,9 @@ Status branch_create(Invocation& invocation, const BranchArgs& args) {
   if (!args.parent.empty()) {
     VELO_ASSIGN_OR_RETURN(options.parent, core::parse_branch_name(args.parent));
   }
+  options.archive = !args.no_archive;
+  if (!args.at.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Time, args.at};
+  if (!args.lsn.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Lsn, args.lsn};
   VELO_OPEN_ENV(env, invocation);
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
@@ -156,6 +162,12 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
   CLI::App* cmd = add(branch, "create", "create a branch: a running copy-on-write clone of its parent", *args);
   cmd->add_option("--parent", args->parent, "PROJECT/BRANCH to branch from (default PROJECT/main)");
   cmd->add_flag("--no-start", args->no_start, "leave the new branch stopped");
+  cmd->add_flag("--no-archive", args->no_archive, "do not archive the branch's WAL (no point-in-time branches from it)");
+  auto* at = cmd->add_option("--at", args->at,
+                             "branch from the parent as it was at TIME: RFC 3339 with a zone "
+                             "(2026-11-24T10:00:00Z) or relative (\"5 minutes ago\")");
+  cmd->add_option("--lsn", args->lsn, "branch from the parent as it was at WAL position LSN")
+      ->excludes(at);
   on(cmd, [](Invocation& i, BranchArgs& a) { return branch_create(i, a); });
 
   cmd = branch->add_subcommand("list", "list branches with their real state");

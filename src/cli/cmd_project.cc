@@ -94,6 +94,8 @@ void add_project_commands(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--pg-version", create->pg_version, "PostgreSQL major version (default 15)");
   cmd->add_option("--runtime", create->runtime, "native|docker (default native)");
   cmd->add_option("--image", create->image, "docker image (default postgres:<version>)");
+  cmd->add_option("--archive-timeout", create->archive_timeout_s,
+                  "seconds after which a WAL segment is archived even if not full (default 60)");
   cmd->callback([&invocation, create] {
     invocation.action = [&invocation, create] { return project_create(invocation, *create); };
   });

@@ -1,14 +1,19 @@
-// velo branch create: lock, validate, reserve a row and a port, snapshot
-// the parent, clone, prepare, start, give the branch its own password,
-// commit. Each step registers its undo.
+// velo branch create: lock, validate, reserve a row and a port, take the
+// source (a fresh snapshot of the parent, or for a point-in-time branch
+// the parent's newest snapshot before the target), clone, prepare, start
+// (or recover to the target), give the branch its own password, commit.
+// Each step registers its undo.
 #include <fmt/format.h>
 
 #include "core/branch_ops.h"
 #include "core/locks.h"
+#include "core/pitr_recover.h"
+#include "core/pitr_source.h"
 #include "core/ports.h"
 #include "core/secrets.h"
-#include "core/snapshotter.h"
+#include "core/snapshot_ops.h"
 #include "core/undo.h"
+#include "core/wal_archive.h"
 #include "util/time_format.h"
 
 namespace velo::core {
@@ -27,6 +32,23 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
   return handle;
 }
 
+// The snapshot row for a branch's base snapshot, made on its parent.
+state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const BranchName& name,
+                                           const state::BranchRecord& record,
+                                           const TakenSnapshot& taken) {
+  state::SnapshotRecord snapshot;
+  snapshot.project = name.project;
+  snapshot.branch = parent.branch.name;
+  snapshot.volume = parent.branch.volume;
+  snapshot.name = record.base_snapshot;
+  snapshot.created_at = taken.point.created_at;
+  snapshot.lsn = taken.point.lsn;
+  snapshot.redo_lsn = taken.redo_lsn;
+  snapshot.kind = "base";
+  snapshot.for_branch = name.branch;
+  return snapshot;
+}
+
 }  // namespace
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options) {
@@ -35,6 +57,16 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_ASSIGN_OR_RETURN(auto parent, load_parent(ctx, options));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.branch(name.project, name.branch));
   if (existing) return make_error(ErrorKind::Conflict, "branch {} already exists", name.full());
+  // A point-in-time branch: validate the target before anything is made.
+  std::optional<RecoveryPlan> plan;
+  if (options.target) {
+    if (!options.start) {
+      return make_error(ErrorKind::Invalid, "--no-start does not go with --at or --lsn: the "
+                        "branch runs to recover to its target");
+    }
+    VELO_ASSIGN_OR_RETURN(auto inputs, window_inputs(ctx, parent));
+    VELO_ASSIGN_OR_RETURN(plan, plan_recovery(inputs, *options.target));
+  }
 
   UndoStack undo;
   state::BranchRecord record;
@@ -45,31 +77,47 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   record.password = parent.branch.password;
   record.parent_volume = parent.branch.volume;
   record.created_at = format_utc(ctx.clock.now());
+  record.archive = options.archive;
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
     VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
     record.port = port;
     record.volume = fmt::format("{}.{}.{}", name.project, name.branch, id);
-    record.base_snapshot = fmt::format("velo-{}", id);
+    if (plan) {
+      record.source_snapshot = plan->snapshot.name;
+    } else {
+      record.base_snapshot = fmt::format("velo-{}", id);
+    }
     return ctx.store.insert_branch(record);
   }));
   undo.push("the state row", [&] { return ctx.store.delete_branch(name.project, name.branch); });
 
-  ctx.reporter.step(fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
-  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, parent, record.base_snapshot));
-  undo.push("the parent's snapshot", [&] {
-    return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
-  });
-  VELO_TRY(ctx.driver.clone(parent.branch.volume, record.base_snapshot, record.volume));
+  TakenSnapshot taken;
+  if (plan) {
+    VELO_TRY(seal_archive(ctx, parent));
+    VELO_TRY(ctx.driver.clone(parent.branch.volume, plan->snapshot.name, record.volume));
+  } else {
+    ctx.reporter.step(fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
+    VELO_ASSIGN_OR_RETURN(taken, take_snapshot(ctx, parent, record.base_snapshot));
+    undo.push("the parent's snapshot", [&] {
+      return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
+    });
+    VELO_TRY(ctx.driver.clone(parent.branch.volume, record.base_snapshot, record.volume));
+  }
   undo.push("the clone", [&] { return ctx.driver.destroy_volume(record.volume); });
 
   BranchHandle handle{parent.project, record, parent.runtime, {}};
   handle.spec = make_spec(ctx, handle.project, record);
+  undo.push("the WAL archive", [&] { return remove_archive(ctx.config, record.volume); });
   VELO_TRY(prepare_data_dir(handle));
   if (options.start) {
-    ctx.reporter.step(fmt::format("starting {}", name.full()));
-    VELO_TRY(start_and_wait(ctx, handle));
     undo.push("the server", [&] { return stop_server(handle); });
+    if (plan) {
+      VELO_TRY(recover_to_target(ctx, handle, *plan, parent.spec.archive_dir));
+    } else {
+      ctx.reporter.step(fmt::format("starting {}", name.full()));
+      VELO_TRY(start_and_wait(ctx, handle));
+    }
     // Each branch gets its own password: copies of production data must
     // not all open with one key.
     VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
@@ -80,16 +128,8 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   handle.branch.status = "ready";
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_TRY(ctx.store.update_branch(handle.branch));
-    state::SnapshotRecord snapshot;
-    snapshot.project = name.project;
-    snapshot.branch = parent.branch.name;
-    snapshot.volume = parent.branch.volume;
-    snapshot.name = record.base_snapshot;
-    snapshot.created_at = point.created_at;
-    snapshot.lsn = point.lsn;
-    snapshot.kind = "base";
-    snapshot.for_branch = name.branch;
-    auto id = ctx.store.insert_snapshot(snapshot);
+    if (plan) return Status::Ok();  // cloned from an existing snapshot, which it does not own
+    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name, record, taken));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -5,6 +5,7 @@
 
 #include "core/branch_ops.h"
 #include "core/locks.h"
+#include "core/wal_archive.h"
 #include "util/fs.h"
 #include "util/time_format.h"
 
@@ -32,6 +33,7 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   // The branch's own snapshots go with its volume.
   VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(handle.project.name, handle.branch.name));
   VELO_TRY(destroy_or_retire(ctx, handle.branch.volume, ""));
+  VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
   for (const auto& snapshot : snapshots) {
     if (snapshot.volume == handle.branch.volume) VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
   }

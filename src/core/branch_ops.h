@@ -8,6 +8,7 @@
 #include "core/cluster.h"
 #include "core/context.h"
 #include "core/names.h"
+#include "core/pitr_plan.h"
 
 namespace velo::core {
 
@@ -15,6 +16,8 @@ struct CreateBranchOptions {
   BranchName name;
   std::optional<BranchName> parent;  // default: PROJECT/main
   bool start = true;
+  bool archive = true;               // --no-archive turns the branch's WAL archive off
+  std::optional<TargetSpec> target;  // --at TIME | --lsn LSN: a point-in-time branch
 };
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 
@@ -41,6 +42,7 @@ runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project
   spec.port = static_cast<int>(branch.port);
   spec.listen_address = branch.listen_address;
   spec.log_path = fmt::format("{}/logs/{}.{}.log", ctx.home, project.name, branch.name);
+  if (branch.archive) spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
   return spec;
 }
 
@@ -53,15 +55,26 @@ pg::ConnParams conn_params(const BranchHandle& handle) {
   return params;
 }
 
-Status prepare_data_dir(BranchHandle& handle) {
-  const std::string& data_dir = handle.spec.data_dir;
-  VELO_TRY(pg::remove_clone_leftovers(data_dir));
+pg::Settings velo_settings(BranchHandle& handle) {
   pg::Settings settings = handle.runtime->server_settings(handle.spec);
   // A clone's crash recovery starts by fsyncing every file of the data
   // directory; one syncfs() per filesystem does the same job in a fraction
   // of the time on large directories.
   settings.emplace_back("recovery_init_sync_method", "syncfs");
-  VELO_TRY(pg::write_velo_conf(data_dir, settings));
+  // Bounds how far the newest archived WAL lags behind (the runtime's
+  // archive_command does the archiving).
+  if (!handle.spec.archive_dir.empty()) {
+    settings.emplace_back("archive_timeout", std::to_string(handle.project.archive_timeout_s));
+  }
+  return settings;
+}
+
+Status prepare_data_dir(BranchHandle& handle) {
+  const std::string& data_dir = handle.spec.data_dir;
+  VELO_TRY(pg::remove_clone_leftovers(data_dir));
+  // The runtime's adopt_data_dir hands the archive to the server's user.
+  if (!handle.spec.archive_dir.empty()) VELO_TRY(make_archive_dir(handle.spec.archive_dir));
+  VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(handle)));
   VELO_TRY(pg::ensure_velo_include(data_dir));
   return handle.runtime->adopt_data_dir(handle.spec);
 }

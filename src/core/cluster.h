@@ -34,6 +34,12 @@ pg::ConnParams conn_params(const BranchHandle& handle);
 // fresh initdb): drops what a clone must not keep, writes velo.conf and
 // its include line, and hands the files to the server's user.
 Status prepare_data_dir(BranchHandle& handle);
+// What prepare_data_dir writes into velo.conf (the runtime's settings and
+// velo's own), for steps that add to it (point-in-time recovery).
+pg::Settings velo_settings(BranchHandle& handle);
+// The postmaster's status word from PGDATA/postmaster.pid ("starting",
+// "ready", "standby", "stopping"), "" when there is none.
+std::string postmaster_status(const std::string& data_dir);
 
 // Starts the server and waits until it accepts connections, polling
 // through libpq; fails early (with the server's last log lines) when the

@@ -10,6 +10,7 @@
 #include "core/ports.h"
 #include "core/secrets.h"
 #include "core/undo.h"
+#include "core/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -26,6 +27,10 @@ Status validate(Context& ctx, const CreateProjectOptions& options) {
   if (options.runtime != "native" && options.runtime != "docker") {
     return make_error(ErrorKind::Invalid, "unknown runtime '{}': use native or docker",
                       options.runtime);
+  }
+  if (options.archive_timeout_s < 1 || options.archive_timeout_s > 86400) {
+    return make_error(ErrorKind::Invalid, "invalid --archive-timeout {}: expected 1 to 86400 "
+                      "seconds", options.archive_timeout_s);
   }
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
@@ -48,6 +53,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   project.runtime = options.runtime;
   project.image = options.image;
   project.superuser = "postgres";
+  project.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(project.password, generate_password());
   project.created_at = format_utc(ctx.clock.now());
   state::BranchRecord main;
@@ -56,6 +62,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   main.status = "creating";
   main.password = project.password;
   main.created_at = project.created_at;
+  main.archive = true;
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
     VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
@@ -71,6 +78,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
 
   VELO_TRY(ctx.driver.create_volume(main.volume));
   undo.push("the volume", [&] { return ctx.driver.destroy_volume(main.volume); });
+  undo.push("the WAL archive", [&] { return remove_archive(ctx.config, main.volume); });
   BranchHandle handle{project, main, runtime, {}};
   handle.spec = make_spec(ctx, project, main);
   ctx.reporter.step(fmt::format("initialising {}/main (PostgreSQL {})", project.name,

@@ -1,6 +1,7 @@
 // Project operations: a project is a lineage of branches rooted at main.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/cluster.h"
@@ -13,6 +14,7 @@ struct CreateProjectOptions {
   std::string pg_version = "15";
   std::string runtime = "native";  // native | docker
   std::string image;               // docker: "" means postgres:<pg_version>
+  int64_t archive_timeout_s = 60;  // main archives its WAL; bounds the archive's lag
 };
 
 // Creates the project and its running main branch (initdb).

@@ -39,6 +39,16 @@ std::string user_of(const UidGid& ids) {
 
 bool has_cluster(const ClusterSpec& spec) { return path_exists(spec.data_dir + "/PG_VERSION"); }
 
+// Labelled as velo's container of this project and branch.
+bool is_ours(const ContainerInfo& info, const ClusterSpec& spec) {
+  auto label = [&](const char* key) {
+    auto it = info.labels.find(key);
+    return it == info.labels.end() ? std::string() : it->second;
+  };
+  return label(kManagedLabel) == "true" && label(kProjectLabel) == spec.project &&
+         label(kBranchLabel) == spec.branch;
+}
+
 bool mentions(const std::string& text, const char* needle) {
   return text.find(needle) != std::string::npos;
 }
@@ -52,6 +62,10 @@ DockerRuntime::DockerRuntime(const std::string& socket_path)
 
 std::string DockerRuntime::container_name(const ClusterSpec& spec) {
   return "velo-" + spec.project + "-" + spec.branch;
+}
+
+std::string DockerRuntime::initdb_container_name(const ClusterSpec& spec) {
+  return container_name(spec) + ".initdb";  // '.' is in no velo name: no branch's container has it
 }
 
 std::string DockerRuntime::image_for(const ClusterSpec& spec) {
@@ -94,14 +108,11 @@ Result<UidGid> DockerRuntime::postgres_ids(const std::string& image) {
 Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec& spec) {
   auto info = client_.inspect_container(name);
   if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
-  for (const auto& [key, value] : labels_for(spec)) {
-    auto it = info->labels.find(key);
-    if (it == info->labels.end() || it->second != value) {
-      return make_error(ErrorKind::Conflict,
-                        "a Docker container named {} exists and does not belong to velo's {}/{}; "
-                        "rename or remove it",
-                        name, spec.project, spec.branch);
-    }
+  if (!is_ours(*info, spec)) {
+    return make_error(ErrorKind::Conflict,
+                      "a Docker container named {} exists and does not belong to velo's {}/{}; "
+                      "rename or remove it",
+                      name, spec.project, spec.branch);
   }
   auto removed = client_.remove_container(name);
   if (!removed.ok() && removed.error().kind != ErrorKind::NotFound) return removed;
@@ -130,7 +141,7 @@ Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
     return make_error(ErrorKind::Io, "cannot hand {} to uid {}", pwfile, ids.uid);
   }
 
-  const std::string name = container_name(spec) + "-initdb";
+  const std::string name = initdb_container_name(spec);
   VELO_TRY(remove_if_ours(name, spec));
   ContainerConfig config;
   config.image = image;
@@ -244,9 +255,9 @@ Status DockerRuntime::check_alive(const ClusterSpec& spec) {
 
 Status DockerRuntime::stop(const ClusterSpec& spec) {
   const std::string name = container_name(spec);
-  auto current = state(spec);
-  if (!current.ok()) return current.error();
-  if (*current != ClusterState::Running) return Status::Ok();
+  auto info = client_.inspect_container(name);
+  if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
+  if (!info->running || !is_ours(*info, spec)) return Status::Ok();
   return client_.stop_container(name, kStopTimeoutS);
 }
 
@@ -257,12 +268,11 @@ Result<ClusterState> DockerRuntime::state(const ClusterSpec& spec) {
     if (info.error().kind == ErrorKind::NotFound) return ClusterState::Stopped;
     return info.error();
   }
-  const bool ours = info->labels[kProjectLabel] == spec.project && info->labels[kBranchLabel] == spec.branch;
-  return ours && info->running ? ClusterState::Running : ClusterState::Stopped;
+  return is_ours(*info, spec) && info->running ? ClusterState::Running : ClusterState::Stopped;
 }
 
 Status DockerRuntime::remove(const ClusterSpec& spec) {
-  VELO_TRY(remove_if_ours(container_name(spec) + "-initdb", spec));
+  VELO_TRY(remove_if_ours(initdb_container_name(spec), spec));
   return remove_if_ours(container_name(spec), spec);
 }
 

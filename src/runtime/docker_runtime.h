@@ -14,7 +14,9 @@
 // for data without a running container, container or not.
 //
 // A container of our name that does not carry our project and branch
-// labels is never touched: the call fails with Conflict.
+// labels is never touched: the call fails with Conflict. (Names alone are
+// ambiguous: project "a-b" branch "c" and project "a" branch "b-c" both
+// give velo-a-b-c; the labels tell them apart.)
 #pragma once
 
 #include <map>
@@ -63,6 +65,8 @@ class DockerRuntime : public Runtime {
   Result<std::vector<ManagedContainer>> list_managed();
 
   static std::string container_name(const ClusterSpec& spec);
+  // The transient container that runs initdb.
+  static std::string initdb_container_name(const ClusterSpec& spec);
   static std::string image_for(const ClusterSpec& spec);
 
   // Paths inside the container.

@@ -70,6 +70,29 @@ Status check_reachable(const std::string& data_dir, const OsUser& user) {
   }
 }
 
+// The velo binary itself, which the server runs as its archive and
+// restore command ("velo wal-archive", "velo wal-restore").
+std::string self_executable() {
+  char path[4096];
+  ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return "velo";
+  return std::string(path, static_cast<size_t>(n));
+}
+
+// archive_command and restore_command go through the server's /bin/sh:
+// single quotes keep paths with spaces or metacharacters one word.
+std::string shell_quote(const std::string& word) {
+  std::string out = "'";
+  for (char c : word) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
 // A wildcard or a list cannot be connected to; the loopback of the same
 // family can.
 bool is_wildcard(const std::string& address) {
@@ -132,6 +155,11 @@ Status NativeRuntime::adopt_data_dir(const ClusterSpec& spec) {
   VELO_TRY(chown_tree(spec.data_dir, server_user_.uid, server_user_.gid));
   // postgres refuses to start on a data directory others can read.
   if (::chmod(spec.data_dir.c_str(), 0700) != 0) return os_error(errno, "chmod " + spec.data_dir);
+  // The archive is written by the server alone.
+  if (!spec.archive_dir.empty()) {
+    VELO_TRY(chown_tree(spec.archive_dir, server_user_.uid, server_user_.gid));
+    VELO_TRY(check_reachable(spec.archive_dir + "/x", server_user_));
+  }
   return check_reachable(spec.data_dir, server_user_);
 }
 
@@ -148,11 +176,18 @@ pg::Settings NativeRuntime::server_settings(const ClusterSpec& spec) {
       {"wal_init_zero", "off"},
       {"cluster_name", spec.project + "/" + spec.branch},
   };
-  // TODO(archive issue): archive_mode, archive_command and archive_timeout
-  // when spec.archive_dir is set, and restore_command for spec.restore_dir.
-  // The command must copy durably (fsync the file and the directory) and
-  // succeed when an identical file is already there; a plain
-  // `test ! -f ... && cp ...` is neither, so nothing is emitted for now.
+  // velo's own commands copy durably and never overwrite a different file
+  // (core/wal_copy.h); core adds archive_timeout.
+  const std::string velo = shell_quote(self_executable());
+  if (!spec.archive_dir.empty()) {
+    settings.emplace_back("archive_mode", "on");
+    settings.emplace_back("archive_command",
+                          velo + " wal-archive %p " + shell_quote(spec.archive_dir) + " %f");
+  }
+  if (!spec.restore_dir.empty()) {
+    settings.emplace_back("restore_command",
+                          velo + " wal-restore " + shell_quote(spec.restore_dir) + " %f %p");
+  }
   return settings;
 }
 

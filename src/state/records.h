@@ -32,6 +32,12 @@ struct BranchRecord {
   std::string parent_volume;  // the volume that snapshot belongs to
   std::string created_at;
   std::string listen_address = "127.0.0.1";
+  // Archives its WAL into archive_dir_of(its volume) (core/wal_archive.h).
+  bool archive = false;
+  // Point-in-time branches: the parent's snapshot (on parent_volume) this
+  // incarnation was cloned from. The branch depends on it without owning
+  // it, so base_snapshot stays empty.
+  std::string source_snapshot;
 };
 
 struct SnapshotRecord {
@@ -45,6 +51,9 @@ struct SnapshotRecord {
   std::string label;
   std::string kind;    // base (made for a child branch) | user
   std::optional<std::string> for_branch;  // base snapshots: the child it serves
+  // A WAL position at or before the snapshot's redo point: recovering it
+  // needs no archived WAL older than this ("" when unknown).
+  std::string redo_lsn;
 };
 
 // A volume (or snapshot) that could not be destroyed yet because clones

@@ -54,6 +54,15 @@ CREATE TABLE retired (
   PRIMARY KEY (volume, snapshot)
 );
 )sql",
+      // WAL archiving and point-in-time branches: whether a branch
+      // archives (its archive directory follows from its volume), the
+      // snapshot a point-in-time branch was cloned from (it does not own
+      // it), and a lower bound of the WAL a snapshot needs (its redo).
+      R"sql(
+ALTER TABLE branches ADD COLUMN archive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE branches ADD COLUMN source_snapshot TEXT NOT NULL DEFAULT '';
+ALTER TABLE snapshots ADD COLUMN redo_lsn TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return steps;
 }

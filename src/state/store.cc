@@ -9,9 +9,9 @@ const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
-    "created_at, listen_address";
+    "created_at, listen_address, archive, source_snapshot";
 const char* kSnapshotColumns =
-    "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch";
+    "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn";
 
 ProjectRecord to_project(const std::vector<Value>& row) {
   return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]), as_text(row[3]),
@@ -31,6 +31,8 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.parent_volume = as_text(row[8]);
   b.created_at = as_text(row[9]);
   b.listen_address = as_text(row[10]);
+  b.archive = as_int(row[11]) != 0;
+  b.source_snapshot = as_text(row[12]);
   return b;
 }
 
@@ -46,6 +48,7 @@ SnapshotRecord to_snapshot(const std::vector<Value>& row) {
   s.label = as_text(row[7]);
   s.kind = as_text(row[8]);
   if (!std::holds_alternative<std::nullptr_t>(row[9])) s.for_branch = as_text(row[9]);
+  s.redo_lsn = as_text(row[10]);
   return s;
 }
 
@@ -139,17 +142,20 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 
 Status Store::insert_branch(const BranchRecord& b) {
   return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password,
-                  b.volume, b.base_snapshot, b.parent_volume, b.created_at, b.listen_address});
+                  b.volume, b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
+                  int64_t{b.archive}, b.source_snapshot});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
   return db_.run(
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
-      "base_snapshot = ?, parent_volume = ?, listen_address = ? WHERE project = ? AND name = ?",
+      "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ? "
+      "WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
-       b.parent_volume, b.listen_address, b.project, b.name});
+       b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.project,
+       b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {
@@ -191,9 +197,9 @@ Result<std::optional<SnapshotRecord>> Store::snapshot(int64_t id) {
 
 Result<int64_t> Store::insert_snapshot(const SnapshotRecord& s) {
   VELO_TRY(db_.run("INSERT INTO snapshots(project, branch, volume, name, created_at, lsn, label, "
-                   "kind, for_branch) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "kind, for_branch, redo_lsn) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    {s.project, s.branch, s.volume, s.name, s.created_at, s.lsn, s.label, s.kind,
-                    text_or_null(s.for_branch)}));
+                    text_or_null(s.for_branch), s.redo_lsn}));
   VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
   return as_int(rows[0][0]);
 }

@@ -148,8 +148,24 @@ Status ZfsDriver::destroy_volume(const std::string& volume) {
     for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + d;
     return make_error(ErrorKind::Conflict, "{} has dependent clones: {}", ds, names);
   }
-  VELO_TRY(zfs({"destroy", "-r", ds}));
-  return Status::Ok();
+  return destroy_dataset(ds);
+}
+
+Status ZfsDriver::destroy_dataset(const std::string& ds) {
+  // zfs-fuse calls a dataset whose files were just used "busy" until the
+  // kernel lets go of its FUSE mount; an explicit unmount settles it.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    auto destroyed = zfs({"destroy", "-r", ds});
+    if (destroyed.ok()) return Status::Ok();
+    if (destroyed.error().kind != ErrorKind::Busy || std::chrono::steady_clock::now() > deadline) {
+      return destroyed.error();
+    }
+    Command unmount;
+    unmount.argv = {"zfs", "unmount", ds};
+    (void)runner_.run(unmount);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
 }
 
 Status ZfsDriver::snapshot(const std::string& volume, const std::string& snapshot) {

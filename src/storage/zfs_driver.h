@@ -54,6 +54,8 @@ class ZfsDriver : public Driver {
   std::string dataset(const std::string& volume) const { return parent_ + "/" + volume; }
   // Runs `zfs args...`; a failure becomes Conflict, NotFound or Io from stderr.
   Result<ExecResult> zfs(std::vector<std::string> args);
+  // `zfs destroy -r`, unmounting first when zfs says it is busy.
+  Status destroy_dataset(const std::string& ds);
 
   std::string parent_;
   std::string mountpoint_;

@@ -121,7 +121,7 @@ TEST_F(DockerRuntimeE2E, InitStartConnectStopRestartRemove) {
             << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - init_begin).count()
             << " ms\n";
   EXPECT_FALSE(path_exists(root_ + "/volume/.velo-initdb-pwfile"));
-  EXPECT_FALSE(has_container(DockerRuntime::container_name(spec_) + "-initdb"));
+  EXPECT_FALSE(has_container(DockerRuntime::initdb_container_name(spec_)));
   EXPECT_EQ(*runtime_->state(spec_), ClusterState::Stopped);
 
   ASSERT_TRUE(pg::write_velo_conf(spec_.data_dir, runtime_->server_settings(spec_)).ok());

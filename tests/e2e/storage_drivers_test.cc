@@ -140,7 +140,8 @@ TEST_P(StorageDriverTest, SnapshotCloneIsolateAndDestroy) {
     EXPECT_EQ(d.destroy_snapshot("p.main.1", "b1").error().kind, ErrorKind::Conflict);
     EXPECT_TRUE(path_exists(v2 + "/data/PG_VERSION")) << "the refusal must not touch the clone";
   }
-  ASSERT_TRUE(d.destroy_volume("p.dev.1").ok());
+  Status destroyed = d.destroy_volume("p.dev.1");
+  ASSERT_TRUE(destroyed.ok()) << destroyed.error().message;
   ASSERT_TRUE(d.destroy_volume("p.main.1").ok());
   EXPECT_EQ(d.destroy_volume("p.main.1").error().kind, ErrorKind::NotFound);
   EXPECT_TRUE(d.list_volumes()->empty());
@@ -194,15 +195,28 @@ TEST_P(StorageDriverTest, ReattachKeepsData) {
   EXPECT_EQ(*read_file(d.volume_path("r.main.1") + "/f"), "kept");
 }
 
-TEST_P(StorageDriverTest, DetectPicksThisDriver) {
-  const auto& config = pool_->config();
-  const std::string root = config.kind == "zfs" ? driver_->volume_path("x") : config.path;
-  if (config.kind == "zfs") GTEST_SKIP() << "auto never picks zfs (it needs a parent dataset)";
-  EXPECT_EQ(storage::detect_best_driver(root), config.kind);
-}
-
 INSTANTIATE_TEST_SUITE_P(Pools, StorageDriverTest, ::testing::ValuesIn(pool_kinds()),
                          [](const auto& info) { return info.param; });
+
+// `velo init --storage auto` on each filesystem (zfs is never auto-picked:
+// it needs a parent dataset, not a directory).
+TEST(StorageDetectTest, PicksTheBestDriverOfEachFilesystem) {
+  int tested = 0;
+  std::string skipped;
+  for (const std::string fs : {"btrfs", "xfs", "copy"}) {
+    std::string reason = pool_unavailable_reason(fs);
+    if (!reason.empty()) {
+      skipped += fs + ": " + reason + "; ";
+      continue;
+    }
+    auto pool = TempPool::create(fs);
+    ASSERT_TRUE(pool.ok()) << pool.error().message;
+    EXPECT_EQ(storage::detect_best_driver((*pool)->config().path), (*pool)->config().kind) << fs;
+    tested++;
+  }
+  if (!skipped.empty()) std::cout << "[ skipped  ] " << skipped << "\n";
+  if (tested == 0) GTEST_SKIP() << skipped;
+}
 
 }  // namespace
 }  // namespace velo::e2e

@@ -94,7 +94,7 @@ TEST_F(DockerRuntimeTest, StateReadsDataAndContainer) {
   DockerRuntime runtime(engine_);
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Stopped);  // no container
   engine_.on("GET", "/containers/velo-api-dev/json", 200,
-             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.project":"api","dev.velo.branch":"dev"}}})");
+             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Running);
   std::filesystem::remove(spec_.data_dir + "/PG_VERSION");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Missing);

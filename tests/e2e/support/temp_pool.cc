@@ -1,13 +1,16 @@
 #include "support/temp_pool.h"
 
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
+#include "storage/dir_layout.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
 
@@ -35,6 +38,36 @@ std::string missing_tools(std::initializer_list<const char*> tools) {
     if (!have_tool(tool)) return std::string("tool '") + tool + "' is not installed";
   }
   return "";
+}
+
+// Pools left by a test binary that was killed (its pid is gone): destroy
+// them, so that a crashed run does not leak loop devices and zpools into
+// the next one. Runs once per process.
+void sweep_stale_pools(ProcessRunner& runner) {
+  static bool swept = false;
+  if (swept) return;
+  swept = true;
+  auto entries = storage::list_dir("/tmp");
+  if (!entries.ok()) return;
+  for (const auto& name : *entries) {
+    // velo-e2e-<fs>-<pid>-<nanos>
+    if (!name.starts_with("velo-e2e-")) continue;
+    std::istringstream parts(name.substr(9));
+    std::string fs, pid;
+    if (!std::getline(parts, fs, '-') || !std::getline(parts, pid, '-')) continue;
+    pid_t owner = static_cast<pid_t>(std::atol(pid.c_str()));
+    if (owner <= 0 || kill(owner, 0) == 0 || errno != ESRCH) continue;
+    const std::string dir = "/tmp/" + name;
+    if (fs != "copy" && path_exists(dir + "/pool.img")) {
+      storage::DriverConfig stale;
+      stale.image_file = dir + "/pool.img";
+      stale.image_fs = fs;
+      stale.path = dir + "/mnt";
+      stale.zfs_parent = storage::image_pool_name(stale.image_file) + "/velo";
+      (void)storage::destroy_image_pool(stale, runner);
+    }
+    if (!storage::is_mountpoint(dir + "/mnt")) (void)remove_tree(dir);
+  }
 }
 
 }  // namespace
@@ -70,6 +103,10 @@ std::string pool_unavailable_reason(const std::string& fs) {
 }
 
 Result<std::unique_ptr<TempPool>> TempPool::create(const std::string& fs, uint64_t size_bytes) {
+  {
+    RealProcessRunner runner;
+    if (geteuid() == 0) sweep_stale_pools(runner);
+  }
   auto nanos = std::chrono::steady_clock::now().time_since_epoch().count();
   std::string dir = "/tmp/velo-e2e-" + fs + "-" + std::to_string(getpid()) + "-" + std::to_string(nanos);
   VELO_TRY(make_dirs(dir, 0755));

@@ -4,6 +4,12 @@
 
 namespace velo::testing {
 
+// What core expects of a data directory: it edits postgresql.conf.
+Status FakeDriver::make_data_dir(const std::string& volume) {
+  VELO_TRY(make_dirs(volume_path(volume) + "/data", 0700));
+  return write_file_atomic(volume_path(volume) + "/data/postgresql.conf", "", 0600);
+}
+
 Status FakeDriver::maybe_fail(const std::string& operation) {
   if (failures_.erase(operation) > 0) {
     return make_error(ErrorKind::Io, "injected failure in {}", operation);
@@ -14,7 +20,7 @@ Status FakeDriver::maybe_fail(const std::string& operation) {
 Status FakeDriver::create_volume(const std::string& volume) {
   VELO_TRY(maybe_fail("create_volume"));
   if (!volumes.insert(volume).second) return make_error(ErrorKind::Conflict, "exists");
-  return make_dirs(volume_path(volume) + "/data", 0700);
+  return make_data_dir(volume);
 }
 
 Status FakeDriver::destroy_volume(const std::string& volume) {
@@ -59,7 +65,7 @@ Status FakeDriver::clone(const std::string& volume, const std::string& snapshot,
   }
   volumes.insert(new_volume);
   clone_of[new_volume] = volume + "@" + snapshot;
-  return make_dirs(volume_path(new_volume) + "/data", 0700);
+  return make_data_dir(new_volume);
 }
 
 Result<std::vector<std::string>> FakeDriver::list_volumes() {

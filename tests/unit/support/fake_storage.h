@@ -45,6 +45,7 @@ class FakeDriver : public storage::Driver {
 
  private:
   Status maybe_fail(const std::string& operation);
+  Status make_data_dir(const std::string& volume);
   std::string root_;
   bool atomic_;
   std::set<std::string> failures_;

@@ -1,0 +1,150 @@
+// velo snapshot create | list | delete | prune
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/output.h"
+#include "core/names.h"
+#include "core/pitr_time.h"
+#include "core/snapshot_ops.h"
+
+namespace velo::cli {
+namespace {
+
+struct SnapshotArgs {
+  std::string branch;
+  std::string label;
+  int64_t id = 0;
+  std::optional<size_t> keep;
+  std::string older_than;
+};
+
+nlohmann::json snapshot_json(const state::SnapshotRecord& s, const std::vector<std::string>& used_by) {
+  return {{"id", s.id},
+          {"name", s.project + "/" + s.branch},
+          {"project", s.project},
+          {"branch", s.branch},
+          {"snapshot", s.name},
+          {"kind", s.kind},
+          {"label", s.label},
+          {"created_at", s.created_at},
+          {"lsn", s.lsn.empty() ? nlohmann::json() : nlohmann::json(s.lsn)},
+          {"redo_lsn", s.redo_lsn.empty() ? nlohmann::json() : nlohmann::json(s.redo_lsn)},
+          {"for_branch", s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch)
+                                      : nlohmann::json()},
+          {"used_by", used_by}};
+}
+
+std::string joined(const std::vector<std::string>& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+  return out.empty() ? "-" : out;
+}
+
+Status snapshot_create(Invocation& invocation, const SnapshotArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.branch));
+  VELO_OPEN_ENV(env, invocation);
+  VELO_ASSIGN_OR_RETURN(auto snapshot, core::create_snapshot(env->ctx(), name, args.label));
+  if (invocation.global.json) {
+    print_json(snapshot_json(snapshot, {}));
+  } else {
+    fmt::print("created snapshot {} of {} at {} (LSN {})\n", snapshot.id, name.full(),
+               snapshot.created_at, snapshot.lsn.empty() ? "-" : snapshot.lsn);
+  }
+  return Status::Ok();
+}
+
+Status snapshot_list(Invocation& invocation, const SnapshotArgs& args) {
+  std::optional<core::BranchName> name;
+  if (!args.branch.empty()) {
+    VELO_ASSIGN_OR_RETURN(name, core::parse_branch_name(args.branch));
+  }
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  std::optional<std::string> project, branch;
+  if (name) {
+    VELO_TRY(core::load_branch(ctx, name->project, name->branch));
+    project = name->project;
+    branch = name->branch;
+  }
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(project, branch));
+  nlohmann::json json = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : snapshots) {
+    VELO_ASSIGN_OR_RETURN(auto used_by, core::snapshot_dependents(ctx, s));
+    json.push_back(snapshot_json(s, used_by));
+    rows.push_back({std::to_string(s.id), s.project + "/" + s.branch, s.kind, s.created_at,
+                    s.lsn.empty() ? "-" : s.lsn, joined(used_by), s.label});
+  }
+  if (invocation.global.json) print_json(json);
+  else print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
+  return Status::Ok();
+}
+
+Status snapshot_delete(Invocation& invocation, const SnapshotArgs& args) {
+  VELO_OPEN_ENV(env, invocation);
+  VELO_TRY(core::delete_snapshot(env->ctx(), args.id));
+  if (invocation.global.json) print_json({{"id", args.id}, {"result", "deleted"}});
+  else fmt::print("deleted snapshot {}\n", args.id);
+  return Status::Ok();
+}
+
+Status snapshot_prune(Invocation& invocation, const SnapshotArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.branch));
+  core::PruneOptions options;
+  options.keep = args.keep;
+  if (!args.older_than.empty()) {
+    VELO_ASSIGN_OR_RETURN(options.older_than, core::parse_duration(args.older_than));
+  }
+  // Checked before the environment opens: a bad flag changes nothing.
+  VELO_TRY(core::select_prune_candidates({}, options, {}));
+  VELO_OPEN_ENV(env, invocation);
+  VELO_ASSIGN_OR_RETURN(auto result, core::prune_snapshots(env->ctx(), name, options));
+  if (invocation.global.json) {
+    nlohmann::json deleted = nlohmann::json::array(), kept = nlohmann::json::array();
+    for (const auto& s : result.deleted) deleted.push_back(snapshot_json(s, {}));
+    for (const auto& [s, used_by] : result.kept_in_use) kept.push_back(snapshot_json(s, used_by));
+    print_json({{"name", name.full()}, {"deleted", deleted}, {"kept_in_use", kept}});
+    return Status::Ok();
+  }
+  for (const auto& s : result.deleted) fmt::print("deleted snapshot {} ({})\n", s.id, s.created_at);
+  for (const auto& [s, used_by] : result.kept_in_use) {
+    fmt::print("kept snapshot {} ({}): {} depends on it\n", s.id, s.created_at, joined(used_by));
+  }
+  if (result.deleted.empty() && result.kept_in_use.empty()) fmt::print("nothing to prune\n");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_snapshot_commands(CLI::App& app, Invocation& invocation) {
+  CLI::App* group = app.add_subcommand("snapshot", "create, list, delete and prune snapshots");
+  group->require_subcommand(1);
+  auto args = std::make_shared<SnapshotArgs>();
+  auto on = [&invocation, args](CLI::App* cmd, Status (*run)(Invocation&, const SnapshotArgs&)) {
+    cmd->callback([&invocation, args, run] {
+      invocation.action = [&invocation, args, run] { return run(invocation, *args); };
+    });
+  };
+
+  CLI::App* cmd = group->add_subcommand("create", "snapshot a branch (a base for point-in-time branches)");
+  cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
+  cmd->add_option("--label", args->label, "a note kept with the snapshot");
+  on(cmd, snapshot_create);
+
+  cmd = group->add_subcommand("list", "list snapshots with the branches that depend on them");
+  cmd->add_option("branch", args->branch, "only this PROJECT/BRANCH");
+  on(cmd, snapshot_list);
+
+  cmd = group->add_subcommand("delete", "delete a snapshot no branch depends on");
+  cmd->add_option("id", args->id, "snapshot id (see velo snapshot list)")->required();
+  on(cmd, snapshot_delete);
+
+  cmd = group->add_subcommand("prune", "delete a branch's older user snapshots");
+  cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
+  auto* keep = cmd->add_option("--keep", args->keep, "keep the N newest");
+  cmd->add_option("--older-than", args->older_than, "delete those older than DURATION (90s, 30m, 12h, 7d)")
+      ->excludes(keep);
+  on(cmd, snapshot_prune);
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,97 @@
+// velo wal status | prune
+#include <fmt/format.h>
+
+#include "cli/app.h"
+#include "cli/output.h"
+#include "core/names.h"
+#include "core/wal_ops.h"
+#include "util/time_format.h"
+
+namespace velo::cli {
+namespace {
+
+nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
+  if (!file) return nullptr;
+  return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
+}
+
+Status wal_status(Invocation& invocation, const std::string& text) {
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
+  VELO_OPEN_ENV(env, invocation);
+  VELO_ASSIGN_OR_RETURN(auto status, core::wal_status(env->ctx(), name));
+  auto oldest = status.contents.oldest_segment();
+  auto newest = status.contents.newest_segment();
+  if (invocation.global.json) {
+    nlohmann::json window = nullptr;
+    if (status.window) {
+      window = {{"from", format_utc(status.window->from_time)},
+                {"to", format_utc(status.window->to_time)},
+                {"from_lsn", core::format_lsn(status.window->from_lsn)},
+                {"to_lsn", core::format_lsn(status.window->to_lsn)}};
+    }
+    print_json({{"name", name.full()},
+                {"archiving", !status.archive_dir.empty()},
+                {"archive_dir", status.archive_dir},
+                {"files", status.contents.files.size()},
+                {"bytes", status.contents.total_bytes},
+                {"oldest_segment", file_json(oldest)},
+                {"newest_segment", file_json(newest)},
+                {"window", window},
+                {"no_window_reason", status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}});
+    return Status::Ok();
+  }
+  if (status.archive_dir.empty()) {
+    fmt::print("{} does not archive its WAL\n", name.full());
+    return Status::Ok();
+  }
+  fmt::print("archive   {}\nsize      {} in {} files\n", status.archive_dir,
+             human_bytes(status.contents.total_bytes), status.contents.files.size());
+  fmt::print("oldest    {}\nnewest    {}\n",
+             oldest ? oldest->name + " (archived " + format_utc(oldest->modified) + ")" : "-",
+             newest ? newest->name + " (archived " + format_utc(newest->modified) + ")" : "-");
+  if (status.window) {
+    fmt::print("window    {} to {} (now)\n          by LSN {} to {}\n",
+               format_utc(status.window->from_time), format_utc(status.window->to_time),
+               core::format_lsn(status.window->from_lsn), core::format_lsn(status.window->to_lsn));
+  } else {
+    fmt::print("window    none: {}\n", status.no_window_reason);
+  }
+  return Status::Ok();
+}
+
+Status wal_prune(Invocation& invocation, const std::string& text) {
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
+  VELO_OPEN_ENV(env, invocation);
+  VELO_ASSIGN_OR_RETURN(auto result, core::prune_wal(env->ctx(), name));
+  std::string keep_from = core::segment_file_name(0, result.keep_from).substr(8);
+  if (invocation.global.json) {
+    nlohmann::json removed = nlohmann::json::array();
+    for (const auto& file : result.removed) removed.push_back(file.name);
+    print_json({{"name", name.full()}, {"kept_from_segment", keep_from}, {"removed", removed},
+                {"bytes_removed", result.bytes_removed}});
+    return Status::Ok();
+  }
+  fmt::print("removed {} files ({}) older than segment {}, which the oldest snapshot needs\n",
+             result.removed.size(), human_bytes(result.bytes_removed), keep_from);
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_wal_commands(CLI::App& app, Invocation& invocation) {
+  CLI::App* group = app.add_subcommand("wal", "a branch's WAL archive: status and pruning");
+  group->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = group->add_subcommand("status", "archive size, oldest and newest segment, recoverable window");
+  cmd->add_option("branch", *name, "PROJECT/BRANCH")->required();
+  cmd->callback([&invocation, name] {
+    invocation.action = [&invocation, name] { return wal_status(invocation, *name); };
+  });
+  cmd = group->add_subcommand("prune", "remove archived WAL older than the oldest snapshot needs");
+  cmd->add_option("branch", *name, "PROJECT/BRANCH")->required();
+  cmd->callback([&invocation, name] {
+    invocation.action = [&invocation, name] { return wal_prune(invocation, *name); };
+  });
+}
+
+}  // namespace velo::cli

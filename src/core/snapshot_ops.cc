@@ -1,0 +1,150 @@
+#include "core/snapshot_ops.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/branch_ops.h"
+#include "core/locks.h"
+#include "core/pitr_time.h"
+
+namespace velo::core {
+namespace {
+
+Result<std::string> wal_position(BranchHandle& handle) {
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
+      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+      "ELSE pg_current_wal_lsn() END::text"));
+  return rows.at(0).at(0);
+}
+
+bool newer_first(const state::SnapshotRecord& a, const state::SnapshotRecord& b) {
+  return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
+}
+
+}  // namespace
+
+Result<TakenSnapshot> take_snapshot(Context& ctx, BranchHandle& handle, const std::string& name) {
+  TakenSnapshot taken;
+  // Read before the snapshot's own checkpoint starts, so its redo point
+  // (and every WAL record the snapshot needs) is at or after this.
+  if (is_running(handle)) {
+    auto before = wal_position(handle);
+    if (before.ok()) taken.redo_lsn = *before;
+  }
+  VELO_ASSIGN_OR_RETURN(taken.point, snapshot_branch(ctx, handle, name));
+  if (taken.point.lsn.empty()) taken.redo_lsn.clear();
+  return taken;
+}
+
+Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
+                                                     const state::SnapshotRecord& snapshot) {
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(snapshot.project));
+  std::vector<std::string> out;
+  for (const auto& b : branches) {
+    bool depends = b.parent_volume == snapshot.volume &&
+                   (b.base_snapshot == snapshot.name || b.source_snapshot == snapshot.name);
+    if (depends) out.push_back(b.project + "/" + b.name);
+  }
+  return out;
+}
+
+Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& name,
+                                              const std::string& label) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  if (handle.branch.status != "ready") {
+    return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
+  }
+  state::SnapshotRecord record;
+  VELO_TRY(ctx.store.transaction([&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
+    // "velo-" marks it as velo's for `velo gc`, like base snapshots.
+    record.name = fmt::format("velo-{}", id);
+    return Status::Ok();
+  }));
+  ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
+  VELO_ASSIGN_OR_RETURN(auto taken, take_snapshot(ctx, handle, record.name));
+  record.project = name.project;
+  record.branch = name.branch;
+  record.volume = handle.branch.volume;
+  record.created_at = taken.point.created_at;
+  record.lsn = taken.point.lsn;
+  record.redo_lsn = taken.redo_lsn;
+  record.label = label;
+  record.kind = "user";
+  auto id = ctx.store.insert_snapshot(record);
+  if (!id.ok()) {
+    (void)ctx.driver.destroy_snapshot(record.volume, record.name);
+    return id.error();
+  }
+  record.id = *id;
+  return record;
+}
+
+Status delete_snapshot(Context& ctx, int64_t id) {
+  VELO_ASSIGN_OR_RETURN(auto found, ctx.store.snapshot(id));
+  if (!found) return make_error(ErrorKind::NotFound, "no snapshot with id {}", id);
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, found->project));
+  VELO_ASSIGN_OR_RETURN(auto snapshot, ctx.store.snapshot(id));  // again, under the lock
+  if (!snapshot) return make_error(ErrorKind::NotFound, "no snapshot with id {}", id);
+  VELO_ASSIGN_OR_RETURN(auto dependents, snapshot_dependents(ctx, *snapshot));
+  if (!dependents.empty()) {
+    std::string names;
+    for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + d;
+    return make_error(ErrorKind::Conflict,
+                      "snapshot {} is kept: branch {} depends on it (delete the branch first)", id,
+                      names);
+  }
+  VELO_TRY(destroy_or_retire(ctx, snapshot->volume, snapshot->name));
+  return ctx.store.delete_snapshot(id);
+}
+
+Result<std::vector<state::SnapshotRecord>> select_prune_candidates(
+    const std::vector<state::SnapshotRecord>& snapshots, const PruneOptions& options,
+    std::chrono::system_clock::time_point now) {
+  if (options.keep.has_value() == options.older_than.has_value()) {
+    return make_error(ErrorKind::Invalid, "give exactly one of --keep N and --older-than DURATION");
+  }
+  std::vector<state::SnapshotRecord> user;
+  for (const auto& s : snapshots) {
+    if (s.kind == "user") user.push_back(s);
+  }
+  std::sort(user.begin(), user.end(), newer_first);
+  std::vector<state::SnapshotRecord> out;
+  for (size_t i = 0; i < user.size(); ++i) {
+    if (options.keep) {
+      if (i >= *options.keep) out.push_back(user[i]);
+      continue;
+    }
+    auto created = parse_rfc3339(user[i].created_at);
+    // A timestamp velo cannot read is not known to be old: keep it.
+    if (created.ok() && *created < now - *options.older_than) out.push_back(user[i]);
+  }
+  return out;
+}
+
+Result<PruneResult> prune_snapshots(Context& ctx, const BranchName& name,
+                                    const PruneOptions& options) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(name.project, name.branch));
+  VELO_ASSIGN_OR_RETURN(auto candidates,
+                        select_prune_candidates(snapshots, options, ctx.clock.now()));
+  PruneResult result;
+  for (const auto& snapshot : candidates) {
+    VELO_ASSIGN_OR_RETURN(auto dependents, snapshot_dependents(ctx, snapshot));
+    if (!dependents.empty()) {
+      result.kept_in_use.emplace_back(snapshot, dependents);
+      continue;
+    }
+    VELO_TRY(destroy_or_retire(ctx, snapshot.volume, snapshot.name));
+    VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
+    result.deleted.push_back(snapshot);
+  }
+  (void)handle;
+  return result;
+}
+
+}  // namespace velo::core

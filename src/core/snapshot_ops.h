@@ -1,0 +1,59 @@
+// velo snapshot create | list | delete | prune: user snapshots of a
+// branch, kept as bases for point-in-time branches. A snapshot that a
+// branch depends on (the base of a branch, or the clone source of a
+// point-in-time branch) is never deleted.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cluster.h"
+#include "core/context.h"
+#include "core/names.h"
+#include "core/snapshotter.h"
+#include "state/records.h"
+
+namespace velo::core {
+
+// snapshot_branch, plus a lower bound of the snapshot's redo point: the
+// WAL position read before the checkpoint (or pg_backup_start) that the
+// snapshot starts its recovery from. "" for a stopped branch.
+struct TakenSnapshot {
+  SnapshotPoint point;
+  std::string redo_lsn;
+};
+Result<TakenSnapshot> take_snapshot(Context& ctx, BranchHandle& handle, const std::string& name);
+
+// "P/B" of every branch that depends on the snapshot.
+Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
+                                                     const state::SnapshotRecord& snapshot);
+
+Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& branch,
+                                              const std::string& label);
+// Conflict (naming the branches) while a branch depends on it.
+Status delete_snapshot(Context& ctx, int64_t id);
+
+struct PruneOptions {
+  std::optional<size_t> keep;                      // keep the N newest
+  std::optional<std::chrono::seconds> older_than;  // delete those older than this
+};
+struct PruneResult {
+  std::vector<state::SnapshotRecord> deleted;
+  // Would have been pruned, but a branch depends on them.
+  std::vector<std::pair<state::SnapshotRecord, std::vector<std::string>>> kept_in_use;
+};
+// Only user snapshots of the branch are candidates: base snapshots belong
+// to their branches and go with them.
+Result<PruneResult> prune_snapshots(Context& ctx, const BranchName& branch,
+                                    const PruneOptions& options);
+
+// Pure: the user snapshots among `snapshots` that the options select,
+// before the in-use check. Invalid unless exactly one option is set.
+Result<std::vector<state::SnapshotRecord>> select_prune_candidates(
+    const std::vector<state::SnapshotRecord>& snapshots, const PruneOptions& options,
+    std::chrono::system_clock::time_point now);
+
+}  // namespace velo::core

@@ -1,0 +1,167 @@
+// The built velo binary refuses bad input: names velo does not accept,
+// unknown projects and branches, bad flags, a garbage port range. Each
+// exits 2 with exactly one stderr line "velo: error: ..." and changes
+// nothing: not the state, not the storage, not the running servers.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include "support/velo_cli.h"
+#include "util/fs.h"
+
+namespace velo::e2e {
+namespace {
+
+class CliInputTest : public CliTest {
+ protected:
+  // Everything a bad command must leave alone, minus what moves by itself
+  // (used_bytes of running servers).
+  nlohmann::json observable() {
+    nlohmann::json branches = list();
+    if (branches.is_array()) {
+      for (auto& b : branches) b.erase("used_bytes");
+    }
+    return {{"branches", branches},
+            {"projects", ok_json({"project", "list"})},
+            {"storage", storage_names()},
+            {"servers", live_servers().size()}};
+  }
+
+  void expect_refused(const std::vector<std::string>& args) {
+    CliResult r = velo().run(args);
+    EXPECT_EQ(check_usage_error(r), "");
+  }
+};
+
+const std::string kLong64(64, 'a');
+const std::string kLong63(63, 'a');
+
+// Names that are not [a-z0-9][a-z0-9_-]{0,62}.
+const std::vector<std::string> kBadNames = {
+    "with space", "it's", "\"quoted\"", "..", ".", "a..b", "UPPER", "Mixed", "", kLong64,
+    "a;b", "a|b", "a&b", "$(id)", "`id`", "a>b", "a*", "~x", "-dash", "_under", "a.b", "a$b",
+    "a\\b", "a\tb", "a\nb", "\xc3\xa9t\xc3\xa9",
+};
+
+TEST_P(CliInputTest, BadNamesAreRefusedAndChangeNothing) {
+  create_project("demo");
+  const nlohmann::json before = observable();
+
+  for (const auto& bad : kBadNames) {
+    SCOPED_TRACE("name '" + bad + "'");
+    expect_refused({"project", "create", bad});
+    expect_refused({"project", "show", bad});
+    expect_refused({"project", "delete", bad, "--force"});
+    expect_refused({"branch", "create", "demo/" + bad});
+    expect_refused({"branch", "create", bad + "/x"});
+    expect_refused({"branch", "create", "demo/x", "--parent", "demo/" + bad});
+    expect_refused({"branch", "list", bad});
+    for (const char* verb : {"show", "url", "reset", "delete", "start", "stop", "restart", "password"}) {
+      expect_refused({"branch", verb, "demo/" + bad});
+    }
+  }
+  // Not PROJECT/BRANCH: a second '/', none, a path.
+  for (const std::string bad : {"demo/a/b", "demo", "demo/", "/main", "/", "../demo/main",
+                                "demo/main/", "demo//main", "demo/./main"}) {
+    SCOPED_TRACE("branch '" + bad + "'");
+    expect_refused({"branch", "create", bad});
+    expect_refused({"branch", "show", bad});
+    expect_refused({"branch", "delete", bad, "--force"});
+  }
+  EXPECT_EQ(observable(), before);
+
+  // Exactly 63 characters is a valid name (the limit is not off by one).
+  ok({"branch", "create", "demo/" + kLong63, "--no-start"});
+  EXPECT_EQ(show("demo/" + kLong63)["name"], "demo/" + kLong63);
+  ok({"branch", "delete", "demo/" + kLong63});
+  EXPECT_EQ(observable(), before);
+}
+
+TEST_P(CliInputTest, UnknownNamesBadFlagsAndConflictsAreRefused) {
+  create_project("demo");
+  const nlohmann::json before = observable();
+
+  // Unknown project.
+  expect_refused({"project", "show", "nope"});
+  expect_refused({"project", "delete", "nope"});
+  expect_refused({"project", "delete", "nope", "--force"});
+  expect_refused({"branch", "list", "nope"});
+  expect_refused({"branch", "create", "nope/x"});
+  expect_refused({"branch", "create", "nope/main"});
+  // Unknown branch.
+  for (const char* verb : {"show", "url", "reset", "delete", "start", "stop", "restart", "password"}) {
+    SCOPED_TRACE(verb);
+    expect_refused({"branch", verb, "demo/nope"});
+    expect_refused({"branch", verb, "nope/main"});
+  }
+  expect_refused({"branch", "delete", "demo/nope", "--force"});
+  expect_refused({"branch", "create", "demo/x", "--parent", "demo/nope"});
+  // Conflicts: what exists already.
+  expect_refused({"project", "create", "demo"});
+  expect_refused({"branch", "create", "demo/main"});
+  // Bad flags and commands.
+  expect_refused({"branch", "create", "demo/x", "--bogus"});
+  expect_refused({"branch", "create", "demo/x", "--parent"});
+  expect_refused({"branch", "list", "--frobnicate"});
+  expect_refused({"branch", "create"});
+  expect_refused({"branch", "frobnicate", "demo/main"});
+  expect_refused({"branch"});
+  expect_refused({"project", "create"});
+  expect_refused({"project", "create", "x", "--pg-version"});
+  expect_refused({"frobnicate"});
+  expect_refused({});
+  expect_refused({"--no-such-global", "status"});
+  expect_refused({"branch", "show", "demo/main", "demo/main"});
+  EXPECT_EQ(observable(), before);
+}
+
+TEST_P(CliInputTest, InitRefusesAGarbagePortRangeAndLeavesNothing) {
+  std::vector<std::string> base = pool().init_args();
+  const std::vector<std::string> garbage = {
+      "garbage", "7000", "7000-", "-7000", "7100-7000", "0-10", "1-70000", "7000-70000", "a-b",
+      "7000-7100-7200", "7000 - 7100", "7000..7100", "", "-", "6000-6999x", "0x1000-0x2000",
+      "99999999999999999999-99999999999999999999", "7000-7100;id"};
+  const std::string fresh_home = pool().dir() + "/fresh-home";
+  for (const auto& range : garbage) {
+    SCOPED_TRACE("--port-range '" + range + "'");
+    std::vector<std::string> args = base;
+    args.push_back("--port-range");
+    args.push_back(range);
+    // A fresh home: refused, and no home left behind.
+    VeloCli fresh(fresh_home);
+    CliResult r = fresh.run(args);
+    EXPECT_EQ(check_usage_error(r), "");
+    EXPECT_FALSE(path_exists(fresh_home)) << "init left " << fresh_home;
+    (void)remove_tree(fresh_home);
+  }
+  // Other bad init input.
+  {
+    VeloCli fresh(fresh_home);
+    EXPECT_EQ(check_usage_error(fresh.run({"init", "--storage", "nonsense", "--path", pool().dir()})), "");
+    EXPECT_EQ(check_usage_error(fresh.run({"init", "--storage"})), "");
+    EXPECT_FALSE(path_exists(fresh_home));
+  }
+
+  // The initialised home: a second init with garbage changes nothing; the
+  // original range still governs new branches.
+  create_project("demo");
+  const nlohmann::json before = observable();
+  for (const auto& range : {std::string("garbage"), std::string("1-70000")}) {
+    std::vector<std::string> args = base;
+    args.push_back("--port-range");
+    args.push_back(range);
+    EXPECT_EQ(check_usage_error(velo().run(args)), "");
+  }
+  EXPECT_EQ(observable(), before);
+  create_branch("demo/dev");
+  int port = show("demo/dev")["port"];
+  EXPECT_GE(port, port_min());
+  EXPECT_LE(port, port_max());
+  struct stat st {};
+  ASSERT_EQ(::stat(velo().home().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+VELO_CLI_INSTANTIATE(CliInputTest);
+
+}  // namespace
+}  // namespace velo::e2e

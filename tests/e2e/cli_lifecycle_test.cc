@@ -1,0 +1,202 @@
+// The built velo binary on every storage driver: a branch keeps its port
+// and password across stop/start and restart, `velo branch password`
+// changes one branch's password only, and `velo status` tells the truth
+// (running, stopped, missing).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "support/velo_cli.h"
+#include "util/fs.h"
+
+namespace velo::e2e {
+namespace {
+
+class CliLifecycleTest : public CliTest {
+ protected:
+  // Branch name -> status, from `velo status --json`.
+  std::map<std::string, std::string> statuses() {
+    nlohmann::json status = ok_json({"status"});
+    std::map<std::string, std::string> out;
+    if (!status.is_object() || !status["branches"].is_array()) {
+      ADD_FAILURE() << "velo status --json: " << status.dump();
+      return out;
+    }
+    for (const auto& b : status["branches"]) out[b["name"]] = b["status"];
+    return out;
+  }
+  bool accepts(const pg::ConnParams& p) {
+    auto conn = pg::Connection::open(p);
+    if (!conn.ok()) return false;
+    auto rows = conn->query("SELECT 1");
+    return rows.ok();
+  }
+};
+
+TEST_P(CliLifecycleTest, PortAndPasswordSurviveStopStartAndRestart) {
+  create_project("demo");
+  create_branch("demo/dev");
+  auto rows = sql("demo/dev", "CREATE TABLE kept AS SELECT 7 AS x");
+  ASSERT_TRUE(rows.ok()) << rows.error().message;
+  const std::string url_before = url("demo/dev");
+  const pg::ConnParams p = params("demo/dev");
+  ASSERT_TRUE(accepts(p));
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/dev", "running"}}));
+
+  ok({"branch", "stop", "demo/dev"});
+  EXPECT_EQ(show("demo/dev")["status"], "stopped");
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/dev", "stopped"}}));
+  EXPECT_NE(pg::ping(p), pg::PingStatus::Ok) << "a stopped branch still answers";
+  // The text form says so too.
+  CliResult text = ok({"status"});
+  bool row_says_stopped = false;
+  for (size_t pos = 0; (pos = text.out.find("demo/dev", pos)) != std::string::npos; ++pos) {
+    auto eol = text.out.find('\n', pos);
+    if (text.out.substr(pos, eol - pos).find("stopped") != std::string::npos) row_says_stopped = true;
+  }
+  EXPECT_TRUE(row_says_stopped) << text.out;
+  // Stopping a stopped branch is not an error, and changes nothing.
+  ok({"branch", "stop", "demo/dev"});
+  EXPECT_EQ(url("demo/dev"), url_before);
+
+  ok({"branch", "start", "demo/dev"});
+  EXPECT_EQ(show("demo/dev")["status"], "running");
+  EXPECT_EQ(url("demo/dev"), url_before);
+  EXPECT_TRUE(accepts(p)) << "the old port and password work after a start";
+  EXPECT_EQ(sql_value("demo/dev", "SELECT x FROM kept"), "7");
+
+  ok({"branch", "restart", "demo/dev"});
+  EXPECT_EQ(show("demo/dev")["status"], "running");
+  EXPECT_EQ(url("demo/dev"), url_before);
+  EXPECT_TRUE(accepts(p));
+
+  // restart of a stopped branch starts it, on the same port.
+  ok({"branch", "stop", "demo/dev"});
+  ok({"branch", "restart", "demo/dev"});
+  EXPECT_EQ(show("demo/dev")["status"], "running");
+  EXPECT_TRUE(accepts(p));
+}
+
+TEST_P(CliLifecycleTest, PasswordRotatesOneBranchOnly) {
+  create_project("demo");
+  create_branch("demo/dev");
+  create_branch("demo/other");
+  const pg::ConnParams old_dev = params("demo/dev");
+  const pg::ConnParams main_params = params("demo/main");
+  const pg::ConnParams other_params = params("demo/other");
+  // Branches do not share a password with their parent or each other.
+  EXPECT_NE(old_dev.password, main_params.password);
+  EXPECT_NE(old_dev.password, other_params.password);
+
+  CliResult rotated = ok({"branch", "password", "demo/dev"});
+  EXPECT_EQ(rotated.out.find(old_dev.password), std::string::npos);
+  const pg::ConnParams new_dev = params("demo/dev");
+  EXPECT_NE(new_dev.password, old_dev.password);
+  EXPECT_FALSE(new_dev.password.empty());
+  EXPECT_EQ(new_dev.port, old_dev.port);
+  EXPECT_EQ(new_dev.user, old_dev.user);
+  // The new password never shows up in what velo prints besides `branch url`.
+  EXPECT_EQ(rotated.out.find(new_dev.password), std::string::npos) << rotated.out;
+  EXPECT_EQ(rotated.err.find(new_dev.password), std::string::npos) << rotated.err;
+
+  EXPECT_FALSE(accepts(old_dev)) << "the old password still opens demo/dev";
+  EXPECT_TRUE(accepts(new_dev));
+  EXPECT_TRUE(accepts(main_params)) << "rotating dev changed main";
+  EXPECT_TRUE(accepts(other_params)) << "rotating dev changed a sibling";
+  EXPECT_EQ(params("demo/main").password, main_params.password);
+
+  // It lasts across a stop and start.
+  ok({"branch", "stop", "demo/dev"});
+  ok({"branch", "start", "demo/dev"});
+  EXPECT_EQ(params("demo/dev").password, new_dev.password);
+  EXPECT_TRUE(accepts(new_dev));
+  EXPECT_FALSE(accepts(old_dev));
+
+  // A branch made from dev now opens with a password of its own, not dev's.
+  create_branch("demo/child", "demo/dev");
+  const pg::ConnParams child = params("demo/child");
+  EXPECT_NE(child.password, new_dev.password);
+  EXPECT_TRUE(accepts(child));
+}
+
+TEST_P(CliLifecycleTest, StatusShowsABranchWhoseDataWasRemovedAsMissing) {
+  create_project("demo");
+  create_branch("demo/gone");
+  create_branch("demo/kept");
+  ok({"branch", "stop", "demo/gone"});
+  const std::string dir = data_dir("demo/gone");
+  ASSERT_FALSE(dir.empty());
+  ASSERT_TRUE(path_exists(dir + "/PG_VERSION")) << dir;
+  ASSERT_TRUE(remove_tree(dir).ok()) << dir;
+
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/gone", "missing"},
+                                                            {"demo/kept", "running"}}));
+  EXPECT_EQ(show("demo/gone")["status"], "missing");
+  // doctor names it and fails.
+  CliResult doctor = velo().run({"doctor"});
+  EXPECT_EQ(doctor.exit_code, 1) << doctor.describe();
+  EXPECT_NE(doctor.out.find("demo/gone"), std::string::npos) << doctor.out;
+  // Starting it is an honest failure, not a success.
+  CliResult start = velo().run({"branch", "start", "demo/gone"});
+  EXPECT_NE(start.exit_code, 0) << start.describe();
+  EXPECT_EQ(start.err_lines().size(), 1u) << start.describe();
+  EXPECT_EQ(show("demo/gone")["status"], "missing");
+
+  // The record can still be deleted, and then nothing is left of it.
+  ok({"branch", "delete", "demo/gone"});
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/kept", "running"}}));
+  EXPECT_EQ(orphans(), std::vector<std::string>{});
+  for (const auto& name : storage_names()) EXPECT_EQ(name.find("demo.gone."), std::string::npos) << name;
+  EXPECT_EQ(velo().run({"doctor"}).exit_code, 0);
+}
+
+// Processes whose working directory is `dir` (a postmaster and its
+// children all run in their data directory).
+int processes_in(const std::string& dir) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code link_ec;
+    auto cwd = std::filesystem::read_symlink(entry.path() / "cwd", link_ec);
+    if (!link_ec && cwd.string() == dir) ++count;
+  }
+  return count;
+}
+
+TEST_P(CliLifecycleTest, StatusShowsAServerKilledBehindVelosBackAsStopped) {
+  create_project("demo");
+  create_branch("demo/dev");
+  const std::string dir = data_dir("demo/dev");
+  auto pid_text = read_file(dir + "/postmaster.pid");
+  ASSERT_TRUE(pid_text.ok()) << dir;
+  pid_t pid = static_cast<pid_t>(std::atol(pid_text->c_str()));
+  ASSERT_GT(pid, 1);
+  // As an OOM kill would leave it: no clean shutdown, a stale
+  // postmaster.pid. Its backends notice and exit on their own.
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  for (int i = 0; i < 300 && processes_in(dir) > 0; ++i) ::usleep(100 * 1000);
+  ASSERT_EQ(processes_in(dir), 0) << "the server's processes did not exit";
+  ASSERT_TRUE(path_exists(dir + "/postmaster.pid"));
+
+  EXPECT_EQ(show("demo/dev")["status"], "stopped");
+  // And it starts again, on its port, with its password and data.
+  const std::string before = url("demo/dev");
+  ok({"branch", "start", "demo/dev"});
+  EXPECT_EQ(show("demo/dev")["status"], "running");
+  EXPECT_EQ(url("demo/dev"), before);
+  EXPECT_EQ(sql_value("demo/dev", "SELECT 1"), "1");
+}
+
+VELO_CLI_INSTANTIATE(CliLifecycleTest);
+
+}  // namespace
+}  // namespace velo::e2e

@@ -1,0 +1,147 @@
+// The built `velo` binary, driven the way a user drives it: argv vectors
+// (never a shell), exit code, stdout, stderr, and --json parsed with
+// nlohmann::json. CliTest is the fixture of the tests/e2e/cli_*_test.cc
+// suites: per test a fresh pool of one kind (TempPool), a private velo home
+// (0700) inside it, a port range of its own, and a teardown that deletes
+// every project and then the pool, also when the test failed.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pg/connection.h"
+#include "support/temp_pool.h"
+#include "util/exec.h"
+#include "util/result.h"
+
+namespace velo::e2e {
+
+struct CliResult {
+  std::vector<std::string> args;
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+
+  // stdout parsed as JSON; a null value (and a test failure) when it is not.
+  nlohmann::json json() const;
+  // stderr split into lines, without their newlines.
+  std::vector<std::string> err_lines() const;
+  // For failure messages: the command, its exit code and its output.
+  std::string describe() const;
+};
+
+// Asserts that `r` is velo's answer to bad input: exit 2 and exactly one
+// stderr line, starting "velo: error: ". Returns a message for gtest, or
+// an empty string when it is so.
+std::string check_usage_error(const CliResult& r);
+
+// The PostgreSQL client binaries of the version velo runs (pgbench,
+// pg_amcheck, psql), from Debian's /usr/lib/postgresql/<v>/bin.
+std::string pg_bin(const std::string& program, const std::string& version = "15");
+
+class VeloCli {
+ public:
+  VeloCli(std::string home) : home_(std::move(home)) {}
+  const std::string& home() const { return home_; }
+
+  // velo --home HOME ARGS...
+  CliResult run(const std::vector<std::string>& args);
+  // velo --home HOME --json ARGS...
+  CliResult run_json(const std::vector<std::string>& args) {
+    std::vector<std::string> with_json{"--json"};
+    with_json.insert(with_json.end(), args.begin(), args.end());
+    return run(with_json);
+  }
+
+ private:
+  std::string home_;
+  RealProcessRunner runner_;
+};
+
+// Connection parameters of a branch, from `velo branch url` (the URL is
+// parsed: host, port, user, password, dbname).
+Result<pg::ConnParams> parse_postgres_url(const std::string& url);
+
+class CliTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+
+  // Every test gets its own ports: [port_min, port_min + kPorts).
+  static constexpr int kPorts = 12;
+  int port_min() const { return port_min_; }
+  int port_max() const { return port_min_ + kPorts - 1; }
+
+  VeloCli& velo() { return *velo_; }
+  TempPool& pool() { return *pool_; }
+  const std::string& fs() const { return GetParam(); }
+
+  // Fails the test (ADD_FAILURE) when the command does not exit 0; returns
+  // the result either way.
+  CliResult ok(const std::vector<std::string>& args);
+  // The same with --json, parsed.
+  nlohmann::json ok_json(const std::vector<std::string>& args);
+
+  // velo project create NAME; velo branch create NAME [--parent PARENT].
+  void create_project(const std::string& name);
+  void create_branch(const std::string& name, const std::string& parent = "");
+  // velo --json branch show NAME.
+  nlohmann::json show(const std::string& name);
+  // velo branch list --json (the whole home), for before/after comparisons.
+  nlohmann::json list();
+  // `velo branch url NAME`, printed form.
+  std::string url(const std::string& name);
+  // The branch's connection parameters, parsed from `velo branch url`.
+  pg::ConnParams params(const std::string& name, const std::string& dbname = "postgres");
+  // Opens a connection to a branch (ADD_FAILURE and nullopt if it fails).
+  std::optional<pg::Connection> connect(const std::string& name, const std::string& dbname = "postgres");
+  // Runs one statement on the branch; the rows, or an Error.
+  Result<std::vector<pg::Row>> sql(const std::string& name, const std::string& statement);
+  // Runs one statement that must succeed and return exactly one value.
+  std::string sql_value(const std::string& name, const std::string& statement);
+
+  // Runs a PostgreSQL client (pgbench, pg_amcheck, ...) against a branch:
+  // host, port and user as options, the password through PGPASSWORD.
+  Result<ExecResult> run_client(const std::string& branch, const std::string& program,
+                                std::vector<std::string> args);
+  // The same, started in the background (stdout+stderr into `log`).
+  Result<pid_t> spawn_client(const std::string& branch, const std::string& program,
+                             std::vector<std::string> args, const std::string& log);
+
+  // The `velo doctor --json` findings whose check starts with "orphan",
+  // as "check: detail" strings; "doctor failed" entries on failure.
+  std::vector<std::string> orphans();
+  // Every dataset and snapshot below the pool's zfs parent (zfs only).
+  std::vector<std::string> zfs_names();
+  // What the storage itself holds (not velo's state): every volume, and
+  // every snapshot as "volume@snapshot", sorted, as the pool's driver lists
+  // them.
+  std::vector<std::string> storage_names();
+  // Every postmaster.pid inside the pool whose process is alive.
+  std::vector<std::string> live_servers();
+
+  // The branch's data directory: its volume's "data" directory as velo
+  // lays it out, found from the storage layout (for tests that break it).
+  std::string data_dir(const std::string& name);
+
+ private:
+  std::unique_ptr<TempPool> pool_;
+  std::unique_ptr<VeloCli> velo_;
+  int port_min_ = 0;
+  RealProcessRunner runner_;
+};
+
+// Runs a CliTest suite over every pool kind: zfs, btrfs, xfs (reflink),
+// copy. Test names read Cli/<Suite>.<Test>/<pool>.
+#define VELO_CLI_INSTANTIATE(Suite)                                             \
+  INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::ValuesIn(::velo::e2e::pool_kinds()), \
+                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+
+}  // namespace velo::e2e
