@@ -40,7 +40,8 @@ floor_copy_backup() {
     [ "$line" = __END__ ] && break
     label+="$line"$'\n'
   done
-  exec {FLOORPSQL[1]}>&-
+  local input=${FLOORPSQL[1]}
+  exec {input}>&-  # end of input: psql exits
   wait "$FLOORPSQL_PID" 2>/dev/null || true
   case $label in START\ WAL\ LOCATION:*) ;; *) printf 'bad backup label: %s\n' "$label" >&2; return 1 ;; esac
   printf '%s' "$label" >"$dst/data/backup_label"

@@ -8,6 +8,7 @@ project_init() {
   local fields
   v project create bench --pg-version "$PG_VERSION" >/dev/null || return 1
   mapfile -t fields < <(v branch url bench/main | "$PY" "$BENCH_LIB/fields.py" url)
+  [ "${#fields[@]}" -ge 4 ] || { warn "velo branch url bench/main printed no URL"; return 1; }
   export PGUSER=${fields[0]} PGPASSWORD=${fields[1]} PGHOST=127.0.0.1
   MAIN_PORT=${fields[3]}
   MAIN_VOLUME=$(dirname "$(data_dir "$MAIN_PORT")")

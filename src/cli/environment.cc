@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "runtime/docker_api.h"
+#include "runtime/docker_runtime.h"
 #include "runtime/native_runtime.h"
 #include "state/store.h"
 #include "storage/image_pool.h"
@@ -28,7 +30,13 @@ class RealRuntimeProvider : public core::RuntimeProvider {
       auto native = std::make_unique<runtime::NativeRuntime>(runner_, user);
       return (runtimes_[kind] = std::move(native)).get();
     }
-    return make_error(ErrorKind::Unavailable, "the {} runtime is not available in this build", kind);
+    if (kind == "docker") {
+      VELO_ASSIGN_OR_RETURN(std::string socket,
+                            runtime::socket_path_from_docker_host(std::getenv("DOCKER_HOST")));
+      auto docker = std::make_unique<runtime::DockerRuntime>(socket);
+      return (runtimes_[kind] = std::move(docker)).get();
+    }
+    return make_error(ErrorKind::Invalid, "unknown runtime '{}'", kind);
   }
 
  private:

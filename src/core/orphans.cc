@@ -11,6 +11,30 @@ namespace {
 
 std::string project_of(const std::string& volume) { return volume.substr(0, volume.find('.')); }
 
+// Containers (docker) whose branch no longer exists. Only runtimes that a
+// project uses are asked, so a machine without Docker is never probed.
+Status find_orphan_clusters(Context& ctx, const std::vector<state::BranchRecord>& branches,
+                            std::vector<Orphan>& out) {
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  std::set<std::string> kinds{"native"};
+  for (const auto& project : projects) kinds.insert(project.runtime);
+  std::set<std::string> known;
+  for (const auto& b : branches) known.insert(b.project + "/" + b.name);
+  for (const auto& kind : kinds) {
+    auto runtime = ctx.runtimes.get(kind);
+    if (!runtime.ok()) continue;
+    auto clusters = (*runtime)->list_clusters();
+    if (!clusters.ok()) continue;
+    for (const auto& cluster : *clusters) {
+      std::string name = cluster.project + "/" + cluster.branch;
+      if (known.count(name) == 0) {
+        out.push_back({"container", name, kind + " cluster of a branch that no longer exists"});
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<Orphan>> find_orphans(Context& ctx) {
@@ -34,6 +58,7 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
       out.push_back({"stale-row", b.project + "/" + b.name, "a create that did not finish"});
     }
   }
+  VELO_TRY(find_orphan_clusters(ctx, branches, out));
   VELO_ASSIGN_OR_RETURN(auto volumes, ctx.driver.list_volumes());
   for (const auto& volume : volumes) {
     if (known_volumes.count(volume) == 0) {
@@ -59,6 +84,17 @@ Status remove_orphan(Context& ctx, const Orphan& orphan) {
     VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, orphan.what.substr(slash + 1)));
     if (handle.branch.status != "creating") return Status::Ok();  // finished meanwhile
     return delete_branch_tree(ctx, handle);
+  }
+  if (orphan.kind == "container") {
+    auto slash = orphan.what.find('/');
+    runtime::ClusterSpec spec;
+    spec.project = orphan.what.substr(0, slash);
+    spec.branch = orphan.what.substr(slash + 1);
+    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, spec.project));
+    VELO_ASSIGN_OR_RETURN(auto branch, ctx.store.branch(spec.project, spec.branch));
+    if (branch) return Status::Ok();  // created meanwhile
+    VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get("docker"));
+    return runtime->remove(spec);
   }
   auto at = orphan.what.find('@');
   std::string volume = orphan.what.substr(0, at);

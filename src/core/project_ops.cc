@@ -44,7 +44,9 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
   VELO_TRY(validate(ctx, options));
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
-  VELO_TRY(runtime->check(options.pg_version));
+  // A custom image is checked when it is first used (init_cluster), with
+  // a message that names it.
+  VELO_TRY(runtime->check(options.image.empty() ? options.pg_version : ""));
 
   UndoStack undo;
   state::ProjectRecord project;

@@ -299,4 +299,11 @@ Result<std::vector<ManagedContainer>> DockerRuntime::list_managed() {
   return out;
 }
 
+Result<std::vector<Runtime::Managed>> DockerRuntime::list_clusters() {
+  VELO_ASSIGN_OR_RETURN(auto containers, list_managed());
+  std::vector<Managed> out;
+  for (const auto& container : containers) out.push_back({container.project, container.branch});
+  return out;
+}
+
 }  // namespace velo::runtime

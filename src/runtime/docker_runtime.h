@@ -61,6 +61,8 @@ class DockerRuntime : public Runtime {
   std::string log_tail(const ClusterSpec& spec, int lines) override;
   Status check(const std::string& pg_version) override;
 
+  Result<std::vector<Managed>> list_clusters() override;
+
   // Every container labelled dev.velo.managed=true, running or not.
   Result<std::vector<ManagedContainer>> list_managed();
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pg/config_files.h"
 #include "util/result.h"
@@ -70,6 +71,16 @@ class Runtime {
 
   // For `velo doctor`: binaries or engine present and usable.
   virtual Status check(const std::string& pg_version) = 0;
+
+  // The clusters this runtime holds outside velo's data directories (the
+  // docker runtime's labelled containers), so `velo gc` can find those
+  // whose branch is gone. Native servers live in their data directories
+  // and are never orphaned on their own: none.
+  struct Managed {
+    std::string project;
+    std::string branch;
+  };
+  virtual Result<std::vector<Managed>> list_clusters() { return std::vector<Managed>{}; }
 };
 
 }  // namespace velo::runtime
