@@ -42,7 +42,9 @@ runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project
   spec.port = static_cast<int>(branch.port);
   spec.listen_address = branch.listen_address;
   spec.log_path = fmt::format("{}/logs/{}.{}.log", ctx.home, project.name, branch.name);
-  if (branch.archive) spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
+  if (branch.archive && !ctx.config.data_root.empty()) {
+    spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
+  }
   return spec;
 }
 
