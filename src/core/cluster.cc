@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/import_area.h"
 #include "core/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
@@ -54,6 +55,7 @@ pg::ConnParams conn_params(const BranchHandle& handle) {
   params.port = handle.spec.port;
   params.user = handle.project.superuser;
   params.password = handle.branch.password;
+  use_admin_socket(handle, params);
   return params;
 }
 
@@ -68,12 +70,14 @@ pg::Settings velo_settings(BranchHandle& handle) {
   if (!handle.spec.archive_dir.empty()) {
     settings.emplace_back("archive_timeout", std::to_string(handle.project.archive_timeout_s));
   }
+  add_import_settings(handle, settings);
   return settings;
 }
 
 Status prepare_data_dir(BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
   VELO_TRY(pg::remove_clone_leftovers(data_dir));
+  VELO_TRY(prepare_import_files(handle));
   // The runtime's adopt_data_dir hands the archive to the server's user.
   if (!handle.spec.archive_dir.empty()) VELO_TRY(make_archive_dir(handle.spec.archive_dir));
   VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(handle)));

@@ -21,9 +21,9 @@ class Keywords {
     add("connect_timeout", std::to_string(params.connect_timeout_s));
     add("application_name", "velo");
     add("client_encoding", "UTF8");
-    // No ~/.pgpass or service file of the invoking user should change
-    // where velo connects.
-    add("passfile", "/dev/null");
+    // See ConnParams::passfile; options come last and may override.
+    if (!params.passfile.empty()) add("passfile", params.passfile);
+    for (const auto& [key, value] : params.options) add(key.c_str(), value);
     for (size_t i = 0; i < keys_.size(); ++i) {
       key_ptrs_.push_back(keys_[i].c_str());
       value_ptrs_.push_back(values_[i].c_str());
@@ -94,7 +94,9 @@ std::string to_url(const ConnParams& params, bool with_password) {
   if (with_password && !params.password.empty()) url += ":" + percent_encode(params.password);
   // An IPv6 literal needs brackets to keep its colons apart from the port.
   bool ipv6 = params.host.find(':') != std::string::npos;
-  url += "@" + (ipv6 ? "[" + params.host + "]" : params.host);
+  // A unix socket directory is percent-encoded, as libpq reads it back.
+  std::string host = params.host.rfind('/', 0) == 0 ? percent_encode(params.host) : params.host;
+  url += "@" + (ipv6 ? "[" + host + "]" : host);
   url += ":" + std::to_string(params.port) + "/" + percent_encode(params.dbname);
   return url;
 }

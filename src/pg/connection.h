@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "util/result.h"
@@ -21,6 +22,12 @@ struct ConnParams {
   std::string password;
   std::string dbname = "postgres";
   int connect_timeout_s = 5;
+  // libpq's passfile. velo's own servers: /dev/null, so that no ~/.pgpass
+  // of the invoking user changes where velo connects. "" leaves libpq's
+  // default (PGPASSFILE, else ~/.pgpass): for servers velo does not manage.
+  std::string passfile = "/dev/null";
+  // Further libpq keywords (sslmode, ...), e.g. from a source URL.
+  std::vector<std::pair<std::string, std::string>> options;
 };
 
 // postgres://user[:password]@host:port/dbname, percent-encoded.

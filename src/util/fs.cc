@@ -207,4 +207,23 @@ std::string tail_file(const std::string& path, int lines) {
   return text.substr(pos + 1);
 }
 
+std::string mountpoint_of_source(const std::string& source) {
+  auto mounts = read_file("/proc/mounts");
+  if (!mounts.ok() || source.empty()) return "";
+  size_t start = 0;
+  while (start < mounts->size()) {
+    size_t end = mounts->find('\n', start);
+    if (end == std::string::npos) end = mounts->size();
+    std::string line = mounts->substr(start, end - start);
+    start = end + 1;
+    size_t first = line.find(' ');
+    if (first == std::string::npos || line.compare(0, first, source) != 0 || first != source.size()) {
+      continue;
+    }
+    size_t second = line.find(' ', first + 1);
+    return line.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+  }
+  return "";
+}
+
 }  // namespace velo

@@ -28,6 +28,9 @@ Status fsync_path(const std::string& path);
 // chown -R, touching only entries whose owner differs (clones usually
 // match already, and a full rewrite of metadata is slow on big trees).
 Status chown_tree(const std::string& path, uid_t uid, gid_t gid);
+// Where the filesystem whose source is `source` (a device, or a zfs
+// dataset name) is mounted, from /proc/mounts; "" when it is not.
+std::string mountpoint_of_source(const std::string& source);
 // The last `lines` lines of a file ("" if unreadable).
 std::string tail_file(const std::string& path, int lines);
 

@@ -1,0 +1,64 @@
+// An imported cluster's velo-owned area inside its data directory,
+// PGDATA/velo/ (0700, owned by the server's user):
+//   admin        marks a cluster imported from another server. Its roles
+//                are the source's, and a following main is read-only, so
+//                velo cannot give it a role of its own: velo reaches the
+//                bootstrap superuser (whose name the file holds) by peer
+//                authentication on a unix socket in a private directory
+//                (admin_socket_dir: 0700, the server's user), mapped in
+//                pg_ident.conf from velo's and the server's OS users only.
+//                Carried into every branch.
+//   follow.json  main only: main is a streaming standby of its source.
+//   passfile     main only, with --save-credentials: the source password,
+//                read through primary_conninfo's passfile= (0600).
+// A branch clone drops follow.json and passfile (prepare_import_files),
+// and its velo.conf is written without the standby settings.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/cluster.h"
+#include "pg/config_files.h"
+#include "pg/connection.h"
+
+namespace velo::core {
+
+std::string import_area(const std::string& data_dir);
+bool is_imported(const std::string& data_dir);
+// Where an imported cluster listening on `port` puts its unix socket.
+std::string admin_socket_dir(int port);
+
+// Writes the admin marker, velo's pg_hba.conf (peer through the map
+// "velo" on the socket, scram-sha-256 over TCP) and pg_ident.conf, and a
+// postgresql.conf when the source kept its own elsewhere (Debian's /etc).
+Status write_import_files(const std::string& data_dir, const std::string& superuser,
+                          const std::string& server_os_user);
+
+struct FollowConfig {
+  std::string conninfo;  // primary_conninfo, never with a password
+  std::string slot;      // primary_slot_name, "" for none
+  std::string source;    // the source URL, redacted, for `project show`
+};
+
+Result<std::optional<FollowConfig>> read_follow(const std::string& data_dir);
+Status write_follow(const std::string& data_dir, const FollowConfig& follow);
+// The passfile line for host:port:*:user:password (libpq's format, with
+// ':' and '\' escaped), 0600, owned like the data directory.
+Status write_passfile(const std::string& data_dir, const pg::ConnParams& source);
+std::string passfile_path(const std::string& data_dir);
+// Removes follow.json and the passfile (a branch, or main after unfollow).
+Status remove_follow(const std::string& data_dir);
+
+// Hooks of core/cluster.cc, no-ops for clusters velo made with initdb:
+// velo.conf settings (the socket, auth files, and for a following main
+// primary_conninfo, primary_slot_name, hot_standby)...
+void add_import_settings(const BranchHandle& handle, pg::Settings& settings);
+// ...the files (socket directory, standby.signal for a following main;
+// follow files dropped from branches)...
+Status prepare_import_files(const BranchHandle& handle);
+// ...and velo's connection, through the socket while velo has no password
+// for the cluster (a following main; a fresh import before velo sets one).
+void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params);
+
+}  // namespace velo::core
