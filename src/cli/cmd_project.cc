@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cli/app.h"
+#include "cli/cmd_import.h"
 #include "cli/output.h"
 #include "core/inspect.h"
 #include "core/names.h"
@@ -56,15 +57,17 @@ Status project_show(Invocation& invocation, const std::string& name) {
   VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, true));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : branches) list.push_back(branch_json(b));
+  VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
   if (invocation.global.json) {
     print_json({{"name", project.name}, {"pg_version", project.pg_version},
                 {"runtime", project.runtime}, {"image", project.image},
                 {"superuser", project.superuser}, {"created_at", project.created_at},
-                {"storage", ctx.driver.name()}, {"branches", list}});
+                {"storage", ctx.driver.name()}, {"follow", follow}, {"branches", list}});
     return Status::Ok();
   }
-  fmt::print("project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ncreated    {}\n\n",
-             project.name, project.pg_version, project.runtime, ctx.driver.name(), project.created_at);
+  fmt::print("project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ncreated    {}\n{}\n",
+             project.name, project.pg_version, project.runtime, ctx.driver.name(), project.created_at,
+             follow_text(follow));
   std::vector<std::vector<std::string>> rows;
   for (const auto& b : branches) {
     rows.push_back({b.branch, b.parent.value_or("-"), b.status, std::to_string(b.port),
@@ -96,8 +99,14 @@ void add_project_commands(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--image", create->image, "docker image (default postgres:<version>)");
   cmd->add_option("--archive-timeout", create->archive_timeout_s,
                   "seconds after which a WAL segment is archived even if not full (default 60)");
-  cmd->callback([&invocation, create] {
-    invocation.action = [&invocation, create] { return project_create(invocation, *create); };
+  auto import = std::make_shared<ImportFlags>();
+  add_import_flags(cmd, *import);
+  cmd->callback([&invocation, create, import] {
+    invocation.action = [&invocation, create, import]() -> Status {
+      if (import->any()) return run_import(invocation, *create, *import);
+      VELO_TRY(check_import_flags(*import));
+      return project_create(invocation, *create);
+    };
   });
 
   cmd = project->add_subcommand("list", "list projects");
@@ -109,6 +118,8 @@ void add_project_commands(CLI::App& app, Invocation& invocation) {
   cmd->callback([&invocation, name] {
     invocation.action = [&invocation, name] { return project_show(invocation, *name); };
   });
+
+  add_unfollow_command(project, invocation);
 
   auto force = std::make_shared<bool>(false);
   cmd = project->add_subcommand("delete", "delete a project with all its branches and data");

@@ -5,8 +5,9 @@
 
 #include "core/branch_ops.h"
 #include "core/locks.h"
-#include "core/snapshotter.h"
+#include "core/snapshot_ops.h"
 #include "core/undo.h"
+#include "core/wal_archive.h"
 
 namespace velo::core {
 
@@ -25,10 +26,12 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     record.volume = fmt::format("{}.{}.{}", name.project, name.branch, id);
     record.base_snapshot = fmt::format("velo-{}", id);
     record.parent_volume = parent.branch.volume;
+    record.source_snapshot.clear();  // a point-in-time branch's source no longer serves it
     return Status::Ok();
   }));
   ctx.reporter.step(fmt::format("snapshotting {}/{}", name.project, parent.branch.name));
-  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, parent, record.base_snapshot));
+  VELO_ASSIGN_OR_RETURN(auto taken, take_snapshot(ctx, parent, record.base_snapshot));
+  const SnapshotPoint& point = taken.point;
   undo.push("the parent's snapshot", [&] {
     return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
   });
@@ -61,6 +64,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     snapshot.name = record.base_snapshot;
     snapshot.created_at = point.created_at;
     snapshot.lsn = point.lsn;
+    snapshot.redo_lsn = taken.redo_lsn;
     snapshot.kind = "base";
     snapshot.for_branch = name.branch;
     auto id = ctx.store.insert_snapshot(snapshot);
@@ -78,7 +82,12 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     if (old_base) VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
   }
   VELO_TRY(destroy_or_retire(ctx, old.branch.volume, ""));
-  VELO_TRY(destroy_or_retire(ctx, old.branch.parent_volume, old.branch.base_snapshot));
+  VELO_TRY(remove_archive(ctx.config, old.branch.volume));  // its incarnation's WAL
+  // A point-in-time branch owns no base snapshot: an empty name here would
+  // name the parent's whole volume.
+  if (!old.branch.base_snapshot.empty()) {
+    VELO_TRY(destroy_or_retire(ctx, old.branch.parent_volume, old.branch.base_snapshot));
+  }
   return fresh;
 }
 

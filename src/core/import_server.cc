@@ -158,6 +158,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
     undo.push("the replication slot", [&] { return drop_slot(source.params, options.slot); });
   }
   VELO_TRY(run_basebackup(ctx.runner, ctx.clock, request, info.total_bytes, options.progress));
+  // The server's user owns the copy (and the archive it will write).
+  VELO_TRY(make_archive_dir(handle.spec.archive_dir));
   VELO_TRY(runtime->adopt_data_dir(handle.spec));
   VELO_TRY(write_import_files(data_dir, project.superuser, ctx.config.os_user));
   if (options.follow) {

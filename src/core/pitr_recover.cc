@@ -177,11 +177,11 @@ Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan&
   VELO_TRY(check_stopped_at_target(ctx, branch, plan.target));
 
   // The server removed recovery.signal when it promoted; the settings go
-  // too, so that nothing of the recovery remains for the next start.
+  // too, so that nothing of the recovery remains for the next start. No
+  // reload: recovery settings are read at startup only, and a reload
+  // would log each of them as "cannot be changed without restarting".
   branch.spec.restore_dir.clear();
-  VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(branch)));
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(branch)));
-  return conn.exec("SELECT pg_reload_conf()");
+  return pg::write_velo_conf(data_dir, velo_settings(branch));
 }
 
 }  // namespace velo::core

@@ -85,7 +85,7 @@ Result<ExecResult> run_with_progress(ProcessRunner& runner, const Command& comma
     uint64_t done = measure();
     bool success = finished.ok() && finished->exit_code == 0;
     sink->finish(what, make_sample(done, success ? std::optional<uint64_t>(done) : total,
-                                   elapsed()));
+                                   elapsed()), success);
   }
   return finished;
 }

@@ -41,7 +41,8 @@ class ProgressSink {
  public:
   virtual ~ProgressSink() = default;
   virtual void update(const std::string& what, const ProgressSample& sample) = 0;
-  virtual void finish(const std::string& what, const ProgressSample& sample) = 0;
+  // `ok`: whether the work succeeded.
+  virtual void finish(const std::string& what, const ProgressSample& sample, bool ok) = 0;
 };
 
 // Runs `command` to completion on a worker thread while the calling thread

@@ -47,7 +47,7 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   EXPECT_EQ(a["status"], "running");
   EXPECT_EQ(a["storage"], driver_name());
   EXPECT_TRUE(a["created_at"].is_string() && !a["created_at"].get<std::string>().empty()) << a.dump();
-  EXPECT_TRUE(a.contains("used_bytes")) << a.dump();
+  EXPECT_TRUE(a["used_bytes"].is_number()) << a.dump();
   std::set<int> ports{main["port"].get<int>(), a["port"].get<int>(), b["port"].get<int>()};
   EXPECT_EQ(ports.size(), 3u) << "ports must differ: " << main.dump() << a.dump() << b.dump();
   for (int port : ports) {

@@ -94,7 +94,8 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   void create_branch(const std::string& name, const std::string& parent = "");
   // velo --json branch show NAME.
   nlohmann::json show(const std::string& name);
-  // velo branch list --json (the whole home), for before/after comparisons.
+  // velo branch list --json (the whole home), for before/after comparisons:
+  // without used_bytes, which running servers change by themselves.
   nlohmann::json list();
   // `velo branch url NAME`, printed form.
   std::string url(const std::string& name);

@@ -1,0 +1,142 @@
+#include "cli/cmd_import.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cli/output.h"
+#include "cli/progress_display.h"
+#include "core/follow_ops.h"
+#include "core/import_dump.h"
+#include "core/import_server.h"
+#include "core/inspect.h"
+#include "core/progress.h"
+#include "pg/source_url.h"
+
+namespace velo::cli {
+namespace {
+
+Status unfollow(Invocation& invocation, const std::string& name) {
+  VELO_OPEN_ENV(env, invocation);
+  VELO_ASSIGN_OR_RETURN(auto result, core::unfollow_project(env->ctx(), name));
+  if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
+  if (invocation.global.json) {
+    print_json({{"project", name}, {"promoted", true},
+                {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
+  } else {
+    fmt::print("{}/main no longer follows its source: promoted, writable\n", name);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void add_import_flags(CLI::App* create, ImportFlags& flags) {
+  create->add_option("--from", flags.from,
+                     "copy a running server: postgres://USER@HOST:PORT/DB (password from the URL, "
+                     "PGPASSWORD or ~/.pgpass)");
+  create->add_option("--from-dump", flags.from_dump,
+                     "restore a pg_dump archive (custom, directory or plain SQL)");
+  create->add_flag("--follow", flags.follow, "with --from: keep main a streaming standby");
+  create->add_option("--slot", flags.slot, "with --follow: create and use this replication slot");
+  create->add_flag("--save-credentials", flags.save_credentials,
+                   "with --follow: keep the source password in main's data directory (0600) "
+                   "for its replication connection");
+  create->add_option("--jobs", flags.jobs, "with --from-dump: parallel restore jobs (default 1)");
+}
+
+Status check_import_flags(const ImportFlags& flags) {
+  if (!flags.from.empty() && !flags.from_dump.empty()) {
+    return make_error(ErrorKind::Invalid, "--from and --from-dump exclude each other");
+  }
+  if (flags.from.empty() && (flags.follow || !flags.slot.empty() || flags.save_credentials)) {
+    return make_error(ErrorKind::Invalid, "--follow, --slot and --save-credentials go with --from");
+  }
+  if (flags.from_dump.empty() && flags.jobs != 1) {
+    return make_error(ErrorKind::Invalid, "--jobs goes with --from-dump");
+  }
+  return Status::Ok();
+}
+
+Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
+                  const ImportFlags& flags) {
+  VELO_TRY(check_import_flags(flags));
+  if (!flags.from.empty() && options.runtime != "native") {
+    return make_error(ErrorKind::Invalid, "--from needs the native runtime");
+  }
+  // Flags first: bad input exits 2 before anything is opened or made.
+  core::ImportServerOptions server{options.name, options.pg_version, flags.from, flags.follow,
+                                   flags.slot, flags.save_credentials, options.archive_timeout_s,
+                                   nullptr};
+  core::ImportDumpOptions dump{options.name, options.pg_version, options.runtime, flags.from_dump,
+                               flags.jobs, options.archive_timeout_s, nullptr};
+  if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
+  if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
+
+  VELO_OPEN_ENV(env, invocation);
+  auto& ctx = env->ctx();
+  StderrProgress progress(::isatty(STDERR_FILENO) == 1);
+  server.progress = dump.progress = &progress;
+  auto started = ctx.clock.monotonic();
+  auto handle = flags.from.empty() ? core::create_project_from_dump(ctx, dump)
+                                   : core::create_project_from_server(ctx, server);
+  if (!handle.ok()) return handle.error();
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  core::BranchInfo info = core::describe_branch(ctx, *handle, false);
+  std::string source = flags.from.empty() ? flags.from_dump : pg::redact_url(flags.from);
+  if (invocation.global.json) {
+    auto json = branch_json(info);
+    json["elapsed_ms"] = elapsed.count();
+    print_json({{"project", options.name}, {"pg_version", options.pg_version},
+                {"runtime", handle->project.runtime}, {"source", source},
+                {"follow", flags.follow}, {"main", json}});
+    return Status::Ok();
+  }
+  fmt::print("created project {} from {} in {} ms{}\n", options.name, source, elapsed.count(),
+             flags.follow ? " (main follows it as a standby)" : "");
+  fmt::print("  {}/main  {}\n", options.name, info.url);
+  return Status::Ok();
+}
+
+void add_unfollow_command(CLI::App* project, Invocation& invocation) {
+  auto name = std::make_shared<std::string>();
+  CLI::App* cmd = project->add_subcommand(
+      "unfollow", "promote a following main: stop replicating from the source, become writable");
+  cmd->add_option("name", *name, "project name")->required();
+  cmd->callback([&invocation, name] {
+    invocation.action = [&invocation, name] { return unfollow(invocation, *name); };
+  });
+}
+
+Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project) {
+  VELO_ASSIGN_OR_RETURN(auto status, core::follow_status(ctx, project));
+  if (!status) return nlohmann::json();
+  auto optional = [](const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
+  return nlohmann::json{{"source", status->source},
+                        {"slot", status->slot.empty() ? nlohmann::json() : nlohmann::json(status->slot)},
+                        {"running", status->running},
+                        {"receiver", status->receiver},
+                        {"replay_lsn", status->replay_lsn},
+                        {"lag_bytes", optional(status->lag_bytes)},
+                        {"lag_seconds", optional(status->lag_seconds)}};
+}
+
+std::string follow_text(const nlohmann::json& follow) {
+  if (follow.is_null()) return "";
+  std::string text = fmt::format("follows    {}{}\n", follow.value("source", ""),
+                                 follow["slot"].is_null()
+                                     ? ""
+                                     : " (slot " + follow["slot"].get<std::string>() + ")");
+  if (!follow.value("running", false)) return text + "replay     main is stopped\n";
+  std::string receiver = follow.value("receiver", "");
+  std::string lag = "lag        ";
+  lag += follow["lag_bytes"].is_null() ? "? bytes"
+                                       : core::format_bytes(follow["lag_bytes"].get<uint64_t>());
+  lag += follow["lag_seconds"].is_null()
+             ? ""
+             : fmt::format(", {:.1f} s", follow["lag_seconds"].get<double>());
+  return text + "receiver   " + (receiver.empty() ? "not connected" : receiver) + "\n" + lag + "\n";
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,42 @@
+// velo project create --from URL | --from-dump FILE, velo project unfollow,
+// and the "follows" part of velo project show (core/import_*.h,
+// core/follow_ops.h).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "cli/app.h"
+#include "core/project_ops.h"
+
+namespace velo::cli {
+
+struct ImportFlags {
+  std::string from;       // --from postgres://...
+  std::string from_dump;  // --from-dump FILE
+  bool follow = false;
+  std::string slot;
+  bool save_credentials = false;
+  int jobs = 1;
+  bool any() const { return !from.empty() || !from_dump.empty(); }
+};
+
+// Adds the import flags to `velo project create`.
+void add_import_flags(CLI::App* create, ImportFlags& flags);
+// `velo project create` with --from or --from-dump.
+Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
+                  const ImportFlags& flags);
+// Refuses --follow, --slot, --jobs... without the flag they belong to.
+Status check_import_flags(const ImportFlags& flags);
+
+void add_unfollow_command(CLI::App* project, Invocation& invocation);
+
+// For `velo project show`: {"source", "slot", "receiver", "lag_bytes",
+// "lag_seconds", ...} when main follows a source, else null.
+Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project);
+// The same as lines for people ("" when main follows nothing).
+std::string follow_text(const nlohmann::json& follow);
+
+}  // namespace velo::cli
