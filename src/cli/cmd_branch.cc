@@ -59,12 +59,10 @@ Status branch_create(Invocation& invocation, const BranchArgs& args) {
   return Status::Ok();
 }
 
-Status branch_list(Invocation& invocation, const std::string& project) {
-  if (!project.empty()) VELO_TRY(core::validate_name("project", project));
+Status branch_list(Invocation& invocation, const std::optional<std::string>& project) {
+  if (project) VELO_TRY(core::validate_name("project", *project));
   VELO_OPEN_ENV(env, invocation);
-  std::optional<std::string> filter;
-  if (!project.empty()) filter = project;
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(env->ctx(), filter, invocation.global.json));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(env->ctx(), project, invocation.global.json));
   if (invocation.global.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& b : branches) list.push_back(branch_json(b));
@@ -171,8 +169,11 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
   on(cmd, [](Invocation& i, BranchArgs& a) { return branch_create(i, a); });
 
   cmd = branch->add_subcommand("list", "list branches with their real state");
-  cmd->add_option("project", args->name, "only this project");
-  on(cmd, [](Invocation& i, BranchArgs& a) { return branch_list(i, a.name); });
+  CLI::Option* project = cmd->add_option("project", args->name, "only this project");
+  on(cmd, [project](Invocation& i, BranchArgs& a) {
+    // Given but empty is a bad name, not "all projects".
+    return branch_list(i, project->count() > 0 ? std::optional<std::string>(a.name) : std::nullopt);
+  });
 
   on(add(branch, "show", "show one branch", *args),
      [](Invocation& i, BranchArgs& a) { return branch_show(i, a.name); });

@@ -17,10 +17,14 @@ void add_init_command(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--image-file", options->image_file, "create a file-backed pool here (root)");
   cmd->add_option("--size", options->image_size, "size of the image file (default 8G)");
   cmd->add_option("--fs", options->image_fs, "filesystem of the image: zfs|btrfs|xfs");
-  cmd->add_option("--port-range", options->port_range, "ports for branches (default 6000-6999)");
+  CLI::Option* port_range =
+      cmd->add_option("--port-range", options->port_range, "ports for branches (default 6000-6999)");
   cmd->add_option("--os-user", options->os_user, "OS user servers run as (root default: postgres)");
-  cmd->callback([&invocation, options] {
-    invocation.action = [&invocation, options]() -> Status {
+  cmd->callback([&invocation, options, port_range] {
+    invocation.action = [&invocation, options, port_range]() -> Status {
+      if (port_range->count() > 0 && options->port_range.empty()) {
+        return make_error(ErrorKind::Invalid, "invalid port range '': expected LOW-HIGH");
+      }
       options->home = resolve_home(invocation.global.home);
       if (options->storage == "auto" && !options->image_fs.empty()) {
         options->storage = options->image_fs == "xfs" ? "reflink" : options->image_fs;

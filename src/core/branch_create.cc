@@ -13,6 +13,7 @@
 #include "core/secrets.h"
 #include "core/snapshot_ops.h"
 #include "core/undo.h"
+#include "util/fs.h"
 #include "core/wal_archive.h"
 #include "util/time_format.h"
 
@@ -90,7 +91,11 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
     }
     return ctx.store.insert_branch(record);
   }));
-  undo.push("the state row", [&] { return ctx.store.delete_branch(name.project, name.branch); });
+  undo.push("the state row", [&]() -> Status {
+    // A failed create leaves no log behind to confuse the next attempt.
+    (void)remove_tree(fmt::format("{}/logs/{}.{}.log", ctx.home, name.project, name.branch));
+    return ctx.store.delete_branch(name.project, name.branch);
+  });
 
   TakenSnapshot taken;
   if (plan) {

@@ -53,6 +53,23 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   return Status::Ok();
 }
 
+Status retry_retired(Context& ctx, const std::string& project) {
+  // A retired snapshot can go only after the retired clone of it: repeat
+  // while a pass makes progress.
+  for (bool progress = true; progress;) {
+    progress = false;
+    VELO_ASSIGN_OR_RETURN(auto retired, ctx.store.retired());
+    for (const auto& r : retired) {
+      if (r.volume.rfind(project + ".", 0) != 0) continue;
+      VELO_TRY(destroy_or_retire(ctx, r.volume, r.snapshot));
+      VELO_ASSIGN_OR_RETURN(auto still, ctx.store.retired());
+      progress = progress || still.size() < retired.size();
+      if (progress) break;
+    }
+  }
+  return Status::Ok();
+}
+
 Status delete_branch(Context& ctx, const BranchName& name, bool force) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
@@ -70,7 +87,10 @@ Status delete_branch(Context& ctx, const BranchName& name, bool force) {
                       "them too",
                       name.full(), names);
   }
-  return delete_branch_tree(ctx, handle);
+  VELO_TRY(delete_branch_tree(ctx, handle));
+  // What this branch kept alive (an earlier incarnation's volume, say)
+  // may go now.
+  return retry_retired(ctx, name.project);
 }
 
 }  // namespace velo::core

@@ -40,5 +40,7 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle);
 // Destroys a volume or snapshot now, or records it for `velo gc` when
 // clones still depend on it.
 Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot);
+// Retries the project's retired volumes and snapshots.
+Status retry_retired(Context& ctx, const std::string& project);
 
 }  // namespace velo::core

@@ -148,9 +148,8 @@ Status apply_password(BranchHandle& handle, const std::string& connect_password,
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
   VELO_ASSIGN_OR_RETURN(std::string verifier,
                         conn.encrypt_password(handle.project.superuser, new_password));
-  // Nothing else depends on this commit reaching disk before we return: a
-  // crash loses at most the new password, which velo still has.
-  VELO_TRY(conn.exec("SET synchronous_commit = off"));
+  // The commit must be durable before velo hands the password out: a
+  // crash right after would otherwise bring the old one back.
   VELO_ASSIGN_OR_RETURN(auto rows,
                         conn.query("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
                                    {handle.project.superuser, verifier}));

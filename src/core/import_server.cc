@@ -62,6 +62,17 @@ Status wait_streaming(Context& ctx, BranchHandle& handle, std::chrono::seconds t
       auto rows = conn->query("SELECT status FROM pg_stat_wal_receiver");
       if (rows.ok() && !rows->empty() && rows->at(0).at(0) == "streaming") return Status::Ok();
     }
+    // The walreceiver logs why it cannot connect: no need to wait it out.
+    std::string log = handle.runtime->log_tail(handle.spec, 20);
+    auto failed = log.find("could not connect to the primary server");
+    if (failed != std::string::npos) {
+      auto end = log.find('\n', failed);
+      return make_error(ErrorKind::Unavailable,
+                        "{}/main started as a standby but does not stream from the source: {} "
+                        "(with --follow the server's OS user needs the source password: "
+                        "--save-credentials, or its ~/.pgpass)",
+                        handle.project.name, pg::redact_url(log.substr(failed, end - failed)));
+    }
     if (ctx.clock.monotonic() >= deadline) {
       return make_error(ErrorKind::Unavailable,
                         "{}/main started as a standby but does not stream from the source within "

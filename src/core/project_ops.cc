@@ -115,6 +115,7 @@ Status delete_project(Context& ctx, const std::string& name, bool force) {
     VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name, branch.name));
     VELO_TRY(delete_branch_tree(ctx, handle));
   }
+  VELO_TRY(retry_retired(ctx, name));
   // Whatever snapshot rows remain belong to volumes that are gone.
   VELO_TRY(ctx.store.db().run("DELETE FROM snapshots WHERE project = ?", {name}));
   return ctx.store.delete_project(name);

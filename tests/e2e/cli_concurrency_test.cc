@@ -188,7 +188,7 @@ TEST_P(CliConcurrencyTest, FailedCreatesLeaveNothing) {
   EXPECT_EQ(orphans(), std::vector<std::string>{});
 }
 
-VELO_CLI_INSTANTIATE(CliConcurrencyTest);
+VELO_CLI_INSTANTIATE_ON(CliConcurrencyTest, std::string("copy"), std::string("zfs"));
 
 }  // namespace
 }  // namespace velo::e2e

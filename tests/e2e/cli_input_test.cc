@@ -146,7 +146,7 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
-VELO_CLI_INSTANTIATE(CliInputTest);
+VELO_CLI_INSTANTIATE_ON(CliInputTest, std::string("copy"));
 
 }  // namespace
 }  // namespace velo::e2e

@@ -211,7 +211,7 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   EXPECT_EQ(velo().run({"doctor"}).exit_code, 0);
 }
 
-VELO_CLI_INSTANTIATE(CliLifecycleTest);
+VELO_CLI_INSTANTIATE_ON(CliLifecycleTest, std::string("copy"), std::string("btrfs"));
 
 }  // namespace
 }  // namespace velo::e2e

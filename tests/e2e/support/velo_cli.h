@@ -145,4 +145,10 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::ValuesIn(::velo::e2e::pool_kinds()), \
                            [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
+// Scenarios whose logic does not depend on the storage driver run on the
+// kinds named here only, to keep the suite's time within CI's budget.
+#define VELO_CLI_INSTANTIATE_ON(Suite, ...)                                     \
+  INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::Values(__VA_ARGS__),        \
+                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+
 }  // namespace velo::e2e

@@ -1,0 +1,86 @@
+// velo project create --from URL --follow: main as a streaming standby of
+// the source; branches of it promoted, writable and independent; unfollow.
+#include <gtest/gtest.h>
+
+#include "support/import_fixture.h"
+#include "util/fs.h"
+
+namespace velo::e2e {
+namespace {
+
+using std::chrono::seconds;
+
+class ImportFollowTest : public ImportTest {};
+
+TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
+  ASSERT_TRUE(source().pgbench_init(1).ok());
+  ASSERT_TRUE(source().sql("CREATE TABLE events (id int PRIMARY KEY, what text)").ok());
+  ok({"project", "create", "live", "--from", source().url(), "--follow", "--slot", "velo_live",
+      "--save-credentials"});
+  EXPECT_EQ(main_value("live", "SELECT pg_is_in_recovery()"), "t");
+  EXPECT_EQ(source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
+            "1");
+
+  // Writes on the source arrive on main.
+  ASSERT_TRUE(source().sql("INSERT INTO events VALUES (1, 'before branch')").ok());
+  EXPECT_TRUE(wait_main_value("live", "SELECT count(*) FROM events", "1", seconds(30)));
+
+  nlohmann::json shown = ok_json({"project", "show", "live"});
+  ASSERT_TRUE(shown["follow"].is_object()) << shown.dump();
+  EXPECT_EQ(shown["follow"].value("receiver", ""), "streaming");
+  EXPECT_TRUE(shown["follow"]["lag_bytes"].is_number()) << shown.dump();
+  EXPECT_TRUE(shown["follow"]["lag_seconds"].is_number()) << shown.dump();
+  EXPECT_EQ(shown["follow"].value("source", "").find(SourceServer::kPassword), std::string::npos);
+
+  // A branch of the standby: promoted, writable, cut off from the source.
+  create_branch("live/dev");
+  EXPECT_EQ(sql_value("live/dev", "SELECT pg_is_in_recovery()"), "f");
+  EXPECT_EQ(sql_value("live/dev", "SELECT count(*) FROM events"), "1");
+  ASSERT_TRUE(sql("live/dev", "INSERT INTO events VALUES (100, 'on the branch')").ok());
+  ASSERT_TRUE(source().sql("INSERT INTO events VALUES (2, 'after branch')").ok());
+  EXPECT_TRUE(wait_main_value("live", "SELECT count(*) FROM events", "2", seconds(30)));
+  EXPECT_EQ(sql_value("live/dev", "SELECT string_agg(id::text, ',' ORDER BY id) FROM events"), "1,100");
+  EXPECT_EQ(source().value("SELECT count(*) FROM events WHERE id = 100"), "0");
+
+  // The branch kept none of the standby's settings or credentials.
+  std::string dev = data_dir("live/dev");
+  auto velo_conf = read_file(dev + "/velo.conf");
+  ASSERT_TRUE(velo_conf.ok());
+  EXPECT_EQ(velo_conf->find("primary_conninfo"), std::string::npos) << *velo_conf;
+  EXPECT_EQ(velo_conf->find("primary_slot_name"), std::string::npos);
+  EXPECT_EQ(velo_conf->find("restore_command"), std::string::npos);
+  EXPECT_FALSE(path_exists(dev + "/standby.signal"));
+  EXPECT_FALSE(path_exists(dev + "/velo/passfile"));
+  // Main keeps them in velo.conf, not postgresql.auto.conf.
+  std::string main_dir = data_dir("live/main");
+  auto main_conf = read_file(main_dir + "/velo.conf");
+  ASSERT_TRUE(main_conf.ok());
+  EXPECT_NE(main_conf->find("primary_conninfo"), std::string::npos);
+  EXPECT_EQ(main_conf->find(SourceServer::kPassword), std::string::npos);
+  auto auto_conf = read_file(main_dir + "/postgresql.auto.conf");
+  EXPECT_TRUE(!auto_conf.ok() || auto_conf->find("primary_conninfo") == std::string::npos);
+
+  // A restart keeps main a standby.
+  ok({"branch", "restart", "live/main"});
+  EXPECT_EQ(main_value("live", "SELECT pg_is_in_recovery()"), "t");
+  ASSERT_TRUE(source().sql("INSERT INTO events VALUES (3, 'after restart')").ok());
+  EXPECT_TRUE(wait_main_value("live", "SELECT count(*) FROM events", "3", seconds(30)));
+
+  // Unfollow: main promoted and writable with velo's password, the slot gone.
+  ok({"project", "unfollow", "live"});
+  EXPECT_EQ(sql_value("live/main", "SELECT pg_is_in_recovery()"), "f");
+  ASSERT_TRUE(sql("live/main", "INSERT INTO events VALUES (200, 'main after unfollow')").ok());
+  EXPECT_EQ(source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
+            "0");
+  EXPECT_TRUE(ok_json({"project", "show", "live"})["follow"].is_null());
+  EXPECT_FALSE(path_exists(main_dir + "/velo/passfile"));
+  ok({"branch", "restart", "live/main"});
+  EXPECT_EQ(sql_value("live/main", "SELECT pg_is_in_recovery()"), "f");
+  EXPECT_EQ(sql_value("live/main", "SELECT count(*) FROM events"), "4");
+}
+
+INSTANTIATE_TEST_SUITE_P(Import, ImportFollowTest, ::testing::Values("copy", "btrfs", "zfs"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace
+}  // namespace velo::e2e

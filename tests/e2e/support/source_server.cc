@@ -1,0 +1,158 @@
+#include "support/source_server.h"
+
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+#include "util/os_user.h"
+
+namespace velo::e2e {
+namespace {
+
+std::string bin(const std::string& version, const std::string& program) {
+  return "/usr/lib/postgresql/" + version + "/bin/" + program;
+}
+
+// A port the kernel just considered free (bind to 0 on 127.0.0.1).
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+Command as_postgres(std::vector<std::string> argv) {
+  Command command{std::move(argv)};
+  auto user = lookup_user("postgres");
+  if (user.ok()) command.user = *user;
+  return command;
+}
+
+}  // namespace
+
+std::string SourceServer::unavailable_reason(const std::string& version) {
+  if (!running_as_root()) return "source servers run as OS user postgres, which needs root";
+  if (!lookup_user("postgres").ok()) return "no OS user postgres";
+  for (const char* program : {"initdb", "pg_ctl", "pgbench", "pg_basebackup"}) {
+    if (::access(bin(version, program).c_str(), X_OK) != 0) {
+      return bin(version, program) + " is missing (PostgreSQL " + version + " not installed)";
+    }
+  }
+  return "";
+}
+
+Result<std::unique_ptr<SourceServer>> SourceServer::start(const std::string& version) {
+  std::unique_ptr<SourceServer> server(new SourceServer());
+  server->version_ = version;
+  char dir_template[] = "/tmp/velo-source-XXXXXX";
+  if (::mkdtemp(dir_template) == nullptr) return make_error(ErrorKind::Io, "mkdtemp failed");
+  server->dir_ = dir_template;
+  VELO_ASSIGN_OR_RETURN(OsUser postgres, lookup_user("postgres"));
+  if (::chown(server->dir_.c_str(), postgres.uid, postgres.gid) != 0) {
+    return make_error(ErrorKind::Io, "chown {}", server->dir_);
+  }
+  ::chmod(server->dir_.c_str(), 0755);
+  std::string data = server->dir_ + "/data";
+  std::string pwfile = server->dir_ + "/pw";
+  VELO_TRY(write_file_atomic(pwfile, std::string(kPassword) + "\n", 0600, postgres.uid, postgres.gid));
+  auto& runner = server->runner_;
+  VELO_TRY(run_checked(runner, as_postgres({bin(version, "initdb"), "-D", data, "-U", "postgres",
+                                            "--pwfile=" + pwfile, "--auth-host=scram-sha-256",
+                                            "--auth-local=peer", "--no-instructions"})));
+  ::unlink(pwfile.c_str());
+  server->port_ = free_port();
+  std::string conf = "\n# test source\nport = " + std::to_string(server->port_) +
+                     "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" +
+                     server->dir_ + "'\nwal_level = replica\nmax_wal_senders = 10\n"
+                     "max_replication_slots = 10\nfsync = off\n";
+  VELO_ASSIGN_OR_RETURN(std::string old_conf, read_file(data + "/postgresql.conf"));
+  VELO_TRY(write_file_atomic(data + "/postgresql.conf", old_conf + conf, 0600, postgres.uid,
+                             postgres.gid));
+  std::string hba =
+      "local all all peer\n"
+      "host all all 127.0.0.1/32 scram-sha-256\n"
+      "host replication all 127.0.0.1/32 scram-sha-256\n";
+  VELO_TRY(write_file_atomic(data + "/pg_hba.conf", hba, 0600, postgres.uid, postgres.gid));
+  VELO_TRY(run_checked(runner, as_postgres({bin(version, "pg_ctl"), "-D", data, "-l",
+                                            server->dir_ + "/log", "-w", "-t", "60", "start"})));
+  server->running_ = true;
+  return server;
+}
+
+SourceServer::~SourceServer() {
+  (void)stop();
+  if (!dir_.empty()) (void)remove_tree(dir_);
+}
+
+Status SourceServer::stop() {
+  if (!running_) return Status::Ok();
+  running_ = false;
+  auto stopped = run_checked(runner_, as_postgres({bin(version_, "pg_ctl"), "-D", dir_ + "/data",
+                                                   "-m", "fast", "-w", "stop"}));
+  if (!stopped.ok()) return stopped.error();
+  return Status::Ok();
+}
+
+std::string SourceServer::url(const std::string& user, const std::string& password,
+                              const std::string& db) const {
+  std::string auth = password.empty() ? user : user + ":" + password;
+  return "postgres://" + auth + "@127.0.0.1:" + std::to_string(port_) + "/" + db;
+}
+
+pg::ConnParams SourceServer::params(const std::string& db) const {
+  pg::ConnParams params;
+  params.host = "127.0.0.1";
+  params.port = port_;
+  params.user = "postgres";
+  params.password = kPassword;
+  params.dbname = db;
+  return params;
+}
+
+Result<std::vector<pg::Row>> SourceServer::sql(const std::string& statement, const std::string& db) {
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params(db)));
+  return conn.query(statement);
+}
+
+std::string SourceServer::value(const std::string& statement, const std::string& db) {
+  auto rows = sql(statement, db);
+  if (!rows.ok()) {
+    ADD_FAILURE() << statement << ": " << rows.error().message;
+    return "";
+  }
+  if (rows->size() != 1 || rows->at(0).size() != 1) {
+    ADD_FAILURE() << statement << ": not one value";
+    return "";
+  }
+  return rows->at(0).at(0);
+}
+
+Result<ExecResult> SourceServer::run_client(const std::string& program,
+                                            std::vector<std::string> args) {
+  Command command;
+  command.argv = {bin(version_, program), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                  "postgres"};
+  command.argv.insert(command.argv.end(), args.begin(), args.end());
+  command.env = {{"PGPASSWORD", kPassword}};
+  return run_checked(runner_, command);
+}
+
+Status SourceServer::pgbench_init(int scale, const std::string& db) {
+  auto result = run_client("pgbench", {"-i", "-q", "-s", std::to_string(scale), db});
+  if (!result.ok()) return result.error();
+  return Status::Ok();
+}
+
+}  // namespace velo::e2e
