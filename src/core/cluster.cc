@@ -145,6 +145,7 @@ Status apply_password(BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password) {
   pg::ConnParams params = conn_params(handle);
   params.password = connect_password;
+  use_admin_socket(handle, params);
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
   VELO_ASSIGN_OR_RETURN(std::string verifier,
                         conn.encrypt_password(handle.project.superuser, new_password));

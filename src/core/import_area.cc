@@ -174,7 +174,7 @@ Status prepare_import_files(const BranchHandle& handle) {
 }
 
 void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params) {
-  if (!handle.branch.password.empty() || !is_imported(handle.spec.data_dir)) return;
+  if (!params.password.empty() || !is_imported(handle.spec.data_dir)) return;
   params.host = admin_socket_dir(handle.spec.port);
   // Peer needs no password; libpq would still look one up, and warn that
   // /dev/null is not a plain file.

@@ -57,8 +57,9 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings);
 // ...the files (socket directory, standby.signal for a following main;
 // follow files dropped from branches)...
 Status prepare_import_files(const BranchHandle& handle);
-// ...and velo's connection, through the socket while velo has no password
-// for the cluster (a following main; a fresh import before velo sets one).
+// ...and velo's connection, through the socket when it has no password to
+// log in with (a following main; a fresh import or clone before velo sets
+// the branch's own).
 void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params);
 
 }  // namespace velo::core

@@ -23,18 +23,22 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 
 std::string redact_url(const std::string& text) {
   // scheme://user:SECRET@ -> scheme://user:***@ (the userinfo ends at the
-  // last '@' before the path), then password=SECRET in a query.
-  static const std::regex userinfo(R"(((?:postgres|postgresql)://[^:/@?#]*):[^/?#]*@)",
-                                   std::regex::icase);
-  static const std::regex query(R"(([?&]password=)[^&#]*)", std::regex::icase);
+  // last '@' before the path), then password=SECRET in a query
+  // parameter, or a conninfo's password=..., quoted or not.
+  static const std::regex userinfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@?#\s]*):[^/?#\s]*@)");
+  static const std::regex query(R"(([?&]password=)[^&#\s]*)", std::regex::icase);
+  static const std::regex keyword(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&]+))",
+                                  std::regex::icase);
   std::string out = std::regex_replace(text, userinfo, "$1:***@");
-  return std::regex_replace(out, query, "$1***");
+  out = std::regex_replace(out, query, "$1***");
+  return std::regex_replace(out, keyword, "$1***");
 }
 
 Result<SourceUrl> parse_source_url(const std::string& url) {
   if (!starts_with(url, "postgres://") && !starts_with(url, "postgresql://")) {
+    // Not echoed: a URL of another scheme may hold a password anywhere.
     return make_error(ErrorKind::Invalid,
-                      "--from expects a URL postgres://USER@HOST:PORT/DB, not '{}'", redact_url(url));
+                      "--from expects a URL postgres://USER@HOST:PORT/DB (or postgresql://)");
   }
   char* message = nullptr;
   std::unique_ptr<PQconninfoOption, OptionsDeleter> parsed(PQconninfoParse(url.c_str(), &message));
