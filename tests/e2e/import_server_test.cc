@@ -15,6 +15,8 @@ TEST_P(ImportServerTest, CopiesPgbenchAndBranchesFromIt) {
       "SELECT (SELECT count(*) FROM pgbench_accounts) || '/' || "
       "(SELECT count(*) FROM pgbench_branches) || '/' || (SELECT sum(abalance) FROM pgbench_accounts)";
   std::string expected = source().value(counts);
+  ASSERT_TRUE(source().sql("CREATE ROLE reporter LOGIN PASSWORD 'Reporter-Pass-1'").ok());
+  ASSERT_TRUE(source().sql("GRANT SELECT ON pgbench_tellers TO reporter").ok());
 
   CliResult created = ok({"project", "create", "prod", "--from", source().url()});
   // The password is never printed.
@@ -25,8 +27,16 @@ TEST_P(ImportServerTest, CopiesPgbenchAndBranchesFromIt) {
   // Through velo's own URL (velo's generated password on the copy).
   EXPECT_EQ(sql_value("prod/main", counts), expected);
   EXPECT_EQ(sql_value("prod/main", "SELECT pg_is_in_recovery()"), "f");
-  // The source's roles and passwords came along.
-  EXPECT_EQ(main_value("prod", "SELECT count(*) FROM pgbench_tellers"), "10");
+  // The source's other roles and their passwords came along (velo set its
+  // own password on the bootstrap superuser only).
+  pg::ConnParams reporter = main_params("prod");
+  reporter.user = "reporter";
+  reporter.password = "Reporter-Pass-1";
+  auto conn = pg::Connection::open(reporter);
+  ASSERT_TRUE(conn.ok()) << conn.error().message;
+  auto tellers = conn->query("SELECT count(*) FROM pgbench_tellers");
+  ASSERT_TRUE(tellers.ok()) << tellers.error().message;
+  EXPECT_EQ(tellers->at(0).at(0), "10");
 
   // Not kept anywhere in velo's home.
   auto state = read_file(velo().home() + "/state.db");
