@@ -7,41 +7,14 @@
 #include <cctype>
 #include <cerrno>
 
+#include "util/fd.h"
 #include "util/fs.h"
 #include "util/os_error.h"
 
 namespace velo::core {
 namespace {
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  int release_and_close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
 
- private:
-  int fd_;
-};
-
-Status write_all(int fd, const char* data, size_t size, const std::string& path) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return os_error(errno, "write " + path);
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 // Streams `from` into the open descriptor `to`.
 Status copy_fd(int from, const std::string& from_path, int to, const std::string& to_path) {
@@ -57,9 +30,9 @@ Status copy_fd(int from, const std::string& from_path, int to, const std::string
 
 Result<bool> same_content(const std::string& a, const std::string& b) {
   // WAL segments are 16 MiB: compare in chunks, not whole files in memory.
-  Fd fa(::open(a.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fa(::open(a.c_str(), O_RDONLY | O_CLOEXEC));
   if (fa.get() < 0) return os_error(errno, "open " + a);
-  Fd fb(::open(b.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fb(::open(b.c_str(), O_RDONLY | O_CLOEXEC));
   if (fb.get() < 0) return os_error(errno, "open " + b);
   struct stat sa{}, sb{};
   if (::fstat(fa.get(), &sa) != 0 || ::fstat(fb.get(), &sb) != 0) return os_error(errno, "stat " + a);
@@ -98,13 +71,13 @@ Status archive_wal_file(const std::string& source, const std::string& dest_dir,
                       "{} is already archived with different content; refusing to overwrite it",
                       dest);
   }
-  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return os_error(errno, "open " + source);
   // The temporary name starts with a dot, which no WAL file name does, so
   // readers of the archive skip it and a crash leaves nothing they take.
   const std::string temp = dest_dir + "/." + name + ".tmp." + std::to_string(::getpid());
   constexpr int kFlags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW;
-  Fd out(::open(temp.c_str(), kFlags, 0600));
+  UniqueFd out(::open(temp.c_str(), kFlags, 0600));
   if (out.get() < 0) return os_error(errno, "create " + temp);
   auto fail = [&](Error error) -> Status {
     ::unlink(temp.c_str());
@@ -113,7 +86,7 @@ Status archive_wal_file(const std::string& source, const std::string& dest_dir,
   Status copied = copy_fd(in.get(), source, out.get(), temp);
   if (!copied.ok()) return fail(copied.error());
   if (::fsync(out.get()) != 0) return fail(os_error(errno, "fsync " + temp));
-  if (out.release_and_close() != 0) return fail(os_error(errno, "close " + temp));
+  if (out.close() != 0) return fail(os_error(errno, "close " + temp));
   // link() rather than rename(): it fails instead of replacing a file that
   // another archiver put there since our check.
   if (::link(temp.c_str(), dest.c_str()) != 0) {
@@ -130,12 +103,12 @@ Status restore_wal_file(const std::string& archive_dir, const std::string& name,
                         const std::string& dest) {
   VELO_TRY(check_wal_file_name(name));
   const std::string source = archive_dir + "/" + name;
-  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return os_error(errno, "open " + source);
-  Fd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (out.get() < 0) return os_error(errno, "create " + dest);
   VELO_TRY(copy_fd(in.get(), source, out.get(), dest));
-  if (out.release_and_close() != 0) return os_error(errno, "close " + dest);
+  if (out.close() != 0) return os_error(errno, "close " + dest);
   return Status::Ok();
 }
 

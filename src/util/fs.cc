@@ -10,45 +10,11 @@
 #include <filesystem>
 #include <system_error>
 
+#include "util/fd.h"
 #include "util/os_error.h"
 
 namespace velo {
 namespace {
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-  void reset(int fd) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  // close() reports write-back errors on some filesystems (NFS).
-  int close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
-Status write_all(int fd, const std::string& content, const std::string& path) {
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return os_error(errno, "write " + path);
-    done += static_cast<size_t>(n);
-  }
-  return Status::Ok();
-}
 
 std::string parent_of(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -63,7 +29,7 @@ Status write_atomic(const std::string& path, const std::string& content, mode_t 
   // O_EXCL: never write into a file someone else prepared under our
   // name. One left by a crashed velo with the same pid is ours to remove.
   constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
-  Fd fd(::open(temp.c_str(), kFlags, 0600));
+  UniqueFd fd(::open(temp.c_str(), kFlags, 0600));
   if (fd.get() < 0 && errno == EEXIST && ::unlink(temp.c_str()) == 0) {
     fd.reset(::open(temp.c_str(), kFlags, 0600));
   }
@@ -76,7 +42,7 @@ Status write_atomic(const std::string& path, const std::string& content, mode_t 
   // fchmod because the umask would have narrowed the open() mode.
   if (set_owner && ::fchown(fd.get(), uid, gid) != 0) return fail(os_error(errno, "chown " + temp));
   if (::fchmod(fd.get(), mode) != 0) return fail(os_error(errno, "chmod " + temp));
-  Status written = write_all(fd.get(), content, temp);
+  Status written = write_all(fd.get(), content.data(), content.size(), temp);
   if (!written.ok()) return fail(written.error());
   if (::fsync(fd.get()) != 0) return fail(os_error(errno, "fsync " + temp));
   if (fd.close() != 0) return fail(os_error(errno, "close " + temp));
@@ -99,7 +65,7 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
 }
 
 Result<std::string> read_file(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return os_error(errno, "open " + path);
   std::string content;
   char buffer[65536];
@@ -150,7 +116,7 @@ Status remove_tree(const std::string& path) {
 }
 
 Status fsync_path(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return os_error(errno, "open " + path);
   // Some filesystems refuse fsync on a directory; nothing more can be done.
   if (::fsync(fd.get()) != 0 && errno != EINVAL) return os_error(errno, "fsync " + path);
@@ -187,7 +153,7 @@ Status chown_tree(const std::string& path, uid_t uid, gid_t gid) {
 
 std::string tail_file(const std::string& path, int lines) {
   if (lines <= 0) return "";
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return "";
   // Server logs grow without bound; the last 64 KiB hold enough lines.
   constexpr off_t kWindow = 64 * 1024;
@@ -224,6 +190,17 @@ std::string mountpoint_of_source(const std::string& source) {
     return line.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
   }
   return "";
+}
+
+Status write_all(int fd, const char* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return os_error(errno, "write " + path);
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::Ok();
 }
 
 }  // namespace velo
