@@ -16,7 +16,7 @@
 #include "core/import_source.h"
 #include "core/locks.h"
 #include "core/names.h"
-#include "core/ports.h"
+#include "core/project_ops.h"
 #include "core/secrets.h"
 #include "core/undo.h"
 #include "core/wal_archive.h"
@@ -135,31 +135,9 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   project.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(project.password, generate_password());
   project.created_at = format_utc(ctx.clock.now());
-  state::BranchRecord main;
-  main.project = options.name;
-  main.name = "main";
-  main.status = "creating";
-  main.created_at = project.created_at;
-  main.archive = true;
-  // No password yet: velo reaches the copy through its socket until it
-  // sets one (core/import_area.h).
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    main.port = port;
-    main.volume = fmt::format("{}.main.{}", options.name, id);
-    VELO_TRY(ctx.store.insert_project(project));
-    return ctx.store.insert_branch(main);
-  }));
-  undo.push("the state rows", [&]() -> Status {
-    VELO_TRY(ctx.store.delete_branch(project.name, "main"));
-    return ctx.store.delete_project(project.name);
-  });
-  VELO_TRY(ctx.driver.create_volume(main.volume));
-  undo.push("the volume", [&] { return ctx.driver.destroy_volume(main.volume); });
-  undo.push("the WAL archive", [&] { return remove_archive(ctx.config, main.volume); });
-  BranchHandle handle{project, main, runtime, {}};
-  handle.spec = make_spec(ctx, project, main);
+  // No password for main yet: velo reaches the copy through its socket
+  // until it sets one (core/import_area.h).
+  VELO_ASSIGN_OR_RETURN(BranchHandle handle, reserve_project(ctx, project, "", runtime, undo));
   const std::string& data_dir = handle.spec.data_dir;
 
   BaseBackupRequest request{bin_dir_for(info.major), source.params, data_dir, options.slot,

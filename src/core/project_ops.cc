@@ -39,6 +39,38 @@ Status validate(Context& ctx, const CreateProjectOptions& options) {
 
 }  // namespace
 
+Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& project,
+                                     const std::string& main_password, runtime::Runtime* runtime,
+                                     UndoStack& undo) {
+  state::BranchRecord main;
+  main.project = project.name;
+  main.name = "main";
+  main.status = "creating";
+  main.password = main_password;
+  main.created_at = project.created_at;
+  main.archive = true;
+  VELO_TRY(ctx.store.transaction([&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
+    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
+    main.port = port;
+    main.volume = fmt::format("{}.main.{}", project.name, id);
+    VELO_TRY(ctx.store.insert_project(project));
+    return ctx.store.insert_branch(main);
+  }));
+  const std::string name = project.name;
+  const std::string volume = main.volume;
+  undo.push("the state rows", [&ctx, name]() -> Status {
+    VELO_TRY(ctx.store.delete_branch(name, "main"));
+    return ctx.store.delete_project(name);
+  });
+  VELO_TRY(ctx.driver.create_volume(volume));
+  undo.push("the volume", [&ctx, volume] { return ctx.driver.destroy_volume(volume); });
+  undo.push("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
+  BranchHandle handle{project, main, runtime, {}};
+  handle.spec = make_spec(ctx, project, main);
+  return handle;
+}
+
 Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options) {
   VELO_TRY(validate_name("project", options.name));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
@@ -58,31 +90,8 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   project.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(project.password, generate_password());
   project.created_at = format_utc(ctx.clock.now());
-  state::BranchRecord main;
-  main.project = options.name;
-  main.name = "main";
-  main.status = "creating";
-  main.password = project.password;
-  main.created_at = project.created_at;
-  main.archive = true;
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    main.port = port;
-    main.volume = fmt::format("{}.main.{}", options.name, id);
-    VELO_TRY(ctx.store.insert_project(project));
-    return ctx.store.insert_branch(main);
-  }));
-  undo.push("the state rows", [&]() -> Status {
-    VELO_TRY(ctx.store.delete_branch(project.name, "main"));
-    return ctx.store.delete_project(project.name);
-  });
-
-  VELO_TRY(ctx.driver.create_volume(main.volume));
-  undo.push("the volume", [&] { return ctx.driver.destroy_volume(main.volume); });
-  undo.push("the WAL archive", [&] { return remove_archive(ctx.config, main.volume); });
-  BranchHandle handle{project, main, runtime, {}};
-  handle.spec = make_spec(ctx, project, main);
+  VELO_ASSIGN_OR_RETURN(BranchHandle handle,
+                        reserve_project(ctx, project, project.password, runtime, undo));
   ctx.reporter.step(fmt::format("initialising {}/main (PostgreSQL {})", project.name,
                                 project.pg_version));
   VELO_TRY(runtime->init_cluster(handle.spec, project.superuser, project.password));

@@ -6,6 +6,7 @@
 
 #include "core/cluster.h"
 #include "core/context.h"
+#include "core/undo.h"
 
 namespace velo::core {
 
@@ -22,5 +23,13 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
 
 // Refuses (Conflict) while branches other than main exist, unless `force`.
 Status delete_project(Context& ctx, const std::string& name, bool force);
+
+// The first steps of every project create: the project row, main's row
+// ("creating", with a port and a volume name), the empty volume, and
+// their undos pushed on `undo`. `main_password` may be empty (an import
+// sets it later). REQUIRES: the caller holds the project lock.
+Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& project,
+                                     const std::string& main_password, runtime::Runtime* runtime,
+                                     UndoStack& undo);
 
 }  // namespace velo::core
