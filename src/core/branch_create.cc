@@ -36,15 +36,15 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
 // The snapshot row for a branch's base snapshot, made on its parent.
 state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const BranchName& name,
                                            const state::BranchRecord& record,
-                                           const TakenSnapshot& taken) {
+                                           const SnapshotPoint& point) {
   state::SnapshotRecord snapshot;
   snapshot.project = name.project;
   snapshot.branch = parent.branch.name;
   snapshot.volume = parent.branch.volume;
   snapshot.name = record.base_snapshot;
-  snapshot.created_at = taken.point.created_at;
-  snapshot.lsn = taken.point.lsn;
-  snapshot.redo_lsn = taken.redo_lsn;
+  snapshot.created_at = point.created_at;
+  snapshot.lsn = point.lsn;
+  snapshot.redo_lsn = point.redo_lsn;
   snapshot.kind = "base";
   snapshot.for_branch = name.branch;
   return snapshot;
@@ -97,13 +97,13 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
     return ctx.store.delete_branch(name.project, name.branch);
   });
 
-  TakenSnapshot taken;
+  SnapshotPoint point;
   if (plan) {
     VELO_TRY(seal_archive(ctx, parent));
     VELO_TRY(ctx.driver.clone(parent.branch.volume, plan->snapshot.name, record.volume));
   } else {
     ctx.reporter.step(fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
-    VELO_ASSIGN_OR_RETURN(taken, take_snapshot(ctx, parent, record.base_snapshot));
+    VELO_ASSIGN_OR_RETURN(point, snapshot_branch(ctx, parent, record.base_snapshot));
     undo.push("the parent's snapshot", [&] {
       return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
     });
@@ -134,7 +134,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_TRY(ctx.store.update_branch(handle.branch));
     if (plan) return Status::Ok();  // cloned from an existing snapshot, which it does not own
-    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name, record, taken));
+    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name, record, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -30,8 +30,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     return Status::Ok();
   }));
   ctx.reporter.step(fmt::format("snapshotting {}/{}", name.project, parent.branch.name));
-  VELO_ASSIGN_OR_RETURN(auto taken, take_snapshot(ctx, parent, record.base_snapshot));
-  const SnapshotPoint& point = taken.point;
+  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, parent, record.base_snapshot));
   undo.push("the parent's snapshot", [&] {
     return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
   });
@@ -64,7 +63,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     snapshot.name = record.base_snapshot;
     snapshot.created_at = point.created_at;
     snapshot.lsn = point.lsn;
-    snapshot.redo_lsn = taken.redo_lsn;
+    snapshot.redo_lsn = point.redo_lsn;
     snapshot.kind = "base";
     snapshot.for_branch = name.branch;
     auto id = ctx.store.insert_snapshot(snapshot);

@@ -11,32 +11,12 @@
 namespace velo::core {
 namespace {
 
-Result<std::string> wal_position(BranchHandle& handle) {
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-      "ELSE pg_current_wal_lsn() END::text"));
-  return rows.at(0).at(0);
-}
-
 bool newer_first(const state::SnapshotRecord& a, const state::SnapshotRecord& b) {
   return a.created_at != b.created_at ? a.created_at > b.created_at : a.id > b.id;
 }
 
 }  // namespace
 
-Result<TakenSnapshot> take_snapshot(Context& ctx, BranchHandle& handle, const std::string& name) {
-  TakenSnapshot taken;
-  // Read before the snapshot's own checkpoint starts, so its redo point
-  // (and every WAL record the snapshot needs) is at or after this.
-  if (is_running(handle)) {
-    auto before = wal_position(handle);
-    if (before.ok()) taken.redo_lsn = *before;
-  }
-  VELO_ASSIGN_OR_RETURN(taken.point, snapshot_branch(ctx, handle, name));
-  if (taken.point.lsn.empty()) taken.redo_lsn.clear();
-  return taken;
-}
 
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot) {
@@ -65,13 +45,13 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
     return Status::Ok();
   }));
   ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
-  VELO_ASSIGN_OR_RETURN(auto taken, take_snapshot(ctx, handle, record.name));
+  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, record.name));
   record.project = name.project;
   record.branch = name.branch;
   record.volume = handle.branch.volume;
-  record.created_at = taken.point.created_at;
-  record.lsn = taken.point.lsn;
-  record.redo_lsn = taken.redo_lsn;
+  record.created_at = point.created_at;
+  record.lsn = point.lsn;
+  record.redo_lsn = point.redo_lsn;
   record.label = label;
   record.kind = "user";
   auto id = ctx.store.insert_snapshot(record);

@@ -18,15 +18,6 @@
 
 namespace velo::core {
 
-// snapshot_branch, plus a lower bound of the snapshot's redo point: the
-// WAL position read before the checkpoint (or pg_backup_start) that the
-// snapshot starts its recovery from. "" for a stopped branch.
-struct TakenSnapshot {
-  SnapshotPoint point;
-  std::string redo_lsn;
-};
-Result<TakenSnapshot> take_snapshot(Context& ctx, BranchHandle& handle, const std::string& name);
-
 // "P/B" of every branch that depends on the snapshot.
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot);

@@ -72,11 +72,13 @@ Result<std::string> snapshot_with_backup_api(Context& ctx, BranchHandle& handle,
 }  // namespace
 
 Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name) {
-  SnapshotPoint point{name, "", ""};
+  SnapshotPoint point{name, "", "", ""};
   if (!is_running(handle)) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
   } else {
     VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+    // In the same session as the snapshot: one connection per snapshot.
+    VELO_ASSIGN_OR_RETURN(point.redo_lsn, current_lsn(conn));
     if (ctx.driver.atomic_snapshots()) {
       VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_atomic(ctx, handle, conn, name));
     } else {

@@ -19,6 +19,10 @@ struct SnapshotPoint {
   std::string name;
   std::string lsn;         // WAL position the snapshot is consistent at or before
   std::string created_at;  // taken after the snapshot: nothing later is in it
+  // A lower bound of the redo point the snapshot recovers from: the WAL
+  // position read before its CHECKPOINT (or pg_backup_start). "" when the
+  // branch was stopped.
+  std::string redo_lsn;
 };
 
 Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name);
