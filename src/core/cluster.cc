@@ -145,6 +145,8 @@ Status apply_password(BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password) {
   pg::ConnParams params = conn_params(handle);
   params.password = connect_password;
+  // Again: the password changed, and with none (a following import's main)
+  // velo goes through the admin socket.
   use_admin_socket(handle, params);
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
   VELO_ASSIGN_OR_RETURN(std::string verifier,

@@ -2,6 +2,8 @@
 
 #include "state/schema.h"
 
+#include <utility>
+
 namespace velo::state {
 namespace {
 
@@ -52,6 +54,26 @@ SnapshotRecord to_snapshot(const std::vector<Value>& row) {
   return s;
 }
 
+// Every row of a query, each made a record by `map`.
+template <typename Map>
+auto map_rows(Database& db, const std::string& sql, const std::vector<Value>& params, Map map)
+    -> Result<std::vector<decltype(map(std::declval<const std::vector<Value>&>()))>> {
+  VELO_ASSIGN_OR_RETURN(auto rows, db.query(sql, params));
+  std::vector<decltype(map(rows[0]))> out;
+  for (const auto& row : rows) out.push_back(map(row));
+  return out;
+}
+
+// The first row of a query as a record, or nullopt.
+template <typename Map>
+auto map_first(Database& db, const std::string& sql, const std::vector<Value>& params, Map map)
+    -> Result<std::optional<decltype(map(std::declval<const std::vector<Value>&>()))>> {
+  VELO_ASSIGN_OR_RETURN(auto rows, db.query(sql, params));
+  using Record = decltype(map(rows[0]));
+  if (rows.empty()) return std::optional<Record>();
+  return std::optional<Record>(map(rows[0]));
+}
+
 }  // namespace
 
 Result<Store> Store::open(const std::string& home) {
@@ -80,18 +102,13 @@ Result<int64_t> Store::next_id() {
 }
 
 Result<std::vector<ProjectRecord>> Store::projects() {
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kProjectColumns +
-                                             " FROM projects ORDER BY name"));
-  std::vector<ProjectRecord> out;
-  for (const auto& row : rows) out.push_back(to_project(row));
-  return out;
+  return map_rows(db_, std::string("SELECT ") + kProjectColumns + " FROM projects ORDER BY name",
+                  {}, to_project);
 }
 
 Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kProjectColumns +
-                                             " FROM projects WHERE name = ?", {name}));
-  if (rows.empty()) return std::optional<ProjectRecord>();
-  return std::optional<ProjectRecord>(to_project(rows[0]));
+  return map_first(db_, std::string("SELECT ") + kProjectColumns + " FROM projects WHERE name = ?",
+                   {name}, to_project);
 }
 
 Status Store::insert_project(const ProjectRecord& p) {
@@ -113,31 +130,23 @@ Result<std::vector<BranchRecord>> Store::branches(const std::optional<std::strin
     params.push_back(*project);
   }
   sql += " ORDER BY project, name";
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(sql, params));
-  std::vector<BranchRecord> out;
-  for (const auto& row : rows) out.push_back(to_branch(row));
-  return out;
+  return map_rows(db_, sql, params, to_branch);
 }
 
 Result<std::optional<BranchRecord>> Store::branch(const std::string& project,
                                                   const std::string& name) {
-  VELO_ASSIGN_OR_RETURN(auto rows,
-                        db_.query(std::string("SELECT ") + kBranchColumns +
-                                      " FROM branches WHERE project = ? AND name = ?",
-                                  {project, name}));
-  if (rows.empty()) return std::optional<BranchRecord>();
-  return std::optional<BranchRecord>(to_branch(rows[0]));
+  return map_first(db_,
+                   std::string("SELECT ") + kBranchColumns +
+                       " FROM branches WHERE project = ? AND name = ?",
+                   {project, name}, to_branch);
 }
 
 Result<std::vector<BranchRecord>> Store::children(const std::string& project,
                                                   const std::string& name) {
-  VELO_ASSIGN_OR_RETURN(auto rows,
-                        db_.query(std::string("SELECT ") + kBranchColumns +
-                                      " FROM branches WHERE project = ? AND parent = ? ORDER BY name",
-                                  {project, name}));
-  std::vector<BranchRecord> out;
-  for (const auto& row : rows) out.push_back(to_branch(row));
-  return out;
+  return map_rows(db_,
+                  std::string("SELECT ") + kBranchColumns +
+                      " FROM branches WHERE project = ? AND parent = ? ORDER BY name",
+                  {project, name}, to_branch);
 }
 
 Status Store::insert_branch(const BranchRecord& b) {
@@ -163,10 +172,8 @@ Status Store::delete_branch(const std::string& project, const std::string& name)
 }
 
 Result<std::vector<int64_t>> Store::used_ports() {
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT port FROM branches"));
-  std::vector<int64_t> out;
-  for (const auto& row : rows) out.push_back(as_int(row[0]));
-  return out;
+  return map_rows(db_, "SELECT port FROM branches", {},
+                  [](const std::vector<Value>& row) { return as_int(row[0]); });
 }
 
 Result<std::vector<SnapshotRecord>> Store::snapshots(const std::optional<std::string>& project,
@@ -182,17 +189,12 @@ Result<std::vector<SnapshotRecord>> Store::snapshots(const std::optional<std::st
     params.push_back(*branch);
   }
   sql += " ORDER BY id";
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(sql, params));
-  std::vector<SnapshotRecord> out;
-  for (const auto& row : rows) out.push_back(to_snapshot(row));
-  return out;
+  return map_rows(db_, sql, params, to_snapshot);
 }
 
 Result<std::optional<SnapshotRecord>> Store::snapshot(int64_t id) {
-  VELO_ASSIGN_OR_RETURN(auto rows, db_.query(std::string("SELECT ") + kSnapshotColumns +
-                                             " FROM snapshots WHERE id = ?", {id}));
-  if (rows.empty()) return std::optional<SnapshotRecord>();
-  return std::optional<SnapshotRecord>(to_snapshot(rows[0]));
+  return map_first(db_, std::string("SELECT ") + kSnapshotColumns + " FROM snapshots WHERE id = ?",
+                   {id}, to_snapshot);
 }
 
 Result<int64_t> Store::insert_snapshot(const SnapshotRecord& s) {
@@ -209,11 +211,10 @@ Status Store::delete_snapshot(int64_t id) {
 }
 
 Result<std::vector<RetiredRecord>> Store::retired() {
-  VELO_ASSIGN_OR_RETURN(auto rows,
-                        db_.query("SELECT volume, snapshot, retired_at FROM retired ORDER BY retired_at"));
-  std::vector<RetiredRecord> out;
-  for (const auto& row : rows) out.push_back({as_text(row[0]), as_text(row[1]), as_text(row[2])});
-  return out;
+  return map_rows(db_, "SELECT volume, snapshot, retired_at FROM retired ORDER BY retired_at", {},
+                  [](const std::vector<Value>& row) {
+                    return RetiredRecord{as_text(row[0]), as_text(row[1]), as_text(row[2])};
+                  });
 }
 
 Status Store::insert_retired(const RetiredRecord& r) {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "pg/config_files.h"
+#include "support/free_port.h"
 #include "pg/connection.h"
 #include "util/exec.h"
 #include "util/fs.h"
@@ -26,21 +27,6 @@ namespace {
 constexpr char kVersion[] = "15";
 constexpr char kPassword[] = "pa ss'w\"ord:@/x";
 
-// A port nobody listens on now: the kernel picks it for us.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 class NativeRuntimeTest : public ::testing::Test {
  protected:
@@ -61,7 +47,7 @@ class NativeRuntimeTest : public ::testing::Test {
     spec_.branch = "main";
     spec_.data_dir = dir_ + "/volume/data";
     spec_.pg_version = kVersion;
-    spec_.port = free_port();
+    spec_.port = e2e::free_port();
     spec_.log_path = dir_ + "/logs/server.log";
     ASSERT_NE(spec_.port, 0);
   }

@@ -6,32 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "support/free_port.h"
+#include "support/velo_cli.h"
 #include "util/fs.h"
 #include "util/os_user.h"
 
 namespace velo::e2e {
 namespace {
-
-std::string bin(const std::string& version, const std::string& program) {
-  return "/usr/lib/postgresql/" + version + "/bin/" + program;
-}
-
-// A port the kernel just considered free (bind to 0 on 127.0.0.1).
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
 
 Command as_postgres(std::vector<std::string> argv) {
   Command command{std::move(argv)};
@@ -46,8 +27,8 @@ std::string SourceServer::unavailable_reason(const std::string& version) {
   if (!running_as_root()) return "source servers run as OS user postgres, which needs root";
   if (!lookup_user("postgres").ok()) return "no OS user postgres";
   for (const char* program : {"initdb", "pg_ctl", "pgbench", "pg_basebackup"}) {
-    if (::access(bin(version, program).c_str(), X_OK) != 0) {
-      return bin(version, program) + " is missing (PostgreSQL " + version + " not installed)";
+    if (::access(pg_bin(program, version).c_str(), X_OK) != 0) {
+      return pg_bin(program, version) + " is missing (PostgreSQL " + version + " not installed)";
     }
   }
   return "";
@@ -68,7 +49,7 @@ Result<std::unique_ptr<SourceServer>> SourceServer::start(const std::string& ver
   std::string pwfile = server->dir_ + "/pw";
   VELO_TRY(write_file_atomic(pwfile, std::string(kPassword) + "\n", 0600, postgres.uid, postgres.gid));
   auto& runner = server->runner_;
-  VELO_TRY(run_checked(runner, as_postgres({bin(version, "initdb"), "-D", data, "-U", "postgres",
+  VELO_TRY(run_checked(runner, as_postgres({pg_bin("initdb", version), "-D", data, "-U", "postgres",
                                             "--pwfile=" + pwfile, "--auth-host=scram-sha-256",
                                             "--auth-local=peer", "--no-instructions"})));
   ::unlink(pwfile.c_str());
@@ -85,7 +66,7 @@ Result<std::unique_ptr<SourceServer>> SourceServer::start(const std::string& ver
       "host all all 127.0.0.1/32 scram-sha-256\n"
       "host replication all 127.0.0.1/32 scram-sha-256\n";
   VELO_TRY(write_file_atomic(data + "/pg_hba.conf", hba, 0600, postgres.uid, postgres.gid));
-  VELO_TRY(run_checked(runner, as_postgres({bin(version, "pg_ctl"), "-D", data, "-l",
+  VELO_TRY(run_checked(runner, as_postgres({pg_bin("pg_ctl", version), "-D", data, "-l",
                                             server->dir_ + "/log", "-w", "-t", "60", "start"})));
   server->running_ = true;
   return server;
@@ -99,7 +80,7 @@ SourceServer::~SourceServer() {
 Status SourceServer::stop() {
   if (!running_) return Status::Ok();
   running_ = false;
-  auto stopped = run_checked(runner_, as_postgres({bin(version_, "pg_ctl"), "-D", dir_ + "/data",
+  auto stopped = run_checked(runner_, as_postgres({pg_bin("pg_ctl", version_), "-D", dir_ + "/data",
                                                    "-m", "fast", "-w", "stop"}));
   if (!stopped.ok()) return stopped.error();
   return Status::Ok();
@@ -142,7 +123,7 @@ std::string SourceServer::value(const std::string& statement, const std::string&
 Result<ExecResult> SourceServer::run_client(const std::string& program,
                                             std::vector<std::string> args) {
   Command command;
-  command.argv = {bin(version_, program), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+  command.argv = {pg_bin(program, version_), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
                   "postgres"};
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   command.env = {{"PGPASSWORD", kPassword}};
