@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/config.h"
+#include "core/undo.h"
 #include "storage/driver.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
@@ -93,9 +94,17 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
   config.data_root = default_data_root(o.home, server_user.uid != self.uid);
   VELO_TRY(make_dirs(config.data_root, 0711));
   VELO_ASSIGN_OR_RETURN(config.storage, choose_storage(runner, o, config.data_root));
+  // A pool made here goes again if a later step fails: init changes
+  // nothing unless it succeeds.
+  UndoStack undo;
+  if (!config.storage.image_file.empty()) {
+    undo.push("the image pool",
+              [&] { return storage::destroy_image_pool(config.storage, runner); });
+  }
   VELO_ASSIGN_OR_RETURN(auto driver, storage::make_driver(config.storage, runner));
   VELO_TRY(driver->check());
   VELO_TRY(save_config(store, config));
+  undo.commit();
   std::string location = config.storage.kind == "zfs" ? config.storage.zfs_parent : config.storage.path;
   return InitResult{config.storage.kind, location, config.data_root};
 }
