@@ -113,17 +113,14 @@ Status branch_reset(Invocation& invocation, const std::string& text) {
   return Status::Ok();
 }
 
+using BranchAction = std::function<Status(core::Context&, const core::BranchName&)>;
+
 // delete, start, stop, restart: act, then say so.
 Status simple_action(Invocation& invocation, const std::string& text, const std::string& verb,
-                     bool force) {
+                     const BranchAction& act) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, invocation);
-  auto& ctx = env->ctx();
-  Status status = verb == "deleted"   ? core::delete_branch(ctx, name, force)
-                  : verb == "started" ? core::start_branch(ctx, name)
-                  : verb == "stopped" ? core::stop_branch(ctx, name)
-                                      : core::restart_branch(ctx, name);
-  VELO_TRY(status);
+  VELO_TRY(act(env->ctx(), name));
   if (invocation.global.json) print_json({{"name", name.full()}, {"result", verb}});
   else fmt::print("{} {}\n", verb, name.full());
   return Status::Ok();
@@ -184,13 +181,18 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
      [](Invocation& i, BranchArgs& a) { return branch_reset(i, a.name); });
   cmd = add(branch, "delete", "delete a branch and its data", *args);
   cmd->add_flag("--force", args->force, "also delete its child branches");
-  on(cmd, [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "deleted", a.force); });
+  on(cmd, [](Invocation& i, BranchArgs& a) {
+    bool force = a.force;
+    return simple_action(i, a.name, "deleted", [force](core::Context& c, const core::BranchName& n) {
+      return core::delete_branch(c, n, force);
+    });
+  });
   on(add(branch, "start", "start the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "started", false); });
+     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "started", core::start_branch); });
   on(add(branch, "stop", "stop the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "stopped", false); });
+     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "stopped", core::stop_branch); });
   on(add(branch, "restart", "restart the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "restarted", false); });
+     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "restarted", core::restart_branch); });
   on(add(branch, "password", "give the branch a new generated password", *args),
      [](Invocation& i, BranchArgs& a) { return branch_password(i, a.name); });
 }
