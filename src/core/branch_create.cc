@@ -33,23 +33,6 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
   return handle;
 }
 
-// The snapshot row for a branch's base snapshot, made on its parent.
-state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const BranchName& name,
-                                           const state::BranchRecord& record,
-                                           const SnapshotPoint& point) {
-  state::SnapshotRecord snapshot;
-  snapshot.project = name.project;
-  snapshot.branch = parent.branch.name;
-  snapshot.volume = parent.branch.volume;
-  snapshot.name = record.base_snapshot;
-  snapshot.created_at = point.created_at;
-  snapshot.lsn = point.lsn;
-  snapshot.redo_lsn = point.redo_lsn;
-  snapshot.kind = "base";
-  snapshot.for_branch = name.branch;
-  return snapshot;
-}
-
 }  // namespace
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options) {
@@ -93,7 +76,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   }));
   undo.push("the state row", [&]() -> Status {
     // A failed create leaves no log behind to confuse the next attempt.
-    (void)remove_tree(fmt::format("{}/logs/{}.{}.log", ctx.home, name.project, name.branch));
+    (void)remove_tree(log_path_of(ctx, name.project, name.branch));
     return ctx.store.delete_branch(name.project, name.branch);
   });
 
@@ -134,7 +117,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_TRY(ctx.store.update_branch(handle.branch));
     if (plan) return Status::Ok();  // cloned from an existing snapshot, which it does not own
-    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name, record, point));
+    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, record.base_snapshot, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -40,13 +40,8 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   // The snapshot made on the parent for this branch is part of the branch.
   if (!handle.branch.base_snapshot.empty()) {
     VELO_TRY(destroy_or_retire(ctx, handle.branch.parent_volume, handle.branch.base_snapshot));
-    VELO_ASSIGN_OR_RETURN(auto parent_snapshots, ctx.store.snapshots(handle.project.name));
-    for (const auto& snapshot : parent_snapshots) {
-      if (snapshot.volume == handle.branch.parent_volume &&
-          snapshot.name == handle.branch.base_snapshot) {
-        VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
-      }
-    }
+    VELO_TRY(ctx.store.delete_snapshot_named(handle.branch.parent_volume,
+                                             handle.branch.base_snapshot));
   }
   VELO_TRY(ctx.store.delete_branch(handle.project.name, handle.branch.name));
   (void)remove_tree(handle.spec.log_path);

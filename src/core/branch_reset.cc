@@ -56,17 +56,8 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   VELO_TRY(apply_password(fresh, parent.branch.password, record.password));
   if (!was_running) VELO_TRY(stop_server(fresh));
   VELO_TRY(ctx.store.transaction([&]() -> Status {
-    state::SnapshotRecord snapshot;
-    snapshot.project = name.project;
-    snapshot.branch = parent.branch.name;
-    snapshot.volume = parent.branch.volume;
-    snapshot.name = record.base_snapshot;
-    snapshot.created_at = point.created_at;
-    snapshot.lsn = point.lsn;
-    snapshot.redo_lsn = point.redo_lsn;
-    snapshot.kind = "base";
-    snapshot.for_branch = name.branch;
-    auto id = ctx.store.insert_snapshot(snapshot);
+    auto id = ctx.store.insert_snapshot(
+        base_snapshot_record(parent, name.branch, record.base_snapshot, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));
@@ -74,12 +65,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
 
   // The old incarnation is no longer referenced: remove it, or leave it to
   // gc when children still depend on its snapshots.
-  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(name.project));
-  for (const auto& snapshot : snapshots) {
-    bool old_base = snapshot.volume == old.branch.parent_volume &&
-                    snapshot.name == old.branch.base_snapshot;
-    if (old_base) VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
-  }
+  VELO_TRY(ctx.store.delete_snapshot_named(old.branch.parent_volume, old.branch.base_snapshot));
   VELO_TRY(destroy_or_retire(ctx, old.branch.volume, ""));
   VELO_TRY(remove_archive(ctx.config, old.branch.volume));  // its incarnation's WAL
   // A point-in-time branch owns no base snapshot: an empty name here would

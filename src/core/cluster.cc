@@ -32,6 +32,10 @@ std::string data_dir_of(Context& ctx, const std::string& volume) {
   return ctx.driver.volume_path(volume) + "/data";
 }
 
+std::string log_path_of(Context& ctx, const std::string& project, const std::string& branch) {
+  return fmt::format("{}/logs/{}.{}.log", ctx.home, project, branch);
+}
+
 runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
                                const state::BranchRecord& branch) {
   runtime::ClusterSpec spec;
@@ -42,7 +46,7 @@ runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project
   spec.image = project.image;
   spec.port = static_cast<int>(branch.port);
   spec.listen_address = branch.listen_address;
-  spec.log_path = fmt::format("{}/logs/{}.{}.log", ctx.home, project.name, branch.name);
+  spec.log_path = log_path_of(ctx, project.name, branch.name);
   if (branch.archive && !ctx.config.data_root.empty()) {
     spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
   }

@@ -28,6 +28,8 @@ runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project
                                const state::BranchRecord& branch);
 
 std::string data_dir_of(Context& ctx, const std::string& volume);
+// HOME/logs/<project>.<branch>.log: the server's log (native runtime).
+std::string log_path_of(Context& ctx, const std::string& project, const std::string& branch);
 pg::ConnParams conn_params(const BranchHandle& handle);
 
 // Writes velo's own settings into a data directory (a fresh clone or a

@@ -17,6 +17,22 @@ bool newer_first(const state::SnapshotRecord& a, const state::SnapshotRecord& b)
 
 }  // namespace
 
+state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std::string& child,
+                                           const std::string& snapshot_name,
+                                           const SnapshotPoint& point) {
+  state::SnapshotRecord snapshot;
+  snapshot.project = parent.project.name;
+  snapshot.branch = parent.branch.name;
+  snapshot.volume = parent.branch.volume;
+  snapshot.name = snapshot_name;
+  snapshot.created_at = point.created_at;
+  snapshot.lsn = point.lsn;
+  snapshot.redo_lsn = point.redo_lsn;
+  snapshot.kind = "base";
+  snapshot.for_branch = child;
+  return snapshot;
+}
+
 
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot) {

@@ -18,6 +18,12 @@
 
 namespace velo::core {
 
+// The row for the base snapshot `snapshot_name` made on `parent` for its
+// child branch `child` (branch create and reset).
+state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std::string& child,
+                                           const std::string& snapshot_name,
+                                           const SnapshotPoint& point);
+
 // "P/B" of every branch that depends on the snapshot.
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot);

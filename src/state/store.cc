@@ -210,6 +210,10 @@ Status Store::delete_snapshot(int64_t id) {
   return db_.run("DELETE FROM snapshots WHERE id = ?", {id});
 }
 
+Status Store::delete_snapshot_named(const std::string& volume, const std::string& name) {
+  return db_.run("DELETE FROM snapshots WHERE volume = ? AND name = ?", {volume, name});
+}
+
 Result<std::vector<RetiredRecord>> Store::retired() {
   return map_rows(db_, "SELECT volume, snapshot, retired_at FROM retired ORDER BY retired_at", {},
                   [](const std::vector<Value>& row) {

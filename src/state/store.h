@@ -44,6 +44,8 @@ class Store {
   Result<std::optional<SnapshotRecord>> snapshot(int64_t id);
   Result<int64_t> insert_snapshot(const SnapshotRecord& snapshot);
   Status delete_snapshot(int64_t id);
+  // The row of volume@name, if any.
+  Status delete_snapshot_named(const std::string& volume, const std::string& name);
 
   Result<std::vector<RetiredRecord>> retired();
   Status insert_retired(const RetiredRecord& record);
