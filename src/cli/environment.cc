@@ -19,8 +19,8 @@ namespace {
 
 class RealRuntimeProvider : public core::RuntimeProvider {
  public:
-  RealRuntimeProvider(ProcessRunner& runner, std::string os_user)
-      : runner_(runner), os_user_(std::move(os_user)) {}
+  RealRuntimeProvider(ProcessRunner& runner, std::string os_user, std::string home)
+      : runner_(runner), os_user_(std::move(os_user)), home_(std::move(home)) {}
 
   Result<runtime::Runtime*> get(const std::string& kind) override {
     auto found = runtimes_.find(kind);
@@ -33,7 +33,7 @@ class RealRuntimeProvider : public core::RuntimeProvider {
     if (kind == "docker") {
       VELO_ASSIGN_OR_RETURN(std::string socket,
                             runtime::socket_path_from_docker_host(std::getenv("DOCKER_HOST")));
-      auto docker = std::make_unique<runtime::DockerRuntime>(socket);
+      auto docker = std::make_unique<runtime::DockerRuntime>(socket, home_);
       return (runtimes_[kind] = std::move(docker)).get();
     }
     return make_error(ErrorKind::Invalid, "unknown runtime '{}'", kind);
@@ -42,6 +42,7 @@ class RealRuntimeProvider : public core::RuntimeProvider {
  private:
   ProcessRunner& runner_;
   std::string os_user_;
+  std::string home_;
   std::map<std::string, std::unique_ptr<runtime::Runtime>> runtimes_;
 };
 
@@ -85,7 +86,7 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
     VELO_TRY(storage::attach_image_pool(config.storage, parts.runner));
   }
   VELO_ASSIGN_OR_RETURN(parts.driver, storage::make_driver(config.storage, parts.runner));
-  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user);
+  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user, home);
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
                                   *parts.driver, *parts.runtimes, *parts.reporter});

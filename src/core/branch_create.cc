@@ -99,7 +99,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   undo.push("the WAL archive", [&] { return remove_archive(ctx.config, record.volume); });
   VELO_TRY(prepare_data_dir(handle));
   if (options.start) {
-    undo.push("the server", [&] { return stop_server(handle); });
+    undo.push("the server", [&] { return discard_server(handle); });
     if (plan) {
       VELO_TRY(recover_to_target(ctx, handle, *plan, parent.spec.archive_dir));
     } else {

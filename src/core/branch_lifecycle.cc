@@ -8,8 +8,8 @@ namespace velo::core {
 Status start_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
-  if (is_running(handle)) return Status::Ok();
   VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
+  if (state == runtime::ClusterState::Running) return Status::Ok();
   if (state == runtime::ClusterState::Missing) {
     return make_error(ErrorKind::NotFound, "the data of {} is missing ({}); see velo doctor",
                       name.full(), handle.spec.data_dir);
@@ -37,7 +37,8 @@ Status restart_branch(Context& ctx, const BranchName& name) {
 Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
-  if (!is_running(handle)) {
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+  if (!running) {
     return make_error(ErrorKind::Conflict, "{} is stopped: start it first (velo branch start {})",
                       name.full(), name.full());
   }

@@ -41,7 +41,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   fresh.spec = make_spec(ctx, fresh.project, record);
   VELO_TRY(prepare_data_dir(fresh));
 
-  bool was_running = is_running(old);
+  VELO_ASSIGN_OR_RETURN(bool was_running, is_running(old));
   VELO_TRY(stop_server(old));
   undo.push("stopping the old server", [&] {
     return was_running ? start_and_wait(ctx, old) : Status::Ok();
@@ -51,8 +51,8 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   undo.push("the state row", [&] { return ctx.store.update_branch(old.branch); });
   // The clone carries the parent's password; the branch keeps its own,
   // which takes a running server to set (a stopped branch stops again).
+  undo.push("the new server", [&] { return discard_server(fresh); });
   VELO_TRY(start_and_wait(ctx, fresh));
-  undo.push("the new server", [&] { return stop_server(fresh); });
   VELO_TRY(apply_password(fresh, parent.branch.password, record.password));
   if (!was_running) VELO_TRY(stop_server(fresh));
   VELO_TRY(ctx.store.transaction([&]() -> Status {

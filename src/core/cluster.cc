@@ -140,9 +140,14 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds t
 
 Status stop_server(BranchHandle& handle) { return handle.runtime->stop(handle.spec); }
 
-bool is_running(BranchHandle& handle) {
-  auto state = handle.runtime->state(handle.spec);
-  return state.ok() && *state == runtime::ClusterState::Running;
+Status discard_server(BranchHandle& handle) {
+  VELO_TRY(stop_server(handle));
+  return handle.runtime->remove(handle.spec);
+}
+
+Result<bool> is_running(BranchHandle& handle) {
+  VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
+  return state == runtime::ClusterState::Running;
 }
 
 Status apply_password(BranchHandle& handle, const std::string& connect_password,

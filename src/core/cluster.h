@@ -49,7 +49,13 @@ std::string postmaster_status(const std::string& data_dir);
 Status start_and_wait(Context& ctx, BranchHandle& handle,
                       std::chrono::seconds timeout = std::chrono::seconds(600));
 Status stop_server(BranchHandle& handle);
-bool is_running(BranchHandle& handle);
+// Stops the server and removes what the runtime keeps of it (a docker
+// container, also one that exited at start): the undo of a start.
+Status discard_server(BranchHandle& handle);
+// Whether the branch's server runs; an error when the runtime cannot tell
+// (no Docker engine answering), never a guess: a snapshot of a server
+// taken for stopped would skip its CHECKPOINT.
+Result<bool> is_running(BranchHandle& handle);
 
 // Sets the branch's superuser password inside the server (as a SCRAM
 // verifier, so the clear text is never in SQL nor in the server log).

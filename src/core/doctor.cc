@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <set>
+#include <tuple>
 
 #include "core/inspect.h"
 #include "core/orphans.h"
@@ -36,16 +37,22 @@ std::vector<Finding> run_doctor(Context& ctx) {
   findings.push_back(from_status("storage", ctx.driver.check(),
                                  fmt::format("{} driver ready", ctx.driver.name())));
 
+  // Each runtime, version and image the projects use (native 15 always:
+  // a new project's default).
   auto projects = ctx.store.projects();
-  std::set<std::pair<std::string, std::string>> runtimes{{"native", "15"}};
+  std::set<std::tuple<std::string, std::string, std::string>> runtimes{{"native", "15", ""}};
   if (projects.ok()) {
-    for (const auto& p : *projects) runtimes.insert({p.runtime, p.pg_version});
+    for (const auto& p : *projects) {
+      runtimes.insert({p.runtime, p.pg_version, p.runtime == "docker" ? p.image : ""});
+    }
   }
-  for (const auto& [kind, version] : runtimes) {
+  for (const auto& [kind, version, image] : runtimes) {
     auto runtime = ctx.runtimes.get(kind);
-    Status status = runtime.ok() ? (*runtime)->check(version) : Status(runtime.error());
-    findings.push_back(from_status(fmt::format("runtime {} (PostgreSQL {})", kind, version), status,
-                                   "binaries present"));
+    Status status = runtime.ok() ? (*runtime)->check(version, image) : Status(runtime.error());
+    std::string what = image.empty() ? fmt::format("runtime {} (PostgreSQL {})", kind, version)
+                                     : fmt::format("runtime {} ({})", kind, image);
+    findings.push_back(from_status(what, status, kind == "docker" ? "engine answers, image present"
+                                                                   : "binaries present"));
   }
 
   auto branches = describe_branches(ctx, std::nullopt, false);

@@ -72,7 +72,7 @@ Result<std::optional<FollowStatus>> follow_status(Context& ctx, const std::strin
   FollowStatus status;
   status.source = follow->source;
   status.slot = follow->slot;
-  status.running = is_running(handle);
+  VELO_ASSIGN_OR_RETURN(status.running, is_running(handle));
   if (status.running) VELO_TRY(fill_lag(handle, status));
   return std::optional<FollowStatus>(status);
 }
@@ -86,7 +86,8 @@ Result<UnfollowResult> unfollow_project(Context& ctx, const std::string& project
   if (!follow) {
     return make_error(ErrorKind::Conflict, "{}/main does not follow a source", project);
   }
-  if (!is_running(handle)) {
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+  if (!running) {
     VELO_TRY(prepare_data_dir(handle));
     VELO_TRY(start_and_wait(ctx, handle));
   }

@@ -15,7 +15,8 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
                       "no point in time to branch from",
                       name);
   }
-  if (!is_running(parent)) {
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(parent));
+  if (!running) {
     return make_error(ErrorKind::Conflict,
                       "{} is stopped: its newest WAL reaches the archive only while it runs; "
                       "start it with 'velo branch start {}'",

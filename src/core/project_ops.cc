@@ -78,7 +78,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
   // A custom image is checked when it is first used (init_cluster), with
   // a message that names it.
-  VELO_TRY(runtime->check(options.image.empty() ? options.pg_version : ""));
+  VELO_TRY(runtime->check(options.pg_version, options.image));
 
   UndoStack undo;
   state::ProjectRecord project;

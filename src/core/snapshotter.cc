@@ -73,7 +73,8 @@ Result<std::string> snapshot_with_backup_api(Context& ctx, BranchHandle& handle,
 
 Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name) {
   SnapshotPoint point{name, "", "", ""};
-  if (!is_running(handle)) {
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+  if (!running) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
   } else {
     VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));

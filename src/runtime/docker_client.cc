@@ -135,6 +135,12 @@ Status DockerClient::stop_container(const std::string& id, int timeout_s) {
   return Status::Ok();  // 304: not running
 }
 
+Status DockerClient::kill_container(const std::string& id, const std::string& signal) {
+  VELO_TRY(call({"POST", "/containers/" + url_encode(id) + "/kill?signal=" + url_encode(signal)},
+                "kill container " + id));
+  return Status::Ok();
+}
+
 Result<int> DockerClient::wait_container(const std::string& id, long timeout_s) {
   HttpRequest request{"POST", "/containers/" + url_encode(id) + "/wait"};
   request.timeout_s = timeout_s;

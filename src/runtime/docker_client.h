@@ -50,6 +50,8 @@ class DockerClient {
   // Sends the container's stop signal, then SIGKILL after `timeout_s`.
   // Ok if it is not running.
   Status stop_container(const std::string& id_or_name, int timeout_s);
+  // Sends `signal` (e.g. "SIGKILL") to the container's main process.
+  Status kill_container(const std::string& id_or_name, const std::string& signal);
   // Waits until the container exits; returns its exit code.
   Result<int> wait_container(const std::string& id_or_name, long timeout_s);
   // Removes the container, killing it if it runs. NotFound if absent.

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "util/fs.h"
 
 namespace velo::runtime {
@@ -16,6 +18,7 @@ namespace {
 constexpr const char* kManagedLabel = "dev.velo.managed";
 constexpr const char* kProjectLabel = "dev.velo.project";
 constexpr const char* kBranchLabel = "dev.velo.branch";
+constexpr const char* kHomeLabel = "dev.velo.home";
 constexpr const char* kRoleLabel = "dev.velo.role";
 constexpr const char* kPwfileInContainer = "/var/lib/velo/pwfile";
 constexpr int kStopTimeoutS = 60;      // then the engine sends SIGKILL
@@ -41,14 +44,9 @@ std::string user_of(const UidGid& ids) {
 
 bool has_cluster(const ClusterSpec& spec) { return path_exists(spec.data_dir + "/PG_VERSION"); }
 
-// Labelled as velo's container of this project and branch.
-bool is_ours(const ContainerInfo& info, const ClusterSpec& spec) {
-  auto label = [&](const char* key) {
-    auto it = info.labels.find(key);
-    return it == info.labels.end() ? std::string() : it->second;
-  };
-  return label(kManagedLabel) == "true" && label(kProjectLabel) == spec.project &&
-         label(kBranchLabel) == spec.branch;
+std::string label_of(const ContainerInfo& info, const char* key) {
+  auto it = info.labels.find(key);
+  return it == info.labels.end() ? std::string() : it->second;
 }
 
 bool mentions(const std::string& text, const char* needle) {
@@ -57,10 +55,18 @@ bool mentions(const std::string& text, const char* needle) {
 
 }  // namespace
 
-DockerRuntime::DockerRuntime(DockerClient& client) : client_(client) {}
+DockerRuntime::DockerRuntime(DockerClient& client, std::string home)
+    : client_(client), home_(std::move(home)) {}
 
-DockerRuntime::DockerRuntime(const std::string& socket_path)
-    : owned_client_(std::make_unique<DockerClient>(socket_path)), client_(*owned_client_) {}
+DockerRuntime::DockerRuntime(const std::string& socket_path, std::string home)
+    : owned_client_(std::make_unique<DockerClient>(socket_path)),
+      client_(*owned_client_),
+      home_(std::move(home)) {}
+
+bool DockerRuntime::is_ours(const ContainerInfo& info, const ClusterSpec& spec) const {
+  return label_of(info, kManagedLabel) == "true" && label_of(info, kHomeLabel) == home_ &&
+         label_of(info, kProjectLabel) == spec.project && label_of(info, kBranchLabel) == spec.branch;
+}
 
 std::string DockerRuntime::container_name(const ClusterSpec& spec) {
   return "velo-" + spec.project + "-" + spec.branch;
@@ -75,7 +81,10 @@ std::string DockerRuntime::image_for(const ClusterSpec& spec) {
 }
 
 std::map<std::string, std::string> DockerRuntime::labels_for(const ClusterSpec& spec) const {
-  return {{kManagedLabel, "true"}, {kProjectLabel, spec.project}, {kBranchLabel, spec.branch}};
+  return {{kManagedLabel, "true"},
+          {kHomeLabel, home_},
+          {kProjectLabel, spec.project},
+          {kBranchLabel, spec.branch}};
 }
 
 Result<std::string> DockerRuntime::run_once(const std::string& name, ContainerConfig config,
@@ -100,7 +109,7 @@ Result<UidGid> DockerRuntime::postgres_ids(const std::string& image) {
   probe.image = image;
   probe.entrypoint = {"id"};
   probe.cmd = {"postgres"};
-  probe.labels = {{kManagedLabel, "true"}, {kRoleLabel, "probe"}};
+  probe.labels = {{kManagedLabel, "true"}, {kHomeLabel, home_}, {kRoleLabel, "probe"}};
   VELO_ASSIGN_OR_RETURN(std::string output, run_once("", probe, "looking up the postgres user"));
   VELO_ASSIGN_OR_RETURN(UidGid ids, parse_id_output(output));
   ids_by_image_[image] = ids;
@@ -111,6 +120,13 @@ Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec&
   auto info = client_.inspect_container(name);
   if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
   if (!is_ours(*info, spec)) {
+    const std::string other_home = label_of(*info, kHomeLabel);
+    if (label_of(*info, kManagedLabel) == "true" && !other_home.empty() && other_home != home_) {
+      return make_error(ErrorKind::Conflict,
+                        "Docker container {} belongs to the velo home {}, not to {}; "
+                        "use another project name here or remove that project there",
+                        name, other_home, home_);
+    }
     return make_error(ErrorKind::Conflict,
                       "a Docker container named {} exists and does not belong to velo's {}/{}; "
                       "rename or remove it",
@@ -187,14 +203,26 @@ pg::Settings DockerRuntime::server_settings(const ClusterSpec& spec) {
       {"cluster_name", "velo-" + spec.project + "-" + spec.branch},
   };
   if (!spec.archive_dir.empty()) {
-    const std::string dir = kArchiveDir;
     settings.emplace_back("archive_mode", "on");
-    settings.emplace_back("archive_command", "test ! -f " + dir + "/%f && cp %p " + dir + "/%f");
+    settings.emplace_back("archive_command", archive_command());
   }
   if (!spec.restore_dir.empty()) {
     settings.emplace_back("restore_command", std::string("cp ") + kRestoreDir + "/%f %p");
   }
   return settings;
+}
+
+std::string DockerRuntime::archive_command() {
+  // The server substitutes %p (the segment, relative to PGDATA) and %f (its
+  // name); both are plain file names. Exit 0 only when the file is durably
+  // in the archive.
+  return fmt::format(
+      "d={dir}; f=\"$d/%f\"; t=\"$d/.%f.tmp\"; "
+      "if [ -e \"$f\" ]; then "
+      "cmp -s %p \"$f\" || {{ echo \"velo: $f is already archived with different content\" >&2; exit 1; }}; "
+      "sync \"$f\" \"$d\"; "
+      "else cp %p \"$t\" && sync \"$t\" && ln \"$t\" \"$f\" && rm -f \"$t\" && sync \"$d\"; fi",
+      fmt::arg("dir", kArchiveDir));
 }
 
 std::string DockerRuntime::connect_host(const ClusterSpec& spec) {
@@ -255,12 +283,13 @@ Status DockerRuntime::check_alive(const ClusterSpec& spec) {
   auto info = client_.inspect_container(name);
   if (!info.ok()) {
     if (info.error().kind == ErrorKind::NotFound) {
-      return make_error(ErrorKind::Io, "container {} is gone", name);
+      return make_error(ErrorKind::Io, "the container {} of {}/{} is gone", name, spec.project, spec.branch);
     }
     return info.error();
   }
   if (info->running) return Status::Ok();
-  return make_error(ErrorKind::Io, "container {} exited (code {}){}:\n{}", name, info->exit_code,
+  return make_error(ErrorKind::Io, "postgres for {}/{} exited with code {} (container {}{}); last log lines:\n{}",
+                    spec.project, spec.branch, info->exit_code, name,
                     info->error.empty() ? "" : ": " + info->error, log_tail(spec, 10));
 }
 
@@ -292,18 +321,20 @@ std::string DockerRuntime::log_tail(const ClusterSpec& spec, int lines) {
   return logs.ok() ? last_lines(*logs, lines) : std::string();
 }
 
-Status DockerRuntime::check(const std::string& pg_version) {
+Status DockerRuntime::check(const std::string& pg_version, const std::string& image) {
   VELO_TRY(client_.ping());
-  if (pg_version.empty()) return Status::Ok();
+  if (pg_version.empty() && image.empty()) return Status::Ok();
   ClusterSpec spec;
   spec.pg_version = pg_version;
+  spec.image = image;
   return client_.inspect_image(image_for(spec));
 }
 
 Result<std::vector<ManagedContainer>> DockerRuntime::list_managed() {
-  VELO_ASSIGN_OR_RETURN(std::vector<ContainerInfo> containers, client_.list_containers(kManagedLabel, "true"));
+  VELO_ASSIGN_OR_RETURN(std::vector<ContainerInfo> containers, client_.list_containers(kHomeLabel, home_));
   std::vector<ManagedContainer> out;
   for (ContainerInfo& info : containers) {
+    if (label_of(info, kManagedLabel) != "true") continue;
     out.push_back({info.id, info.name, info.labels[kProjectLabel], info.labels[kBranchLabel], info.image,
                    info.running});
   }

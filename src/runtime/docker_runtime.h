@@ -1,6 +1,7 @@
 // The docker runtime: each branch is a container named
 // velo-<project>-<branch>, labelled dev.velo.managed=true,
-// dev.velo.project and dev.velo.branch, running the image's `postgres` on
+// dev.velo.project, dev.velo.branch and dev.velo.home (the velo home that
+// made it: several homes may share one engine), running the image's `postgres` on
 // the branch's data directory, bind-mounted at /var/lib/postgresql/data.
 // Its port 5432 is published on spec.listen_address:spec.port, a fixed
 // host port, so that it survives restarts.
@@ -13,10 +14,19 @@
 // so a changed port, image or mount takes effect. state() reads Stopped
 // for data without a running container, container or not.
 //
-// A container of our name that does not carry our project and branch
-// labels is never touched: the call fails with Conflict. (Names alone are
-// ambiguous: project "a-b" branch "c" and project "a" branch "b-c" both
-// give velo-a-b-c; the labels tell them apart.)
+// A container of our name that does not carry our home, project and
+// branch labels is never touched: the call fails with Conflict. (Names
+// alone are ambiguous: project "a-b" branch "c" and project "a" branch
+// "b-c" both give velo-a-b-c, and two homes may both have project "a";
+// the labels tell them apart.)
+//
+// WAL archiving runs inside the container, where no velo binary is: the
+// archive_command is a short /bin/sh script with the same contract as
+// `velo wal-archive` (copy to a dot-named temporary, fsync, link() into
+// place so nothing is ever overwritten, fsync the directory; a file that
+// is already archived with the same bytes is success, with other bytes a
+// failure). It needs only cp, sync, ln, rm and cmp, which the official
+// images (Debian and Alpine) have.
 #pragma once
 
 #include <map>
@@ -42,10 +52,11 @@ struct ManagedContainer {
 
 class DockerRuntime : public Runtime {
  public:
+  // `home` is the velo home whose containers this runtime manages.
   // REQUIRES: `client` outlives the runtime.
-  explicit DockerRuntime(DockerClient& client);
+  DockerRuntime(DockerClient& client, std::string home);
   // Owns a client on `socket_path`.
-  explicit DockerRuntime(const std::string& socket_path);
+  DockerRuntime(const std::string& socket_path, std::string home);
 
   std::string name() const override { return "docker"; }
   Status init_cluster(const ClusterSpec& spec, const std::string& superuser,
@@ -59,17 +70,20 @@ class DockerRuntime : public Runtime {
   Result<ClusterState> state(const ClusterSpec& spec) override;
   Status remove(const ClusterSpec& spec) override;
   std::string log_tail(const ClusterSpec& spec, int lines) override;
-  Status check(const std::string& pg_version) override;
+  Status check(const std::string& pg_version, const std::string& image = "") override;
 
   Result<std::vector<Managed>> list_clusters() override;
 
-  // Every container labelled dev.velo.managed=true, running or not.
+  // Every container of this home (labelled dev.velo.managed=true and
+  // dev.velo.home=home), running or not.
   Result<std::vector<ManagedContainer>> list_managed();
 
   static std::string container_name(const ClusterSpec& spec);
   // The transient container that runs initdb.
   static std::string initdb_container_name(const ClusterSpec& spec);
   static std::string image_for(const ClusterSpec& spec);
+  // The archive_command a server in a container runs (see above).
+  static std::string archive_command();
 
   // Paths inside the container.
   static constexpr const char* kDataDir = "/var/lib/postgresql/data";
@@ -87,8 +101,12 @@ class DockerRuntime : public Runtime {
   std::map<std::string, std::string> labels_for(const ClusterSpec& spec) const;
   ContainerConfig server_config(const ClusterSpec& spec, const UidGid& ids) const;
 
+  // Labelled as this home's container of spec's project and branch.
+  bool is_ours(const ContainerInfo& info, const ClusterSpec& spec) const;
+
   std::unique_ptr<DockerClient> owned_client_;
   DockerClient& client_;
+  std::string home_;
   std::mutex ids_mutex_;
   std::map<std::string, UidGid> ids_by_image_;
 };

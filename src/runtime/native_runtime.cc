@@ -276,7 +276,7 @@ std::string NativeRuntime::log_tail(const ClusterSpec& spec, int lines) {
   return tail_file(log_path(spec), lines);
 }
 
-Status NativeRuntime::check(const std::string& pg_version) {
+Status NativeRuntime::check(const std::string& pg_version, const std::string&) {
   if (pg_version.empty()) return make_error(ErrorKind::Invalid, "no PostgreSQL version given");
   std::string dir = bin_dir(pg_version);
   for (const char* program : {"postgres", "initdb"}) {

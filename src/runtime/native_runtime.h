@@ -36,7 +36,7 @@ class NativeRuntime : public Runtime {
   Result<ClusterState> state(const ClusterSpec& spec) override;
   Status remove(const ClusterSpec& spec) override;
   std::string log_tail(const ClusterSpec& spec, int lines) override;
-  Status check(const std::string& pg_version) override;
+  Status check(const std::string& pg_version, const std::string& image = "") override;
 
  private:
   std::string bin_dir(const std::string& pg_version) const;

@@ -69,8 +69,10 @@ class Runtime {
   // The last `lines` lines of the server's log, for error messages.
   virtual std::string log_tail(const ClusterSpec& spec, int lines) = 0;
 
-  // For `velo doctor`: binaries or engine present and usable.
-  virtual Status check(const std::string& pg_version) = 0;
+  // For `velo doctor` and project create: the binaries of pg_version
+  // present (native), or the engine answering and `image` (empty: the
+  // default image of pg_version) present in it (docker).
+  virtual Status check(const std::string& pg_version, const std::string& image = "") = 0;
 
   // The clusters this runtime holds outside velo's data directories (the
   // docker runtime's labelled containers), so `velo gc` can find those

@@ -256,6 +256,7 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
 }
 
 VELO_CLI_INSTANTIATE(CliBranchTest);
+VELO_CLI_INSTANTIATE_ON_DOCKER(CliBranchTest);
 
 }  // namespace
 }  // namespace velo::e2e

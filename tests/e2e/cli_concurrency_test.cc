@@ -33,7 +33,7 @@ class CliConcurrencyTest : public CliTest {
     std::shared_future<void> start = go.get_future().share();
     for (const auto& args : commands) {
       running.push_back(std::async(std::launch::async, [this, args, start] {
-        VeloCli cli(velo().home());
+        VeloCli cli(velo());  // its own runner, the same home and environment
         start.wait();
         return cli.run(args);
       }));
@@ -189,6 +189,7 @@ TEST_P(CliConcurrencyTest, FailedCreatesLeaveNothing) {
 }
 
 VELO_CLI_INSTANTIATE_ON(CliConcurrencyTest, std::string("copy"), std::string("zfs"));
+VELO_CLI_INSTANTIATE_ON_DOCKER(CliConcurrencyTest);
 
 }  // namespace
 }  // namespace velo::e2e

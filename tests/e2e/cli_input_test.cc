@@ -147,6 +147,7 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
 }
 
 VELO_CLI_INSTANTIATE_ON(CliInputTest, std::string("copy"));
+VELO_CLI_INSTANTIATE_ON_DOCKER(CliInputTest);
 
 }  // namespace
 }  // namespace velo::e2e

@@ -136,6 +136,7 @@ TEST_P(CliLoadTest, BranchesTakenUnderPgbenchAreConsistent) {
 }
 
 VELO_CLI_INSTANTIATE(CliLoadTest);
+VELO_CLI_INSTANTIATE_ON_DOCKER(CliLoadTest);
 
 }  // namespace
 }  // namespace velo::e2e

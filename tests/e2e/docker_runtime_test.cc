@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -58,10 +59,10 @@ class DockerRuntimeE2E : public ::testing::Test {
   void SetUp() override {
     VELO_REQUIRE_DOCKER(engine);
     client_ = std::make_unique<DockerClient>(engine->socket_path());
-    runtime_ = std::make_unique<DockerRuntime>(*client_);
     char pattern[] = "/tmp/velo-docker-e2e-XXXXXX";
     ASSERT_NE(mkdtemp(pattern), nullptr);
     root_ = pattern;
+    runtime_ = std::make_unique<DockerRuntime>(*client_, root_ + "/home");
     spec_.project = "e2e" + std::to_string(::getpid());
     spec_.branch = "main";
     spec_.data_dir = root_ + "/volume/data";
@@ -206,6 +207,59 @@ TEST_F(DockerRuntimeE2E, ServerExitingAtStartIsReportedWithItsLog) {
   EXPECT_EQ(ready.error().kind, ErrorKind::Io);
   EXPECT_NE(ready.error().message.find("exited"), std::string::npos) << ready.error().message;
   EXPECT_NE(ready.error().message.find("postgres"), std::string::npos) << ready.error().message;
+}
+
+// The archive_command a server in a container runs, run the way the
+// server runs it (/bin/sh -c, %p and %f substituted, in PGDATA) inside the
+// test image: it archives, accepts the same file again, refuses other
+// bytes under an archived name without touching the archived file, and
+// leaves no temporary file behind.
+TEST_F(DockerRuntimeE2E, ArchiveCommandIsDurableAndNeverOverwrites) {
+  VELO_REQUIRE_DOCKER(engine);
+  const std::string pgdata = root_ + "/pgdata";
+  const std::string archive = root_ + "/archive";
+  ASSERT_TRUE(make_dirs(pgdata + "/pg_wal", 0700).ok());
+  ASSERT_TRUE(make_dirs(archive, 0700).ok());
+  const std::string segment = "000000010000000000000003";
+  ASSERT_TRUE(write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'a'), 0600).ok());
+
+  std::string command = DockerRuntime::archive_command();
+  for (auto [key, value] : {std::pair{"%p", "pg_wal/" + segment}, std::pair{"%f", segment}}) {
+    for (size_t at; (at = command.find(key)) != std::string::npos;) command.replace(at, 2, value);
+  }
+  // The server runs it in its data directory.
+  command = "cd /pgdata && " + command;
+  auto run = [&]() -> int {
+    ContainerConfig config;
+    config.image = engine->image();
+    config.entrypoint = {"/bin/sh", "-c", command};
+    config.mounts = {{pgdata, "/pgdata", false}, {archive, DockerRuntime::kArchiveDir, false}};
+    config.labels = {{"dev.velo.managed", "true"}, {"dev.velo.home", root_ + "/home"}};
+    auto id = client_->create_container("", config);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    if (!id.ok()) return -1;
+    Status started = client_->start_container(*id);
+    auto code = started.ok() ? client_->wait_container(*id, 60) : Result<int>(started.error());
+    (void)client_->remove_container(*id);
+    EXPECT_TRUE(code.ok()) << code.error().message;
+    return code.ok() ? *code : -1;
+  };
+
+  EXPECT_EQ(run(), 0);
+  auto archived = read_file(archive + "/" + segment);
+  ASSERT_TRUE(archived.ok());
+  EXPECT_EQ(*archived, std::string(1 << 20, 'a'));
+  EXPECT_EQ(run(), 0) << "the same file archived again is success";
+
+  ASSERT_TRUE(write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'b'), 0600).ok());
+  EXPECT_NE(run(), 0) << "other bytes under an archived name must fail";
+  archived = read_file(archive + "/" + segment);
+  ASSERT_TRUE(archived.ok());
+  EXPECT_EQ(*archived, std::string(1 << 20, 'a')) << "the archived file was overwritten";
+
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(archive)) names.push_back(entry.path().filename());
+  EXPECT_EQ(names, std::vector<std::string>{segment}) << "temporary files left in the archive";
 }
 
 }  // namespace

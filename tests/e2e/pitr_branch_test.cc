@@ -36,7 +36,9 @@ class PitrBranchTest : public CliTest {
   }
   // A project whose main has markers table and one user snapshot.
   void create_pitr_project(const std::string& name) {
-    ok({"project", "create", name, "--archive-timeout", "5"});
+    std::vector<std::string> create = project_create_args(name);
+    create.insert(create.end(), {"--archive-timeout", "5"});
+    ok(create);
     // The server's zone differs from UTC and from velo's.
     exec(name + "/main", "ALTER SYSTEM SET timezone = 'America/Los_Angeles'");
     exec(name + "/main", "SELECT pg_reload_conf()");
@@ -59,20 +61,9 @@ class PitrBranchTest : public CliTest {
   }
   // velo with TZ set, for the "velo in another zone" case.
   CliResult run_in_zone(const std::string& zone, const std::vector<std::string>& args) {
-    Command command;
-    command.argv = {VELO_BINARY, "--home", velo().home()};
-    command.argv.insert(command.argv.end(), args.begin(), args.end());
-    command.env = {{"TZ", zone}};
-    RealProcessRunner runner;
-    auto result = runner.run(command);
-    CliResult out;
-    out.args = command.argv;
-    if (result.ok()) {
-      out.exit_code = result->exit_code;
-      out.out = result->out;
-      out.err = result->err;
-    }
-    return out;
+    VeloCli cli(velo());
+    cli.set_env("TZ", zone);
+    return cli.run(args);
   }
   std::string timeline(const std::string& branch) {
     return sql_value(branch, "SELECT timeline_id FROM pg_control_checkpoint()");
@@ -234,6 +225,7 @@ TEST_P(PitrBranchTest, BadTargetsSnapshotsAndWalPruning) {
 // within CI's time; zfs and copy passed the same tests when instantiated
 // by hand (zfs-fuse alone takes over 7 minutes for this suite).
 VELO_CLI_INSTANTIATE_ON(PitrBranchTest, std::string("btrfs"), std::string("xfs"));
+VELO_CLI_INSTANTIATE_ON_DOCKER(PitrBranchTest);
 
 }  // namespace
 }  // namespace velo::e2e

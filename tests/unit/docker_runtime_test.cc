@@ -47,6 +47,8 @@ class FakeEngine : public DockerClient {
   std::vector<Route> routes_;
 };
 
+constexpr const char* kHome = "/home/dev/.velo";
+
 class DockerRuntimeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -91,17 +93,17 @@ TEST_F(DockerRuntimeTest, NamesAndImages) {
 }
 
 TEST_F(DockerRuntimeTest, StateReadsDataAndContainer) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Stopped);  // no container
   engine_.on("GET", "/containers/velo-api-dev/json", 200,
-             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
+             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/home/dev/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Running);
   std::filesystem::remove(spec_.data_dir + "/PG_VERSION");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Missing);
 }
 
 TEST_F(DockerRuntimeTest, StartPublishesTheFixedPortAsThePostgresUser) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   engine_.on("POST", "/containers/server/start", 204, "");
   ASSERT_TRUE(runtime.start(spec_).ok());
   const HttpRequest* create = nullptr;
@@ -114,11 +116,12 @@ TEST_F(DockerRuntimeTest, StartPublishesTheFixedPortAsThePostgresUser) {
   EXPECT_EQ(body["HostConfig"]["PortBindings"]["5432/tcp"][0]["HostPort"], "6123");
   EXPECT_EQ(body["HostConfig"]["PortBindings"]["5432/tcp"][0]["HostIp"], "127.0.0.1");
   EXPECT_EQ(body["Labels"]["dev.velo.managed"], "true");
+  EXPECT_EQ(body["Labels"]["dev.velo.home"], kHome);
   EXPECT_EQ(body["HostConfig"]["Mounts"][0]["Source"], spec_.data_dir);
 }
 
 TEST_F(DockerRuntimeTest, PortTakenRemovesTheContainer) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   engine_.on("POST", "/containers/server/start", 500,
              R"({"message":"driver failed programming external connectivity: listen tcp4 127.0.0.1:6123: bind: address already in use"})");
   engine_.on("DELETE", "/containers/server", 204, "");
@@ -130,7 +133,7 @@ TEST_F(DockerRuntimeTest, PortTakenRemovesTheContainer) {
 }
 
 TEST_F(DockerRuntimeTest, RefusesToReplaceSomeoneElsesContainer) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   engine_.on("GET", "/containers/velo-api-dev/json", 200,
              R"({"State":{"Running":false},"Config":{"Labels":{}}})");
   Status status = runtime.start(spec_);
@@ -139,8 +142,25 @@ TEST_F(DockerRuntimeTest, RefusesToReplaceSomeoneElsesContainer) {
   EXPECT_FALSE(requested("DELETE", "/containers/velo-api-dev"));
 }
 
+// Two velo homes on one engine: the same project and branch names give the
+// same container name; the other home's running server is left alone, and
+// the message names that home.
+TEST_F(DockerRuntimeTest, LeavesAnotherHomesContainerAlone) {
+  DockerRuntime runtime(engine_, kHome);
+  engine_.on("GET", "/containers/velo-api-dev/json", 200,
+             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/srv/other/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
+  EXPECT_EQ(*runtime.state(spec_), ClusterState::Stopped);
+  ASSERT_TRUE(runtime.stop(spec_).ok());
+  EXPECT_FALSE(requested("POST", "/containers/velo-api-dev/stop"));
+  Status status = runtime.start(spec_);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::Conflict);
+  EXPECT_NE(status.error().message.find("/srv/other/.velo"), std::string::npos) << status.error().message;
+  EXPECT_FALSE(requested("DELETE", "/containers/velo-api-dev"));
+}
+
 TEST_F(DockerRuntimeTest, MissingImageIsNotFoundAndNamesTheImage) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   spec_.image = "nope/postgres:99";
   Status status = runtime.start(spec_);
   ASSERT_FALSE(status.ok());
@@ -149,7 +169,7 @@ TEST_F(DockerRuntimeTest, MissingImageIsNotFoundAndNamesTheImage) {
 }
 
 TEST_F(DockerRuntimeTest, CheckAliveQuotesTheLogOfAnExitedServer) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   engine_.on("GET", "/containers/velo-api-dev/json", 200,
              R"({"State":{"Running":false,"ExitCode":1},"Config":{"Labels":{}}})");
   engine_.on("GET", "/containers/velo-api-dev/logs", 200,
@@ -161,7 +181,7 @@ TEST_F(DockerRuntimeTest, CheckAliveQuotesTheLogOfAnExitedServer) {
 }
 
 TEST_F(DockerRuntimeTest, SettingsListenInsideTheContainer) {
-  DockerRuntime runtime(engine_);
+  DockerRuntime runtime(engine_, kHome);
   spec_.archive_dir = root_ + "/archive";
   pg::Settings settings = runtime.server_settings(spec_);
   auto value = [&](const std::string& key) {

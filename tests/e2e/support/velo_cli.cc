@@ -11,7 +11,10 @@
 #include <sstream>
 #include <thread>
 
+#include "runtime/docker_client.h"
+#include "runtime/docker_runtime.h"
 #include "storage/driver.h"
+#include "support/docker_engine.h"
 #include "util/fs.h"
 
 #ifndef VELO_BINARY
@@ -93,6 +96,33 @@ void stop_stray_servers(const std::string& dir) {
   }
 }
 
+// Processes whose working directory is `dir` (a postmaster and its
+// children all run in their data directory).
+int processes_in(const std::string& dir) {
+  int count = 0;
+  std::error_code ec;
+  for (const auto& entry : stdfs::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::error_code link_ec;
+    auto cwd = stdfs::read_symlink(entry.path() / "cwd", link_ec);
+    if (!link_ec && cwd.string() == dir) ++count;
+  }
+  return count;
+}
+
+// The docker counterpart of stop_stray_servers: containers of this home
+// that `velo project delete` left behind.
+void remove_stray_containers(const std::string& socket, const std::string& home) {
+  runtime::DockerClient client(socket);
+  auto containers = client.list_containers("dev.velo.home", home);
+  if (!containers.ok()) return;
+  for (const auto& container : *containers) {
+    ADD_FAILURE() << "container " << container.name << " was still there after teardown";
+    (void)client.remove_container(container.id);
+  }
+}
+
 }  // namespace
 
 nlohmann::json CliResult::json() const {
@@ -136,6 +166,7 @@ CliResult VeloCli::run(const std::vector<std::string>& args) {
   Command command;
   command.argv = {VELO_BINARY, "--home", home_};
   command.argv.insert(command.argv.end(), args.begin(), args.end());
+  command.env = env_;
   CliResult result;
   result.args = args;
   auto ran = runner_.run(command);
@@ -183,10 +214,16 @@ Result<pg::ConnParams> parse_postgres_url(const std::string& text) {
 }
 
 void CliTest::SetUp() {
-  std::string reason = pool_unavailable_reason(GetParam());
+  std::string reason = pool_unavailable_reason(fs());
   if (!reason.empty()) GTEST_SKIP() << reason;
-  auto pool = TempPool::create(GetParam(), 768ull << 20);
-  ASSERT_TRUE(pool.ok()) << "cannot make a " << GetParam() << " pool: " << pool.error().message;
+  if (on_docker()) {
+    test::DockerEngine* engine = test::DockerEngine::shared(&reason);
+    if (engine == nullptr) GTEST_SKIP() << "docker: " << reason;
+    docker_socket_ = engine->socket_path();
+    docker_image_ = engine->image();
+  }
+  auto pool = TempPool::create(fs(), 768ull << 20);
+  ASSERT_TRUE(pool.ok()) << "cannot make a " << fs() << " pool: " << pool.error().message;
   pool_ = std::move(*pool);
   // A private home, 0700 whatever the umask, inside the pool's directory so
   // that the pool's teardown removes it too.
@@ -194,6 +231,7 @@ void CliTest::SetUp() {
   ASSERT_EQ(::mkdir(home.c_str(), 0700), 0) << home;
   ASSERT_EQ(::chmod(home.c_str(), 0700), 0);
   velo_ = std::make_unique<VeloCli>(home);
+  if (on_docker()) velo_->set_env("DOCKER_HOST", "unix://" + docker_socket_);
   // Tests run one process each: the pid spreads them over 10000-31599.
   port_min_ = 10000 + static_cast<int>(getpid() % 1800) * kPorts;
   std::vector<std::string> init = pool_->init_args();
@@ -219,6 +257,7 @@ void CliTest::TearDown() {
     }
   }
   if (pool_) stop_stray_servers(pool_->dir());
+  if (velo_ && on_docker()) remove_stray_containers(docker_socket_, velo_->home());
   velo_.reset();
   pool_.reset();
 }
@@ -235,8 +274,14 @@ nlohmann::json CliTest::ok_json(const std::vector<std::string>& args) {
   return r.exit_code == 0 ? r.json() : nlohmann::json();
 }
 
+std::vector<std::string> CliTest::project_create_args(const std::string& name) const {
+  std::vector<std::string> args{"project", "create", name};
+  if (on_docker()) args.insert(args.end(), {"--runtime", "docker", "--image", docker_image_});
+  return args;
+}
+
 void CliTest::create_project(const std::string& name) {
-  CliResult r = velo_->run({"project", "create", name});
+  CliResult r = velo_->run(project_create_args(name));
   ASSERT_EQ(r.exit_code, 0) << r.describe();
 }
 
@@ -374,7 +419,55 @@ std::vector<std::string> CliTest::storage_names() {
 std::vector<std::string> CliTest::live_servers() {
   std::vector<std::string> live;
   for (pid_t pid : pool_postmasters(pool_->dir())) live.push_back(std::to_string(pid));
+  if (on_docker()) {
+    for (const auto& name : live_containers()) live.push_back(name);
+  }
   return live;
+}
+
+std::vector<std::string> CliTest::live_containers() {
+  std::vector<std::string> names;
+  runtime::DockerClient client(docker_socket_);
+  auto containers = client.list_containers("dev.velo.home", velo_->home());
+  EXPECT_TRUE(containers.ok()) << containers.error().message;
+  if (!containers.ok()) return {"<cannot list containers>"};
+  for (const auto& container : *containers) {
+    if (container.running) names.push_back(container.name);
+  }
+  return names;
+}
+
+void CliTest::kill_server(const std::string& branch) {
+  const std::string dir = data_dir(branch);
+  if (on_docker()) {
+    // The postmaster is the container's main process: killing it ends the
+    // container as an OOM kill would.
+    runtime::DockerClient client(docker_socket_);
+    runtime::ClusterSpec spec;
+    spec.project = branch.substr(0, branch.find('/'));
+    spec.branch = branch.substr(branch.find('/') + 1);
+    const std::string name = runtime::DockerRuntime::container_name(spec);
+    ASSERT_TRUE(client.kill_container(name, "SIGKILL").ok()) << name;
+    bool running = true;
+    for (int i = 0; i < 300 && running; ++i) {
+      auto info = client.inspect_container(name);
+      running = info.ok() && info->running;
+      if (running) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_FALSE(running) << name << " still runs after SIGKILL";
+  } else {
+    auto pid_text = read_file(dir + "/postmaster.pid");
+    ASSERT_TRUE(pid_text.ok()) << dir;
+    pid_t pid = static_cast<pid_t>(std::atol(pid_text->c_str()));
+    ASSERT_GT(pid, 1);
+    ASSERT_EQ(::kill(pid, SIGKILL), 0);
+    // Its backends notice and exit on their own.
+    for (int i = 0; i < 300 && processes_in(dir) > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(processes_in(dir), 0) << "the server's processes did not exit";
+  }
+  ASSERT_TRUE(path_exists(dir + "/postmaster.pid")) << "no stale postmaster.pid in " << dir;
 }
 
 std::string CliTest::data_dir(const std::string& name) {

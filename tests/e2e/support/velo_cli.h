@@ -4,6 +4,11 @@
 // suites: per test a fresh pool of one kind (TempPool), a private velo home
 // (0700) inside it, a port range of its own, and a teardown that deletes
 // every project and then the pool, also when the test failed.
+//
+// The parameter names the pool kind and, after an underscore, the runtime
+// the test's projects use: "btrfs" runs native servers, "btrfs_docker"
+// runs every branch in a container of the test engine (DockerEngine),
+// and skips, with the reason, where no engine can run.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -50,6 +55,8 @@ class VeloCli {
  public:
   VeloCli(std::string home) : home_(std::move(home)) {}
   const std::string& home() const { return home_; }
+  // Added to the environment of every velo run (e.g. DOCKER_HOST).
+  void set_env(const std::string& name, const std::string& value) { env_.emplace_back(name, value); }
 
   // velo --home HOME ARGS...
   CliResult run(const std::vector<std::string>& args);
@@ -62,6 +69,7 @@ class VeloCli {
 
  private:
   std::string home_;
+  std::vector<std::pair<std::string, std::string>> env_;
   RealProcessRunner runner_;
 };
 
@@ -81,8 +89,13 @@ class CliTest : public ::testing::TestWithParam<std::string> {
 
   VeloCli& velo() { return *velo_; }
   TempPool& pool() { return *pool_; }
-  const std::string& fs() const { return GetParam(); }
+  // The pool kind and the runtime, from the parameter.
+  std::string fs() const { return GetParam().substr(0, GetParam().find('_')); }
+  bool on_docker() const { return GetParam().find("_docker") != std::string::npos; }
 
+  // `velo project create NAME` with the runtime of this test (and the test
+  // image on docker); append further options to it.
+  std::vector<std::string> project_create_args(const std::string& name) const;
   // Fails the test (ADD_FAILURE) when the command does not exit 0; returns
   // the result either way.
   CliResult ok(const std::vector<std::string>& args);
@@ -125,30 +138,49 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // every snapshot as "volume@snapshot", sorted, as the pool's driver lists
   // them.
   std::vector<std::string> storage_names();
-  // Every postmaster.pid inside the pool whose process is alive.
+  // Every server of this home still running: native postmasters (their
+  // postmaster.pid inside the pool, process alive), and on docker the
+  // home's running containers.
   std::vector<std::string> live_servers();
+  // Kills the branch's server with SIGKILL behind velo's back, as an OOM
+  // kill would, and waits until all its processes are gone; the stale
+  // postmaster.pid stays.
+  void kill_server(const std::string& branch);
 
   // The branch's data directory: its volume's "data" directory as velo
   // lays it out, found from the storage layout (for tests that break it).
   std::string data_dir(const std::string& name);
 
  private:
+  // The running containers of this home (docker only).
+  std::vector<std::string> live_containers();
+
   std::unique_ptr<TempPool> pool_;
   std::unique_ptr<VeloCli> velo_;
+  std::string docker_socket_;  // the test engine's, on docker
+  std::string docker_image_;
   int port_min_ = 0;
   RealProcessRunner runner_;
 };
 
-// Runs a CliTest suite over every pool kind: zfs, btrfs, xfs (reflink),
-// copy. Test names read Cli/<Suite>.<Test>/<pool>.
+// Runs a CliTest suite over every pool kind with native servers: zfs,
+// btrfs, xfs (reflink), copy. Test names read Cli/<Suite>.<Test>/<pool>.
 #define VELO_CLI_INSTANTIATE(Suite)                                             \
   INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::ValuesIn(::velo::e2e::pool_kinds()), \
                            [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 // Scenarios whose logic does not depend on the storage driver run on the
-// kinds named here only, to keep the suite's time within CI's budget.
+// kinds named here only, to keep the suite's time within CI's budget; a
+// "_docker" suffix runs them on the docker runtime.
 #define VELO_CLI_INSTANTIATE_ON(Suite, ...)                                     \
   INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::Values(__VA_ARGS__),        \
+                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+
+// Runs a CliTest suite on the docker runtime (on btrfs: the runtime's
+// logic does not depend on the driver). Test names read
+// Docker/<Suite>.<Test>/btrfs_docker.
+#define VELO_CLI_INSTANTIATE_ON_DOCKER(Suite)                                   \
+  INSTANTIATE_TEST_SUITE_P(Docker, Suite, ::testing::Values(std::string("btrfs_docker")), \
                            [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 }  // namespace velo::e2e

@@ -38,7 +38,7 @@ class FakeRuntime : public runtime::Runtime {
   }
   Status remove(const runtime::ClusterSpec&) override { return Status::Ok(); }
   std::string log_tail(const runtime::ClusterSpec&, int) override { return ""; }
-  Status check(const std::string&) override { return Status::Ok(); }
+  Status check(const std::string&, const std::string& = "") override { return Status::Ok(); }
 
   std::vector<std::string> calls;
 };
