@@ -132,6 +132,10 @@ pool_teardown() {
   if [ -d "$VHOME" ] && [ -x "$VELO_BIN" ]; then
     timeout 300 "$VELO_BIN" --home "$VHOME" project delete bench --force >/dev/null 2>&1 \
       || warn "$driver: velo project delete bench --force failed"
+    # The docker leg's project, if an interrupted run left it.
+    if [ -n "${DOCKER_IMAGE:-}" ]; then
+      timeout 300 "$VELO_BIN" --home "$VHOME" project delete benchd --force >/dev/null 2>&1
+    fi
   fi
   kill_leftover_servers "$WORK"
   case $driver in

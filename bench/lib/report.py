@@ -12,7 +12,7 @@ import statistics
 import sys
 import time
 
-METHODS = ["velo", "floor", "createdb_file_copy", "createdb_wal_log",
+METHODS = ["velo", "velo_docker", "floor", "createdb_file_copy", "createdb_wal_log",
            "dump_restore", "basebackup", "velo_reset", "velo_delete"]
 ALTERNATIVES = ["createdb_file_copy", "createdb_wal_log", "dump_restore", "basebackup"]
 # Minimum alternative/velo ratio at scale 100 (issue 3's targets).
@@ -69,6 +69,8 @@ def compute_ratios(results, space):
             velo = med.get((d, s, "velo"))
             if velo is None:
                 continue
+            if (d, s, "velo_docker") in med:
+                out.append(ratio("velo_docker/velo", d, s, med[(d, s, "velo_docker")], velo))
             if (d, s, "floor") in med:
                 out.append(ratio("velo/floor", d, s, velo, med[(d, s, "floor")],
                                  FLOOR_TARGET, at_most=True))

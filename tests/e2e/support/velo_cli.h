@@ -55,8 +55,16 @@ class VeloCli {
  public:
   VeloCli(std::string home) : home_(std::move(home)) {}
   const std::string& home() const { return home_; }
-  // Added to the environment of every velo run (e.g. DOCKER_HOST).
-  void set_env(const std::string& name, const std::string& value) { env_.emplace_back(name, value); }
+  // Sets a variable in the environment of every velo run (e.g. DOCKER_HOST).
+  void set_env(const std::string& name, const std::string& value) {
+    for (auto& [key, old] : env_) {
+      if (key == name) {
+        old = value;
+        return;
+      }
+    }
+    env_.emplace_back(name, value);
+  }
 
   // velo --home HOME ARGS...
   CliResult run(const std::vector<std::string>& args);
