@@ -2,9 +2,11 @@
 // not there: one clear line naming the cause, a non-zero exit, and nothing
 // left behind (no project, no branch, no volume, no container). The errors
 // of a server that cannot start (port taken, container exiting) are in
-// cli_concurrency_test.cc, which also runs on docker.
+// cli_concurrency_test.cc, which also runs on docker. And orphan
+// containers: gc removes its own home's only.
 #include <gtest/gtest.h>
 
+#include "runtime/docker_client.h"
 #include "support/velo_cli.h"
 
 namespace velo::e2e {
@@ -60,6 +62,38 @@ TEST_P(CliDockerErrorsTest, NoEngineOrNoImageLeavesNothing) {
   // And once the engine answers again, the same command works.
   create_branch("demo/dev");
   EXPECT_EQ(show("demo/dev")["status"], "running");
+}
+
+// Containers whose branch is gone are orphans that doctor names and gc
+// removes; a container of another velo home on the same engine, with the
+// same project and branch names, is neither.
+TEST_P(CliDockerErrorsTest, GcRemovesThisHomesOrphanContainersOnly) {
+  create_project("demo");
+  runtime::DockerClient client(docker_socket());
+  auto make = [&](const std::string& name, const std::string& home) {
+    runtime::ContainerConfig config;
+    config.image = docker_image();
+    config.entrypoint = {"sleep", "600"};
+    config.labels = {{"dev.velo.managed", "true"}, {"dev.velo.home", home},
+                     {"dev.velo.project", "demo"}, {"dev.velo.branch", "gone"}};
+    auto id = client.create_container(name, config);
+    EXPECT_TRUE(id.ok()) << id.error().message;
+    return id.ok() ? *id : std::string();
+  };
+  const std::string ours = make("velo-demo-gone", velo().home());
+  const std::string theirs = make("", "/elsewhere/.velo");
+  ASSERT_FALSE(ours.empty());
+  ASSERT_FALSE(theirs.empty());
+
+  EXPECT_EQ(orphans(), std::vector<std::string>{
+                           "orphan container: demo/gone: docker cluster of a branch that no longer "
+                           "exists (velo gc removes it)"});
+  ok({"gc"});
+  EXPECT_EQ(orphans(), std::vector<std::string>{});
+  EXPECT_EQ(client.inspect_container(ours).error().kind, ErrorKind::NotFound);
+  EXPECT_TRUE(client.inspect_container(theirs).ok()) << "gc removed another home's container";
+  (void)client.remove_container(theirs);
+  EXPECT_EQ(sql_value("demo/main", "SELECT 1"), "1");
 }
 
 VELO_CLI_INSTANTIATE_ON_DOCKER(CliDockerErrorsTest);

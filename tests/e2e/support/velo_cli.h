@@ -100,6 +100,9 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // The pool kind and the runtime, from the parameter.
   std::string fs() const { return GetParam().substr(0, GetParam().find('_')); }
   bool on_docker() const { return GetParam().find("_docker") != std::string::npos; }
+  // On docker: the test engine's socket and velo's test image.
+  const std::string& docker_socket() const { return docker_socket_; }
+  const std::string& docker_image() const { return docker_image_; }
 
   // `velo project create NAME` with the runtime of this test (and the test
   // image on docker); append further options to it.
