@@ -1,6 +1,7 @@
 #include "cli/cmd_import.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "cli/output.h"
@@ -77,8 +78,13 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   StderrProgress progress(::isatty(STDERR_FILENO) == 1);
   server.progress = dump.progress = &progress;
   auto started = ctx.clock.monotonic();
-  auto handle = flags.from.empty() ? core::create_project_from_dump(ctx, dump)
-                                   : core::create_project_from_server(ctx, server);
+  std::vector<std::string> created_roles;  // --from-dump only
+  auto handle = [&]() -> Result<core::BranchHandle> {
+    if (!flags.from.empty()) return core::create_project_from_server(ctx, server);
+    VELO_ASSIGN_OR_RETURN(auto imported, core::create_project_from_dump(ctx, dump));
+    created_roles = imported.created_roles;
+    return std::move(imported.handle);
+  }();
   if (!handle.ok()) return handle.error();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, *handle, false);
@@ -86,13 +92,19 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   if (invocation.global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
-    print_json({{"project", options.name}, {"pg_version", options.pg_version},
-                {"runtime", handle->project.runtime}, {"source", source},
-                {"follow", flags.follow}, {"main", json}});
+    nlohmann::json out = {{"project", options.name}, {"pg_version", options.pg_version},
+                          {"runtime", handle->project.runtime}, {"source", source},
+                          {"follow", flags.follow}, {"main", json}};
+    if (!flags.from_dump.empty()) out["roles_created"] = created_roles;
+    print_json(out);
     return Status::Ok();
   }
   fmt::print("created project {} from {} in {} ms{}\n", options.name, source, elapsed.count(),
              flags.follow ? " (main follows it as a standby)" : "");
+  if (!created_roles.empty()) {
+    fmt::print("  created NOLOGIN roles for the dump's owners and grants: {}\n",
+               fmt::join(created_roles, ", "));
+  }
   fmt::print("  {}/main  {}\n", options.name, info.url);
   return Status::Ok();
 }
