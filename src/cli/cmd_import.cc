@@ -61,15 +61,20 @@ Status check_import_flags(const ImportFlags& flags) {
 Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
                   const ImportFlags& flags) {
   VELO_TRY(check_import_flags(flags));
-  if (!flags.from.empty() && options.runtime != "native") {
-    return make_error(ErrorKind::Invalid, "--from needs the native runtime");
-  }
   // Flags first: bad input exits 2 before anything is opened or made.
-  core::ImportServerOptions server{options.name, options.pg_version, flags.from, flags.follow,
-                                   flags.slot, flags.save_credentials, options.archive_timeout_s,
-                                   nullptr};
-  core::ImportDumpOptions dump{options.name, options.pg_version, options.runtime, flags.from_dump,
-                               flags.jobs, options.archive_timeout_s, nullptr};
+  core::ImportServerOptions server;
+  server.name = options.name;
+  server.pg_version = options.pg_version;
+  server.runtime = options.runtime;
+  server.image = options.image;
+  server.source_url = flags.from;
+  server.follow = flags.follow;
+  server.slot = flags.slot;
+  server.save_credentials = flags.save_credentials;
+  server.archive_timeout_s = options.archive_timeout_s;
+  core::ImportDumpOptions dump{options.name,    options.pg_version, options.runtime,
+                               options.image,   flags.from_dump,    flags.jobs,
+                               options.archive_timeout_s, nullptr};
   if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
   if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
 

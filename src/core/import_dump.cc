@@ -170,6 +170,7 @@ Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOption
   create.name = options.name;
   create.pg_version = options.pg_version;
   create.runtime = options.runtime;
+  create.image = options.image;
   create.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, create));
   auto roles = restore(ctx, options, format);

@@ -36,6 +36,7 @@ struct ImportDumpOptions {
   std::string name;
   std::string pg_version = "15";
   std::string runtime = "native";
+  std::string image;  // docker: "" means postgres:<pg_version>
   std::string dump_path;
   int jobs = 1;
   int64_t archive_timeout_s = 60;

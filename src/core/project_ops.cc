@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "core/branch_ops.h"
@@ -120,7 +121,11 @@ Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name
                       name, branches.size() - 1);
   }
   DeleteProjectResult result;
-  VELO_ASSIGN_OR_RETURN(result.warning, release_source_slot(ctx, name));
+  bool has_main = std::any_of(branches.begin(), branches.end(),
+                              [](const auto& branch) { return branch.name == "main"; });
+  if (has_main) {
+    VELO_ASSIGN_OR_RETURN(result.warning, release_source_slot(ctx, name));
+  }
   // Roots first found, then their subtrees, deepest first.
   for (const auto& branch : branches) {
     if (branch.parent) continue;
