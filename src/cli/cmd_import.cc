@@ -72,9 +72,14 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   server.slot = flags.slot;
   server.save_credentials = flags.save_credentials;
   server.archive_timeout_s = options.archive_timeout_s;
-  core::ImportDumpOptions dump{options.name,    options.pg_version, options.runtime,
-                               options.image,   flags.from_dump,    flags.jobs,
-                               options.archive_timeout_s, nullptr};
+  core::ImportDumpOptions dump;
+  dump.name = options.name;
+  dump.pg_version = options.pg_version;
+  dump.runtime = options.runtime;
+  dump.image = options.image;
+  dump.dump_path = flags.from_dump;
+  dump.jobs = flags.jobs;
+  dump.archive_timeout_s = options.archive_timeout_s;
   if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
   if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
 
