@@ -1,6 +1,7 @@
 #include "cli/cmd_import.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include "cli/output.h"
@@ -60,15 +61,25 @@ Status check_import_flags(const ImportFlags& flags) {
 Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
                   const ImportFlags& flags) {
   VELO_TRY(check_import_flags(flags));
-  if (!flags.from.empty() && options.runtime != "native") {
-    return make_error(ErrorKind::Invalid, "--from needs the native runtime");
-  }
   // Flags first: bad input exits 2 before anything is opened or made.
-  core::ImportServerOptions server{options.name, options.pg_version, flags.from, flags.follow,
-                                   flags.slot, flags.save_credentials, options.archive_timeout_s,
-                                   nullptr};
-  core::ImportDumpOptions dump{options.name, options.pg_version, options.runtime, flags.from_dump,
-                               flags.jobs, options.archive_timeout_s, nullptr};
+  core::ImportServerOptions server;
+  server.name = options.name;
+  server.pg_version = options.pg_version;
+  server.runtime = options.runtime;
+  server.image = options.image;
+  server.source_url = flags.from;
+  server.follow = flags.follow;
+  server.slot = flags.slot;
+  server.save_credentials = flags.save_credentials;
+  server.archive_timeout_s = options.archive_timeout_s;
+  core::ImportDumpOptions dump;
+  dump.name = options.name;
+  dump.pg_version = options.pg_version;
+  dump.runtime = options.runtime;
+  dump.image = options.image;
+  dump.dump_path = flags.from_dump;
+  dump.jobs = flags.jobs;
+  dump.archive_timeout_s = options.archive_timeout_s;
   if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
   if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
 
@@ -77,8 +88,13 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   StderrProgress progress(::isatty(STDERR_FILENO) == 1);
   server.progress = dump.progress = &progress;
   auto started = ctx.clock.monotonic();
-  auto handle = flags.from.empty() ? core::create_project_from_dump(ctx, dump)
-                                   : core::create_project_from_server(ctx, server);
+  std::vector<std::string> created_roles;  // --from-dump only
+  auto handle = [&]() -> Result<core::BranchHandle> {
+    if (!flags.from.empty()) return core::create_project_from_server(ctx, server);
+    VELO_ASSIGN_OR_RETURN(auto imported, core::create_project_from_dump(ctx, dump));
+    created_roles = imported.created_roles;
+    return std::move(imported.handle);
+  }();
   if (!handle.ok()) return handle.error();
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, *handle, false);
@@ -86,13 +102,19 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   if (invocation.global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
-    print_json({{"project", options.name}, {"pg_version", options.pg_version},
-                {"runtime", handle->project.runtime}, {"source", source},
-                {"follow", flags.follow}, {"main", json}});
+    nlohmann::json out = {{"project", options.name}, {"pg_version", options.pg_version},
+                          {"runtime", handle->project.runtime}, {"source", source},
+                          {"follow", flags.follow}, {"main", json}};
+    if (!flags.from_dump.empty()) out["roles_created"] = created_roles;
+    print_json(out);
     return Status::Ok();
   }
   fmt::print("created project {} from {} in {} ms{}\n", options.name, source, elapsed.count(),
              flags.follow ? " (main follows it as a standby)" : "");
+  if (!created_roles.empty()) {
+    fmt::print("  created NOLOGIN roles for the dump's owners and grants: {}\n",
+               fmt::join(created_roles, ", "));
+  }
   fmt::print("  {}/main  {}\n", options.name, info.url);
   return Status::Ok();
 }

@@ -79,9 +79,14 @@ Status project_show(Invocation& invocation, const std::string& name) {
 
 Status project_delete(Invocation& invocation, const std::string& name, bool force) {
   VELO_OPEN_ENV(env, invocation);
-  VELO_TRY(core::delete_project(env->ctx(), name, force));
-  if (invocation.global.json) print_json({{"deleted", name}});
-  else fmt::print("deleted project {}\n", name);
+  VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(env->ctx(), name, force));
+  if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
+  if (invocation.global.json) {
+    print_json({{"deleted", name},
+                {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
+  } else {
+    fmt::print("deleted project {}\n", name);
+  }
   return Status::Ok();
 }
 

@@ -77,6 +77,17 @@ Result<std::optional<FollowStatus>> follow_status(Context& ctx, const std::strin
   return std::optional<FollowStatus>(status);
 }
 
+Result<std::string> release_source_slot(Context& ctx, const std::string& project) {
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, "main"));
+  const std::string& data_dir = handle.spec.data_dir;
+  VELO_ASSIGN_OR_RETURN(auto follow, read_follow(data_dir));
+  if (!follow || follow->slot.empty()) return std::string();
+  VELO_TRY(stop_server(handle));
+  ctx.reporter.step(fmt::format("dropping replication slot {} on the source", follow->slot));
+  return drop_source_slot(ctx, *follow,
+                          path_exists(passfile_path(data_dir)) ? passfile_path(data_dir) : "");
+}
+
 Result<UnfollowResult> unfollow_project(Context& ctx, const std::string& project) {
   VELO_TRY(validate_name("project", project));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project));

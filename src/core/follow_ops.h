@@ -36,4 +36,11 @@ struct UnfollowResult {
 // can reach it.
 Result<UnfollowResult> unfollow_project(Context& ctx, const std::string& project);
 
+// For project delete: when PROJECT/main follows its source through a
+// --slot, stops main (a slot in use cannot be dropped) and drops the slot
+// on the source, as unfollow does. "" when done or there is no slot; else
+// the warning that tells the user how to drop it by hand (an unreachable
+// source does not stop the delete).
+Result<std::string> release_source_slot(Context& ctx, const std::string& project);
+
 }  // namespace velo::core

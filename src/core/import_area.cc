@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 
+#include "runtime/docker_runtime.h"
 #include "util/fs.h"
 #include "util/os_error.h"
 #include "util/os_user.h"
@@ -15,6 +16,7 @@ namespace {
 
 constexpr char kAdmin[] = "/admin";
 constexpr char kFollow[] = "/follow.json";
+constexpr char kSocket[] = "/socket";
 
 struct Owner {
   uid_t uid = 0;
@@ -65,6 +67,45 @@ std::string passfile_field(const std::string& value) {
 }
 
 bool is_root_branch(const BranchHandle& handle) { return !handle.branch.parent.has_value(); }
+
+// A container sees its data directory at DockerRuntime::kDataDir, listens
+// on 5432 inside (DockerRuntime::server_settings), and cannot reach the
+// host's /run/velo: its socket lives in PGDATA/velo/socket instead.
+constexpr int kContainerPort = 5432;
+
+bool in_container(const BranchHandle& handle) {
+  return handle.runtime != nullptr && handle.runtime->name() == "docker";
+}
+
+// `file` in the data directory, as the server names it.
+std::string server_path(const BranchHandle& handle, const std::string& file) {
+  return (in_container(handle) ? std::string(runtime::DockerRuntime::kDataDir)
+                               : handle.spec.data_dir) + file;
+}
+
+// The host reaches a container's socket through a symlink at
+// admin_socket_dir(port): short, where a data directory's path may be
+// longer than a socket path may be (107 bytes).
+Status link_container_socket(const BranchHandle& handle, const Owner& owner) {
+  std::string dir = import_area(handle.spec.data_dir) + kSocket;
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return os_error(errno, "mkdir " + dir);
+  if (::chown(dir.c_str(), owner.uid, owner.gid) != 0) return os_error(errno, "chown " + dir);
+  // A clone carries its parent's socket and lock file: the server makes its own.
+  const std::string socket = dir + "/.s.PGSQL." + std::to_string(kContainerPort);
+  for (const std::string& stale : {socket, socket + ".lock"}) {
+    if (::unlink(stale.c_str()) != 0 && errno != ENOENT) return os_error(errno, "remove " + stale);
+  }
+  std::string link = admin_socket_dir(handle.spec.port);
+  VELO_TRY(make_dirs(link.substr(0, link.find_last_of('/')), 0755));
+  // Whatever an earlier server on this port left: a link, or an empty
+  // directory (a native server's, which is removed only when empty).
+  if (::unlink(link.c_str()) != 0 && errno != ENOENT && errno != EISDIR) {
+    return os_error(errno, "remove " + link);
+  }
+  ::rmdir(link.c_str());
+  if (::symlink(dir.c_str(), link.c_str()) != 0) return os_error(errno, "symlink " + link);
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -150,10 +191,12 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings) {
   const std::string& data_dir = handle.spec.data_dir;
   if (!is_imported(data_dir)) return;
   // Later lines win: these override the runtime's "no socket".
-  settings.emplace_back("unix_socket_directories", admin_socket_dir(handle.spec.port));
+  settings.emplace_back("unix_socket_directories",
+                        in_container(handle) ? server_path(handle, "/velo" + std::string(kSocket))
+                                             : admin_socket_dir(handle.spec.port));
   // A source's postgresql.conf may point elsewhere (Debian's /etc).
-  settings.emplace_back("hba_file", data_dir + "/pg_hba.conf");
-  settings.emplace_back("ident_file", data_dir + "/pg_ident.conf");
+  settings.emplace_back("hba_file", server_path(handle, "/pg_hba.conf"));
+  settings.emplace_back("ident_file", server_path(handle, "/pg_ident.conf"));
   if (!is_root_branch(handle)) return;
   auto follow = read_follow(data_dir);
   if (!follow.ok() || !*follow) return;
@@ -166,7 +209,8 @@ Status prepare_import_files(const BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
   if (!is_imported(data_dir)) return Status::Ok();
   VELO_ASSIGN_OR_RETURN(Owner owner, owner_of(data_dir));
-  VELO_TRY(make_socket_dir(admin_socket_dir(handle.spec.port), owner));
+  VELO_TRY(in_container(handle) ? link_container_socket(handle, owner)
+                                 : make_socket_dir(admin_socket_dir(handle.spec.port), owner));
   if (!is_root_branch(handle)) return remove_follow(data_dir);
   VELO_ASSIGN_OR_RETURN(auto follow, read_follow(data_dir));
   if (!follow) return Status::Ok();
@@ -176,6 +220,7 @@ Status prepare_import_files(const BranchHandle& handle) {
 void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params) {
   if (!params.password.empty() || !is_imported(handle.spec.data_dir)) return;
   params.host = admin_socket_dir(handle.spec.port);
+  if (in_container(handle)) params.port = kContainerPort;  // names the socket file
   // Peer needs no password; libpq would still look one up, and warn that
   // /dev/null is not a plain file.
   params.passfile = "";

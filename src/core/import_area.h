@@ -8,6 +8,9 @@
 //                (admin_socket_dir: 0700, the server's user), mapped in
 //                pg_ident.conf from velo's and the server's OS users only.
 //                Carried into every branch.
+//   socket       docker runtime only: the server's unix socket directory
+//                (a container cannot reach the host's /run/velo), reached
+//                from the host through a symlink at admin_socket_dir(port).
 //   follow.json  main only: main is a streaming standby of its source.
 //   passfile     main only, with --save-credentials: the source password,
 //                read through primary_conninfo's passfile= (0600).

@@ -1,6 +1,7 @@
 #include "core/import_dump.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "core/import_basebackup.h"
+#include "core/import_roles.h"
 #include "core/locks.h"
 #include "core/names.h"
 #include "core/project_ops.h"
@@ -59,14 +61,32 @@ Command restore_command(const ImportDumpOptions& options, BranchHandle& handle, 
                                    "--output=/dev/null", "--file=" + options.dump_path});
   }
   return client_command(handle, {bin(options, "pg_restore"), "--dbname=" + database,
-                                 "--no-owner", "--no-privileges", "--exit-on-error",
-                                 "--jobs=" + std::to_string(options.jobs), options.dump_path});
+                                 "--exit-on-error", "--jobs=" + std::to_string(options.jobs),
+                                 options.dump_path});
 }
 
-Status restore(Context& ctx, const ImportDumpOptions& options, DumpFormat format) {
+// The roles the dump's owners and grants name, made before the restore
+// needs them (core/import_roles.h); returns those created.
+Result<std::vector<std::string>> prepare_roles(Context& ctx, const ImportDumpOptions& options,
+                                               BranchHandle& handle, DumpFormat format) {
+  VELO_ASSIGN_OR_RETURN(auto named, roles_in_dump(ctx.runner, bin(options, "pg_restore"),
+                                                  options.dump_path, format == DumpFormat::Plain));
+  if (named.empty()) return named;
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+  VELO_ASSIGN_OR_RETURN(auto created, create_missing_roles(conn, named));
+  if (!created.empty()) {
+    ctx.reporter.step(fmt::format("created NOLOGIN roles the dump's owners and grants name: {}",
+                                  fmt::join(created, ", ")));
+  }
+  return created;
+}
+
+Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& options,
+                                         DumpFormat format) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, options.name, "main"));
   VELO_ASSIGN_OR_RETURN(std::string database, target_database(ctx, options, handle, format));
+  VELO_ASSIGN_OR_RETURN(auto roles, prepare_roles(ctx, options, handle, format));
   ctx.reporter.step(fmt::format("restoring {} ({} format) into {}/main, database {}",
                                 options.dump_path, to_string(format), options.name, database));
   const std::string data_dir = handle.spec.data_dir;
@@ -87,7 +107,7 @@ Status restore(Context& ctx, const ImportDumpOptions& options, DumpFormat format
     return make_error(ErrorKind::Io, "restoring {} failed: {}", options.dump_path,
                       why.empty() ? "no message" : why);
   }
-  return Status::Ok();
+  return roles;
 }
 
 }  // namespace
@@ -143,25 +163,26 @@ Status validate_import_dump(const ImportDumpOptions& options) {
   return Status::Ok();
 }
 
-Result<BranchHandle> create_project_from_dump(Context& ctx, const ImportDumpOptions& options) {
+Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOptions& options) {
   VELO_TRY(validate_import_dump(options));
   VELO_ASSIGN_OR_RETURN(DumpFormat format, detect_dump_format(options.dump_path));
   CreateProjectOptions create;
   create.name = options.name;
   create.pg_version = options.pg_version;
   create.runtime = options.runtime;
+  create.image = options.image;
   create.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, create));
-  Status restored = restore(ctx, options, format);
-  if (!restored.ok()) {
-    Status removed = delete_project(ctx, options.name, true);
+  auto roles = restore(ctx, options, format);
+  if (!roles.ok()) {
+    auto removed = delete_project(ctx, options.name, true);
     if (!removed.ok()) {
-      return make_error(restored.error().kind, "{} (and removing project {} failed too: {})",
-                        restored.error().message, options.name, removed.error().message);
+      return make_error(roles.error().kind, "{} (and removing project {} failed too: {})",
+                        roles.error().message, options.name, removed.error().message);
     }
-    return restored.error();
+    return roles.error();
   }
-  return handle;
+  return DumpImport{std::move(handle), std::move(*roles)};
 }
 
 }  // namespace velo::core

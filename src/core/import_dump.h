@@ -4,17 +4,18 @@
 // Formats: a directory holding toc.dat (pg_dump -Fd) and a file starting
 // with "PGDMP" (-Fc) go through pg_restore (--jobs N in parallel) into a
 // database named as in the dump (its "dbname" header), created when
-// missing; the dump's roles do not exist here, so objects are restored
-// with --no-owner --no-privileges, owned by the project's superuser.
-// Anything else is read as plain SQL by psql against database postgres
-// (a dump made with --create, or by pg_dumpall, creates and connects to
-// its own databases), stopping at the first error.
+// missing. Anything else is read as plain SQL by psql against database
+// postgres (a dump made with --create, or by pg_dumpall, creates and
+// connects to its own databases), stopping at the first error.
+// Ownership and privileges are kept: the roles the dump names that the
+// new cluster lacks are created first, NOLOGIN (core/import_roles.h).
 // A restore that fails deletes the new project: nothing is left behind.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/cluster.h"
 #include "core/context.h"
@@ -35,6 +36,7 @@ struct ImportDumpOptions {
   std::string name;
   std::string pg_version = "15";
   std::string runtime = "native";
+  std::string image;  // docker: "" means postgres:<pg_version>
   std::string dump_path;
   int jobs = 1;
   int64_t archive_timeout_s = 60;
@@ -43,6 +45,11 @@ struct ImportDumpOptions {
 
 Status validate_import_dump(const ImportDumpOptions& options);
 
-Result<BranchHandle> create_project_from_dump(Context& ctx, const ImportDumpOptions& options);
+struct DumpImport {
+  BranchHandle handle;
+  std::vector<std::string> created_roles;  // NOLOGIN roles made for the dump
+};
+
+Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOptions& options);
 
 }  // namespace velo::core

@@ -92,6 +92,14 @@ Status validate_import_server(const ImportServerOptions& options) {
   if (!options.follow && (!options.slot.empty() || options.save_credentials)) {
     return make_error(ErrorKind::Invalid, "--slot and --save-credentials go with --follow");
   }
+  if (options.runtime != "native" && options.runtime != "docker") {
+    return make_error(ErrorKind::Invalid, "unknown runtime '{}': use native or docker",
+                      options.runtime);
+  }
+  if (options.follow && options.runtime != "native") {
+    return make_error(ErrorKind::Invalid, "--follow needs the native runtime: a container does "
+                      "not reach the source at the address the host uses");
+  }
   if (!options.slot.empty() && !std::regex_match(options.slot, std::regex("[a-z0-9_]{1,63}"))) {
     return make_error(ErrorKind::Invalid, "invalid slot name '{}': use [a-z0-9_], at most 63",
                       options.slot);
@@ -108,8 +116,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
-  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get("native"));
-  VELO_TRY(runtime->check(options.pg_version));
+  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
+  VELO_TRY(runtime->check(options.image.empty() ? options.pg_version : ""));
   ctx.reporter.step(fmt::format("checking the source {}", shown));
   VELO_ASSIGN_OR_RETURN(SourceInfo info, probe_source(source.params, options.pg_version));
   VELO_TRY(check_client_tools(info.major));
@@ -130,7 +138,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   state::ProjectRecord project;
   project.name = options.name;
   project.pg_version = options.pg_version;
-  project.runtime = "native";
+  project.runtime = options.runtime;
+  project.image = options.image;
   project.superuser = info.bootstrap_superuser;
   project.archive_timeout_s = options.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(project.password, generate_password());
@@ -147,7 +156,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
     undo.push("the replication slot", [&] { return drop_slot(source.params, options.slot); });
   }
   VELO_TRY(run_basebackup(ctx.runner, ctx.clock, request, info.total_bytes, options.progress));
-  // The server's user owns the copy (and the archive it will write).
+  // pg_basebackup ran here, as velo's user: the server's user (the
+  // image's postgres, for docker) gets the copy and the archive it writes.
   VELO_TRY(make_archive_dir(handle.spec.archive_dir));
   VELO_TRY(runtime->adopt_data_dir(handle.spec));
   VELO_TRY(write_import_files(data_dir, project.superuser, ctx.config.os_user));
@@ -166,7 +176,10 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   }
   VELO_TRY(prepare_data_dir(handle));
   ctx.reporter.step(fmt::format("starting {}/main", project.name));
-  undo.push("the server", [&] { return stop_server(handle); });
+  undo.push("the server", [&]() -> Status {
+    VELO_TRY(stop_server(handle));
+    return runtime->remove(handle.spec);
+  });
   VELO_TRY(start_and_wait(ctx, handle));
   if (options.follow) {
     VELO_TRY(wait_streaming(ctx, handle, std::chrono::seconds(60)));

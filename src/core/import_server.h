@@ -30,6 +30,8 @@ namespace velo::core {
 struct ImportServerOptions {
   std::string name;
   std::string pg_version = "15";
+  std::string runtime = "native";  // docker: no --follow (see validate_import_server)
+  std::string image;               // docker: "" means postgres:<pg_version>
   std::string source_url;
   bool follow = false;
   std::string slot;               // --slot: created on the source by pg_basebackup
@@ -39,6 +41,8 @@ struct ImportServerOptions {
 };
 
 // Checks what can be checked before anything is made (names, flags).
+// --follow needs the native runtime: a container would stream from the
+// source's address as the container sees it (127.0.0.1 is itself).
 Status validate_import_server(const ImportServerOptions& options);
 
 Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServerOptions& options);

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "core/branch_ops.h"
+#include "core/follow_ops.h"
 #include "core/locks.h"
 #include "core/names.h"
 #include "core/ports.h"
@@ -108,7 +110,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   return handle;
 }
 
-Status delete_project(Context& ctx, const std::string& name, bool force) {
+Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force) {
   VELO_TRY(validate_name("project", name));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name));
   VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
@@ -117,6 +119,12 @@ Status delete_project(Context& ctx, const std::string& name, bool force) {
     return make_error(ErrorKind::Conflict,
                       "project {} has {} branches besides main: use --force to delete them too",
                       name, branches.size() - 1);
+  }
+  DeleteProjectResult result;
+  bool has_main = std::any_of(branches.begin(), branches.end(),
+                              [](const auto& branch) { return branch.name == "main"; });
+  if (has_main) {
+    VELO_ASSIGN_OR_RETURN(result.warning, release_source_slot(ctx, name));
   }
   // Roots first found, then their subtrees, deepest first.
   for (const auto& branch : branches) {
@@ -127,7 +135,8 @@ Status delete_project(Context& ctx, const std::string& name, bool force) {
   VELO_TRY(retry_retired(ctx, name));
   // Whatever snapshot rows remain belong to volumes that are gone.
   VELO_TRY(ctx.store.db().run("DELETE FROM snapshots WHERE project = ?", {name}));
-  return ctx.store.delete_project(name);
+  VELO_TRY(ctx.store.delete_project(name));
+  return result;
 }
 
 }  // namespace velo::core

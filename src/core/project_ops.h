@@ -21,8 +21,14 @@ struct CreateProjectOptions {
 // Creates the project and its running main branch (initdb).
 Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options);
 
+struct DeleteProjectResult {
+  std::string warning;  // a replication slot left on the source, for the user to drop
+};
+
 // Refuses (Conflict) while branches other than main exist, unless `force`.
-Status delete_project(Context& ctx, const std::string& name, bool force);
+// A main that follows its source through a --slot has the slot dropped
+// there (core/follow_ops.h).
+Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force);
 
 // The first steps of every project create: the project row, main's row
 // ("creating", with a port and a volume name), the empty volume, and

@@ -170,6 +170,17 @@ Result<std::string> Connection::encrypt_password(const std::string& user,
   return text;
 }
 
+Result<std::string> Connection::quote_identifier(const std::string& name) {
+  char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
+  if (quoted == nullptr) {
+    return make_error(ErrorKind::Invalid, "cannot quote the name {}: {}", name,
+                      trim(PQerrorMessage(conn_)));
+  }
+  std::string text = quoted;
+  PQfreemem(quoted);
+  return text;
+}
+
 int Connection::server_version() const { return PQserverVersion(conn_); }
 
 }  // namespace velo::pg

@@ -55,6 +55,10 @@ class Connection {
   // reaches the server's log.
   Result<std::string> encrypt_password(const std::string& user, const std::string& password);
 
+  // `name` as a quoted SQL identifier (PQescapeIdentifier), for the DDL
+  // that takes no parameters (CREATE ROLE "name").
+  Result<std::string> quote_identifier(const std::string& name);
+
   // The server's version as libpq reports it, e.g. 150004 (for SQL that
   // differs between majors).
   int server_version() const;

@@ -82,6 +82,7 @@ TEST_P(ImportErrorsTest, BadFlagsAreUsageErrors) {
            {"project", "create", "p", "--follow"},
            {"project", "create", "p", "--from", "mysql://u:p@h/db"},
            {"project", "create", "p", "--from", source().url(), "--slot", "s"},
+           {"project", "create", "p", "--from", source().url(), "--runtime", "docker", "--follow"},
            {"project", "create", "p", "--from", source().url(), "--from-dump", "/tmp"},
            {"project", "create", "p", "--from-dump", "/nonexistent/dump"},
            {"project", "create", "Bad Name", "--from", source().url()},

@@ -82,5 +82,39 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
 INSTANTIATE_TEST_SUITE_P(Import, ImportFollowTest, ::testing::Values("copy", "btrfs", "zfs"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
+// Deleting a following project drops its --slot on the source (a slot
+// left there holds the source's WAL forever), or says how to.
+class ImportFollowDeleteTest : public ImportTest {
+ protected:
+  std::string slots(const std::string& name) {
+    return source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + name +
+                          "'");
+  }
+};
+
+TEST_P(ImportFollowDeleteTest, DeleteDropsTheSlotOrSaysHow) {
+  ok({"project", "create", "live", "--from", source().url(), "--follow", "--slot", "velo_live",
+      "--save-credentials"});
+  ASSERT_EQ(slots("velo_live"), "1");
+  CliResult deleted = ok({"project", "delete", "live"});
+  EXPECT_EQ(slots("velo_live"), "0");
+  EXPECT_EQ(deleted.err.find("warning"), std::string::npos) << deleted.describe();
+
+  // The source gone: the delete goes through and tells the SQL to run.
+  ok({"project", "create", "gone", "--from", source().url(), "--follow", "--slot", "velo_gone",
+      "--save-credentials"});
+  ASSERT_TRUE(source().stop().ok());
+  CliResult orphaned = ok({"project", "delete", "gone"});
+  EXPECT_NE(orphaned.err.find("velo: warning: "), std::string::npos) << orphaned.describe();
+  EXPECT_NE(orphaned.err.find("pg_drop_replication_slot('velo_gone')"), std::string::npos)
+      << orphaned.describe();
+  EXPECT_EQ(orphaned.err.find(SourceServer::kPassword), std::string::npos) << orphaned.describe();
+  EXPECT_TRUE(ok_json({"project", "list"}).empty());
+  EXPECT_TRUE(storage_names().empty()) << ::testing::PrintToString(storage_names());
+}
+
+INSTANTIATE_TEST_SUITE_P(Import, ImportFollowDeleteTest, ::testing::Values("copy"),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 }  // namespace
 }  // namespace velo::e2e

@@ -1,13 +1,16 @@
 #include "support/source_server.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/free_port.h"
 #include "support/velo_cli.h"
+#include "util/fd.h"
 #include "util/fs.h"
 #include "util/os_user.h"
 
@@ -19,6 +22,42 @@ Command as_postgres(std::vector<std::string> argv) {
   auto user = lookup_user("postgres");
   if (user.ok()) command.user = *user;
   return command;
+}
+
+// initdb costs seconds here (bootstrap, collations), and each test starts
+// its own source: every source is a copy of one cluster made by initdb
+// once, kept across runs (its name says what it holds) and made under a
+// lock, whole or not at all (built aside, then renamed).
+Result<std::string> template_data_dir(ProcessRunner& runner, const std::string& version) {
+  const std::string dir = "/var/tmp/velo-test-source-" + version + "-scram1";
+  const std::string lock_path = dir + ".lock";
+  int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) {
+    if (lock >= 0) ::close(lock);
+    return make_error(ErrorKind::Io, "cannot lock {}", lock_path);
+  }
+  UniqueFd held(lock);
+  if (path_exists(dir + "/data/PG_VERSION")) return dir + "/data";
+  VELO_ASSIGN_OR_RETURN(OsUser postgres, lookup_user("postgres"));
+  const std::string building = dir + ".building";
+  (void)remove_tree(building);
+  VELO_TRY(make_dirs(building, 0755));
+  if (::chown(building.c_str(), postgres.uid, postgres.gid) != 0) {
+    return make_error(ErrorKind::Io, "chown {}", building);
+  }
+  const std::string pwfile = building + "/pw";
+  VELO_TRY(write_file_atomic(pwfile, std::string(SourceServer::kPassword) + "\n", 0600, postgres.uid,
+                             postgres.gid));
+  VELO_TRY(run_checked(runner, as_postgres({pg_bin("initdb", version), "-D", building + "/data",
+                                            "-U", "postgres", "--pwfile=" + pwfile,
+                                            "--auth-host=scram-sha-256", "--auth-local=peer",
+                                            "--no-instructions", "--no-sync"})));
+  ::unlink(pwfile.c_str());
+  (void)remove_tree(dir);
+  if (::rename(building.c_str(), dir.c_str()) != 0) {
+    return make_error(ErrorKind::Io, "rename {} to {}", building, dir);
+  }
+  return dir + "/data";
 }
 
 }  // namespace
@@ -46,13 +85,9 @@ Result<std::unique_ptr<SourceServer>> SourceServer::start(const std::string& ver
   }
   ::chmod(server->dir_.c_str(), 0755);
   std::string data = server->dir_ + "/data";
-  std::string pwfile = server->dir_ + "/pw";
-  VELO_TRY(write_file_atomic(pwfile, std::string(kPassword) + "\n", 0600, postgres.uid, postgres.gid));
   auto& runner = server->runner_;
-  VELO_TRY(run_checked(runner, as_postgres({pg_bin("initdb", version), "-D", data, "-U", "postgres",
-                                            "--pwfile=" + pwfile, "--auth-host=scram-sha-256",
-                                            "--auth-local=peer", "--no-instructions"})));
-  ::unlink(pwfile.c_str());
+  VELO_ASSIGN_OR_RETURN(std::string template_data, template_data_dir(runner, version));
+  VELO_TRY(run_checked(runner, Command{{"cp", "-a", template_data, data}}));
   server->port_ = free_port();
   std::string conf = "\n# test source\nport = " + std::to_string(server->port_) +
                      "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" +

@@ -1,5 +1,6 @@
 // A PostgreSQL server for import tests to copy from: a fresh cluster in a
-// temporary directory, run by OS user postgres, on a free port of its own,
+// temporary directory (a copy of one initdb kept in /var/tmp across runs),
+// run by OS user postgres, on a free port of its own,
 // with a scram-sha-256 password for its superuser "postgres", replication
 // connections allowed from 127.0.0.1 and wal_level=replica. Stopped and
 // removed by the destructor, also when the test failed.
