@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/branch_ops.h"
+#include "core/import_area.h"
 #include "core/locks.h"
 #include "core/wal_archive.h"
 #include "util/fs.h"
@@ -30,6 +31,7 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
   VELO_TRY(stop_server(handle));
   VELO_TRY(handle.runtime->remove(handle.spec));
+  if (is_imported(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
   // The branch's own snapshots go with its volume.
   VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(handle.project.name, handle.branch.name));
   VELO_TRY(destroy_or_retire(ctx, handle.branch.volume, ""));

@@ -121,6 +121,11 @@ std::string admin_socket_dir(int port) {
   return base + "/" + std::to_string(port);
 }
 
+void remove_admin_socket(int port) {
+  const std::string dir = admin_socket_dir(port);
+  if (::unlink(dir.c_str()) != 0) ::rmdir(dir.c_str());
+}
+
 std::string passfile_path(const std::string& data_dir) {
   return import_area(data_dir) + "/passfile";
 }

@@ -31,6 +31,11 @@ std::string import_area(const std::string& data_dir);
 bool is_imported(const std::string& data_dir);
 // Where an imported cluster listening on `port` puts its unix socket.
 std::string admin_socket_dir(int port);
+// Removes admin_socket_dir(port) once its server is stopped for good (a
+// deleted branch): the symlink to a container's socket, or the native
+// server's directory, which is empty then. Best effort: nothing else
+// depends on it, and the next server on the port makes its own.
+void remove_admin_socket(int port);
 
 // Writes the admin marker, velo's pg_hba.conf (peer through the map
 // "velo" on the socket, scram-sha-256 over TCP) and pg_ident.conf, and a

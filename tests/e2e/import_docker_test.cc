@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "core/import_area.h"
 #include "support/docker_engine.h"
 #include "support/import_fixture.h"
 
@@ -52,6 +53,14 @@ TEST_P(ImportDockerTest, CopiesIntoAContainerAndBranches) {
   // only before the password is set, but the server must start).
   ok({"branch", "restart", "boxed/main"});
   EXPECT_EQ(sql_value("boxed/main", counts), expected);
+
+  // Deleted, the project leaves no link to its sockets on the host.
+  const std::vector<int> ports = {show("boxed/main")["port"], show("boxed/dev")["port"]};
+  ok({"project", "delete", "boxed", "--force"});
+  for (int port : ports) {
+    struct stat link{};
+    EXPECT_NE(::lstat(core::admin_socket_dir(port).c_str(), &link), 0) << core::admin_socket_dir(port);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportDockerTest, ::testing::Values("copy"),
