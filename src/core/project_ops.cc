@@ -78,8 +78,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
   VELO_TRY(validate(ctx, options));
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
-  // A custom image is checked when it is first used (init_cluster), with
-  // a message that names it.
+  // Before anything is made: the binaries, or the engine and the image.
   VELO_TRY(runtime->check(options.pg_version, options.image));
 
   UndoStack undo;
