@@ -116,6 +116,15 @@ Result<UidGid> DockerRuntime::postgres_ids(const std::string& image) {
   return ids;
 }
 
+Result<UidGid> DockerRuntime::server_ids(const ClusterSpec& spec) {
+  // A clone is owned already by the uid its parent's initdb ran as (the
+  // project's image): take it from there rather than run a container to
+  // ask the image, which costs a second on every branch create and start.
+  struct stat st {};
+  if (::stat(spec.data_dir.c_str(), &st) == 0 && st.st_uid != 0) return UidGid{st.st_uid, st.st_gid};
+  return postgres_ids(image_for(spec));
+}
+
 Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec& spec) {
   auto info = client_.inspect_container(name);
   if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
@@ -176,16 +185,7 @@ Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
 }
 
 Status DockerRuntime::adopt_data_dir(const ClusterSpec& spec) {
-  // A clone is owned already by the uid its parent's initdb ran as (the
-  // project's image): take it from there rather than run a container to
-  // ask the image, which costs seconds on every branch create.
-  struct stat st {};
-  UidGid ids;
-  if (::stat(spec.data_dir.c_str(), &st) == 0 && st.st_uid != 0) {
-    ids = UidGid{st.st_uid, st.st_gid};
-  } else {
-    VELO_ASSIGN_OR_RETURN(ids, postgres_ids(image_for(spec)));
-  }
+  VELO_ASSIGN_OR_RETURN(UidGid ids, server_ids(spec));
   VELO_TRY(chown_tree(spec.data_dir, ids.uid, ids.gid));
   if (!spec.archive_dir.empty() && path_exists(spec.archive_dir)) {
     VELO_TRY(chown_tree(spec.archive_dir, ids.uid, ids.gid));
@@ -258,7 +258,7 @@ Status DockerRuntime::start(const ClusterSpec& spec) {
   if (!has_cluster(spec)) {
     return make_error(ErrorKind::NotFound, "no PostgreSQL cluster in {}", spec.data_dir);
   }
-  VELO_ASSIGN_OR_RETURN(UidGid ids, postgres_ids(image));
+  VELO_ASSIGN_OR_RETURN(UidGid ids, server_ids(spec));
   const std::string name = container_name(spec);
   if (auto state_now = state(spec); state_now.ok() && *state_now == ClusterState::Running) {
     return Status::Ok();

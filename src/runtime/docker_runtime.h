@@ -7,7 +7,8 @@
 // host port, so that it survives restarts.
 //
 // Files belong to the image's postgres user, whose uid/gid are read from
-// the image itself (a short-lived `id postgres` container) and cached.
+// the image itself (a short-lived `id postgres` container) and cached, or,
+// for a data directory that has them already, from its owner.
 //
 // stop() leaves the stopped container in place (its logs stay readable
 // for diagnosis); start() always recreates the container from the spec,
@@ -93,6 +94,10 @@ class DockerRuntime : public Runtime {
  private:
   // The uid/gid of the image's postgres user (cached per image).
   Result<UidGid> postgres_ids(const std::string& image);
+  // The server's uid/gid for spec: the data directory's owner once it is
+  // not root's (a cluster made by initdb in the image, and its clones),
+  // else postgres_ids() of the image.
+  Result<UidGid> server_ids(const ClusterSpec& spec);
   // Runs a throw-away container to completion; returns its output, or an
   // Io error quoting it when the command fails.
   Result<std::string> run_once(const std::string& name, ContainerConfig config, const std::string& what);

@@ -3,6 +3,7 @@
 #include "runtime/docker_runtime.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -118,6 +119,23 @@ TEST_F(DockerRuntimeTest, StartPublishesTheFixedPortAsThePostgresUser) {
   EXPECT_EQ(body["Labels"]["dev.velo.managed"], "true");
   EXPECT_EQ(body["Labels"]["dev.velo.home"], kHome);
   EXPECT_EQ(body["HostConfig"]["Mounts"][0]["Source"], spec_.data_dir);
+}
+
+// A data directory made by the image's initdb (and its clones) is owned by
+// the image's postgres user already: the server runs as that owner, with
+// no probe container on the way.
+TEST_F(DockerRuntimeTest, StartRunsAsTheDataDirectorysOwnerWithoutAProbe) {
+  if (::geteuid() != 0) GTEST_SKIP() << "chown needs root";
+  ASSERT_EQ(::chown(spec_.data_dir.c_str(), 1234, 1235), 0);
+  DockerRuntime runtime(engine_, kHome);
+  engine_.on("POST", "/containers/server/start", 204, "");
+  ASSERT_TRUE(runtime.start(spec_).ok());
+  EXPECT_FALSE(requested("POST", "/containers/probe/start"));
+  for (const HttpRequest& request : engine_.requests) {
+    if (request.path == "/containers/create?name=velo-api-dev") {
+      EXPECT_EQ(nlohmann::json::parse(request.body)["User"], "1234:1235");
+    }
+  }
 }
 
 TEST_F(DockerRuntimeTest, PortTakenRemovesTheContainer) {
