@@ -17,6 +17,7 @@ struct BranchArgs {
   bool no_archive = false;
   std::string at;   // --at TIME
   std::string lsn;  // --lsn LSN
+  std::string listen = core::kDefaultListenAddress;
   bool force = false;
   bool no_password = false;
 };
@@ -48,6 +49,7 @@ Status branch_create(Invocation& invocation, const BranchArgs& args) {
     VELO_ASSIGN_OR_RETURN(options.parent, core::parse_branch_name(args.parent));
   }
   options.archive = !args.no_archive;
+  options.listen_address = args.listen;
   if (!args.at.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Time, args.at};
   if (!args.lsn.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Lsn, args.lsn};
   VELO_OPEN_ENV(env, invocation);
@@ -157,6 +159,9 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
   CLI::App* cmd = add(branch, "create", "create a branch: a running copy-on-write clone of its parent", *args);
   cmd->add_option("--parent", args->parent, "PROJECT/BRANCH to branch from (default PROJECT/main)");
   cmd->add_flag("--no-start", args->no_start, "leave the new branch stopped");
+  cmd->add_option("--listen", args->listen,
+                  "accept connections on ADDRESS instead of 127.0.0.1 (0.0.0.0 or * for every "
+                  "interface; the password is still required)");
   cmd->add_flag("--no-archive", args->no_archive, "do not archive the branch's WAL (no point-in-time branches from it)");
   auto* at = cmd->add_option("--at", args->at,
                              "branch from the parent as it was at TIME: RFC 3339 with a zone "

@@ -42,6 +42,7 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
       {"created_at", info.created_at},
       {"storage", info.storage},
       {"runtime", info.runtime},
+      {"listen_address", info.listen_address},
       {"used_bytes", info.used_bytes ? nlohmann::json(*info.used_bytes) : nlohmann::json()},
   };
   return json;

@@ -37,6 +37,7 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options) {
   const BranchName& name = options.name;
+  VELO_TRY(validate_listen_address(options.listen_address));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto parent, load_parent(ctx, options));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.branch(name.project, name.branch));
@@ -58,6 +59,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   record.name = name.branch;
   record.parent = parent.branch.name;
   record.status = "creating";
+  record.listen_address = options.listen_address;
   record.password = parent.branch.password;
   record.parent_volume = parent.branch.volume;
   record.created_at = format_utc(ctx.clock.now());

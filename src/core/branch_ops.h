@@ -7,6 +7,7 @@
 
 #include "core/cluster.h"
 #include "core/context.h"
+#include "core/listen_address.h"
 #include "core/names.h"
 #include "core/pitr_plan.h"
 
@@ -18,6 +19,7 @@ struct CreateBranchOptions {
   bool start = true;
   bool archive = true;               // --no-archive turns the branch's WAL archive off
   std::optional<TargetSpec> target;  // --at TIME | --lsn LSN: a point-in-time branch
+  std::string listen_address = kDefaultListenAddress;  // --listen
 };
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);

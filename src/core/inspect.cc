@@ -12,6 +12,7 @@ BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) 
   info.created_at = handle.branch.created_at;
   info.storage = ctx.driver.name();
   info.runtime = handle.project.runtime;
+  info.listen_address = handle.branch.listen_address;
   info.data_dir = handle.spec.data_dir;
   if (handle.branch.status != "ready") {
     info.status = handle.branch.status;

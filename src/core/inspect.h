@@ -23,6 +23,7 @@ struct BranchInfo {
   std::string storage;
   std::optional<uint64_t> used_bytes;
   std::string runtime;
+  std::string listen_address;
   std::string data_dir;
 };
 

@@ -2,7 +2,11 @@
 // and password across stop/start and restart, `velo branch password`
 // changes one branch's password only, and `velo status` tells the truth
 // (running, stopped, missing).
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -119,6 +123,50 @@ TEST_P(CliLifecycleTest, PortAndPasswordSurviveStopStartRestartAndRotateOnReques
   const pg::ConnParams child = params("demo/child");
   EXPECT_NE(child.password, new_dev.password);
   EXPECT_TRUE(accepts(child));
+}
+
+// An IPv4 address of this machine other than loopback, "" if it has none.
+std::string non_loopback_address() {
+  ifaddrs* list = nullptr;
+  if (::getifaddrs(&list) != 0) return "";
+  std::string found;
+  for (ifaddrs* entry = list; entry != nullptr && found.empty(); entry = entry->ifa_next) {
+    if (entry->ifa_addr == nullptr || entry->ifa_addr->sa_family != AF_INET) continue;
+    if ((entry->ifa_flags & IFF_UP) == 0 || (entry->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN];
+    auto* address = reinterpret_cast<sockaddr_in*>(entry->ifa_addr);
+    if (::inet_ntop(AF_INET, &address->sin_addr, text, sizeof text) != nullptr) found = text;
+  }
+  ::freeifaddrs(list);
+  return found;
+}
+
+// A branch answers on 127.0.0.1 only, unless created with --listen; the
+// choice lasts across a restart and a reset, and a bad address is refused.
+TEST_P(CliLifecycleTest, ListensOnLoopbackUnlessAskedOtherwise) {
+  create_project("demo");
+  create_branch("demo/local");
+  ok({"branch", "create", "demo/open", "--listen", "0.0.0.0"});
+  EXPECT_EQ(show("demo/local")["listen_address"], "127.0.0.1");
+  EXPECT_EQ(show("demo/open")["listen_address"], "0.0.0.0");
+  EXPECT_EQ(check_usage_error(velo().run({"branch", "create", "demo/bad", "--listen", "localhost:5"})), "");
+  EXPECT_EQ(check_usage_error(velo().run({"branch", "show", "demo/bad"})), "") << "a refused create made the branch";
+
+  const std::string outside = non_loopback_address();
+  if (outside.empty()) GTEST_SKIP() << "this machine has no non-loopback IPv4 address to test from";
+  auto reachable_from_outside = [&](const std::string& branch) {
+    pg::ConnParams p = params(branch);
+    p.host = outside;
+    p.connect_timeout_s = 5;
+    return accepts(p);
+  };
+  EXPECT_FALSE(reachable_from_outside("demo/local")) << "a default branch answers on " << outside;
+  EXPECT_TRUE(reachable_from_outside("demo/open")) << "--listen 0.0.0.0 does not answer on " << outside;
+  ok({"branch", "restart", "demo/open"});
+  EXPECT_TRUE(reachable_from_outside("demo/open")) << "after a restart";
+  ok({"branch", "reset", "demo/open"});
+  EXPECT_TRUE(reachable_from_outside("demo/open")) << "after a reset";
+  EXPECT_EQ(show("demo/open")["listen_address"], "0.0.0.0");
 }
 
 TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
