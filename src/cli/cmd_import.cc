@@ -63,23 +63,15 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   VELO_TRY(check_import_flags(flags));
   // Flags first: bad input exits 2 before anything is opened or made.
   core::ImportServerOptions server;
-  server.name = options.name;
-  server.pg_version = options.pg_version;
-  server.runtime = options.runtime;
-  server.image = options.image;
+  server.project = options;
   server.source_url = flags.from;
   server.follow = flags.follow;
   server.slot = flags.slot;
   server.save_credentials = flags.save_credentials;
-  server.archive_timeout_s = options.archive_timeout_s;
   core::ImportDumpOptions dump;
-  dump.name = options.name;
-  dump.pg_version = options.pg_version;
-  dump.runtime = options.runtime;
-  dump.image = options.image;
+  dump.project = options;
   dump.dump_path = flags.from_dump;
   dump.jobs = flags.jobs;
-  dump.archive_timeout_s = options.archive_timeout_s;
   if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
   if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
 

@@ -19,7 +19,7 @@ namespace velo::core {
 namespace {
 
 std::string bin(const ImportDumpOptions& options, const std::string& program) {
-  return "/usr/lib/postgresql/" + options.pg_version + "/bin/" + program;
+  return "/usr/lib/postgresql/" + options.project.pg_version + "/bin/" + program;
 }
 
 // Host, port and user of main as options; the password in PGPASSWORD.
@@ -83,12 +83,12 @@ Result<std::vector<std::string>> prepare_roles(Context& ctx, const ImportDumpOpt
 
 Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& options,
                                          DumpFormat format) {
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
-  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, options.name, "main"));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.project.name));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, options.project.name, "main"));
   VELO_ASSIGN_OR_RETURN(std::string database, target_database(ctx, options, handle, format));
   VELO_ASSIGN_OR_RETURN(auto roles, prepare_roles(ctx, options, handle, format));
   ctx.reporter.step(fmt::format("restoring {} ({} format) into {}/main, database {}",
-                                options.dump_path, to_string(format), options.name, database));
+                                options.dump_path, to_string(format), options.project.name, database));
   const std::string data_dir = handle.spec.data_dir;
   const uint64_t before = tree_bytes(data_dir);
   auto measure = [&] {
@@ -151,7 +151,7 @@ std::optional<std::string> dump_database_name(const std::string& listing) {
 }
 
 Status validate_import_dump(const ImportDumpOptions& options) {
-  VELO_TRY(validate_name("project", options.name));
+  VELO_TRY(validate_name("project", options.project.name));
   if (options.jobs < 1 || options.jobs > 64) {
     return make_error(ErrorKind::Invalid, "invalid --jobs {}: expected 1 to 64", options.jobs);
   }
@@ -166,19 +166,13 @@ Status validate_import_dump(const ImportDumpOptions& options) {
 Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOptions& options) {
   VELO_TRY(validate_import_dump(options));
   VELO_ASSIGN_OR_RETURN(DumpFormat format, detect_dump_format(options.dump_path));
-  CreateProjectOptions create;
-  create.name = options.name;
-  create.pg_version = options.pg_version;
-  create.runtime = options.runtime;
-  create.image = options.image;
-  create.archive_timeout_s = options.archive_timeout_s;
-  VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, create));
+  VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, options.project));
   auto roles = restore(ctx, options, format);
   if (!roles.ok()) {
-    auto removed = delete_project(ctx, options.name, true);
+    auto removed = delete_project(ctx, options.project.name, true);
     if (!removed.ok()) {
       return make_error(roles.error().kind, "{} (and removing project {} failed too: {})",
-                        roles.error().message, options.name, removed.error().message);
+                        roles.error().message, options.project.name, removed.error().message);
     }
     return roles.error();
   }

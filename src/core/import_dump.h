@@ -20,6 +20,7 @@
 #include "core/cluster.h"
 #include "core/context.h"
 #include "core/progress.h"
+#include "core/project_ops.h"
 
 namespace velo::core {
 
@@ -33,13 +34,9 @@ Result<DumpFormat> detect_dump_format(const std::string& path);
 std::optional<std::string> dump_database_name(const std::string& listing);
 
 struct ImportDumpOptions {
-  std::string name;
-  std::string pg_version = "15";
-  std::string runtime = "native";
-  std::string image;  // docker: "" means postgres:<pg_version>
+  CreateProjectOptions project;
   std::string dump_path;
   int jobs = 1;
-  int64_t archive_timeout_s = 60;
   ProgressSink* progress = nullptr;
 };
 

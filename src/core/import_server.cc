@@ -88,15 +88,15 @@ Status wait_streaming(Context& ctx, BranchHandle& handle, std::chrono::seconds t
 }  // namespace
 
 Status validate_import_server(const ImportServerOptions& options) {
-  VELO_TRY(validate_name("project", options.name));
+  VELO_TRY(validate_name("project", options.project.name));
   if (!options.follow && (!options.slot.empty() || options.save_credentials)) {
     return make_error(ErrorKind::Invalid, "--slot and --save-credentials go with --follow");
   }
-  if (options.runtime != "native" && options.runtime != "docker") {
+  if (options.project.runtime != "native" && options.project.runtime != "docker") {
     return make_error(ErrorKind::Invalid, "unknown runtime '{}': use native or docker",
-                      options.runtime);
+                      options.project.runtime);
   }
-  if (options.follow && options.runtime != "native") {
+  if (options.follow && options.project.runtime != "native") {
     return make_error(ErrorKind::Invalid, "--follow needs the native runtime: a container does "
                       "not reach the source at the address the host uses");
   }
@@ -113,13 +113,13 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   VELO_TRY(validate_import_server(options));
   VELO_ASSIGN_OR_RETURN(pg::SourceUrl source, pg::parse_source_url(options.source_url));
   const std::string shown = pg::redact_url(pg::to_url(source.params, false));
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
-  VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
-  if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
-  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
-  VELO_TRY(runtime->check(options.image.empty() ? options.pg_version : ""));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.project.name));
+  VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.project.name));
+  if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.project.name);
+  VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.project.runtime));
+  VELO_TRY(runtime->check(options.project.pg_version, options.project.image));
   ctx.reporter.step(fmt::format("checking the source {}", shown));
-  VELO_ASSIGN_OR_RETURN(SourceInfo info, probe_source(source.params, options.pg_version));
+  VELO_ASSIGN_OR_RETURN(SourceInfo info, probe_source(source.params, options.project.pg_version));
   VELO_TRY(check_client_tools(info.major));
   // The slot's undo drops it: it must be ours, not one that was there.
   if (!options.slot.empty()) VELO_TRY(check_slot_free(source.params, options.slot));
@@ -136,12 +136,12 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
 
   UndoStack undo;
   state::ProjectRecord project;
-  project.name = options.name;
-  project.pg_version = options.pg_version;
-  project.runtime = options.runtime;
-  project.image = options.image;
+  project.name = options.project.name;
+  project.pg_version = options.project.pg_version;
+  project.runtime = options.project.runtime;
+  project.image = options.project.image;
   project.superuser = info.bootstrap_superuser;
-  project.archive_timeout_s = options.archive_timeout_s;
+  project.archive_timeout_s = options.project.archive_timeout_s;
   VELO_ASSIGN_OR_RETURN(project.password, generate_password());
   project.created_at = format_utc(ctx.clock.now());
   // No password for main yet: velo reaches the copy through its socket
@@ -150,7 +150,7 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   const std::string& data_dir = handle.spec.data_dir;
 
   BaseBackupRequest request{bin_dir_for(info.major), source.params, data_dir, options.slot,
-                            "velo import " + options.name};
+                            "velo import " + options.project.name};
   ctx.reporter.step(fmt::format("copying {} into {}/main with pg_basebackup", shown, project.name));
   if (!options.slot.empty()) {
     undo.push("the replication slot", [&] { return drop_slot(source.params, options.slot); });

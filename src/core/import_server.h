@@ -24,19 +24,16 @@
 #include "core/cluster.h"
 #include "core/context.h"
 #include "core/progress.h"
+#include "core/project_ops.h"
 
 namespace velo::core {
 
 struct ImportServerOptions {
-  std::string name;
-  std::string pg_version = "15";
-  std::string runtime = "native";  // docker: no --follow (see validate_import_server)
-  std::string image;               // docker: "" means postgres:<pg_version>
+  CreateProjectOptions project;  // name, version, runtime (docker: no --follow), image
   std::string source_url;
   bool follow = false;
   std::string slot;               // --slot: created on the source by pg_basebackup
   bool save_credentials = false;
-  int64_t archive_timeout_s = 60;
   ProgressSink* progress = nullptr;
 };
 

@@ -74,7 +74,7 @@ TEST(ImportDumpOptionsCheck, JobsNeedAnArchive) {
   std::string plain = std::string(dir_template) + "/p.sql";
   ASSERT_TRUE(write_file_atomic(plain, "SELECT 1;\n", 0600).ok());
   ImportDumpOptions options;
-  options.name = "shop";
+  options.project.name = "shop";
   options.dump_path = plain;
   EXPECT_TRUE(validate_import_dump(options).ok());
   options.jobs = 4;
