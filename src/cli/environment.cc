@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "runtime/docker_api.h"
@@ -86,7 +87,12 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
     VELO_TRY(storage::attach_image_pool(config.storage, parts.runner));
   }
   VELO_ASSIGN_OR_RETURN(parts.driver, storage::make_driver(config.storage, parts.runner));
-  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user, home);
+  // Containers are labelled with the home: one spelling of it, whichever
+  // path or symlink led here.
+  std::error_code ec;
+  const std::string canonical_home = std::filesystem::canonical(home, ec).string();
+  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user,
+                                                         ec ? home : canonical_home);
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
                                   *parts.driver, *parts.runtimes, *parts.reporter});
