@@ -7,7 +7,7 @@
 # warm-up and RUNS measured creates (each deleted again), then the project
 # goes. Its own connection variables: the native project's stay as they are.
 docker_bench() {
-  local driver=$1 scale=$2 i t0 t1 t2 t3 err="$WORK/docker.err" port
+  local driver=$1 scale=$2 i err="$WORK/docker.err" port
   if ! v project create benchd --runtime docker --image "$DOCKER_IMAGE" >/dev/null 2>"$err"; then
     record_note "$driver" "docker: project create failed: $(tr '\n' ' ' <"$err" | cut -c1-300)"
     return 1
@@ -21,20 +21,15 @@ docker_bench() {
       && q "$port" postgres 'checkpoint' >/dev/null
   ) || { record_note "$driver" "docker: loading pgbench failed"; v project delete benchd --force >/dev/null 2>&1; return 1; }
   for i in $(seq 0 "$RUNS"); do
-    [ "$i" -gt 0 ] && log "$driver scale $scale: velo on docker, run $i/$RUNS"
-    stamp t0
-    if ! v branch create "benchd/d$i" >/dev/null 2>"$err"; then
-      velo_failed "$driver" "$scale" "docker branch create benchd/d$i" "$err"
-      continue
-    fi
-    stamp t1
-    branch_conn "benchd/d$i" || continue
-    stamp t2
-    PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || continue
-    stamp t3
     # Run 0 warms the engine and the page cache: not recorded.
-    [ "$i" -gt 0 ] && record_time "$driver" "$scale" velo_docker "$(elapsed_ms 0 $((t1 - t0 + t3 - t2)))"
-    v branch delete "benchd/d$i" >/dev/null 2>&1 || warn "$driver: deleting benchd/d$i failed"
+    local warmup=""
+    [ "$i" -eq 0 ] && warmup=1
+    [ "$i" -gt 0 ] && log "$driver scale $scale: velo on docker, run $i/$RUNS"
+    if WARMUP=$warmup velo_create_run "$driver" "$scale" "$i" benchd velo_docker 2>"$err"; then
+      v branch delete "benchd/b$i" >/dev/null 2>&1 || warn "$driver: deleting benchd/b$i failed"
+    else
+      velo_failed "$driver" "$scale" "docker branch create benchd/b$i" "$err"
+    fi
   done
   v project delete benchd --force >/dev/null 2>&1 || warn "$driver: deleting project benchd failed"
 }

@@ -39,19 +39,20 @@ branch_conn() {
   [ -n "$BR_PORT" ]
 }
 
-# velo_create_run DRIVER SCALE N: `velo branch create` plus the first query
-# on the new branch. Asking velo for the branch's URL (port and password)
-# in between is not measured.
+# velo_create_run DRIVER SCALE N [PROJECT METHOD]: `velo branch create
+# PROJECT/bN` (default project bench) plus the first query on the new
+# branch, recorded as METHOD (default velo). Asking velo for the branch's
+# URL (port and password) in between is not measured.
 velo_create_run() {
-  local t0 t1 t2 t3
+  local project=${4:-bench} method=${5:-velo} t0 t1 t2 t3
   stamp t0
-  v branch create "bench/b$3" >/dev/null || return 1
+  v branch create "$project/b$3" >/dev/null || return 1
   stamp t1
-  branch_conn "bench/b$3" || return 1
+  branch_conn "$project/b$3" || return 1
   stamp t2
   PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
   stamp t3
-  record_time "$1" "$2" velo "$(elapsed_ms 0 $((t1 - t0 + t3 - t2)))"
+  record_time "$1" "$2" "$method" "$(elapsed_ms 0 $((t1 - t0 + t3 - t2)))"
 }
 
 # velo_reset_run DRIVER SCALE N: reset plus the first query after it

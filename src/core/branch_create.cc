@@ -119,7 +119,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_TRY(ctx.store.update_branch(handle.branch));
     if (plan) return Status::Ok();  // cloned from an existing snapshot, which it does not own
-    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, record.base_snapshot, point));
+    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -57,7 +57,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   if (!was_running) VELO_TRY(stop_server(fresh));
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     auto id = ctx.store.insert_snapshot(
-        base_snapshot_record(parent, name.branch, record.base_snapshot, point));
+        base_snapshot_record(parent, name.branch, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -17,22 +17,26 @@ bool newer_first(const state::SnapshotRecord& a, const state::SnapshotRecord& b)
 
 }  // namespace
 
-state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std::string& child,
-                                           const std::string& snapshot_name,
-                                           const SnapshotPoint& point) {
+state::SnapshotRecord snapshot_record(const BranchHandle& handle, const SnapshotPoint& point,
+                                      const std::string& kind) {
   state::SnapshotRecord snapshot;
-  snapshot.project = parent.project.name;
-  snapshot.branch = parent.branch.name;
-  snapshot.volume = parent.branch.volume;
-  snapshot.name = snapshot_name;
+  snapshot.project = handle.project.name;
+  snapshot.branch = handle.branch.name;
+  snapshot.volume = handle.branch.volume;
+  snapshot.name = point.name;
   snapshot.created_at = point.created_at;
   snapshot.lsn = point.lsn;
   snapshot.redo_lsn = point.redo_lsn;
-  snapshot.kind = "base";
-  snapshot.for_branch = child;
+  snapshot.kind = kind;
   return snapshot;
 }
 
+state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std::string& child,
+                                           const SnapshotPoint& point) {
+  state::SnapshotRecord snapshot = snapshot_record(parent, point, "base");
+  snapshot.for_branch = child;
+  return snapshot;
+}
 
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot) {
@@ -53,23 +57,17 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
   if (handle.branch.status != "ready") {
     return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
   }
-  state::SnapshotRecord record;
+  std::string snapshot_name;
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
     // "velo-" marks it as velo's for `velo gc`, like base snapshots.
-    record.name = fmt::format("velo-{}", id);
+    snapshot_name = fmt::format("velo-{}", id);
     return Status::Ok();
   }));
   ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
-  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, record.name));
-  record.project = name.project;
-  record.branch = name.branch;
-  record.volume = handle.branch.volume;
-  record.created_at = point.created_at;
-  record.lsn = point.lsn;
-  record.redo_lsn = point.redo_lsn;
+  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, snapshot_name));
+  state::SnapshotRecord record = snapshot_record(handle, point, "user");
   record.label = label;
-  record.kind = "user";
   auto id = ctx.store.insert_snapshot(record);
   if (!id.ok()) {
     (void)ctx.driver.destroy_snapshot(record.volume, record.name);

@@ -18,10 +18,12 @@
 
 namespace velo::core {
 
-// The row for the base snapshot `snapshot_name` made on `parent` for its
-// child branch `child` (branch create and reset).
+// The row for the snapshot `point` taken of `handle`'s volume.
+state::SnapshotRecord snapshot_record(const BranchHandle& handle, const SnapshotPoint& point,
+                                      const std::string& kind);
+// The same for the base snapshot made on `parent` for its child branch
+// `child` (branch create and reset).
 state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std::string& child,
-                                           const std::string& snapshot_name,
                                            const SnapshotPoint& point);
 
 // "P/B" of every branch that depends on the snapshot.

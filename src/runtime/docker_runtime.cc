@@ -125,22 +125,30 @@ Result<UidGid> DockerRuntime::server_ids(const ClusterSpec& spec) {
   return postgres_ids(image_for(spec));
 }
 
-Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec& spec) {
+Result<std::optional<ContainerInfo>> DockerRuntime::find_ours(const std::string& name,
+                                                              const ClusterSpec& spec) {
   auto info = client_.inspect_container(name);
-  if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
-  if (!is_ours(*info, spec)) {
-    const std::string other_home = label_of(*info, kHomeLabel);
-    if (label_of(*info, kManagedLabel) == "true" && !other_home.empty() && other_home != home_) {
-      return make_error(ErrorKind::Conflict,
-                        "Docker container {} belongs to the velo home {}, not to {}; "
-                        "use another project name here or remove that project there",
-                        name, other_home, home_);
-    }
-    return make_error(ErrorKind::Conflict,
-                      "a Docker container named {} exists and does not belong to velo's {}/{}; "
-                      "rename or remove it",
-                      name, spec.project, spec.branch);
+  if (!info.ok()) {
+    if (info.error().kind == ErrorKind::NotFound) return std::optional<ContainerInfo>();
+    return info.error();
   }
+  if (is_ours(*info, spec)) return std::optional<ContainerInfo>(std::move(*info));
+  const std::string other_home = label_of(*info, kHomeLabel);
+  if (label_of(*info, kManagedLabel) == "true" && !other_home.empty() && other_home != home_) {
+    return make_error(ErrorKind::Conflict,
+                      "Docker container {} belongs to the velo home {}, not to {}; "
+                      "use another project name here or remove that project there",
+                      name, other_home, home_);
+  }
+  return make_error(ErrorKind::Conflict,
+                    "a Docker container named {} exists and does not belong to velo's {}/{}; "
+                    "rename or remove it",
+                    name, spec.project, spec.branch);
+}
+
+Status DockerRuntime::remove_if_ours(const std::string& name, const ClusterSpec& spec) {
+  VELO_ASSIGN_OR_RETURN(auto ours, find_ours(name, spec));
+  if (!ours) return Status::Ok();
   auto removed = client_.remove_container(name);
   if (!removed.ok() && removed.error().kind != ErrorKind::NotFound) return removed;
   return Status::Ok();
@@ -258,12 +266,13 @@ Status DockerRuntime::start(const ClusterSpec& spec) {
   if (!has_cluster(spec)) {
     return make_error(ErrorKind::NotFound, "no PostgreSQL cluster in {}", spec.data_dir);
   }
-  VELO_ASSIGN_OR_RETURN(UidGid ids, server_ids(spec));
+  // A new branch has no container yet: one inspect. Running is done;
+  // stopped is recreated from the spec; someone else's is a Conflict.
   const std::string name = container_name(spec);
-  if (auto state_now = state(spec); state_now.ok() && *state_now == ClusterState::Running) {
-    return Status::Ok();
-  }
-  VELO_TRY(remove_if_ours(name, spec));
+  VELO_ASSIGN_OR_RETURN(auto existing, find_ours(name, spec));
+  if (existing && existing->running) return Status::Ok();
+  if (existing) VELO_TRY(remove_if_ours(name, spec));
+  VELO_ASSIGN_OR_RETURN(UidGid ids, server_ids(spec));
   VELO_ASSIGN_OR_RETURN(std::string id, client_.create_container(name, server_config(spec, ids)));
   Status started = client_.start_container(id);
   if (started.ok()) return started;

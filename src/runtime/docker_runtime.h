@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,9 @@ class DockerRuntime : public Runtime {
   // Runs a throw-away container to completion; returns its output, or an
   // Io error quoting it when the command fails.
   Result<std::string> run_once(const std::string& name, ContainerConfig config, const std::string& what);
+  // The container of this name if it is ours, nullopt if there is none;
+  // Conflict if it is someone else's (another home's, or not velo's).
+  Result<std::optional<ContainerInfo>> find_ours(const std::string& name, const ClusterSpec& spec);
   // Removes a container of this name if it is ours; Conflict if not.
   Status remove_if_ours(const std::string& name, const ClusterSpec& spec);
   std::map<std::string, std::string> labels_for(const ClusterSpec& spec) const;

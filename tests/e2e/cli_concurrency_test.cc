@@ -45,11 +45,6 @@ class CliConcurrencyTest : public CliTest {
   }
 
   // Everything a failed command must leave as it was.
-  nlohmann::json observable() {
-    nlohmann::json branches = list();
-    return {{"branches", branches}, {"storage", storage_names()}, {"servers", live_servers().size()}};
-  }
-
   // Listens on 127.0.0.1:port; false if the port is taken.
   bool occupy(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -14,13 +14,6 @@ namespace {
 
 class CliDockerErrorsTest : public CliTest {
  protected:
-  nlohmann::json observable() {
-    return {{"branches", list()},
-            {"projects", ok_json({"project", "list"})},
-            {"storage", storage_names()},
-            {"servers", live_servers()}};
-  }
-
   // velo as the test runs it, but pointed at a socket no engine serves.
   VeloCli without_engine() {
     VeloCli cli(velo());

@@ -13,15 +13,6 @@ namespace {
 
 class CliInputTest : public CliTest {
  protected:
-  // Everything a bad command must leave alone.
-  nlohmann::json observable() {
-    nlohmann::json branches = list();
-    return {{"branches", branches},
-            {"projects", ok_json({"project", "list"})},
-            {"storage", storage_names()},
-            {"servers", live_servers().size()}};
-  }
-
   void expect_refused(const std::vector<std::string>& args) {
     CliResult r = velo().run(args);
     EXPECT_EQ(check_usage_error(r), "");

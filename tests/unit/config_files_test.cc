@@ -6,20 +6,14 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo::pg {
 namespace {
 
-class ConfigFilesTest : public ::testing::Test {
+class ConfigFilesTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    char dir_template[] = "/tmp/velo-conf-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
-  }
-  void TearDown() override { EXPECT_TRUE(remove_tree(dir_).ok()); }
-
   std::string read(const std::string& name) {
     auto content = read_file(dir_ + "/" + name);
     EXPECT_TRUE(content.ok()) << name;
@@ -31,7 +25,6 @@ class ConfigFilesTest : public ::testing::Test {
     return st.st_mode & 07777;
   }
 
-  std::string dir_;
 };
 
 TEST(QuoteSettingTest, QuotesAndEscapes) {

@@ -7,25 +7,19 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/temp_dir_test.h"
+
 namespace velo {
 namespace {
 
-class FsTest : public ::testing::Test {
+class FsTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    char dir_template[] = "/tmp/velo-fs-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
-  }
-  void TearDown() override { EXPECT_TRUE(remove_tree(dir_).ok()); }
-
   mode_t mode_of(const std::string& path) {
     struct stat st{};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
     return st.st_mode & 07777;
   }
 
-  std::string dir_;
 };
 
 TEST_F(FsTest, WriteAtomicThenRead) {

@@ -3,25 +3,19 @@
 #include <sys/stat.h>
 
 #include "core/import_dump.h"
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo::core {
 namespace {
 
-class ImportDumpFormat : public ::testing::Test {
+class ImportDumpFormat : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    char dir_template[] = "/tmp/velo-dump-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
-  }
-  void TearDown() override { EXPECT_TRUE(remove_tree(dir_).ok()); }
   std::string write(const std::string& name, const std::string& content) {
     std::string path = dir_ + "/" + name;
     EXPECT_TRUE(write_file_atomic(path, content, 0600).ok());
     return path;
   }
-  std::string dir_;
 };
 
 TEST_F(ImportDumpFormat, Custom) {
@@ -68,10 +62,8 @@ TEST(ImportDumpName, FromTheListing) {
   EXPECT_FALSE(dump_database_name(";\n; nothing here\n").has_value());
 }
 
-TEST(ImportDumpOptionsCheck, JobsNeedAnArchive) {
-  char dir_template[] = "/tmp/velo-dump-test-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir_template), nullptr);
-  std::string plain = std::string(dir_template) + "/p.sql";
+TEST_F(ImportDumpFormat, JobsNeedAnArchive) {
+  std::string plain = dir_ + "/p.sql";
   ASSERT_TRUE(write_file_atomic(plain, "SELECT 1;\n", 0600).ok());
   ImportDumpOptions options;
   options.project.name = "shop";
@@ -81,7 +73,6 @@ TEST(ImportDumpOptionsCheck, JobsNeedAnArchive) {
   EXPECT_FALSE(validate_import_dump(options).ok());
   options.jobs = 0;
   EXPECT_FALSE(validate_import_dump(options).ok());
-  EXPECT_TRUE(remove_tree(dir_template).ok());
 }
 
 }  // namespace

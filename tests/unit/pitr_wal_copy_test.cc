@@ -4,26 +4,24 @@
 
 #include "core/wal_archive.h"
 #include "core/wal_copy.h"
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo::core {
 namespace {
 
-class WalCopyTest : public ::testing::Test {
+class WalCopyTest : public testing::TempDirTest {
  protected:
   void SetUp() override {
-    char dir_template[] = "/tmp/velo-walcopy-test-XXXXXX";
-    ASSERT_NE(::mkdtemp(dir_template), nullptr);
-    dir_ = dir_template;
+    TempDirTest::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(make_dirs(dir_ + "/pg_wal", 0700).ok());
     ASSERT_TRUE(make_dirs(dir_ + "/archive", 0700).ok());
     content_ = std::string(3 << 20, 'w') + "end";
     ASSERT_TRUE(write_file_atomic(dir_ + "/pg_wal/" + kName, content_, 0600).ok());
   }
-  void TearDown() override { EXPECT_TRUE(remove_tree(dir_).ok()); }
 
   static constexpr const char* kName = "000000010000000000000003";
-  std::string dir_;
   std::string content_;
 };
 

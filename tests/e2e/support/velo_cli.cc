@@ -305,6 +305,13 @@ nlohmann::json CliTest::list() {
   return branches;
 }
 
+nlohmann::json CliTest::observable() {
+  return {{"branches", list()},
+          {"projects", ok_json({"project", "list"})},
+          {"storage", storage_names()},
+          {"servers", live_servers()}};
+}
+
 std::string CliTest::url(const std::string& name) {
   CliResult r = ok({"branch", "url", name});
   std::string url = r.out;

@@ -121,6 +121,9 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // velo branch list --json (the whole home), for before/after comparisons:
   // without used_bytes, which running servers change by themselves.
   nlohmann::json list();
+  // Everything a refused or failed command must leave as it was: branches,
+  // projects, what the storage holds, and the running servers.
+  nlohmann::json observable();
   // `velo branch url NAME`, printed form.
   std::string url(const std::string& name);
   // The branch's connection parameters, parsed from `velo branch url`.
