@@ -241,7 +241,11 @@ bool NativeRuntime::wait_for_exit(const std::string& data_dir, pid_t pid, int ti
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     // Our own child stays a zombie, alive to kill(0), until reaped.
-    if (reap(data_dir) >= 0 || !is_live_postgres(pid)) return true;
+    // The process, not its pid file: postgres removes the file just before
+    // it exits. The cwd check keeps a reused pid from holding us up.
+    if (reap(data_dir) >= 0 || !is_live_postgres(pid) || !process_runs_in(pid, data_dir)) {
+      return true;
+    }
     if (std::chrono::steady_clock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
@@ -249,8 +253,10 @@ bool NativeRuntime::wait_for_exit(const std::string& data_dir, pid_t pid, int ti
 
 Status NativeRuntime::stop(const ClusterSpec& spec) {
   reap(spec.data_dir);
-  std::optional<pid_t> pid = read_postmaster_pid(spec.data_dir);
-  if (!pid || !is_live_postgres(*pid)) return Status::Ok();
+  // Only the postmaster of this data directory: a clone not yet prepared
+  // holds its parent's postmaster.pid.
+  std::optional<pid_t> pid = live_postmaster_of(spec.data_dir);
+  if (!pid) return Status::Ok();
   // SIGINT is a fast shutdown: sessions are ended, a checkpoint is written.
   if (::kill(*pid, SIGINT) != 0 && errno != ESRCH) {
     return os_error(errno, fmt::format("signal postgres (pid {})", *pid));
@@ -266,8 +272,7 @@ Status NativeRuntime::stop(const ClusterSpec& spec) {
 Result<ClusterState> NativeRuntime::state(const ClusterSpec& spec) {
   reap(spec.data_dir);
   if (!path_exists(spec.data_dir + "/PG_VERSION")) return ClusterState::Missing;
-  std::optional<pid_t> pid = read_postmaster_pid(spec.data_dir);
-  return pid && is_live_postgres(*pid) ? ClusterState::Running : ClusterState::Stopped;
+  return live_postmaster_of(spec.data_dir) ? ClusterState::Running : ClusterState::Stopped;
 }
 
 Status NativeRuntime::remove(const ClusterSpec&) { return Status::Ok(); }

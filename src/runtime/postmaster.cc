@@ -1,6 +1,7 @@
 #include "runtime/postmaster.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <charconv>
@@ -38,6 +39,23 @@ bool is_live_postgres(pid_t pid) {
   std::string argv0 = cmdline->substr(0, cmdline->find('\0'));
   std::string base = argv0.substr(argv0.find_last_of('/') + 1);
   return base.rfind("postgres", 0) == 0 || base.rfind("postmaster", 0) == 0;
+}
+
+bool process_runs_in(pid_t pid, const std::string& dir) {
+  if (pid <= 0) return false;
+  // stat() follows /proc/<pid>/cwd to the directory itself, so bind
+  // mounts, symlinks and relative -D paths compare equal when they are.
+  struct stat cwd{};
+  struct stat target{};
+  std::string link = "/proc/" + std::to_string(pid) + "/cwd";
+  if (::stat(link.c_str(), &cwd) != 0 || ::stat(dir.c_str(), &target) != 0) return false;
+  return cwd.st_dev == target.st_dev && cwd.st_ino == target.st_ino;
+}
+
+std::optional<pid_t> live_postmaster_of(const std::string& data_dir) {
+  std::optional<pid_t> pid = read_postmaster_pid(data_dir);
+  if (!pid || !is_live_postgres(*pid) || !process_runs_in(*pid, data_dir)) return std::nullopt;
+  return pid;
 }
 
 }  // namespace velo::runtime

@@ -233,6 +233,34 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   EXPECT_EQ(healthy.exit_code, 0) << healthy.describe();
 }
 
+// A data directory whose postmaster.pid names another branch's live
+// server: a clone before velo prepares it holds its parent's file, and
+// after a reboot a stale file may name a pid that another postmaster has
+// now. Stopping, inspecting, collecting or deleting that branch must never
+// signal the other server (an interrupted create's cleanup once shut the
+// parent down this way).
+TEST_P(CliLifecycleTest, NeverSignalsAServerOfAnotherDataDirectory) {
+  create_project("demo");
+  create_branch("demo/dev");
+  ok({"branch", "stop", "demo/dev"});
+  const std::string main_dir = data_dir("demo/main");
+  const std::string dev_dir = data_dir("demo/dev");
+  ASSERT_FALSE(main_dir.empty());
+  ASSERT_FALSE(dev_dir.empty());
+  auto pid_file = read_file(main_dir + "/postmaster.pid");
+  ASSERT_TRUE(pid_file.ok()) << pid_file.error().message;
+  ASSERT_TRUE(write_file_atomic(dev_dir + "/postmaster.pid", *pid_file, 0600).ok());
+
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/dev", "stopped"}}));
+  ok({"branch", "stop", "demo/dev"});
+  ok({"gc"});
+  EXPECT_TRUE(accepts(params("demo/main"))) << "demo/main stopped by demo/dev's stop or gc";
+  ok({"branch", "delete", "demo/dev"});
+  EXPECT_TRUE(accepts(params("demo/main"))) << "demo/main stopped by demo/dev's delete";
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"}}));
+}
+
 VELO_CLI_INSTANTIATE_ON(CliLifecycleTest, std::string("copy"), std::string("btrfs"));
 VELO_CLI_INSTANTIATE_ON_DOCKER(CliLifecycleTest);
 
