@@ -4,8 +4,8 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/branch_ops.h"
-#include "core/inspect.h"
+#include "core/branch/branch_ops.h"
+#include "core/branch/inspect.h"
 
 namespace velo::cli {
 namespace {

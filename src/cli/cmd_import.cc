@@ -6,11 +6,11 @@
 
 #include "cli/output.h"
 #include "cli/progress_display.h"
-#include "core/follow_ops.h"
-#include "core/import_dump.h"
-#include "core/import_server.h"
-#include "core/inspect.h"
-#include "core/progress.h"
+#include "core/import/follow_ops.h"
+#include "core/import/dump.h"
+#include "core/import/server.h"
+#include "core/branch/inspect.h"
+#include "core/import/progress.h"
 #include "pg/source_url.h"
 
 namespace velo::cli {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "cli/app.h"
-#include "core/project_ops.h"
+#include "core/project/project_ops.h"
 
 namespace velo::cli {
 

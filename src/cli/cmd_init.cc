@@ -3,7 +3,7 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/init.h"
+#include "core/project/init.h"
 #include "util/fs.h"
 
 namespace velo::cli {

@@ -3,9 +3,9 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/doctor.h"
-#include "core/inspect.h"
-#include "core/orphans.h"
+#include "core/project/doctor.h"
+#include "core/branch/inspect.h"
+#include "core/project/orphans.h"
 
 namespace velo::cli {
 namespace {

@@ -4,9 +4,9 @@
 #include "cli/app.h"
 #include "cli/cmd_import.h"
 #include "cli/output.h"
-#include "core/inspect.h"
+#include "core/branch/inspect.h"
 #include "core/names.h"
-#include "core/project_ops.h"
+#include "core/project/project_ops.h"
 
 namespace velo::cli {
 namespace {

@@ -4,8 +4,8 @@
 #include "cli/app.h"
 #include "cli/output.h"
 #include "core/names.h"
-#include "core/pitr_time.h"
-#include "core/snapshot_ops.h"
+#include "core/history/pitr_time.h"
+#include "core/history/snapshot_ops.h"
 
 namespace velo::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include "cli/app.h"
 #include "cli/output.h"
 #include "core/names.h"
-#include "core/wal_ops.h"
+#include "core/history/wal_ops.h"
 #include "util/time_format.h"
 
 namespace velo::cli {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "cli/app.h"
-#include "core/wal_copy.h"
+#include "core/history/wal_copy.h"
 
 namespace velo::cli {
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/inspect.h"
+#include "core/branch/inspect.h"
 
 namespace velo::cli {
 

@@ -4,7 +4,7 @@
 
 #include <chrono>
 
-#include "core/progress.h"
+#include "core/import/progress.h"
 
 namespace velo::cli {
 

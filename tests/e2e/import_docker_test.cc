@@ -6,7 +6,7 @@
 
 #include <cstdlib>
 
-#include "core/import_area.h"
+#include "core/import/area.h"
 #include "support/docker_engine.h"
 #include "support/import_fixture.h"
 

@@ -2,8 +2,8 @@
 // create, delete and failures midway, without root or a server.
 #include <gtest/gtest.h>
 
-#include "core/branch_ops.h"
-#include "core/orphans.h"
+#include "core/branch/branch_ops.h"
+#include "core/project/orphans.h"
 #include "support/core_fixture.h"
 
 namespace velo::testing {

@@ -2,7 +2,7 @@
 // and telling a refused login from an unreachable server.
 #include <gtest/gtest.h>
 
-#include "core/import_source.h"
+#include "core/import/source.h"
 
 namespace velo::core {
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "core/import_dump.h"
+#include "core/import/dump.h"
 #include "support/temp_dir_test.h"
 #include "util/fs.h"
 

@@ -1,7 +1,7 @@
 // Progress of an import: the numbers and how they read.
 #include <gtest/gtest.h>
 
-#include "core/progress.h"
+#include "core/import/progress.h"
 
 namespace velo::core {
 namespace {

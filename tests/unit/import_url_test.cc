@@ -2,7 +2,7 @@
 // redaction, and the conninfo handed to pg_basebackup and primary_conninfo.
 #include <gtest/gtest.h>
 
-#include "core/import_basebackup.h"
+#include "core/import/basebackup.h"
 #include "pg/source_url.h"
 
 namespace velo::pg {

@@ -1,4 +1,4 @@
-#include "core/listen_address.h"
+#include "core/branch/listen_address.h"
 
 #include <gtest/gtest.h>
 

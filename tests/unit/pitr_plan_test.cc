@@ -1,4 +1,4 @@
-#include "core/pitr_plan.h"
+#include "core/history/pitr_plan.h"
 
 #include <gtest/gtest.h>
 

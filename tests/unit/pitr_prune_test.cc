@@ -2,9 +2,9 @@
 // archived WAL relative to the oldest kept snapshot's redo point.
 #include <gtest/gtest.h>
 
-#include "core/pitr_time.h"
-#include "core/snapshot_ops.h"
-#include "core/wal_ops.h"
+#include "core/history/pitr_time.h"
+#include "core/history/snapshot_ops.h"
+#include "core/history/wal_ops.h"
 
 namespace velo::core {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/pitr_time.h"
+#include "core/history/pitr_time.h"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "core/wal_archive.h"
-#include "core/wal_copy.h"
+#include "core/history/wal_archive.h"
+#include "core/history/wal_copy.h"
 #include "support/temp_dir_test.h"
 #include "util/fs.h"
 

@@ -1,0 +1,48 @@
+// Branch operations. Each is a list of steps with undo: a failure midway
+// leaves no dataset, server or state row behind.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/cluster.h"
+#include "core/context.h"
+#include "core/branch/listen_address.h"
+#include "core/names.h"
+#include "core/history/pitr_plan.h"
+
+namespace velo::core {
+
+struct CreateBranchOptions {
+  BranchName name;
+  std::optional<BranchName> parent;  // default: PROJECT/main
+  bool start = true;
+  bool archive = true;               // --no-archive turns the branch's WAL archive off
+  std::optional<TargetSpec> target;  // --at TIME | --lsn LSN: a point-in-time branch
+  std::string listen_address = kDefaultListenAddress;  // --listen
+};
+
+Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);
+
+// Refuses (Conflict) while the branch has children, unless `force`, which
+// deletes them first, deepest first.
+Status delete_branch(Context& ctx, const BranchName& name, bool force);
+
+// Back to the parent's current state; keeps port and password.
+Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name);
+
+Status start_branch(Context& ctx, const BranchName& name);
+Status stop_branch(Context& ctx, const BranchName& name);
+Status restart_branch(Context& ctx, const BranchName& name);
+// Gives the branch a new generated password; returns it.
+Result<std::string> rotate_password(Context& ctx, const BranchName& name);
+
+// Steps shared with project deletion (the caller holds the project lock).
+Status delete_branch_tree(Context& ctx, BranchHandle& handle);
+// Destroys a volume or snapshot now, or records it for `velo gc` when
+// clones still depend on it.
+Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot);
+// Retries the project's retired volumes and snapshots.
+Status retry_retired(Context& ctx, const std::string& project);
+
+}  // namespace velo::core

@@ -1,0 +1,93 @@
+// velo branch delete. Safe to repeat: every step treats "already gone" as
+// done, and the state row goes last, so a failure midway leaves a row that
+// a second delete (or gc) finishes.
+#include <fmt/format.h>
+
+#include "core/branch/branch_ops.h"
+#include "core/import/area.h"
+#include "core/locks.h"
+#include "core/history/wal_archive.h"
+#include "util/fs.h"
+#include "util/time_format.h"
+
+namespace velo::core {
+
+Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot) {
+  Status status = snapshot.empty() ? ctx.driver.destroy_volume(volume)
+                                   : ctx.driver.destroy_snapshot(volume, snapshot);
+  if (status.ok() || status.error().kind == ErrorKind::NotFound) {
+    return ctx.store.delete_retired(volume, snapshot);
+  }
+  if (status.error().kind != ErrorKind::Conflict) return status;
+  return ctx.store.insert_retired({volume, snapshot, format_utc(ctx.clock.now())});
+}
+
+Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
+  VELO_ASSIGN_OR_RETURN(auto children, ctx.store.children(handle.project.name, handle.branch.name));
+  for (const auto& child : children) {
+    VELO_ASSIGN_OR_RETURN(auto child_handle, load_branch(ctx, child.project, child.name));
+    VELO_TRY(delete_branch_tree(ctx, child_handle));
+  }
+  ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
+  VELO_TRY(stop_server(handle));
+  VELO_TRY(handle.runtime->remove(handle.spec));
+  if (is_imported(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
+  // The branch's own snapshots go with its volume.
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(handle.project.name, handle.branch.name));
+  VELO_TRY(destroy_or_retire(ctx, handle.branch.volume, ""));
+  VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
+  for (const auto& snapshot : snapshots) {
+    if (snapshot.volume == handle.branch.volume) VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
+  }
+  // The snapshot made on the parent for this branch is part of the branch.
+  if (!handle.branch.base_snapshot.empty()) {
+    VELO_TRY(destroy_or_retire(ctx, handle.branch.parent_volume, handle.branch.base_snapshot));
+    VELO_TRY(ctx.store.delete_snapshot_named(handle.branch.parent_volume,
+                                             handle.branch.base_snapshot));
+  }
+  VELO_TRY(ctx.store.delete_branch(handle.project.name, handle.branch.name));
+  (void)remove_tree(handle.spec.log_path);
+  return Status::Ok();
+}
+
+Status retry_retired(Context& ctx, const std::string& project) {
+  // A retired snapshot can go only after the retired clone of it: repeat
+  // while a pass makes progress.
+  for (bool progress = true; progress;) {
+    progress = false;
+    VELO_ASSIGN_OR_RETURN(auto retired, ctx.store.retired());
+    for (const auto& r : retired) {
+      if (r.volume.rfind(project + ".", 0) != 0) continue;
+      VELO_TRY(destroy_or_retire(ctx, r.volume, r.snapshot));
+      VELO_ASSIGN_OR_RETURN(auto still, ctx.store.retired());
+      progress = progress || still.size() < retired.size();
+      if (progress) break;
+    }
+  }
+  return Status::Ok();
+}
+
+Status delete_branch(Context& ctx, const BranchName& name, bool force) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  if (!handle.branch.parent) {
+    return make_error(ErrorKind::Invalid,
+                      "{} is the project's root branch: use 'velo project delete {}'", name.full(),
+                      name.project);
+  }
+  VELO_ASSIGN_OR_RETURN(auto children, ctx.store.children(name.project, name.branch));
+  if (!children.empty() && !force) {
+    std::string names;
+    for (const auto& child : children) names += (names.empty() ? "" : ", ") + name.project + "/" + child.name;
+    return make_error(ErrorKind::Conflict,
+                      "{} has child branches ({}): delete them first, or use --force to delete "
+                      "them too",
+                      name.full(), names);
+  }
+  VELO_TRY(delete_branch_tree(ctx, handle));
+  // What this branch kept alive (an earlier incarnation's volume, say)
+  // may go now.
+  return retry_retired(ctx, name.project);
+}
+
+}  // namespace velo::core

@@ -1,0 +1,43 @@
+#include "core/branch/inspect.h"
+
+namespace velo::core {
+
+BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) {
+  BranchInfo info;
+  info.project = handle.project.name;
+  info.branch = handle.branch.name;
+  info.parent = handle.branch.parent;
+  info.port = static_cast<int>(handle.branch.port);
+  info.url = pg::to_url(conn_params(handle), false);
+  info.created_at = handle.branch.created_at;
+  info.storage = ctx.driver.name();
+  info.runtime = handle.project.runtime;
+  info.listen_address = handle.branch.listen_address;
+  info.data_dir = handle.spec.data_dir;
+  if (handle.branch.status != "ready") {
+    info.status = handle.branch.status;
+  } else {
+    auto state = handle.runtime->state(handle.spec);
+    info.status = state.ok() ? runtime::to_string(*state) : "unknown";
+  }
+  if (with_space) {
+    auto used = ctx.driver.used_bytes(handle.branch.volume);
+    if (used.ok()) info.used_bytes = *used;
+  }
+  return info;
+}
+
+Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
+                                                  const std::optional<std::string>& project,
+                                                  bool with_space) {
+  if (project) VELO_TRY(load_project(ctx, *project));
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(project));
+  std::vector<BranchInfo> out;
+  for (const auto& branch : branches) {
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, branch.project, branch.name));
+    out.push_back(describe_branch(ctx, handle, with_space));
+  }
+  return out;
+}
+
+}  // namespace velo::core

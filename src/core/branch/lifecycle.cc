@@ -1,0 +1,57 @@
+// start, stop, restart and password rotation of one branch.
+#include "core/branch/branch_ops.h"
+#include "core/locks.h"
+#include "core/secrets.h"
+
+namespace velo::core {
+
+Status start_branch(Context& ctx, const BranchName& name) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
+  if (state == runtime::ClusterState::Running) return Status::Ok();
+  if (state == runtime::ClusterState::Missing) {
+    return make_error(ErrorKind::NotFound, "the data of {} is missing ({}); see velo doctor",
+                      name.full(), handle.spec.data_dir);
+  }
+  // Settings may have changed since the last start (velo upgrade, port).
+  VELO_TRY(prepare_data_dir(handle));
+  return start_and_wait(ctx, handle);
+}
+
+Status stop_branch(Context& ctx, const BranchName& name) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  return stop_server(handle);
+}
+
+Status restart_branch(Context& ctx, const BranchName& name) {
+  {
+    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+    VELO_TRY(stop_server(handle));
+  }
+  return start_branch(ctx, name);
+}
+
+Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+  if (!running) {
+    return make_error(ErrorKind::Conflict, "{} is stopped: start it first (velo branch start {})",
+                      name.full(), name.full());
+  }
+  VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
+  VELO_TRY(apply_password(handle, handle.branch.password, password));
+  handle.branch.password = password;
+  VELO_TRY(ctx.store.update_branch(handle.branch));
+  // A project's main password is the project's password.
+  if (!handle.branch.parent) {
+    VELO_TRY(ctx.store.db().run("UPDATE projects SET password = ? WHERE name = ?",
+                                {password, name.project}));
+  }
+  return password;
+}
+
+}  // namespace velo::core

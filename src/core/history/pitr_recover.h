@@ -1,0 +1,36 @@
+// Recovering a fresh clone of a parent's snapshot to a point in time:
+// recovery settings in velo.conf, recovery.signal, start, replay the
+// parent's archived WAL up to the target, promote. Success is promotion
+// after "recovery stopping" at the target, not a server that accepts
+// (read-only) connections; a recovery that ends before its target fails.
+//
+// Inclusiveness: a time target keeps the transactions that committed at
+// or before it (recovery_target_inclusive = on: "the database as it was
+// at T"); an LSN target keeps the WAL records that start before it (off:
+// the LSN is read as a position like pg_current_wal_lsn() returns, where
+// the next record would go).
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "core/cluster.h"
+#include "core/context.h"
+#include "core/history/pitr_plan.h"
+
+namespace velo::core {
+
+// The velo.conf lines that make the server recover to `target`.
+// (restore_command comes from the runtime, for spec.restore_dir.)
+pg::Settings recovery_settings(const RecoveryTarget& target);
+
+// REQUIRES: the branch's data directory is a prepared clone of
+// plan.snapshot; `restore_dir` is the parent's archive (read-only here).
+// On success the server runs, promoted, and velo.conf holds no recovery
+// settings (a restart does not recover again). On failure the server may
+// still run: the caller's undo stops it.
+Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan& plan,
+                         const std::string& restore_dir,
+                         std::chrono::seconds timeout = std::chrono::hours(6));
+
+}  // namespace velo::core

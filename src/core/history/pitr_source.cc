@@ -1,0 +1,73 @@
+#include "core/history/pitr_source.h"
+
+#include <fmt/format.h>
+
+#include "core/history/wal_archive.h"
+#include "util/fs.h"
+
+namespace velo::core {
+
+Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
+  const std::string name = parent.project.name + "/" + parent.branch.name;
+  if (parent.spec.archive_dir.empty()) {
+    return make_error(ErrorKind::Invalid,
+                      "{} does not archive its WAL (it was created with --no-archive), so it has "
+                      "no point in time to branch from",
+                      name);
+  }
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(parent));
+  if (!running) {
+    return make_error(ErrorKind::Conflict,
+                      "{} is stopped: its newest WAL reaches the archive only while it runs; "
+                      "start it with 'velo branch start {}'",
+                      name, name);
+  }
+  WindowInputs inputs;
+  inputs.branch = name;
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(parent.project.name, parent.branch.name));
+  for (auto& s : snapshots) {
+    if (s.volume == parent.branch.volume) inputs.snapshots.push_back(std::move(s));
+  }
+  auto archive = list_archive(parent.spec.archive_dir);
+  if (archive.ok()) {
+    if (auto oldest = archive->oldest_segment()) inputs.oldest_archived_segno = oldest->parsed.segno;
+  } else if (archive.error().kind != ErrorKind::NotFound) {
+    return archive.error();
+  }
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(parent)));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
+  if (rows.at(0).at(0) == "t") {
+    return make_error(ErrorKind::Conflict, "{} is in recovery: branch from it once it is promoted",
+                      name);
+  }
+  inputs.now = ctx.clock.now();
+  VELO_ASSIGN_OR_RETURN(inputs.current_lsn, parse_lsn(rows.at(0).at(1)));
+  return inputs;
+}
+
+Status seal_archive(Context& ctx, BranchHandle& parent, std::chrono::seconds timeout) {
+  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(parent)));
+  VELO_TRY(conn.exec("SELECT txid_current()"));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_walfile_name(pg_switch_wal())"));
+  const std::string segment = rows.at(0).at(0);
+  const std::string path = parent.spec.archive_dir + "/" + segment;
+  ctx.reporter.step(fmt::format("waiting for {}/{} to archive WAL segment {}",
+                                parent.project.name, parent.branch.name, segment));
+  auto deadline = ctx.clock.monotonic() + timeout;
+  while (!path_exists(path)) {
+    if (ctx.clock.monotonic() >= deadline) {
+      auto failed = conn.query(
+          "SELECT coalesce(last_failed_wal, '-'), failed_count FROM pg_stat_archiver");
+      std::string detail = failed.ok() ? fmt::format("last failed file {}, {} failures",
+                                                     failed->at(0).at(0), failed->at(0).at(1))
+                                       : failed.error().message;
+      return make_error(ErrorKind::Timeout,
+                        "{}/{} did not archive {} within {} s ({}); see its server log",
+                        parent.project.name, parent.branch.name, segment, timeout.count(), detail);
+    }
+    ctx.clock.sleep_for(std::chrono::milliseconds(20));
+  }
+  return Status::Ok();
+}
+
+}  // namespace velo::core

@@ -1,0 +1,93 @@
+#include "core/history/snapshotter.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "pg/backup.h"
+#include "util/fs.h"
+#include "util/time_format.h"
+
+namespace velo::core {
+namespace {
+
+Result<std::string> current_lsn(pg::Connection& conn) {
+  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
+      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+      "ELSE pg_current_wal_lsn() END::text"));
+  return rows.at(0).at(0);
+}
+
+Result<std::string> snapshot_atomic(Context& ctx, BranchHandle& handle, pg::Connection& conn,
+                                    const std::string& name) {
+  // On a standby CHECKPOINT makes a restartpoint, which shortens replay too.
+  VELO_TRY(conn.exec("CHECKPOINT"));
+  VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
+  return current_lsn(conn);
+}
+
+// The WAL segment the backup starts in must be in the snapshot, or the
+// clone cannot recover: check rather than hope.
+Status check_start_segment(const std::string& label, const std::string& data_dir) {
+  static const std::regex file_pattern(R"(START WAL LOCATION: \S+ \(file ([0-9A-F]{24})\))");
+  std::smatch match;
+  if (!std::regex_search(label, match, file_pattern)) {
+    return make_error(ErrorKind::Io, "unexpected backup_label from the server");
+  }
+  std::string segment = data_dir + "/pg_wal/" + match[1].str();
+  if (!path_exists(segment)) {
+    return make_error(ErrorKind::Io, "WAL segment {} was recycled during the copy; try again",
+                      match[1].str());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> snapshot_with_backup_api(Context& ctx, BranchHandle& handle,
+                                             pg::Connection conn, const std::string& name) {
+  const std::string& volume = handle.branch.volume;
+  VELO_ASSIGN_OR_RETURN(auto backup, pg::Backup::start(std::move(conn), "velo " + name));
+  VELO_TRY(ctx.driver.snapshot(volume, name));
+  auto stopped = backup.stop();
+  if (!stopped.ok()) {
+    (void)ctx.driver.destroy_snapshot(volume, name);
+    return stopped.error();
+  }
+  // pg_wal as of now holds everything up to the stop LSN.
+  std::string data_dir = ctx.driver.snapshot_path(volume, name) + "/data";
+  Status amended = ctx.driver.recopy_into_snapshot(volume, name, "data/pg_wal");
+  if (amended.ok()) amended = check_start_segment(stopped->backup_label, data_dir);
+  if (amended.ok()) {
+    amended = write_file_atomic(data_dir + "/backup_label", stopped->backup_label, 0600);
+  }
+  if (amended.ok() && !stopped->tablespace_map.empty()) {
+    amended = write_file_atomic(data_dir + "/tablespace_map", stopped->tablespace_map, 0600);
+  }
+  if (!amended.ok()) {
+    (void)ctx.driver.destroy_snapshot(volume, name);
+    return amended.error();
+  }
+  return stopped->stop_lsn;
+}
+
+}  // namespace
+
+Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name) {
+  SnapshotPoint point{name, "", "", ""};
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+  if (!running) {
+    VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
+  } else {
+    VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+    // In the same session as the snapshot: one connection per snapshot.
+    VELO_ASSIGN_OR_RETURN(point.redo_lsn, current_lsn(conn));
+    if (ctx.driver.atomic_snapshots()) {
+      VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_atomic(ctx, handle, conn, name));
+    } else {
+      VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_with_backup_api(ctx, handle, std::move(conn), name));
+    }
+  }
+  point.created_at = format_utc(ctx.clock.now());
+  return point;
+}
+
+}  // namespace velo::core
