@@ -20,10 +20,10 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   Invocation invocation;
-  app.add_option("--home", invocation.global.home,
-                 "velo home (default: $VELO_HOME, else ~/.velo)");
+  app.add_option("--home", invocation.global.home, "velo home (default: $VELO_HOME, else ~/.velo)");
   app.add_flag("--json", invocation.global.json, "print JSON instead of tables");
-  app.add_flag("-v,--verbose", invocation.global.verbose, "print progress even when not on a terminal");
+  app.add_flag("-v,--verbose", invocation.global.verbose,
+               "print progress even when not on a terminal");
   add_init_command(app, invocation);
   add_project_commands(app, invocation);
   add_branch_commands(app, invocation);

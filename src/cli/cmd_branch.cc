@@ -35,10 +35,11 @@ void print_branch(const Invocation& invocation, const core::BranchInfo& info,
     if (elapsed_ms) fmt::print(" in {} ms", *elapsed_ms);
     fmt::print("\n");
   }
-  fmt::print("  status   {}\n  parent   {}\n  port     {}\n  url      {}\n  created  {}\n"
-             "  storage  {}\n",
-             info.status, info.parent ? info.project + "/" + *info.parent : "-", info.port, info.url,
-             info.created_at, info.storage);
+  fmt::print(
+      "  status   {}\n  parent   {}\n  port     {}\n  url      {}\n  created  {}\n"
+      "  storage  {}\n",
+      info.status, info.parent ? info.project + "/" + *info.parent : "-", info.port, info.url,
+      info.created_at, info.storage);
   if (info.used_bytes) fmt::print("  used     {}\n", human_bytes(*info.used_bytes));
 }
 
@@ -56,7 +57,8 @@ Status branch_create(Invocation& invocation, const BranchArgs& args) {
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_branch(ctx, options));
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   print_branch(invocation, core::describe_branch(ctx, handle, false), elapsed.count(), "created");
   return Status::Ok();
 }
@@ -64,7 +66,8 @@ Status branch_create(Invocation& invocation, const BranchArgs& args) {
 Status branch_list(Invocation& invocation, const std::optional<std::string>& project) {
   if (project) VELO_TRY(core::validate_name("project", *project));
   VELO_OPEN_ENV(env, invocation);
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(env->ctx(), project, invocation.global.json));
+  VELO_ASSIGN_OR_RETURN(auto branches,
+                        core::describe_branches(env->ctx(), project, invocation.global.json));
   if (invocation.global.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& b : branches) list.push_back(branch_json(b));
@@ -95,12 +98,12 @@ Status branch_url(Invocation& invocation, const BranchArgs& args) {
   pg::ConnParams params = core::conn_params(handle);
   std::string url = pg::to_url(params, !args.no_password);
   if (invocation.global.json) {
-    nlohmann::json json = {{"name", name.full()}, {"url", url},   {"host", params.host},
+    nlohmann::json json = {{"name", name.full()}, {"url", url},          {"host", params.host},
                            {"port", params.port}, {"user", params.user}, {"dbname", params.dbname}};
     if (!args.no_password) json["password"] = params.password;
     print_json(json);
-  }
-  else fmt::print("{}\n", url);
+  } else
+    fmt::print("{}\n", url);
   return Status::Ok();
 }
 
@@ -110,7 +113,8 @@ Status branch_reset(Invocation& invocation, const std::string& text) {
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
   VELO_ASSIGN_OR_RETURN(auto handle, core::reset_branch(ctx, name));
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   print_branch(invocation, core::describe_branch(ctx, handle, false), elapsed.count(), "reset");
   return Status::Ok();
 }
@@ -123,8 +127,10 @@ Status simple_action(Invocation& invocation, const std::string& text, const std:
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, invocation);
   VELO_TRY(act(env->ctx(), name));
-  if (invocation.global.json) print_json({{"name", name.full()}, {"result", verb}});
-  else fmt::print("{} {}\n", verb, name.full());
+  if (invocation.global.json)
+    print_json({{"name", name.full()}, {"result", verb}});
+  else
+    fmt::print("{} {}\n", verb, name.full());
   return Status::Ok();
 }
 
@@ -133,8 +139,10 @@ Status branch_password(Invocation& invocation, const std::string& text) {
   VELO_OPEN_ENV(env, invocation);
   VELO_ASSIGN_OR_RETURN(auto password, core::rotate_password(env->ctx(), name));
   (void)password;  // shown only through `velo branch url`, never echoed into logs
-  if (invocation.global.json) print_json({{"name", name.full()}, {"result", "password changed"}});
-  else fmt::print("new password set for {}: see velo branch url {}\n", name.full(), name.full());
+  if (invocation.global.json)
+    print_json({{"name", name.full()}, {"result", "password changed"}});
+  else
+    fmt::print("new password set for {}: see velo branch url {}\n", name.full(), name.full());
   return Status::Ok();
 }
 
@@ -150,19 +158,22 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
   CLI::App* branch = app.add_subcommand("branch", "create, inspect, reset and delete branches");
   branch->require_subcommand(1);
   auto args = std::make_shared<BranchArgs>();
-  auto on = [&invocation, args](CLI::App* cmd, std::function<Status(Invocation&, BranchArgs&)> run) {
+  auto on = [&invocation, args](CLI::App* cmd,
+                                std::function<Status(Invocation&, BranchArgs&)> run) {
     cmd->callback([&invocation, args, run] {
       invocation.action = [&invocation, args, run] { return run(invocation, *args); };
     });
   };
 
-  CLI::App* cmd = add(branch, "create", "create a branch: a running copy-on-write clone of its parent", *args);
+  CLI::App* cmd =
+      add(branch, "create", "create a branch: a running copy-on-write clone of its parent", *args);
   cmd->add_option("--parent", args->parent, "PROJECT/BRANCH to branch from (default PROJECT/main)");
   cmd->add_flag("--no-start", args->no_start, "leave the new branch stopped");
   cmd->add_option("--listen", args->listen,
                   "accept connections on ADDRESS instead of 127.0.0.1 (0.0.0.0 or * for every "
                   "interface; the password is still required)");
-  cmd->add_flag("--no-archive", args->no_archive, "do not archive the branch's WAL (no point-in-time branches from it)");
+  cmd->add_flag("--no-archive", args->no_archive,
+                "do not archive the branch's WAL (no point-in-time branches from it)");
   auto* at = cmd->add_option("--at", args->at,
                              "branch from the parent as it was at TIME: RFC 3339 with a zone "
                              "(2026-11-24T10:00:00Z) or relative (\"5 minutes ago\")");
@@ -188,16 +199,21 @@ void add_branch_commands(CLI::App& app, Invocation& invocation) {
   cmd->add_flag("--force", args->force, "also delete its child branches");
   on(cmd, [](Invocation& i, BranchArgs& a) {
     bool force = a.force;
-    return simple_action(i, a.name, "deleted", [force](core::Context& c, const core::BranchName& n) {
-      return core::delete_branch(c, n, force);
-    });
+    return simple_action(i, a.name, "deleted",
+                         [force](core::Context& c, const core::BranchName& n) {
+                           return core::delete_branch(c, n, force);
+                         });
   });
-  on(add(branch, "start", "start the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "started", core::start_branch); });
-  on(add(branch, "stop", "stop the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "stopped", core::stop_branch); });
+  on(add(branch, "start", "start the branch's server", *args), [](Invocation& i, BranchArgs& a) {
+    return simple_action(i, a.name, "started", core::start_branch);
+  });
+  on(add(branch, "stop", "stop the branch's server", *args), [](Invocation& i, BranchArgs& a) {
+    return simple_action(i, a.name, "stopped", core::stop_branch);
+  });
   on(add(branch, "restart", "restart the branch's server", *args),
-     [](Invocation& i, BranchArgs& a) { return simple_action(i, a.name, "restarted", core::restart_branch); });
+     [](Invocation& i, BranchArgs& a) {
+       return simple_action(i, a.name, "restarted", core::restart_branch);
+     });
   on(add(branch, "password", "give the branch a new generated password", *args),
      [](Invocation& i, BranchArgs& a) { return branch_password(i, a.name); });
 }

@@ -6,11 +6,11 @@
 
 #include "cli/output.h"
 #include "cli/progress_display.h"
-#include "core/import/follow_ops.h"
-#include "core/import/dump.h"
-#include "core/import/server.h"
 #include "core/branch/inspect.h"
+#include "core/import/dump.h"
+#include "core/import/follow_ops.h"
 #include "core/import/progress.h"
+#include "core/import/server.h"
 #include "pg/source_url.h"
 
 namespace velo::cli {
@@ -21,8 +21,10 @@ Status unfollow(Invocation& invocation, const std::string& name) {
   VELO_ASSIGN_OR_RETURN(auto result, core::unfollow_project(env->ctx(), name));
   if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
   if (invocation.global.json) {
-    print_json({{"project", name}, {"promoted", true},
-                {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
+    print_json(
+        {{"project", name},
+         {"promoted", true},
+         {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
   } else {
     fmt::print("{}/main no longer follows its source: promoted, writable\n", name);
   }
@@ -88,15 +90,19 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
     return std::move(imported.handle);
   }();
   if (!handle.ok()) return handle.error();
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, *handle, false);
   std::string source = flags.from.empty() ? flags.from_dump : pg::redact_url(flags.from);
   if (invocation.global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
-    nlohmann::json out = {{"project", options.name}, {"pg_version", options.pg_version},
-                          {"runtime", handle->project.runtime}, {"source", source},
-                          {"follow", flags.follow}, {"main", json}};
+    nlohmann::json out = {{"project", options.name},
+                          {"pg_version", options.pg_version},
+                          {"runtime", handle->project.runtime},
+                          {"source", source},
+                          {"follow", flags.follow},
+                          {"main", json}};
     if (!flags.from_dump.empty()) out["roles_created"] = created_roles;
     print_json(out);
     return Status::Ok();
@@ -127,21 +133,21 @@ Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& projec
   auto optional = [](const auto& value) {
     return value ? nlohmann::json(*value) : nlohmann::json();
   };
-  return nlohmann::json{{"source", status->source},
-                        {"slot", status->slot.empty() ? nlohmann::json() : nlohmann::json(status->slot)},
-                        {"running", status->running},
-                        {"receiver", status->receiver},
-                        {"replay_lsn", status->replay_lsn},
-                        {"lag_bytes", optional(status->lag_bytes)},
-                        {"lag_seconds", optional(status->lag_seconds)}};
+  return nlohmann::json{
+      {"source", status->source},
+      {"slot", status->slot.empty() ? nlohmann::json() : nlohmann::json(status->slot)},
+      {"running", status->running},
+      {"receiver", status->receiver},
+      {"replay_lsn", status->replay_lsn},
+      {"lag_bytes", optional(status->lag_bytes)},
+      {"lag_seconds", optional(status->lag_seconds)}};
 }
 
 std::string follow_text(const nlohmann::json& follow) {
   if (follow.is_null()) return "";
-  std::string text = fmt::format("follows    {}{}\n", follow.value("source", ""),
-                                 follow["slot"].is_null()
-                                     ? ""
-                                     : " (slot " + follow["slot"].get<std::string>() + ")");
+  std::string text = fmt::format(
+      "follows    {}{}\n", follow.value("source", ""),
+      follow["slot"].is_null() ? "" : " (slot " + follow["slot"].get<std::string>() + ")");
   if (!follow.value("running", false)) return text + "replay     main is stopped\n";
   std::string receiver = follow.value("receiver", "");
   std::string lag = "lag        ";

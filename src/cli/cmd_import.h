@@ -3,9 +3,8 @@
 // core/follow_ops.h).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/app.h"

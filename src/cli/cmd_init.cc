@@ -17,8 +17,8 @@ void add_init_command(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--image-file", options->image_file, "create a file-backed pool here (root)");
   cmd->add_option("--size", options->image_size, "size of the image file (default 8G)");
   cmd->add_option("--fs", options->image_fs, "filesystem of the image: zfs|btrfs|xfs");
-  CLI::Option* port_range =
-      cmd->add_option("--port-range", options->port_range, "ports for branches (default 6000-6999)");
+  CLI::Option* port_range = cmd->add_option("--port-range", options->port_range,
+                                            "ports for branches (default 6000-6999)");
   cmd->add_option("--os-user", options->os_user, "OS user servers run as (root default: postgres)");
   cmd->callback([&invocation, options, port_range] {
     invocation.action = [&invocation, options, port_range]() -> Status {
@@ -47,8 +47,10 @@ void add_init_command(CLI::App& app, Invocation& invocation) {
         return result.error();
       }
       if (invocation.global.json) {
-        print_json({{"home", options->home}, {"storage", result->storage},
-                    {"location", result->location}, {"data_root", result->data_root}});
+        print_json({{"home", options->home},
+                    {"storage", result->storage},
+                    {"location", result->location},
+                    {"data_root", result->data_root}});
       } else {
         fmt::print("initialised {} with {} storage at {}\n", options->home, result->storage,
                    result->location);

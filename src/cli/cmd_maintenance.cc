@@ -3,8 +3,8 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/project/doctor.h"
 #include "core/branch/inspect.h"
+#include "core/project/doctor.h"
 #include "core/project/orphans.h"
 
 namespace velo::cli {
@@ -41,8 +41,10 @@ Status doctor_command(Invocation& invocation) {
     list.push_back({{"check", f.check}, {"status", f.status}, {"detail", f.detail}});
     rows.push_back({f.status, f.check, f.detail});
   }
-  if (invocation.global.json) print_json(list);
-  else print_table({"STATUS", "CHECK", "DETAIL"}, rows);
+  if (invocation.global.json)
+    print_json(list);
+  else
+    print_table({"STATUS", "CHECK", "DETAIL"}, rows);
   if (failed) return make_error(ErrorKind::Io, "velo doctor found problems (see above)");
   return Status::Ok();
 }
@@ -67,8 +69,10 @@ Status gc_command(Invocation& invocation) {
       }
     }
   }
-  if (invocation.global.json) print_json({{"removed", removed}, {"kept", kept}});
-  else if (orphans.empty()) fmt::print("nothing to remove\n");
+  if (invocation.global.json)
+    print_json({{"removed", removed}, {"kept", kept}});
+  else if (orphans.empty())
+    fmt::print("nothing to remove\n");
   return Status::Ok();
 }
 
@@ -82,9 +86,9 @@ void add_maintenance_commands(CLI::App& app, Invocation& invocation) {
       ->callback([&invocation] {
         invocation.action = [&invocation] { return doctor_command(invocation); };
       });
-  app.add_subcommand("gc", "remove what interrupted operations left behind")->callback([&invocation] {
-    invocation.action = [&invocation] { return gc_command(invocation); };
-  });
+  app.add_subcommand("gc", "remove what interrupted operations left behind")
+      ->callback(
+          [&invocation] { invocation.action = [&invocation] { return gc_command(invocation); }; });
 }
 
 }  // namespace velo::cli

@@ -16,13 +16,16 @@ Status project_create(Invocation& invocation, const core::CreateProjectOptions& 
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_project(ctx, options));
-  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
+  auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, handle, false);
   if (invocation.global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
-    print_json({{"project", options.name}, {"pg_version", options.pg_version},
-                {"runtime", options.runtime}, {"main", json}});
+    print_json({{"project", options.name},
+                {"pg_version", options.pg_version},
+                {"runtime", options.runtime},
+                {"main", json}});
   } else {
     fmt::print("created project {} (PostgreSQL {}, {} runtime) in {} ms\n", options.name,
                options.pg_version, options.runtime, elapsed.count());
@@ -40,12 +43,18 @@ Status project_list(Invocation& invocation) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& p : projects) {
     VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(p.name));
-    json.push_back({{"name", p.name}, {"pg_version", p.pg_version}, {"runtime", p.runtime},
-                    {"branches", branches.size()}, {"created_at", p.created_at}});
-    rows.push_back({p.name, p.pg_version, p.runtime, std::to_string(branches.size()), p.created_at});
+    json.push_back({{"name", p.name},
+                    {"pg_version", p.pg_version},
+                    {"runtime", p.runtime},
+                    {"branches", branches.size()},
+                    {"created_at", p.created_at}});
+    rows.push_back(
+        {p.name, p.pg_version, p.runtime, std::to_string(branches.size()), p.created_at});
   }
-  if (invocation.global.json) print_json(json);
-  else print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
+  if (invocation.global.json)
+    print_json(json);
+  else
+    print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
   return Status::Ok();
 }
 
@@ -59,15 +68,20 @@ Status project_show(Invocation& invocation, const std::string& name) {
   for (const auto& b : branches) list.push_back(branch_json(b));
   VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
   if (invocation.global.json) {
-    print_json({{"name", project.name}, {"pg_version", project.pg_version},
-                {"runtime", project.runtime}, {"image", project.image},
-                {"superuser", project.superuser}, {"created_at", project.created_at},
-                {"storage", ctx.driver.name()}, {"follow", follow}, {"branches", list}});
+    print_json({{"name", project.name},
+                {"pg_version", project.pg_version},
+                {"runtime", project.runtime},
+                {"image", project.image},
+                {"superuser", project.superuser},
+                {"created_at", project.created_at},
+                {"storage", ctx.driver.name()},
+                {"follow", follow},
+                {"branches", list}});
     return Status::Ok();
   }
   fmt::print("project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ncreated    {}\n{}\n",
-             project.name, project.pg_version, project.runtime, ctx.driver.name(), project.created_at,
-             follow_text(follow));
+             project.name, project.pg_version, project.runtime, ctx.driver.name(),
+             project.created_at, follow_text(follow));
   std::vector<std::vector<std::string>> rows;
   for (const auto& b : branches) {
     rows.push_back({b.branch, b.parent.value_or("-"), b.status, std::to_string(b.port),
@@ -82,8 +96,9 @@ Status project_delete(Invocation& invocation, const std::string& name, bool forc
   VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(env->ctx(), name, force));
   if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
   if (invocation.global.json) {
-    print_json({{"deleted", name},
-                {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
+    print_json(
+        {{"deleted", name},
+         {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
   } else {
     fmt::print("deleted project {}\n", name);
   }
@@ -115,7 +130,8 @@ void add_project_commands(CLI::App& app, Invocation& invocation) {
   });
 
   cmd = project->add_subcommand("list", "list projects");
-  cmd->callback([&invocation] { invocation.action = [&invocation] { return project_list(invocation); }; });
+  cmd->callback(
+      [&invocation] { invocation.action = [&invocation] { return project_list(invocation); }; });
 
   auto name = std::make_shared<std::string>();
   cmd = project->add_subcommand("show", "show a project and its branches");
@@ -131,7 +147,9 @@ void add_project_commands(CLI::App& app, Invocation& invocation) {
   cmd->add_option("name", *name, "project name")->required();
   cmd->add_flag("--force", *force, "also when it has branches besides main");
   cmd->callback([&invocation, name, force] {
-    invocation.action = [&invocation, name, force] { return project_delete(invocation, *name, *force); };
+    invocation.action = [&invocation, name, force] {
+      return project_delete(invocation, *name, *force);
+    };
   });
 }
 

@@ -3,9 +3,9 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/names.h"
 #include "core/history/pitr_time.h"
 #include "core/history/snapshot_ops.h"
+#include "core/names.h"
 
 namespace velo::cli {
 namespace {
@@ -18,7 +18,8 @@ struct SnapshotArgs {
   std::string older_than;
 };
 
-nlohmann::json snapshot_json(const state::SnapshotRecord& s, const std::vector<std::string>& used_by) {
+nlohmann::json snapshot_json(const state::SnapshotRecord& s,
+                             const std::vector<std::string>& used_by) {
   return {{"id", s.id},
           {"name", s.project + "/" + s.branch},
           {"project", s.project},
@@ -29,8 +30,8 @@ nlohmann::json snapshot_json(const state::SnapshotRecord& s, const std::vector<s
           {"created_at", s.created_at},
           {"lsn", s.lsn.empty() ? nlohmann::json() : nlohmann::json(s.lsn)},
           {"redo_lsn", s.redo_lsn.empty() ? nlohmann::json() : nlohmann::json(s.redo_lsn)},
-          {"for_branch", s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch)
-                                      : nlohmann::json()},
+          {"for_branch",
+           s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch) : nlohmann::json()},
           {"used_by", used_by}};
 }
 
@@ -75,16 +76,20 @@ Status snapshot_list(Invocation& invocation, const SnapshotArgs& args) {
     rows.push_back({std::to_string(s.id), s.project + "/" + s.branch, s.kind, s.created_at,
                     s.lsn.empty() ? "-" : s.lsn, joined(used_by), s.label});
   }
-  if (invocation.global.json) print_json(json);
-  else print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
+  if (invocation.global.json)
+    print_json(json);
+  else
+    print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
   return Status::Ok();
 }
 
 Status snapshot_delete(Invocation& invocation, const SnapshotArgs& args) {
   VELO_OPEN_ENV(env, invocation);
   VELO_TRY(core::delete_snapshot(env->ctx(), args.id));
-  if (invocation.global.json) print_json({{"id", args.id}, {"result", "deleted"}});
-  else fmt::print("deleted snapshot {}\n", args.id);
+  if (invocation.global.json)
+    print_json({{"id", args.id}, {"result", "deleted"}});
+  else
+    fmt::print("deleted snapshot {}\n", args.id);
   return Status::Ok();
 }
 
@@ -126,7 +131,8 @@ void add_snapshot_commands(CLI::App& app, Invocation& invocation) {
     });
   };
 
-  CLI::App* cmd = group->add_subcommand("create", "snapshot a branch (a base for point-in-time branches)");
+  CLI::App* cmd =
+      group->add_subcommand("create", "snapshot a branch (a base for point-in-time branches)");
   cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
   cmd->add_option("--label", args->label, "a note kept with the snapshot");
   on(cmd, snapshot_create);
@@ -142,7 +148,8 @@ void add_snapshot_commands(CLI::App& app, Invocation& invocation) {
   cmd = group->add_subcommand("prune", "delete a branch's older user snapshots");
   cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
   auto* keep = cmd->add_option("--keep", args->keep, "keep the N newest");
-  cmd->add_option("--older-than", args->older_than, "delete those older than DURATION (90s, 30m, 12h, 7d)")
+  cmd->add_option("--older-than", args->older_than,
+                  "delete those older than DURATION (90s, 30m, 12h, 7d)")
       ->excludes(keep);
   on(cmd, snapshot_prune);
 }

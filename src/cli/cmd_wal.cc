@@ -3,8 +3,8 @@
 
 #include "cli/app.h"
 #include "cli/output.h"
-#include "core/names.h"
 #include "core/history/wal_ops.h"
+#include "core/names.h"
 #include "util/time_format.h"
 
 namespace velo::cli {
@@ -37,7 +37,8 @@ Status wal_status(Invocation& invocation, const std::string& text) {
                 {"oldest_segment", file_json(oldest)},
                 {"newest_segment", file_json(newest)},
                 {"window", window},
-                {"no_window_reason", status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}});
+                {"no_window_reason",
+                 status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}});
     return Status::Ok();
   }
   if (status.archive_dir.empty()) {
@@ -67,7 +68,9 @@ Status wal_prune(Invocation& invocation, const std::string& text) {
   if (invocation.global.json) {
     nlohmann::json removed = nlohmann::json::array();
     for (const auto& file : result.removed) removed.push_back(file.name);
-    print_json({{"name", name.full()}, {"kept_from_segment", keep_from}, {"removed", removed},
+    print_json({{"name", name.full()},
+                {"kept_from_segment", keep_from},
+                {"removed", removed},
                 {"bytes_removed", result.bytes_removed}});
     return Status::Ok();
   }
@@ -82,7 +85,8 @@ void add_wal_commands(CLI::App& app, Invocation& invocation) {
   CLI::App* group = app.add_subcommand("wal", "a branch's WAL archive: status and pruning");
   group->require_subcommand(1);
   auto name = std::make_shared<std::string>();
-  CLI::App* cmd = group->add_subcommand("status", "archive size, oldest and newest segment, recoverable window");
+  CLI::App* cmd = group->add_subcommand(
+      "status", "archive size, oldest and newest segment, recoverable window");
   cmd->add_option("branch", *name, "PROJECT/BRANCH")->required();
   cmd->callback([&invocation, name] {
     invocation.action = [&invocation, name] { return wal_status(invocation, *name); };

@@ -26,7 +26,9 @@ void add_wal_hook_commands(CLI::App& app, Invocation& invocation) {
   cmd->add_option("dest_dir", args->second, "the archive")->required();
   cmd->add_option("name", args->third, "%f")->required();
   cmd->callback([&invocation, args] {
-    invocation.action = [args] { return core::archive_wal_file(args->first, args->second, args->third); };
+    invocation.action = [args] {
+      return core::archive_wal_file(args->first, args->second, args->third);
+    };
   });
 
   cmd = app.add_subcommand("wal-restore", "restore_command: copy a WAL file out of an archive");

@@ -23,8 +23,7 @@ void StderrProgress::update(const std::string& what, const core::ProgressSample&
   fmt::print(stderr, "velo: {} {}\n", what, core::format_progress(sample));
 }
 
-void StderrProgress::finish(const std::string& what, const core::ProgressSample& sample,
-                            bool ok) {
+void StderrProgress::finish(const std::string& what, const core::ProgressSample& sample, bool ok) {
   if (terminal_ && drawn_) fmt::print(stderr, "\r\033[K");
   if (!ok) return;
   auto seconds = std::chrono::duration_cast<std::chrono::seconds>(sample.elapsed);

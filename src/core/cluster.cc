@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "core/import/area.h"
 #include "core/history/wal_archive.h"
+#include "core/import/area.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 

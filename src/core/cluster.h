@@ -22,7 +22,8 @@ struct BranchHandle {
 
 // NotFound (exit 2) for an unknown project or branch.
 Result<state::ProjectRecord> load_project(Context& ctx, const std::string& name);
-Result<BranchHandle> load_branch(Context& ctx, const std::string& project, const std::string& branch);
+Result<BranchHandle> load_branch(Context& ctx, const std::string& project,
+                                 const std::string& branch);
 // Fills handle.spec from the records (volume path, port, log path...).
 runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
                                const state::BranchRecord& branch);

@@ -1,7 +1,6 @@
 #include "core/config.h"
 
 #include <nlohmann/json.hpp>
-
 #include <regex>
 
 namespace velo::core {
@@ -28,10 +27,10 @@ Result<Config> load_config(state::Store& store) {
 
 Status save_config(state::Store& store, const Config& config) {
   nlohmann::json json = {
-      {"storage", config.storage.kind},       {"zfs_parent", config.storage.zfs_parent},
-      {"path", config.storage.path},          {"image_file", config.storage.image_file},
-      {"image_fs", config.storage.image_fs},  {"port_min", config.port_min},
-      {"port_max", config.port_max},          {"data_root", config.data_root},
+      {"storage", config.storage.kind},      {"zfs_parent", config.storage.zfs_parent},
+      {"path", config.storage.path},         {"image_file", config.storage.image_file},
+      {"image_fs", config.storage.image_fs}, {"port_min", config.port_min},
+      {"port_max", config.port_max},         {"data_root", config.data_root},
       {"os_user", config.os_user},
   };
   return store.set_meta("config", json.dump());

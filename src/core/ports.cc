@@ -35,8 +35,9 @@ Result<int> pick_port(Context& ctx, const PortProbe& probe) {
   for (int port = ctx.config.port_min; port <= ctx.config.port_max; ++port) {
     if (used.count(port) == 0 && probe(port)) return port;
   }
-  return make_error(ErrorKind::Unavailable, "no free port left in {}-{} (see velo init --port-range)",
-                    ctx.config.port_min, ctx.config.port_max);
+  return make_error(ErrorKind::Unavailable,
+                    "no free port left in {}-{} (see velo init --port-range)", ctx.config.port_min,
+                    ctx.config.port_max);
 }
 
 }  // namespace velo::core

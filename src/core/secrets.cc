@@ -8,8 +8,7 @@
 namespace velo::core {
 
 Result<std::string> generate_password() {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   constexpr size_t kLength = 32;
   std::string password;
   while (password.size() < kLength) {

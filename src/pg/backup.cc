@@ -27,9 +27,10 @@ Result<Backup> Backup::start(Connection connection, const std::string& label) {
 Result<BackupStopInfo> Backup::stop() {
   // wait_for_archive => false: velo copies the WAL it needs itself; the
   // archive may be off or slow.
-  const char* sql = connection_.server_version() >= kVersion15
-                        ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
-                        : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
+  const char* sql =
+      connection_.server_version() >= kVersion15
+          ? "SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)"
+          : "SELECT lsn::text, labelfile, spcmapfile FROM pg_stop_backup(false, false)";
   VELO_ASSIGN_OR_RETURN(auto rows, connection_.query(sql));
   if (rows.size() != 1 || rows[0].size() != 3) {
     return make_error(ErrorKind::Io, "pg_backup_stop returned {} rows", rows.size());

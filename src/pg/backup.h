@@ -11,7 +11,7 @@ namespace velo::pg {
 
 struct BackupStopInfo {
   std::string stop_lsn;
-  std::string backup_label;  // contents for PGDATA/backup_label
+  std::string backup_label;    // contents for PGDATA/backup_label
   std::string tablespace_map;  // contents for PGDATA/tablespace_map ("" if none)
 };
 

@@ -19,7 +19,7 @@ constexpr char kIncludeLine[] = "include_if_exists = 'velo.conf'";
 // run as root while the server runs as postgres, which must read them.
 Status write_owned(const std::string& data_dir, const std::string& name,
                    const std::string& content) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(data_dir.c_str(), &st) != 0) return os_error(errno, "stat " + data_dir);
   return write_file_atomic(data_dir + "/" + name, content, kFileMode, st.st_uid, st.st_gid);
 }

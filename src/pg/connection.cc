@@ -48,8 +48,8 @@ std::string percent_encode(const std::string& text) {
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char c : text) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
     if (unreserved) {
       out += static_cast<char>(c);
     } else {
@@ -104,10 +104,14 @@ std::string to_url(const ConnParams& params, bool with_password) {
 PingStatus ping(const ConnParams& params) {
   Keywords keywords(params);
   switch (PQpingParams(keywords.keys(), keywords.values(), 0)) {
-    case PQPING_OK: return PingStatus::Ok;
-    case PQPING_REJECT: return PingStatus::Rejecting;
-    case PQPING_NO_RESPONSE: return PingStatus::NoResponse;
-    default: return PingStatus::NoAttempt;
+    case PQPING_OK:
+      return PingStatus::Ok;
+    case PQPING_REJECT:
+      return PingStatus::Rejecting;
+    case PQPING_NO_RESPONSE:
+      return PingStatus::NoResponse;
+    default:
+      return PingStatus::NoAttempt;
   }
 }
 

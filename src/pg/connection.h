@@ -47,7 +47,8 @@ class Connection {
   ~Connection();
 
   // Runs one statement with text parameters ($1, $2, ...).
-  Result<std::vector<Row>> query(const std::string& sql, const std::vector<std::string>& params = {});
+  Result<std::vector<Row>> query(const std::string& sql,
+                                 const std::vector<std::string>& params = {});
   Status exec(const std::string& sql);
 
   // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password

@@ -69,7 +69,8 @@ std::string strip_slash(std::string name) {
 
 Result<ContainerInfo> parse_container_inspect(const std::string& body) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return make_error(ErrorKind::Io, "docker: unreadable container inspect response");
+  if (!doc.is_object())
+    return make_error(ErrorKind::Io, "docker: unreadable container inspect response");
   ContainerInfo info;
   info.id = string_at(doc, "Id");
   info.name = strip_slash(string_at(doc, "Name"));
@@ -81,21 +82,23 @@ Result<ContainerInfo> parse_container_inspect(const std::string& body) {
   }
   if (auto config = doc.find("Config"); config != doc.end() && config->is_object()) {
     info.image = string_at(*config, "Image");
-    if (auto labels = config->find("Labels"); labels != config->end()) info.labels = labels_of(*labels);
+    if (auto labels = config->find("Labels"); labels != config->end())
+      info.labels = labels_of(*labels);
   }
   return info;
 }
 
 Result<std::vector<ContainerInfo>> parse_container_list(const std::string& body) {
   json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_array()) return make_error(ErrorKind::Io, "docker: unreadable container list response");
+  if (!doc.is_array())
+    return make_error(ErrorKind::Io, "docker: unreadable container list response");
   std::vector<ContainerInfo> out;
   for (const json& entry : doc) {
     if (!entry.is_object()) continue;
     ContainerInfo info;
     info.id = string_at(entry, "Id");
-    if (auto names = entry.find("Names"); names != entry.end() && names->is_array() && !names->empty() &&
-                                          names->front().is_string()) {
+    if (auto names = entry.find("Names"); names != entry.end() && names->is_array() &&
+                                          !names->empty() && names->front().is_string()) {
       info.name = strip_slash(names->front().get<std::string>());
     }
     info.image = string_at(entry, "Image");
@@ -127,7 +130,9 @@ std::string demux_log_stream(std::string_view raw) {
   std::string out;
   size_t pos = 0;
   while (pos + 8 <= raw.size() && looks_like_header(raw.substr(pos))) {
-    const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(raw[pos + i])); };
+    const auto byte = [&](size_t i) {
+      return static_cast<uint32_t>(static_cast<unsigned char>(raw[pos + i]));
+    };
     const uint32_t length = (byte(4) << 24) | (byte(5) << 16) | (byte(6) << 8) | byte(7);
     const unsigned stream = byte(0);
     pos += 8;
@@ -143,9 +148,10 @@ Result<std::string> socket_path_from_docker_host(const char* docker_host) {
   std::string_view value(docker_host);
   constexpr std::string_view kUnix = "unix://";
   if (value.substr(0, kUnix.size()) != kUnix || value.size() == kUnix.size()) {
-    return make_error(ErrorKind::Invalid,
-                      "DOCKER_HOST={}: velo talks to a local engine only; use unix:///path/to/docker.sock",
-                      docker_host);
+    return make_error(
+        ErrorKind::Invalid,
+        "DOCKER_HOST={}: velo talks to a local engine only; use unix:///path/to/docker.sock",
+        docker_host);
   }
   return std::string(value.substr(kUnix.size()));
 }

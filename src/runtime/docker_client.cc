@@ -111,11 +111,12 @@ Status DockerClient::inspect_image(const std::string& image) {
   return Status::Ok();
 }
 
-Result<std::string> DockerClient::create_container(const std::string& name, const ContainerConfig& config) {
+Result<std::string> DockerClient::create_container(const std::string& name,
+                                                   const ContainerConfig& config) {
   std::string path = "/containers/create";
   if (!name.empty()) path += "?name=" + url_encode(name);
-  VELO_ASSIGN_OR_RETURN(HttpResponse response,
-                        call({"POST", path, container_create_body(config)}, "create container " + name));
+  VELO_ASSIGN_OR_RETURN(HttpResponse response, call({"POST", path, container_create_body(config)},
+                                                    "create container " + name));
   auto doc = nlohmann::json::parse(response.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("Id") || !doc["Id"].is_string()) {
     return make_error(ErrorKind::Io, "docker: create container {}: no id in the answer", name);
@@ -129,7 +130,8 @@ Status DockerClient::start_container(const std::string& id) {
 }
 
 Status DockerClient::stop_container(const std::string& id, int timeout_s) {
-  HttpRequest request{"POST", "/containers/" + url_encode(id) + "/stop?t=" + std::to_string(timeout_s)};
+  HttpRequest request{"POST",
+                      "/containers/" + url_encode(id) + "/stop?t=" + std::to_string(timeout_s)};
   request.timeout_s = timeout_s + 30;
   VELO_TRY(call(request, "stop container " + id));
   return Status::Ok();  // 304: not running
@@ -147,19 +149,22 @@ Result<int> DockerClient::wait_container(const std::string& id, long timeout_s) 
   VELO_ASSIGN_OR_RETURN(HttpResponse response, call(request, "wait for container " + id));
   auto doc = nlohmann::json::parse(response.body, nullptr, false);
   if (!doc.is_object() || !doc.contains("StatusCode") || !doc["StatusCode"].is_number_integer()) {
-    return make_error(ErrorKind::Io, "docker: wait for container {}: no exit code in the answer", id);
+    return make_error(ErrorKind::Io, "docker: wait for container {}: no exit code in the answer",
+                      id);
   }
   return doc["StatusCode"].get<int>();
 }
 
 Status DockerClient::remove_container(const std::string& id) {
-  VELO_TRY(call({"DELETE", "/containers/" + url_encode(id) + "?force=1"}, "remove container " + id));
+  VELO_TRY(
+      call({"DELETE", "/containers/" + url_encode(id) + "?force=1"}, "remove container " + id));
   return Status::Ok();
 }
 
 Result<ContainerInfo> DockerClient::inspect_container(const std::string& id) {
-  VELO_ASSIGN_OR_RETURN(HttpResponse response,
-                        call({"GET", "/containers/" + url_encode(id) + "/json"}, "container " + id));
+  VELO_ASSIGN_OR_RETURN(
+      HttpResponse response,
+      call({"GET", "/containers/" + url_encode(id) + "/json"}, "container " + id));
   return parse_container_inspect(response.body);
 }
 

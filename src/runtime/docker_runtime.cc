@@ -1,13 +1,11 @@
 #include "runtime/docker_runtime.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <filesystem>
 #include <utility>
-
-#include <fmt/format.h>
 
 #include "util/fs.h"
 
@@ -21,8 +19,8 @@ constexpr const char* kBranchLabel = "dev.velo.branch";
 constexpr const char* kHomeLabel = "dev.velo.home";
 constexpr const char* kRoleLabel = "dev.velo.role";
 constexpr const char* kPwfileInContainer = "/var/lib/velo/pwfile";
-constexpr int kStopTimeoutS = 60;      // then the engine sends SIGKILL
-constexpr long kRunOnceTimeoutS = 600;  // initdb of a fresh cluster
+constexpr int kStopTimeoutS = 60;            // then the engine sends SIGKILL
+constexpr long kRunOnceTimeoutS = 600;       // initdb of a fresh cluster
 constexpr long long kShmSize = 256LL << 20;  // Docker's 64 MB is too small for parallel query
 
 // Runs `undo` when it goes out of scope.
@@ -65,7 +63,8 @@ DockerRuntime::DockerRuntime(const std::string& socket_path, std::string home)
 
 bool DockerRuntime::is_ours(const ContainerInfo& info, const ClusterSpec& spec) const {
   return label_of(info, kManagedLabel) == "true" && label_of(info, kHomeLabel) == home_ &&
-         label_of(info, kProjectLabel) == spec.project && label_of(info, kBranchLabel) == spec.branch;
+         label_of(info, kProjectLabel) == spec.project &&
+         label_of(info, kBranchLabel) == spec.branch;
 }
 
 std::string DockerRuntime::container_name(const ClusterSpec& spec) {
@@ -96,8 +95,8 @@ Result<std::string> DockerRuntime::run_once(const std::string& name, ContainerCo
   auto logs = client_.container_logs(id, 200);
   const std::string output = logs.ok() ? *logs : std::string();
   if (exit_code != 0) {
-    return make_error(ErrorKind::Io, "{} failed in a container of {} (exit {}):\n{}", what, config.image,
-                      exit_code, last_lines(output, 10));
+    return make_error(ErrorKind::Io, "{} failed in a container of {} (exit {}):\n{}", what,
+                      config.image, exit_code, last_lines(output, 10));
   }
   return output;
 }
@@ -121,7 +120,8 @@ Result<UidGid> DockerRuntime::server_ids(const ClusterSpec& spec) {
   // project's image): take it from there rather than run a container to
   // ask the image, which costs a second on every branch create and start.
   struct stat st {};
-  if (::stat(spec.data_dir.c_str(), &st) == 0 && st.st_uid != 0) return UidGid{st.st_uid, st.st_gid};
+  if (::stat(spec.data_dir.c_str(), &st) == 0 && st.st_uid != 0)
+    return UidGid{st.st_uid, st.st_gid};
   return postgres_ids(image_for(spec));
 }
 
@@ -181,8 +181,14 @@ Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
   ContainerConfig config;
   config.image = image;
   config.entrypoint = {"initdb"};
-  config.cmd = {"-D", kDataDir, "-U", superuser, std::string("--pwfile=") + kPwfileInContainer,
-                "--auth-host=scram-sha-256", "--auth-local=peer", "--data-checksums"};
+  config.cmd = {"-D",
+                kDataDir,
+                "-U",
+                superuser,
+                std::string("--pwfile=") + kPwfileInContainer,
+                "--auth-host=scram-sha-256",
+                "--auth-local=peer",
+                "--data-checksums"};
   config.user = user_of(ids);
   config.labels = labels_for(spec);
   config.labels[kRoleLabel] = "initdb";
@@ -227,7 +233,8 @@ std::string DockerRuntime::archive_command() {
   return fmt::format(
       "d={dir}; f=\"$d/%f\"; t=\"$d/.%f.tmp\"; "
       "if [ -e \"$f\" ]; then "
-      "cmp -s %p \"$f\" || {{ echo \"velo: $f is already archived with different content\" >&2; exit 1; }}; "
+      "cmp -s %p \"$f\" || {{ echo \"velo: $f is already archived with different content\" >&2; "
+      "exit 1; }}; "
       "sync \"$f\" \"$d\"; "
       "else cp %p \"$t\" && sync \"$t\" && ln \"$t\" \"$f\" && rm -f \"$t\" && sync \"$d\"; fi",
       fmt::arg("dir", kArchiveDir));
@@ -280,9 +287,11 @@ Status DockerRuntime::start(const ClusterSpec& spec) {
   // the name and look like a stopped branch.
   (void)client_.remove_container(id);
   const std::string& message = started.error().message;
-  if (mentions(message, "address already in use") || mentions(message, "port is already allocated")) {
-    return make_error(ErrorKind::Conflict, "port {} on {} is already in use; container {} not started ({})",
-                      spec.port, server_config(spec, ids).host_ip, name, message);
+  if (mentions(message, "address already in use") ||
+      mentions(message, "port is already allocated")) {
+    return make_error(ErrorKind::Conflict,
+                      "port {} on {} is already in use; container {} not started ({})", spec.port,
+                      server_config(spec, ids).host_ip, name, message);
   }
   return started;
 }
@@ -292,12 +301,14 @@ Status DockerRuntime::check_alive(const ClusterSpec& spec) {
   auto info = client_.inspect_container(name);
   if (!info.ok()) {
     if (info.error().kind == ErrorKind::NotFound) {
-      return make_error(ErrorKind::Io, "the container {} of {}/{} is gone", name, spec.project, spec.branch);
+      return make_error(ErrorKind::Io, "the container {} of {}/{} is gone", name, spec.project,
+                        spec.branch);
     }
     return info.error();
   }
   if (info->running) return Status::Ok();
-  return make_error(ErrorKind::Io, "postgres for {}/{} exited with code {} (container {}{}); last log lines:\n{}",
+  return make_error(ErrorKind::Io,
+                    "postgres for {}/{} exited with code {} (container {}{}); last log lines:\n{}",
                     spec.project, spec.branch, info->exit_code, name,
                     info->error.empty() ? "" : ": " + info->error, log_tail(spec, 10));
 }
@@ -305,7 +316,8 @@ Status DockerRuntime::check_alive(const ClusterSpec& spec) {
 Status DockerRuntime::stop(const ClusterSpec& spec) {
   const std::string name = container_name(spec);
   auto info = client_.inspect_container(name);
-  if (!info.ok()) return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
+  if (!info.ok())
+    return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
   if (!info->running || !is_ours(*info, spec)) return Status::Ok();
   return client_.stop_container(name, kStopTimeoutS);
 }
@@ -340,12 +352,13 @@ Status DockerRuntime::check(const std::string& pg_version, const std::string& im
 }
 
 Result<std::vector<ManagedContainer>> DockerRuntime::list_managed() {
-  VELO_ASSIGN_OR_RETURN(std::vector<ContainerInfo> containers, client_.list_containers(kHomeLabel, home_));
+  VELO_ASSIGN_OR_RETURN(std::vector<ContainerInfo> containers,
+                        client_.list_containers(kHomeLabel, home_));
   std::vector<ManagedContainer> out;
   for (ContainerInfo& info : containers) {
     if (label_of(info, kManagedLabel) != "true") continue;
-    out.push_back({info.id, info.name, info.labels[kProjectLabel], info.labels[kBranchLabel], info.image,
-                   info.running});
+    out.push_back({info.id, info.name, info.labels[kProjectLabel], info.labels[kBranchLabel],
+                   info.image, info.running});
   }
   return out;
 }

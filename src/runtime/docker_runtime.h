@@ -101,7 +101,8 @@ class DockerRuntime : public Runtime {
   Result<UidGid> server_ids(const ClusterSpec& spec);
   // Runs a throw-away container to completion; returns its output, or an
   // Io error quoting it when the command fails.
-  Result<std::string> run_once(const std::string& name, ContainerConfig config, const std::string& what);
+  Result<std::string> run_once(const std::string& name, ContainerConfig config,
+                               const std::string& what);
   // The container of this name if it is ours, nullopt if there is none;
   // Conflict if it is someone else's (another home's, or not velo's).
   Result<std::optional<ContainerInfo>> find_ours(const std::string& name, const ClusterSpec& spec);

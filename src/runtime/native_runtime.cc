@@ -57,7 +57,7 @@ class PasswordFile {
 Status check_reachable(const std::string& data_dir, const OsUser& user) {
   if (user.uid == 0) return Status::Ok();
   for (std::string dir = parent_of(data_dir);; dir = parent_of(dir)) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) return os_error(errno, "stat " + dir);
     mode_t bit = st.st_uid == user.uid ? S_IXUSR : st.st_gid == user.gid ? S_IXGRP : S_IXOTH;
     if ((st.st_mode & bit) == 0) {
@@ -142,10 +142,10 @@ Status NativeRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
 
   PasswordFile pwfile;
   VELO_TRY(pwfile.create(password, server_user_));
-  Command initdb = as_server_user({bin_dir(spec.pg_version) + "/initdb", "-D", data_dir, "-U",
-                                   superuser, "--pwfile=" + pwfile.path(),
-                                   "--auth-host=scram-sha-256", "--auth-local=peer", "-E", "UTF8",
-                                   "--locale=C.UTF-8", "--data-checksums", "--no-instructions"});
+  Command initdb =
+      as_server_user({bin_dir(spec.pg_version) + "/initdb", "-D", data_dir, "-U", superuser,
+                      "--pwfile=" + pwfile.path(), "--auth-host=scram-sha-256", "--auth-local=peer",
+                      "-E", "UTF8", "--locale=C.UTF-8", "--data-checksums", "--no-instructions"});
   auto result = run_checked(runner_, initdb);
   if (!result.ok()) return result.error();
   return Status::Ok();
@@ -230,7 +230,7 @@ Status NativeRuntime::check_alive(const ClusterSpec& spec) {
     VELO_ASSIGN_OR_RETURN(ClusterState current, state(spec));
     if (current == ClusterState::Running) return Status::Ok();
   }
-  std::string how = !ours                ? "is not running"
+  std::string how = !ours                 ? "is not running"
                     : WIFSIGNALED(status) ? fmt::format("was killed by signal {}", WTERMSIG(status))
                                           : fmt::format("exited with code {}", WEXITSTATUS(status));
   return make_error(ErrorKind::Io, "postgres for {}/{} {}; last log lines:\n{}", spec.project,
@@ -303,7 +303,8 @@ Status NativeRuntime::check(const std::string& pg_version, const std::string&) {
                       server_user_.name);
   }
   if (server_user_.uid == 0) {
-    return make_error(ErrorKind::Invalid, "postgres refuses to run as root: choose another OS user");
+    return make_error(ErrorKind::Invalid,
+                      "postgres refuses to run as root: choose another OS user");
   }
   return Status::Ok();
 }

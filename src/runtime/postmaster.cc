@@ -45,8 +45,8 @@ bool process_runs_in(pid_t pid, const std::string& dir) {
   if (pid <= 0) return false;
   // stat() follows /proc/<pid>/cwd to the directory itself, so bind
   // mounts, symlinks and relative -D paths compare equal when they are.
-  struct stat cwd{};
-  struct stat target{};
+  struct stat cwd {};
+  struct stat target {};
   std::string link = "/proc/" + std::to_string(pid) + "/cwd";
   if (::stat(link.c_str(), &cwd) != 0 || ::stat(dir.c_str(), &target) != 0) return false;
   return cwd.st_dev == target.st_dev && cwd.st_ino == target.st_ino;

@@ -15,10 +15,10 @@ namespace velo::runtime {
 struct ClusterSpec {
   std::string project;
   std::string branch;
-  std::string data_dir;     // host path of PGDATA (volume_path()/data)
-  std::string pg_version;   // major version, e.g. "15"
-  std::string image;        // docker only
-  int port = 0;             // fixed host port
+  std::string data_dir;    // host path of PGDATA (volume_path()/data)
+  std::string pg_version;  // major version, e.g. "15"
+  std::string image;       // docker only
+  int port = 0;            // fixed host port
   std::string listen_address = "127.0.0.1";
   std::string log_path;     // native: server stderr goes here
   std::string archive_dir;  // where archive_command writes; empty = none

@@ -1,8 +1,8 @@
 #include "state/database.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 namespace velo::state {
@@ -35,7 +35,8 @@ Result<Database> Database::open(const std::string& path) {
   ::fchmod(fd, 0600);
   ::close(fd);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close(db);
@@ -43,7 +44,8 @@ Result<Database> Database::open(const std::string& path) {
   }
   Database database(db);
   sqlite3_busy_timeout(db, 30000);
-  VELO_TRY(database.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+  VELO_TRY(
+      database.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
   return database;
 }
 
@@ -111,9 +113,9 @@ Result<std::vector<std::vector<Value>>> Database::query(const std::string& sql,
           row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(guard.stmt, c)));
           break;
         default:
-          row.emplace_back(std::string(
-              reinterpret_cast<const char*>(sqlite3_column_text(guard.stmt, c)),
-              static_cast<size_t>(sqlite3_column_bytes(guard.stmt, c))));
+          row.emplace_back(
+              std::string(reinterpret_cast<const char*>(sqlite3_column_text(guard.stmt, c)),
+                          static_cast<size_t>(sqlite3_column_bytes(guard.stmt, c))));
       }
     }
     rows.push_back(std::move(row));

@@ -19,7 +19,6 @@ namespace velo::state {
 
 using Value = std::variant<std::nullptr_t, int64_t, std::string>;
 
-
 class Database {
  public:
   // Opens (creating, mode 0600) the database at `path`, in WAL mode with a

@@ -1,8 +1,8 @@
 #include "state/store.h"
 
-#include "state/schema.h"
-
 #include <utility>
+
+#include "state/schema.h"
 
 namespace velo::state {
 namespace {
@@ -89,9 +89,10 @@ Result<std::optional<std::string>> Store::get_meta(const std::string& key) {
 }
 
 Status Store::set_meta(const std::string& key, const std::string& value) {
-  return db_.run("INSERT INTO meta(key, value) VALUES(?, ?) "
-                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                 {key, value});
+  return db_.run(
+      "INSERT INTO meta(key, value) VALUES(?, ?) "
+      "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+      {key, value});
 }
 
 Result<int64_t> Store::next_id() {
@@ -112,10 +113,10 @@ Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
 }
 
 Status Store::insert_project(const ProjectRecord& p) {
-  return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-                 {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
-                  p.archive_timeout_s});
+  return db_.run(
+      std::string("INSERT INTO projects(") + kProjectColumns + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+      {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
+       p.archive_timeout_s});
 }
 
 Status Store::delete_project(const std::string& name) {
@@ -135,10 +136,10 @@ Result<std::vector<BranchRecord>> Store::branches(const std::optional<std::strin
 
 Result<std::optional<BranchRecord>> Store::branch(const std::string& project,
                                                   const std::string& name) {
-  return map_first(db_,
-                   std::string("SELECT ") + kBranchColumns +
-                       " FROM branches WHERE project = ? AND name = ?",
-                   {project, name}, to_branch);
+  return map_first(
+      db_,
+      std::string("SELECT ") + kBranchColumns + " FROM branches WHERE project = ? AND name = ?",
+      {project, name}, to_branch);
 }
 
 Result<std::vector<BranchRecord>> Store::children(const std::string& project,
@@ -152,8 +153,8 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 Status Store::insert_branch(const BranchRecord& b) {
   return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
                      ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password,
-                  b.volume, b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
+                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
+                  b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
                   int64_t{b.archive}, b.source_snapshot});
 }
 
@@ -198,10 +199,11 @@ Result<std::optional<SnapshotRecord>> Store::snapshot(int64_t id) {
 }
 
 Result<int64_t> Store::insert_snapshot(const SnapshotRecord& s) {
-  VELO_TRY(db_.run("INSERT INTO snapshots(project, branch, volume, name, created_at, lsn, label, "
-                   "kind, for_branch, redo_lsn) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   {s.project, s.branch, s.volume, s.name, s.created_at, s.lsn, s.label, s.kind,
-                    text_or_null(s.for_branch), s.redo_lsn}));
+  VELO_TRY(
+      db_.run("INSERT INTO snapshots(project, branch, volume, name, created_at, lsn, label, "
+              "kind, for_branch, redo_lsn) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {s.project, s.branch, s.volume, s.name, s.created_at, s.lsn, s.label, s.kind,
+               text_or_null(s.for_branch), s.redo_lsn}));
   VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
   return as_int(rows[0][0]);
 }

@@ -43,7 +43,8 @@ Status BtrfsDriver::destroy_volume(const std::string& volume) {
   if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
   // Snapshots first: if we stop midway the volume is still there for gc.
   VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
-  for (const auto& s : snapshots) VELO_TRY(btrfs({"subvolume", "delete", layout_.snapshot(volume, s)}));
+  for (const auto& s : snapshots)
+    VELO_TRY(btrfs({"subvolume", "delete", layout_.snapshot(volume, s)}));
   return btrfs({"subvolume", "delete", path});
 }
 
@@ -86,7 +87,8 @@ Status BtrfsDriver::clone(const std::string& volume, const std::string& snapshot
 
 Status BtrfsDriver::recopy_into_snapshot(const std::string&, const std::string&,
                                          const std::string&) {
-  return make_error(ErrorKind::Invalid, "btrfs snapshots are atomic and read-only; nothing to recopy");
+  return make_error(ErrorKind::Invalid,
+                    "btrfs snapshots are atomic and read-only; nothing to recopy");
 }
 
 Result<uint64_t> BtrfsDriver::used_bytes(const std::string& volume) {
@@ -102,7 +104,8 @@ Result<uint64_t> BtrfsDriver::used_bytes(const std::string& volume) {
 Status BtrfsDriver::check() {
   struct statfs fs;
   if (statfs(layout_.root().c_str(), &fs) != 0) {
-    return make_error(ErrorKind::Unavailable, "cannot reach {}: {}", layout_.root(), std::strerror(errno));
+    return make_error(ErrorKind::Unavailable, "cannot reach {}: {}", layout_.root(),
+                      std::strerror(errno));
   }
   if (fs.f_type != BTRFS_SUPER_MAGIC) {
     return make_error(ErrorKind::Unavailable, "{} is not on a btrfs filesystem", layout_.root());

@@ -14,7 +14,8 @@ namespace velo::storage {
 class BtrfsDriver : public Driver {
  public:
   // REQUIRES: `runner` outlives the driver.
-  BtrfsDriver(std::string root, ProcessRunner& runner) : layout_(std::move(root)), runner_(runner) {}
+  BtrfsDriver(std::string root, ProcessRunner& runner)
+      : layout_(std::move(root)), runner_(runner) {}
 
   std::string name() const override { return "btrfs"; }
   bool atomic_snapshots() const override { return true; }
@@ -27,8 +28,7 @@ class BtrfsDriver : public Driver {
   Status destroy_snapshot(const std::string& volume, const std::string& snapshot) override;
   Status clone(const std::string& volume, const std::string& snapshot,
                const std::string& new_volume) override;
-  std::string snapshot_path(const std::string& volume,
-                            const std::string& snapshot) const override {
+  std::string snapshot_path(const std::string& volume, const std::string& snapshot) const override {
     return layout_.snapshot(volume, snapshot);
   }
   // Atomic driver: Invalid.

@@ -28,8 +28,7 @@ class CopyDriver : public Driver {
   Status destroy_snapshot(const std::string& volume, const std::string& snapshot) override;
   Status clone(const std::string& volume, const std::string& snapshot,
                const std::string& new_volume) override;
-  std::string snapshot_path(const std::string& volume,
-                            const std::string& snapshot) const override {
+  std::string snapshot_path(const std::string& volume, const std::string& snapshot) const override {
     return layout_.snapshot(volume, snapshot);
   }
   Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,

@@ -77,7 +77,8 @@ Result<std::unique_ptr<Driver>> make_driver(const DriverConfig& config, ProcessR
     if (config.kind == row.name) return row.factory(config, runner);
     known += known.empty() ? row.name : std::string(", ") + row.name;
   }
-  return make_error(ErrorKind::Invalid, "unknown storage driver '{}' (known: {})", config.kind, known);
+  return make_error(ErrorKind::Invalid, "unknown storage driver '{}' (known: {})", config.kind,
+                    known);
 }
 
 std::string detect_best_driver(const std::string& path) {

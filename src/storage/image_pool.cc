@@ -6,8 +6,8 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -103,7 +103,8 @@ Result<DriverConfig> create_zfs_pool(const ImagePoolSpec& spec, const std::strin
   VELO_TRY(ensure_zfs_available(runner));
   const std::string pool = image_pool_name(file);
   if (succeeds(runner, {"zpool", "list", "-H", "-o", "name", pool})) {
-    return make_error(ErrorKind::Conflict, "zfs pool {} for {} exists already", pool, spec.image_file);
+    return make_error(ErrorKind::Conflict, "zfs pool {} for {} exists already", pool,
+                      spec.image_file);
   }
   VELO_TRY(run(runner, {"zpool", "create", "-f", "-m", mountpoint, pool, file}));
   rollback.add([&runner, pool] { (void)destroy_zpool(runner, pool); });
@@ -145,7 +146,8 @@ Status create_image_file(const std::string& file, uint64_t size, bool* created) 
     *created = true;
   } else {
     struct stat st;
-    if (errno != EEXIST || stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0) {
+    if (errno != EEXIST || stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size != 0) {
       return make_error(ErrorKind::Conflict, "image file {} exists (or cannot be made): {}", file,
                         std::strerror(errno == 0 ? EEXIST : errno));
     }
@@ -166,7 +168,8 @@ Result<uint64_t> parse_size(const std::string& text) {
   uint64_t value = 0;
   while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
     uint64_t digit = text[i] - '0';
-    if (value > (UINT64_MAX - digit) / 10) return make_error(ErrorKind::Invalid, "size '{}' is too large", text);
+    if (value > (UINT64_MAX - digit) / 10)
+      return make_error(ErrorKind::Invalid, "size '{}' is too large", text);
     value = value * 10 + digit;
     i++;
   }
@@ -181,7 +184,8 @@ Result<uint64_t> parse_size(const std::string& text) {
     std::string rest = unit.substr(1);
     if (rest.empty() || rest == "B" || rest == "IB") shift = 10 * static_cast<int>(k + 1);
   }
-  if (shift < 0) return make_error(ErrorKind::Invalid, "invalid size unit in '{}' (use K, M, G or T)", text);
+  if (shift < 0)
+    return make_error(ErrorKind::Invalid, "invalid size unit in '{}' (use K, M, G or T)", text);
   if (value == 0) return make_error(ErrorKind::Invalid, "size '{}' is zero", text);
   if (shift > 0 && value > (UINT64_MAX >> shift)) {
     return make_error(ErrorKind::Invalid, "size '{}' is too large", text);
@@ -215,9 +219,10 @@ Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner&
 
   if (path_exists(mountpoint)) {
     std::error_code ec;
-    if (!std::filesystem::is_directory(mountpoint, ec) || !std::filesystem::is_empty(mountpoint, ec) ||
-        is_mountpoint(mountpoint)) {
-      return make_error(ErrorKind::Conflict, "mountpoint {} must be an empty directory", mountpoint);
+    if (!std::filesystem::is_directory(mountpoint, ec) ||
+        !std::filesystem::is_empty(mountpoint, ec) || is_mountpoint(mountpoint)) {
+      return make_error(ErrorKind::Conflict, "mountpoint {} must be an empty directory",
+                        mountpoint);
     }
   } else {
     VELO_TRY(make_dirs(mountpoint, 0755));
@@ -259,7 +264,8 @@ Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner) {
   if (!loops.empty()) {
     device = loops.front();
   } else {
-    VELO_ASSIGN_OR_RETURN(ExecResult loop, run(runner, {"losetup", "--find", "--show", config.image_file}));
+    VELO_ASSIGN_OR_RETURN(ExecResult loop,
+                          run(runner, {"losetup", "--find", "--show", config.image_file}));
     device = trim(loop.out);
   }
   VELO_TRY(make_dirs(config.path, 0755));
@@ -280,14 +286,16 @@ Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner) {
     if (!config.path.empty() && is_mountpoint(config.path)) {
       // A lazy unmount as the last resort: a stray process (a test's
       // server) must not keep a loop device and image alive forever.
-      if (!succeeds(runner, {"umount", config.path})) VELO_TRY(run(runner, {"umount", "-l", config.path}));
+      if (!succeeds(runner, {"umount", config.path}))
+        VELO_TRY(run(runner, {"umount", "-l", config.path}));
     }
     for (const auto& device : loops_of(runner, config.image_file)) {
       VELO_TRY(run(runner, {"losetup", "-d", device}));
     }
   }
   if (unlink(config.image_file.c_str()) != 0 && errno != ENOENT) {
-    return make_error(ErrorKind::Io, "cannot remove {}: {}", config.image_file, std::strerror(errno));
+    return make_error(ErrorKind::Io, "cannot remove {}: {}", config.image_file,
+                      std::strerror(errno));
   }
   if (!config.path.empty()) rmdir(config.path.c_str());  // only if empty; fine if not
   return Status::Ok();
@@ -300,7 +308,8 @@ bool is_mountpoint(const std::string& path) {
   for (const auto& line : split_lines(*info)) {
     // Fields: id parent major:minor root mountpoint ...; octal escapes (\040).
     size_t pos = 0;
-    for (int field = 0; field < 4 && pos != std::string::npos; field++) pos = line.find(' ', pos + 1);
+    for (int field = 0; field < 4 && pos != std::string::npos; field++)
+      pos = line.find(' ', pos + 1);
     if (pos == std::string::npos) continue;
     size_t end = line.find(' ', pos + 1);
     std::string raw = line.substr(pos + 1, end == std::string::npos ? end : end - pos - 1);
@@ -311,7 +320,8 @@ bool is_mountpoint(const std::string& path) {
         for (size_t j = 1; j <= 3; j++) escape = escape && raw[i + j] >= '0' && raw[i + j] <= '7';
       }
       if (escape) {
-        point += static_cast<char>((raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 + (raw[i + 3] - '0'));
+        point += static_cast<char>((raw[i + 1] - '0') * 64 + (raw[i + 2] - '0') * 8 +
+                                   (raw[i + 3] - '0'));
         i += 3;
       } else {
         point += raw[i];

@@ -186,8 +186,9 @@ class Copier {
     if (mode_ == CopyMode::Reflink) {
       if (ioctl(out.get(), FICLONE, in.get()) != 0) {
         if (errno == EOPNOTSUPP || errno == EXDEV || errno == EINVAL || errno == ENOTTY) {
-          return make_error(ErrorKind::Unavailable, "cannot reflink {}: {} (not a reflink filesystem?)",
-                            path, std::strerror(errno));
+          return make_error(ErrorKind::Unavailable,
+                            "cannot reflink {}: {} (not a reflink filesystem?)", path,
+                            std::strerror(errno));
         }
         return sys_error("cannot reflink", path);
       }
@@ -262,13 +263,15 @@ Result<uint64_t> allocated_bytes(const std::string& root) {
   if (!fd.valid()) return sys_error("cannot open", root);
   uint64_t total = 0;
   std::set<std::pair<dev_t, ino_t>> linked;  // inodes with more than one name
-  VELO_TRY(walk(fd.get(), root, [&](int, const char*, const std::string&, const struct stat& st) -> Status {
-    if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 && !linked.emplace(st.st_dev, st.st_ino).second) {
-      return Status::Ok();
-    }
-    total += uint64_t(st.st_blocks) * 512;
-    return Status::Ok();
-  }));
+  VELO_TRY(walk(fd.get(), root,
+                [&](int, const char*, const std::string&, const struct stat& st) -> Status {
+                  if (!S_ISDIR(st.st_mode) && st.st_nlink > 1 &&
+                      !linked.emplace(st.st_dev, st.st_ino).second) {
+                    return Status::Ok();
+                  }
+                  total += uint64_t(st.st_blocks) * 512;
+                  return Status::Ok();
+                }));
   return total;
 }
 
@@ -276,16 +279,16 @@ Result<uint64_t> exclusive_extent_bytes(const std::string& root) {
   UniqueFd fd(open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd.valid()) return sys_error("cannot open", root);
   uint64_t total = 0;
-  VELO_TRY(walk(fd.get(), root,
-                [&](int dir_fd, const char* name, const std::string& path,
-                    const struct stat& st) -> Status {
-                  if (!S_ISREG(st.st_mode)) return Status::Ok();
-                  UniqueFd file(openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-                  if (!file.valid()) return errno == ENOENT ? Status::Ok() : sys_error("cannot open", path);
-                  VELO_ASSIGN_OR_RETURN(uint64_t bytes, exclusive_bytes_of(file.get(), st, path));
-                  total += bytes;
-                  return Status::Ok();
-                }));
+  VELO_TRY(walk(
+      fd.get(), root,
+      [&](int dir_fd, const char* name, const std::string& path, const struct stat& st) -> Status {
+        if (!S_ISREG(st.st_mode)) return Status::Ok();
+        UniqueFd file(openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+        if (!file.valid()) return errno == ENOENT ? Status::Ok() : sys_error("cannot open", path);
+        VELO_ASSIGN_OR_RETURN(uint64_t bytes, exclusive_bytes_of(file.get(), st, path));
+        total += bytes;
+        return Status::Ok();
+      }));
   return total;
 }
 

@@ -1,7 +1,5 @@
 #include "storage/zfs_driver.h"
 
-#include "util/fs.h"
-
 #include <unistd.h>
 
 #include <charconv>
@@ -9,6 +7,7 @@
 #include <thread>
 
 #include "storage/dir_layout.h"
+#include "util/fs.h"
 
 namespace velo::storage {
 namespace {
@@ -40,7 +39,8 @@ Result<ExecResult> list_all(ProcessRunner& runner) {
   command.argv = {"zfs", "list", "-H", "-o", "name"};
   auto result = runner.run(command);
   if (!result.ok()) {
-    return make_error(ErrorKind::Unavailable, "cannot run zfs ({}); install zfsutils-linux or zfs-fuse",
+    return make_error(ErrorKind::Unavailable,
+                      "cannot run zfs ({}); install zfsutils-linux or zfs-fuse",
                       result.error().message);
   }
   return result;
@@ -64,11 +64,16 @@ std::vector<std::string> split_lines(const std::string& output) {
 Error zfs_error(const std::string& what, const ExecResult& result) {
   const std::string& err = result.err;
   ErrorKind kind = ErrorKind::Io;
-  if (err.find("dependent clones") != std::string::npos) kind = ErrorKind::Conflict;
-  else if (err.find("already exists") != std::string::npos) kind = ErrorKind::Conflict;
-  else if (err.find("does not exist") != std::string::npos) kind = ErrorKind::NotFound;
-  else if (err.find("busy") != std::string::npos) kind = ErrorKind::Busy;
-  else if (daemon_unreachable(result)) kind = ErrorKind::Unavailable;
+  if (err.find("dependent clones") != std::string::npos)
+    kind = ErrorKind::Conflict;
+  else if (err.find("already exists") != std::string::npos)
+    kind = ErrorKind::Conflict;
+  else if (err.find("does not exist") != std::string::npos)
+    kind = ErrorKind::NotFound;
+  else if (err.find("busy") != std::string::npos)
+    kind = ErrorKind::Busy;
+  else if (daemon_unreachable(result))
+    kind = ErrorKind::Unavailable;
   return make_error(kind, "{}: {}", what, first_line(err.empty() ? result.out : err));
 }
 
@@ -139,13 +144,14 @@ Status ZfsDriver::destroy_volume(const std::string& volume) {
   const std::string ds = dataset(volume);
   // Clones of this volume's snapshots would need -R, which destroys other
   // branches: refuse and name them instead.
-  VELO_ASSIGN_OR_RETURN(ExecResult listed,
-                        zfs({"list", "-H", "-o", "name,origin", "-t", "filesystem", "-r", parent_}));
+  VELO_ASSIGN_OR_RETURN(ExecResult listed, zfs({"list", "-H", "-o", "name,origin", "-t",
+                                                "filesystem", "-r", parent_}));
   bool found = false;
   std::vector<std::string> dependents;
   for (const auto& line : split_lines(listed.out)) {
     std::string name = line.substr(0, line.find('\t'));
-    std::string origin = line.find('\t') == std::string::npos ? "" : line.substr(line.find('\t') + 1);
+    std::string origin =
+        line.find('\t') == std::string::npos ? "" : line.substr(line.find('\t') + 1);
     if (name == ds) found = true;
     if (origin.starts_with(ds + "@")) dependents.push_back(name);
   }
@@ -199,12 +205,14 @@ Status ZfsDriver::clone(const std::string& volume, const std::string& snapshot,
 }
 
 Status ZfsDriver::recopy_into_snapshot(const std::string&, const std::string&, const std::string&) {
-  return make_error(ErrorKind::Invalid, "zfs snapshots are atomic and read-only; nothing to recopy");
+  return make_error(ErrorKind::Invalid,
+                    "zfs snapshots are atomic and read-only; nothing to recopy");
 }
 
 Result<uint64_t> ZfsDriver::used_bytes(const std::string& volume) {
   VELO_TRY(validate_name("volume", volume));
-  VELO_ASSIGN_OR_RETURN(ExecResult result, zfs({"get", "-Hp", "-o", "value", "used", dataset(volume)}));
+  VELO_ASSIGN_OR_RETURN(ExecResult result,
+                        zfs({"get", "-Hp", "-o", "value", "used", dataset(volume)}));
   std::string text = trim(result.out);
   uint64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -215,8 +223,8 @@ Result<uint64_t> ZfsDriver::used_bytes(const std::string& volume) {
 }
 
 Result<std::vector<std::string>> ZfsDriver::list_volumes() {
-  VELO_ASSIGN_OR_RETURN(ExecResult result,
-                        zfs({"list", "-H", "-o", "name", "-t", "filesystem", "-r", "-d", "1", parent_}));
+  VELO_ASSIGN_OR_RETURN(ExecResult result, zfs({"list", "-H", "-o", "name", "-t", "filesystem",
+                                                "-r", "-d", "1", parent_}));
   std::vector<std::string> volumes;
   const std::string prefix = parent_ + "/";
   for (const auto& name : split_lines(result.out)) {

@@ -36,8 +36,7 @@ class ZfsDriver : public Driver {
   Status clone(const std::string& volume, const std::string& snapshot,
                const std::string& new_volume) override;
   // The .zfs/snapshot directory (not exposed by zfs-fuse); informational.
-  std::string snapshot_path(const std::string& volume,
-                            const std::string& snapshot) const override {
+  std::string snapshot_path(const std::string& volume, const std::string& snapshot) const override {
     return volume_path(volume) + "/.zfs/snapshot/" + snapshot;
   }
   // Atomic driver: Invalid.

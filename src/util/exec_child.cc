@@ -25,12 +25,18 @@ struct Report {
 
 const char* stage_name(int stage) {
   switch (stage) {
-    case kStdio: return "set up stdio";
-    case kSetgroups: return "setgroups";
-    case kSetgid: return "setgid";
-    case kSetuid: return "setuid";
-    case kChdir: return "chdir";
-    default: return "exec";
+    case kStdio:
+      return "set up stdio";
+    case kSetgroups:
+      return "setgroups";
+    case kSetgid:
+      return "setgid";
+    case kSetuid:
+      return "setuid";
+    case kChdir:
+      return "chdir";
+    default:
+      return "exec";
   }
 }
 
@@ -157,8 +163,8 @@ Status await_exec(const ChildPlan& plan, UniqueFd report_read, pid_t pid) {
   Report report{};
   size_t got = 0;
   while (got < sizeof report) {
-    ssize_t n = ::read(report_read.get(), reinterpret_cast<char*>(&report) + got,
-                       sizeof report - got);
+    ssize_t n =
+        ::read(report_read.get(), reinterpret_cast<char*>(&report) + got, sizeof report - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<size_t>(n);
@@ -166,8 +172,8 @@ Status await_exec(const ChildPlan& plan, UniqueFd report_read, pid_t pid) {
   if (got == 0) return Status::Ok();  // exec succeeded: the pipe closed
   auto waited = wait_for(pid);
   (void)waited;  // the child exits 127 at once; its status adds nothing
-  Error error = os_error(report.err, fmt::format("cannot start {}: {}", plan.argv[0],
-                                                 stage_name(report.stage)));
+  Error error = os_error(
+      report.err, fmt::format("cannot start {}: {}", plan.argv[0], stage_name(report.stage)));
   if (report.stage == kExec && report.err == ENOENT) error.kind = ErrorKind::Unavailable;
   return error;
 }

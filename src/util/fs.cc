@@ -93,7 +93,7 @@ Status make_dirs(const std::string& path, mode_t mode) {
       continue;
     }
     if (errno != EEXIST) return os_error(errno, "mkdir " + prefix);
-    struct stat st{};
+    struct stat st {};
     if (::stat(prefix.c_str(), &st) != 0) return os_error(errno, "stat " + prefix);
     if (!S_ISDIR(st.st_mode)) {
       return make_error(ErrorKind::Conflict, "{} exists and is not a directory", prefix);
@@ -103,7 +103,7 @@ Status make_dirs(const std::string& path, mode_t mode) {
 }
 
 bool path_exists(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   return ::lstat(path.c_str(), &st) == 0;
 }
 
@@ -130,7 +130,7 @@ Status chown_tree(const std::string& path, uid_t uid, gid_t gid) {
   while (!pending.empty()) {
     std::string current = std::move(pending.front());
     pending.pop_front();
-    struct stat st{};
+    struct stat st {};
     if (::lstat(current.c_str(), &st) != 0) {
       if (errno == ENOENT && current != path) continue;  // removed meanwhile
       return os_error(errno, "stat " + current);
@@ -183,11 +183,13 @@ std::string mountpoint_of_source(const std::string& source) {
     std::string line = mounts->substr(start, end - start);
     start = end + 1;
     size_t first = line.find(' ');
-    if (first == std::string::npos || line.compare(0, first, source) != 0 || first != source.size()) {
+    if (first == std::string::npos || line.compare(0, first, source) != 0 ||
+        first != source.size()) {
       continue;
     }
     size_t second = line.find(' ', first + 1);
-    return line.substr(first + 1, second == std::string::npos ? std::string::npos : second - first - 1);
+    return line.substr(first + 1,
+                       second == std::string::npos ? std::string::npos : second - first - 1);
   }
   return "";
 }

@@ -8,12 +8,21 @@ namespace velo {
 Error os_error(int err, const std::string& what) {
   ErrorKind kind = ErrorKind::Io;
   switch (err) {
-    case ENOENT: kind = ErrorKind::NotFound; break;
+    case ENOENT:
+      kind = ErrorKind::NotFound;
+      break;
     case EEXIST:
-    case ENOTEMPTY: kind = ErrorKind::Conflict; break;
-    case EBUSY: kind = ErrorKind::Busy; break;
-    case ETIMEDOUT: kind = ErrorKind::Timeout; break;
-    default: break;
+    case ENOTEMPTY:
+      kind = ErrorKind::Conflict;
+      break;
+    case EBUSY:
+      kind = ErrorKind::Busy;
+      break;
+    case ETIMEDOUT:
+      kind = ErrorKind::Timeout;
+      break;
+    default:
+      break;
   }
   return make_error(kind, "{}: {}", what, std::strerror(err));
 }

@@ -34,20 +34,16 @@ Result<OsUser> lookup(Lookup&& call, const std::string& what) {
 }  // namespace
 
 Result<OsUser> lookup_user(const std::string& name) {
-  return lookup(
-      [&](passwd* entry, char* buf, size_t size, passwd** found) {
-        return ::getpwnam_r(name.c_str(), entry, buf, size, found);
-      },
-      name);
+  return lookup([&](passwd* entry, char* buf, size_t size,
+                    passwd** found) { return ::getpwnam_r(name.c_str(), entry, buf, size, found); },
+                name);
 }
 
 OsUser current_user() {
   uid_t uid = ::geteuid();
-  auto user = lookup(
-      [&](passwd* entry, char* buf, size_t size, passwd** found) {
-        return ::getpwuid_r(uid, entry, buf, size, found);
-      },
-      std::to_string(uid));
+  auto user = lookup([&](passwd* entry, char* buf, size_t size,
+                         passwd** found) { return ::getpwuid_r(uid, entry, buf, size, found); },
+                     std::to_string(uid));
   // A uid without a passwd entry (containers do this) is still a user.
   if (!user.ok()) return OsUser{std::to_string(uid), uid, ::getegid()};
   return user.value();

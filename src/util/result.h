@@ -72,9 +72,9 @@ class [[nodiscard]] Status {
 }  // namespace velo
 
 // Propagate a failed Status or Result from the enclosing function.
-#define VELO_TRY(expr)                                 \
-  do {                                                 \
-    auto velo_try_result_ = (expr);                    \
+#define VELO_TRY(expr)                                           \
+  do {                                                           \
+    auto velo_try_result_ = (expr);                              \
     if (!velo_try_result_.ok()) return velo_try_result_.error(); \
   } while (0)
 

@@ -20,8 +20,8 @@ Result<pid_t> spawn_detached(const Command& command, const std::string& log_path
   // Opened here, before the child drops privileges, so the log may live in
   // a directory the server's user cannot write; chowned so that the user
   // can reopen it later (pg_ctl logrotate, say).
-  UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
-                      0600));
+  UniqueFd log(
+      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!log.valid()) return os_error(errno, "open " + log_path);
   if (plan.switch_user && ::fchown(log.get(), plan.uid, plan.gid) != 0) {
     return os_error(errno, "chown " + log_path);

@@ -23,7 +23,8 @@ class CliBranchTest : public CliTest {
     ASSERT_TRUE(rows.ok()) << branch << ": " << statement << ": " << rows.error().message;
   }
   bool has_table(const std::string& branch, const std::string& table) {
-    return sql_value(branch, "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'") == "1";
+    return sql_value(branch, "SELECT count(*) FROM pg_tables WHERE tablename = '" + table + "'") ==
+           "1";
   }
   std::string driver_name() const { return fs() == "xfs" ? "reflink" : fs(); }
 };
@@ -46,7 +47,8 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   EXPECT_TRUE(main["parent"].is_null()) << main.dump();
   EXPECT_EQ(a["status"], "running");
   EXPECT_EQ(a["storage"], driver_name());
-  EXPECT_TRUE(a["created_at"].is_string() && !a["created_at"].get<std::string>().empty()) << a.dump();
+  EXPECT_TRUE(a["created_at"].is_string() && !a["created_at"].get<std::string>().empty())
+      << a.dump();
   EXPECT_TRUE(a["used_bytes"].is_number()) << a.dump();
   std::set<int> ports{main["port"].get<int>(), a["port"].get<int>(), b["port"].get<int>()};
   EXPECT_EQ(ports.size(), 3u) << "ports must differ: " << main.dump() << a.dump() << b.dump();
@@ -56,7 +58,8 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   }
   // The shown URL carries no password; `branch url` does, and they agree.
   std::string shown = a["url"];
-  EXPECT_NE(shown.find(":" + std::to_string(a["port"].get<int>()) + "/"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(":" + std::to_string(a["port"].get<int>()) + "/"), std::string::npos)
+      << shown;
   pg::ConnParams pa = params("demo/a");
   EXPECT_EQ(pa.port, a["port"].get<int>());
   EXPECT_FALSE(pa.password.empty());
@@ -83,7 +86,6 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   EXPECT_EQ(ids("demo/a"), "1,2");
   EXPECT_EQ(ids("demo/b"), "1");
 
-
   // A branch of a branch (--parent) starts from its parent's data at
   // creation, and after that nothing flows in either direction.
   create_branch("demo/feature", "demo/a");
@@ -106,7 +108,8 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   EXPECT_EQ(show("demo/deeper")["parent"], "demo/feature");
 
   // A parent in another project is refused (it is not even known).
-  EXPECT_EQ(check_usage_error(velo().run({"branch", "create", "demo/x", "--parent", "nope/main"})), "");
+  EXPECT_EQ(check_usage_error(velo().run({"branch", "create", "demo/x", "--parent", "nope/main"})),
+            "");
 
   nlohmann::json branches = ok_json({"branch", "list", "demo"});
   ASSERT_TRUE(branches.is_array());

@@ -2,8 +2,8 @@
 // two creates at once lose nothing; two creates of the same name make one
 // branch; a create that fails (no free port, a server that will not start)
 // leaves no state row, volume, snapshot or server behind.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -66,7 +66,8 @@ class CliConcurrencyTest : public CliTest {
 
 TEST_P(CliConcurrencyTest, ConcurrentCreatesLoseNothing) {
   create_project("demo");
-  auto results = run_together({{"branch", "create", "demo/left"}, {"branch", "create", "demo/right"}});
+  auto results =
+      run_together({{"branch", "create", "demo/left"}, {"branch", "create", "demo/right"}});
   for (const auto& r : results) EXPECT_EQ(r.exit_code, 0) << r.describe();
 
   nlohmann::json branches = list();
@@ -83,8 +84,10 @@ TEST_P(CliConcurrencyTest, ConcurrentCreatesLoseNothing) {
   EXPECT_EQ(distinct.size(), 3u) << branches.dump(2);
   // Each really is its own server: a write on one is not on the other.
   ASSERT_TRUE(sql("demo/left", "CREATE TABLE only_left (x int)").ok());
-  EXPECT_EQ(sql_value("demo/right", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_left'"), "0");
-  EXPECT_EQ(sql_value("demo/left", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_left'"), "1");
+  EXPECT_EQ(sql_value("demo/right", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_left'"),
+            "0");
+  EXPECT_EQ(sql_value("demo/left", "SELECT count(*) FROM pg_tables WHERE tablename = 'only_left'"),
+            "1");
 
   // Two creates of the same name: one branch, and the loser told so.
   const std::vector<std::string> storage_before = storage_names();
@@ -108,7 +111,8 @@ TEST_P(CliConcurrencyTest, ConcurrentCreatesLoseNothing) {
   EXPECT_EQ(sql_value("demo/same", "SELECT 1"), "1");
   EXPECT_EQ(orphans(), std::vector<std::string>{});
   // One volume and one base snapshot more, not two.
-  EXPECT_EQ(storage_names().size(), storage_before.size() + 2) << testing::PrintToString(storage_names());
+  EXPECT_EQ(storage_names().size(), storage_before.size() + 2)
+      << testing::PrintToString(storage_names());
   EXPECT_EQ(live_servers().size(), 4u);
 }
 
@@ -145,7 +149,8 @@ TEST_P(CliConcurrencyTest, FailedCreatesLeaveNothing) {
   auto original = read_file(auto_conf);
   ASSERT_TRUE(original.ok()) << auto_conf;
   const nlohmann::json before_broken = observable();
-  const std::vector<std::string> zfs_before = fs() == "zfs" ? zfs_names() : std::vector<std::string>{};
+  const std::vector<std::string> zfs_before =
+      fs() == "zfs" ? zfs_names() : std::vector<std::string>{};
 
   // A setting postgres rejects at start-up, as a user's ALTER SYSTEM typo
   // could leave it: main runs on (it is not reloaded), but a clone of main

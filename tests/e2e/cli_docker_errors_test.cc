@@ -27,7 +27,8 @@ class CliDockerErrorsTest : public CliTest {
     EXPECT_EQ(r.exit_code, exit_code) << r.describe();
     EXPECT_EQ(r.err.rfind("velo: error: ", 0), 0u) << r.describe();
     EXPECT_EQ(r.err_lines().size(), 1u) << r.describe();
-    EXPECT_NE(r.err.find(cause), std::string::npos) << "should name " << cause << ": " << r.describe();
+    EXPECT_NE(r.err.find(cause), std::string::npos)
+        << "should name " << cause << ": " << r.describe();
   }
 };
 
@@ -38,8 +39,8 @@ TEST_P(CliDockerErrorsTest, NoEngineOrNoImageLeavesNothing) {
   expect_failed_naming(no_engine, 1, pool().dir() + "/no-engine.sock");
   EXPECT_EQ(observable(), empty);
 
-  std::vector<std::string> missing_image = {"project", "create", "demo", "--runtime", "docker",
-                                            "--image", "velo-test/no-such-image:1"};
+  std::vector<std::string> missing_image = {
+      "project", "create", "demo", "--runtime", "docker", "--image", "velo-test/no-such-image:1"};
   CliResult no_image = velo().run(missing_image);
   expect_failed_naming(no_image, 2, "velo-test/no-such-image:1");
   EXPECT_EQ(observable(), empty);
@@ -67,8 +68,10 @@ TEST_P(CliDockerErrorsTest, GcRemovesThisHomesOrphanContainersOnly) {
     runtime::ContainerConfig config;
     config.image = docker_image();
     config.entrypoint = {"sleep", "600"};
-    config.labels = {{"dev.velo.managed", "true"}, {"dev.velo.home", home},
-                     {"dev.velo.project", "demo"}, {"dev.velo.branch", "gone"}};
+    config.labels = {{"dev.velo.managed", "true"},
+                     {"dev.velo.home", home},
+                     {"dev.velo.project", "demo"},
+                     {"dev.velo.branch", "gone"}};
     auto id = client.create_container(name, config);
     EXPECT_TRUE(id.ok()) << id.error().message;
     return id.ok() ? *id : std::string();

@@ -24,18 +24,42 @@ const std::string kLong63(63, 'a');
 
 // Names that are not [a-z0-9][a-z0-9_-]{0,62}.
 const std::vector<std::string> kBadNames = {
-    "with space", "it's", "\"quoted\"", "..", ".", "a..b", "UPPER", "Mixed", "", kLong64,
-    "a;b", "a|b", "a&b", "$(id)", "`id`", "a>b", "a*", "~x", "-dash", "_under", "a.b", "a$b",
-    "a\\b", "a\tb", "a\nb", "\xc3\xa9t\xc3\xa9",
+    "with space", "it's",
+    "\"quoted\"", "..",
+    ".",          "a..b",
+    "UPPER",      "Mixed",
+    "",           kLong64,
+    "a;b",        "a|b",
+    "a&b",        "$(id)",
+    "`id`",       "a>b",
+    "a*",         "~x",
+    "-dash",      "_under",
+    "a.b",        "a$b",
+    "a\\b",       "a\tb",
+    "a\nb",       "\xc3\xa9t\xc3\xa9",
 };
 
 TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
   // init with a garbage port range: refused, and no home left behind.
   const std::vector<std::string> base = pool().init_args();
-  const std::vector<std::string> garbage = {
-      "garbage", "7000", "7000-", "-7000", "7100-7000", "0-10", "1-70000", "7000-70000", "a-b",
-      "7000-7100-7200", "7000 - 7100", "7000..7100", "", "-", "6000-6999x", "0x1000-0x2000",
-      "99999999999999999999-99999999999999999999", "7000-7100;id"};
+  const std::vector<std::string> garbage = {"garbage",
+                                            "7000",
+                                            "7000-",
+                                            "-7000",
+                                            "7100-7000",
+                                            "0-10",
+                                            "1-70000",
+                                            "7000-70000",
+                                            "a-b",
+                                            "7000-7100-7200",
+                                            "7000 - 7100",
+                                            "7000..7100",
+                                            "",
+                                            "-",
+                                            "6000-6999x",
+                                            "0x1000-0x2000",
+                                            "99999999999999999999-99999999999999999999",
+                                            "7000-7100;id"};
   const std::string fresh_home = pool().dir() + "/fresh-home";
   VeloCli fresh(fresh_home);
   for (const auto& range : garbage) {
@@ -47,7 +71,8 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
     EXPECT_FALSE(path_exists(fresh_home)) << "init left " << fresh_home;
     (void)remove_tree(fresh_home);
   }
-  EXPECT_EQ(check_usage_error(fresh.run({"init", "--storage", "nonsense", "--path", pool().dir()})), "");
+  EXPECT_EQ(check_usage_error(fresh.run({"init", "--storage", "nonsense", "--path", pool().dir()})),
+            "");
   EXPECT_EQ(check_usage_error(fresh.run({"init", "--storage"})), "");
   EXPECT_FALSE(path_exists(fresh_home));
   (void)remove_tree(fresh_home);
@@ -64,7 +89,8 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
   }
 
   // Names that are not [a-z0-9][a-z0-9_-]{0,62}, wherever a name goes.
-  const std::vector<const char*> verbs = {"show", "url", "reset", "delete", "start", "stop", "restart", "password"};
+  const std::vector<const char*> verbs = {"show",  "url",  "reset",   "delete",
+                                          "start", "stop", "restart", "password"};
   for (size_t i = 0; i < kBadNames.size(); ++i) {
     const std::string& bad = kBadNames[i];
     SCOPED_TRACE("name '" + bad + "'");
@@ -73,10 +99,18 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
     expect_refused({"branch", "create", bad + "/x"});
     // The rest in turn, one per name: the same code path each time.
     switch (i % 4) {
-      case 0: expect_refused({"project", "delete", bad, "--force"}); break;
-      case 1: expect_refused({"branch", "create", "demo/x", "--parent", "demo/" + bad}); break;
-      case 2: expect_refused({"branch", "list", bad}); break;
-      case 3: expect_refused({"project", "show", bad}); break;
+      case 0:
+        expect_refused({"project", "delete", bad, "--force"});
+        break;
+      case 1:
+        expect_refused({"branch", "create", "demo/x", "--parent", "demo/" + bad});
+        break;
+      case 2:
+        expect_refused({"branch", "list", bad});
+        break;
+      case 3:
+        expect_refused({"project", "show", bad});
+        break;
     }
     expect_refused({"branch", verbs[i % verbs.size()], "demo/" + bad});
   }

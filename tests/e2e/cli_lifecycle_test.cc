@@ -61,7 +61,8 @@ TEST_P(CliLifecycleTest, PortAndPasswordSurviveStopStartRestartAndRotateOnReques
   bool row_says_stopped = false;
   for (size_t pos = 0; (pos = text.out.find("demo/dev", pos)) != std::string::npos; ++pos) {
     auto eol = text.out.find('\n', pos);
-    if (text.out.substr(pos, eol - pos).find("stopped") != std::string::npos) row_says_stopped = true;
+    if (text.out.substr(pos, eol - pos).find("stopped") != std::string::npos)
+      row_says_stopped = true;
   }
   EXPECT_TRUE(row_says_stopped) << text.out;
   // Stopping a stopped branch is not an error, and changes nothing.
@@ -149,8 +150,11 @@ TEST_P(CliLifecycleTest, ListensOnLoopbackUnlessAskedOtherwise) {
   ok({"branch", "create", "demo/open", "--listen", "0.0.0.0"});
   EXPECT_EQ(show("demo/local")["listen_address"], "127.0.0.1");
   EXPECT_EQ(show("demo/open")["listen_address"], "0.0.0.0");
-  EXPECT_EQ(check_usage_error(velo().run({"branch", "create", "demo/bad", "--listen", "localhost:5"})), "");
-  EXPECT_EQ(check_usage_error(velo().run({"branch", "show", "demo/bad"})), "") << "a refused create made the branch";
+  EXPECT_EQ(
+      check_usage_error(velo().run({"branch", "create", "demo/bad", "--listen", "localhost:5"})),
+      "");
+  EXPECT_EQ(check_usage_error(velo().run({"branch", "show", "demo/bad"})), "")
+      << "a refused create made the branch";
 
   const std::string outside = non_loopback_address();
   if (outside.empty()) GTEST_SKIP() << "this machine has no non-loopback IPv4 address to test from";
@@ -161,7 +165,8 @@ TEST_P(CliLifecycleTest, ListensOnLoopbackUnlessAskedOtherwise) {
     return accepts(p);
   };
   EXPECT_FALSE(reachable_from_outside("demo/local")) << "a default branch answers on " << outside;
-  EXPECT_TRUE(reachable_from_outside("demo/open")) << "--listen 0.0.0.0 does not answer on " << outside;
+  EXPECT_TRUE(reachable_from_outside("demo/open"))
+      << "--listen 0.0.0.0 does not answer on " << outside;
   ok({"branch", "restart", "demo/open"});
   EXPECT_TRUE(reachable_from_outside("demo/open")) << "after a restart";
   ok({"branch", "reset", "demo/open"});
@@ -209,9 +214,9 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   ASSERT_TRUE(path_exists(dir + "/PG_VERSION")) << dir;
   ASSERT_TRUE(remove_tree(dir).ok()) << dir;
 
-  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
-                                                            {"demo/gone", "missing"},
-                                                            {"demo/dev", "running"}}));
+  EXPECT_EQ(statuses(),
+            (std::map<std::string, std::string>{
+                {"demo/main", "running"}, {"demo/gone", "missing"}, {"demo/dev", "running"}}));
   EXPECT_EQ(show("demo/gone")["status"], "missing");
   // doctor names it and fails.
   CliResult doctor = velo().run({"doctor"});
@@ -228,7 +233,8 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
                                                             {"demo/dev", "running"}}));
   EXPECT_EQ(orphans(), std::vector<std::string>{});
-  for (const auto& name : storage_names()) EXPECT_EQ(name.find("demo.gone."), std::string::npos) << name;
+  for (const auto& name : storage_names())
+    EXPECT_EQ(name.find("demo.gone."), std::string::npos) << name;
   CliResult healthy = velo().run({"doctor"});
   EXPECT_EQ(healthy.exit_code, 0) << healthy.describe();
 }

@@ -60,8 +60,9 @@ class CliLoadTest : public CliTest {
     EXPECT_EQ(r[4], "100000") << "scale 1 has 100000 accounts";
     history_[branch] = r[5];
 
-    auto amcheck = run_client(branch, "pg_amcheck",
-                              {"--all", "--install-missing", "--heapallindexed", "--no-strict-names"});
+    auto amcheck =
+        run_client(branch, "pg_amcheck",
+                   {"--all", "--install-missing", "--heapallindexed", "--no-strict-names"});
     ASSERT_TRUE(amcheck.ok()) << amcheck.error().message;
     EXPECT_EQ(amcheck->exit_code, 0) << "pg_amcheck: " << amcheck->out << amcheck->err;
   }
@@ -105,13 +106,15 @@ TEST_P(CliLoadTest, BranchesTakenUnderPgbenchAreConsistent) {
     ASSERT_TRUE(wait_for_main_beyond(history(name))) << tail_file(log, 20);
   }
   ASSERT_TRUE(pgbench_running()) << "pgbench ended early: " << tail_file(log, 20);
-  EXPECT_EQ(read_file(log).ok() ? read_file(log)->find("aborted") : std::string::npos, std::string::npos)
+  EXPECT_EQ(read_file(log).ok() ? read_file(log)->find("aborted") : std::string::npos,
+            std::string::npos)
       << "a pgbench client failed: " << tail_file(log, 20);
   // Stop it, and reap it: it dies of the signal, its open transactions roll
   // back on the server.
   ASSERT_EQ(::kill(pgbench_, SIGINT), 0);
   while (pgbench_running()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  EXPECT_TRUE(WIFSIGNALED(pgbench_status_) || (WIFEXITED(pgbench_status_) && WEXITSTATUS(pgbench_status_) == 0))
+  EXPECT_TRUE(WIFSIGNALED(pgbench_status_) ||
+              (WIFEXITED(pgbench_status_) && WEXITSTATUS(pgbench_status_) == 0))
       << "pgbench status " << pgbench_status_ << ": " << tail_file(log, 20);
 
   for (const char* name : {"demo/b1", "demo/b2", "demo/b3"}) {
@@ -119,7 +122,9 @@ TEST_P(CliLoadTest, BranchesTakenUnderPgbenchAreConsistent) {
     expect_consistent(name);
   }
   expect_consistent("demo/main");
-  auto count = [&](const std::string& b) { return std::stoll(history_[b].empty() ? "-1" : history_[b]); };
+  auto count = [&](const std::string& b) {
+    return std::stoll(history_[b].empty() ? "-1" : history_[b]);
+  };
   EXPECT_LT(count("demo/b1"), count("demo/b2")) << testing::PrintToString(history_);
   EXPECT_LT(count("demo/b2"), count("demo/b3")) << testing::PrintToString(history_);
   EXPECT_LT(count("demo/b3"), count("demo/main")) << testing::PrintToString(history_);

@@ -118,9 +118,10 @@ TEST_F(DockerRuntimeE2E, InitStartConnectStopRestartRemove) {
   const auto init_begin = Clock::now();
   Status init = runtime_->init_cluster(spec_, "velo", password);
   ASSERT_TRUE(init.ok()) << init.error().message;
-  std::cerr << "[ timing ] initdb in a container: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - init_begin).count()
-            << " ms\n";
+  std::cerr
+      << "[ timing ] initdb in a container: "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - init_begin).count()
+      << " ms\n";
   EXPECT_FALSE(path_exists(root_ + "/volume/.velo-initdb-pwfile"));
   EXPECT_FALSE(has_container(DockerRuntime::initdb_container_name(spec_)));
   EXPECT_EQ(*runtime_->state(spec_), ClusterState::Stopped);
@@ -135,9 +136,10 @@ TEST_F(DockerRuntimeE2E, InitStartConnectStopRestartRemove) {
   ASSERT_TRUE(started.ok()) << started.error().message;
   Status ready = wait_ready();
   ASSERT_TRUE(ready.ok()) << ready.error().message;
-  std::cerr << "[ timing ] container start to ready: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_begin).count()
-            << " ms\n";
+  std::cerr
+      << "[ timing ] container start to ready: "
+      << std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_begin).count()
+      << " ms\n";
   EXPECT_EQ(*runtime_->state(spec_), ClusterState::Running);
   EXPECT_TRUE(has_container(DockerRuntime::container_name(spec_)));
 
@@ -147,7 +149,8 @@ TEST_F(DockerRuntimeE2E, InitStartConnectStopRestartRemove) {
     auto rows = connection->query("SELECT 1");
     ASSERT_TRUE(rows.ok()) << rows.error().message;
     EXPECT_EQ((*rows)[0][0], "1");
-    auto settings = connection->query("SELECT current_setting('wal_recycle'), current_setting('cluster_name')");
+    auto settings =
+        connection->query("SELECT current_setting('wal_recycle'), current_setting('cluster_name')");
     ASSERT_TRUE(settings.ok()) << settings.error().message;
     EXPECT_EQ((*settings)[0][0], "off");
     EXPECT_EQ((*settings)[0][1], "velo-" + spec_.project + "-main");
@@ -175,7 +178,8 @@ TEST_F(DockerRuntimeE2E, MissingImageIsAClearError) {
   Status init = runtime_->init_cluster(spec_, "velo", "pw");
   ASSERT_FALSE(init.ok());
   EXPECT_EQ(init.error().kind, ErrorKind::NotFound);
-  EXPECT_NE(init.error().message.find("velo-test/no-such-image:1"), std::string::npos) << init.error().message;
+  EXPECT_NE(init.error().message.find("velo-test/no-such-image:1"), std::string::npos)
+      << init.error().message;
   EXPECT_FALSE(path_exists(spec_.data_dir));
 }
 
@@ -194,7 +198,8 @@ TEST_F(DockerRuntimeE2E, PortTakenIsAClearErrorAndLeavesNothing) {
   Status started = runtime_->start(spec_);
   ASSERT_FALSE(started.ok());
   EXPECT_EQ(started.error().kind, ErrorKind::Conflict);
-  EXPECT_NE(started.error().message.find(std::to_string(spec_.port)), std::string::npos) << started.error().message;
+  EXPECT_NE(started.error().message.find(std::to_string(spec_.port)), std::string::npos)
+      << started.error().message;
   EXPECT_FALSE(has_container(DockerRuntime::container_name(spec_)));
 }
 
@@ -221,7 +226,8 @@ TEST_F(DockerRuntimeE2E, ArchiveCommandIsDurableAndNeverOverwrites) {
   ASSERT_TRUE(make_dirs(pgdata + "/pg_wal", 0700).ok());
   ASSERT_TRUE(make_dirs(archive, 0700).ok());
   const std::string segment = "000000010000000000000003";
-  ASSERT_TRUE(write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'a'), 0600).ok());
+  ASSERT_TRUE(
+      write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'a'), 0600).ok());
 
   std::string command = DockerRuntime::archive_command();
   for (auto [key, value] : {std::pair{"%p", "pg_wal/" + segment}, std::pair{"%f", segment}}) {
@@ -251,14 +257,16 @@ TEST_F(DockerRuntimeE2E, ArchiveCommandIsDurableAndNeverOverwrites) {
   EXPECT_EQ(*archived, std::string(1 << 20, 'a'));
   EXPECT_EQ(run(), 0) << "the same file archived again is success";
 
-  ASSERT_TRUE(write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'b'), 0600).ok());
+  ASSERT_TRUE(
+      write_file_atomic(pgdata + "/pg_wal/" + segment, std::string(1 << 20, 'b'), 0600).ok());
   EXPECT_NE(run(), 0) << "other bytes under an archived name must fail";
   archived = read_file(archive + "/" + segment);
   ASSERT_TRUE(archived.ok());
   EXPECT_EQ(*archived, std::string(1 << 20, 'a')) << "the archived file was overwritten";
 
   std::vector<std::string> names;
-  for (const auto& entry : std::filesystem::directory_iterator(archive)) names.push_back(entry.path().filename());
+  for (const auto& entry : std::filesystem::directory_iterator(archive))
+    names.push_back(entry.path().filename());
   EXPECT_EQ(names, std::vector<std::string>{segment}) << "temporary files left in the archive";
 }
 

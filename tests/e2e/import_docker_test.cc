@@ -40,7 +40,7 @@ TEST_P(ImportDockerTest, CopiesIntoAContainerAndBranches) {
   EXPECT_EQ(sql_value("boxed/main", counts), expected);
   EXPECT_EQ(sql_value("boxed/main", "SELECT pg_is_in_recovery()"), "f");
   // The copy belongs to the image's postgres user, not to velo's root.
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(data_dir("boxed/main").c_str(), &st), 0);
   EXPECT_NE(st.st_uid, 0u);
 
@@ -58,13 +58,16 @@ TEST_P(ImportDockerTest, CopiesIntoAContainerAndBranches) {
   const std::vector<int> ports = {show("boxed/main")["port"], show("boxed/dev")["port"]};
   ok({"project", "delete", "boxed", "--force"});
   for (int port : ports) {
-    struct stat link{};
-    EXPECT_NE(::lstat(core::admin_socket_dir(port).c_str(), &link), 0) << core::admin_socket_dir(port);
+    struct stat link {};
+    EXPECT_NE(::lstat(core::admin_socket_dir(port).c_str(), &link), 0)
+        << core::admin_socket_dir(port);
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportDockerTest, ::testing::Values("copy"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace velo::e2e

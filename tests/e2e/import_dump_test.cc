@@ -84,7 +84,8 @@ TEST_P(ImportDumpTest, Plain) {
   CliResult r = ok({"project", "create", "shop", "--from-dump", dump});
   EXPECT_NE(r.out.find("created NOLOGIN roles for the dump's owners and grants: Odd \"Reader\", "
                        "app_owner, reader"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   EXPECT_EQ(counts_in("postgres"), expected_);
   expect_owner_and_grants("postgres");
 }
@@ -92,8 +93,11 @@ TEST_P(ImportDumpTest, Plain) {
 TEST_P(ImportDumpTest, BrokenDumpLeavesNothing) {
   std::string dump = pool().dir() + "/broken.sql";
   // Fails after velo created the role it names: the rollback takes that too.
-  ASSERT_TRUE(write_file_atomic(dump, "CREATE TABLE t (id int);\nALTER TABLE t OWNER TO ghost;\n"
-                                      "THIS IS NOT SQL;\n", 0644).ok());
+  ASSERT_TRUE(write_file_atomic(dump,
+                                "CREATE TABLE t (id int);\nALTER TABLE t OWNER TO ghost;\n"
+                                "THIS IS NOT SQL;\n",
+                                0644)
+                  .ok());
   CliResult r = velo().run({"project", "create", "broken", "--from-dump", dump});
   EXPECT_NE(r.exit_code, 0) << r.describe();
   EXPECT_NE(r.err.find("syntax error"), std::string::npos) << r.describe();
@@ -102,7 +106,9 @@ TEST_P(ImportDumpTest, BrokenDumpLeavesNothing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportDumpTest, ::testing::Values("copy"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace velo::e2e

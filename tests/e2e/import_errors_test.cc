@@ -31,9 +31,9 @@ TEST_P(ImportErrorsTest, UnreachableSource) {
 }
 
 TEST_P(ImportErrorsTest, WrongPassword) {
-  expect_clean_failure(
-      velo().run({"project", "create", "p", "--from", source().url("postgres", "wrong-Password-9")}),
-      "refused the login");
+  expect_clean_failure(velo().run({"project", "create", "p", "--from",
+                                   source().url("postgres", "wrong-Password-9")}),
+                       "refused the login");
 }
 
 TEST_P(ImportErrorsTest, RoleWithoutReplication) {
@@ -66,7 +66,8 @@ TEST_P(ImportErrorsTest, VersionMismatch) {
   // A real mismatch needs a second major installed; the check itself is
   // unit-tested (import_checks_test.cc).
   for (const char* other : {"13", "14", "16", "17"}) {
-    if (::access(("/usr/lib/postgresql/" + std::string(other) + "/bin/postgres").c_str(), X_OK) != 0) {
+    if (::access(("/usr/lib/postgresql/" + std::string(other) + "/bin/postgres").c_str(), X_OK) !=
+        0) {
       continue;
     }
     expect_clean_failure(
@@ -103,7 +104,9 @@ TEST_P(ImportErrorsTest, UnfollowOfAProjectThatDoesNotFollow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportErrorsTest, ::testing::Values("copy"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 // Disk full midway: a pool far smaller than the source.
 class ImportDiskFullTest : public ::testing::Test {};
@@ -117,9 +120,11 @@ TEST_F(ImportDiskFullTest, LeavesNothingBehind) {
   auto source = SourceServer::start();
   ASSERT_TRUE(source.ok()) << source.error().message;
   // About 400 MB that does not compress: bigger than the pool.
-  ASSERT_TRUE((*source)->sql("CREATE TABLE filler AS SELECT g, md5(g::text) || md5((g+1)::text) "
-                             "|| md5((g+2)::text) || md5((g+3)::text) AS pad "
-                             "FROM generate_series(1, 2000000) g").ok());
+  ASSERT_TRUE((*source)
+                  ->sql("CREATE TABLE filler AS SELECT g, md5(g::text) || md5((g+1)::text) "
+                        "|| md5((g+2)::text) || md5((g+3)::text) AS pad "
+                        "FROM generate_series(1, 2000000) g")
+                  .ok());
   std::string home = (*pool)->dir() + "/home";
   ASSERT_EQ(::mkdir(home.c_str(), 0700), 0);
   VeloCli velo(home);

@@ -18,8 +18,9 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
   ok({"project", "create", "live", "--from", source().url(), "--follow", "--slot", "velo_live",
       "--save-credentials"});
   EXPECT_EQ(main_value("live", "SELECT pg_is_in_recovery()"), "t");
-  EXPECT_EQ(source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
-            "1");
+  EXPECT_EQ(
+      source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
+      "1");
 
   // Writes on the source arrive on main.
   ASSERT_TRUE(source().sql("INSERT INTO events VALUES (1, 'before branch')").ok());
@@ -39,7 +40,8 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
   ASSERT_TRUE(sql("live/dev", "INSERT INTO events VALUES (100, 'on the branch')").ok());
   ASSERT_TRUE(source().sql("INSERT INTO events VALUES (2, 'after branch')").ok());
   EXPECT_TRUE(wait_main_value("live", "SELECT count(*) FROM events", "2", seconds(30)));
-  EXPECT_EQ(sql_value("live/dev", "SELECT string_agg(id::text, ',' ORDER BY id) FROM events"), "1,100");
+  EXPECT_EQ(sql_value("live/dev", "SELECT string_agg(id::text, ',' ORDER BY id) FROM events"),
+            "1,100");
   EXPECT_EQ(source().value("SELECT count(*) FROM events WHERE id = 100"), "0");
 
   // The branch kept none of the standby's settings or credentials.
@@ -70,8 +72,9 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
   ok({"project", "unfollow", "live"});
   EXPECT_EQ(sql_value("live/main", "SELECT pg_is_in_recovery()"), "f");
   ASSERT_TRUE(sql("live/main", "INSERT INTO events VALUES (200, 'main after unfollow')").ok());
-  EXPECT_EQ(source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
-            "0");
+  EXPECT_EQ(
+      source().value("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'velo_live'"),
+      "0");
   EXPECT_TRUE(ok_json({"project", "show", "live"})["follow"].is_null());
   EXPECT_FALSE(path_exists(main_dir + "/velo/passfile"));
   ok({"branch", "restart", "live/main"});
@@ -80,7 +83,9 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportFollowTest, ::testing::Values("copy", "btrfs", "zfs"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 // Deleting a following project drops its --slot on the source (a slot
 // left there holds the source's WAL forever), or says how to.
@@ -114,7 +119,9 @@ TEST_P(ImportFollowDeleteTest, DeleteDropsTheSlotOrSaysHow) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportFollowDeleteTest, ::testing::Values("copy"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace velo::e2e

@@ -13,7 +13,8 @@ TEST_P(ImportServerTest, CopiesPgbenchAndBranchesFromIt) {
   ASSERT_TRUE(source().pgbench_init(1).ok());
   const std::string counts =
       "SELECT (SELECT count(*) FROM pgbench_accounts) || '/' || "
-      "(SELECT count(*) FROM pgbench_branches) || '/' || (SELECT sum(abalance) FROM pgbench_accounts)";
+      "(SELECT count(*) FROM pgbench_branches) || '/' || (SELECT sum(abalance) FROM "
+      "pgbench_accounts)";
   std::string expected = source().value(counts);
   ASSERT_TRUE(source().sql("CREATE ROLE reporter LOGIN PASSWORD 'Reporter-Pass-1'").ok());
   ASSERT_TRUE(source().sql("GRANT SELECT ON pgbench_tellers TO reporter").ok());
@@ -54,13 +55,13 @@ TEST_P(ImportServerTest, CredentialsFromPgpassfile) {
   // No password in the URL: libpq's passfile, as for psql.
   std::string passfile = pool().dir() + "/pgpass";
   ASSERT_TRUE(write_file_atomic(passfile,
-                                "127.0.0.1:" + std::to_string(source().port()) + ":*:postgres:" +
-                                    SourceServer::kPassword + "\n",
+                                "127.0.0.1:" + std::to_string(source().port()) +
+                                    ":*:postgres:" + SourceServer::kPassword + "\n",
                                 0600)
                   .ok());
   Command command;
-  command.argv = {VELO_BINARY, "--home", velo().home(), "project", "create", "fromfile", "--from",
-                  source().url("postgres", "")};
+  command.argv = {VELO_BINARY, "--home",   velo().home(), "project",
+                  "create",    "fromfile", "--from",      source().url("postgres", "")};
   command.env = {{"PGPASSFILE", passfile}};
   RealProcessRunner runner;
   auto result = runner.run(command);
@@ -70,7 +71,9 @@ TEST_P(ImportServerTest, CredentialsFromPgpassfile) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportServerTest, ::testing::Values("copy"),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 }  // namespace
 }  // namespace velo::e2e

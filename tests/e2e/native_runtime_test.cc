@@ -16,8 +16,8 @@
 #include <thread>
 
 #include "pg/config_files.h"
-#include "support/free_port.h"
 #include "pg/connection.h"
+#include "support/free_port.h"
 #include "util/exec.h"
 #include "util/fs.h"
 
@@ -26,7 +26,6 @@ namespace {
 
 constexpr char kVersion[] = "15";
 constexpr char kPassword[] = "pa ss'w\"ord:@/x";
-
 
 class NativeRuntimeTest : public ::testing::Test {
  protected:
@@ -88,7 +87,7 @@ TEST_F(NativeRuntimeTest, InitStartConnectStop) {
 
   Status init = runtime_->init_cluster(spec_, "velo_admin", kPassword);
   ASSERT_TRUE(init.ok()) << init.error().message;
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(spec_.data_dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   EXPECT_NE(st.st_uid, 0u);
@@ -116,7 +115,8 @@ TEST_F(NativeRuntimeTest, InitStartConnectStop) {
 
   auto conn = pg::Connection::open(params);
   ASSERT_TRUE(conn.ok()) << conn.error().message;
-  auto rows = conn->query("SELECT 1, current_setting('cluster_name'), current_setting('wal_recycle')");
+  auto rows =
+      conn->query("SELECT 1, current_setting('cluster_name'), current_setting('wal_recycle')");
   ASSERT_TRUE(rows.ok()) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0], (pg::Row{"1", "e2e/main", "off"}));
@@ -147,7 +147,8 @@ TEST_F(NativeRuntimeTest, CheckAliveReportsAServerThatExited) {
   ASSERT_TRUE(runtime_->start(spec_).ok());
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   Status alive;
-  while ((alive = runtime_->check_alive(spec_)).ok() && std::chrono::steady_clock::now() < deadline) {
+  while ((alive = runtime_->check_alive(spec_)).ok() &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_FALSE(alive.ok());

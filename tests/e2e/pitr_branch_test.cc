@@ -91,14 +91,14 @@ TEST_P(PitrBranchTest, BranchesAtMomentsBetweenMarkers) {
   // Moments between markers, in UTC and with an offset.
   ok({"branch", "create", "p/at0", "--parent", "p/main", "--at", format_utc(between(0))});
   EXPECT_EQ(markers("p/at0"), "");
-  nlohmann::json at2 = ok_json({"branch", "create", "p/at2", "--parent", "p/main", "--at",
-                                with_offset(between(2))});
+  nlohmann::json at2 =
+      ok_json({"branch", "create", "p/at2", "--parent", "p/main", "--at", with_offset(between(2))});
   EXPECT_EQ(at2["parent"], "p/main") << at2.dump();
   EXPECT_EQ(at2["status"], "running") << at2.dump();
   EXPECT_EQ(markers("p/at2"), "1,2");
   // velo in a zone 14 hours east of UTC, the server 8 hours west of it.
-  CliResult tz = run_in_zone("Pacific/Kiritimati", {"branch", "create", "p/at5", "--parent", "p/main",
-                                                    "--at", format_utc(between(5))});
+  CliResult tz = run_in_zone("Pacific/Kiritimati", {"branch", "create", "p/at5", "--parent",
+                                                    "p/main", "--at", format_utc(between(5))});
   ASSERT_EQ(tz.exit_code, 0) << tz.describe();
   EXPECT_EQ(markers("p/at5"), "1,2,3,4,5");
   // By LSN: the records written before the position after marker 3.
@@ -157,11 +157,11 @@ TEST_P(PitrBranchTest, BadTargetsSnapshotsAndWalPruning) {
   ok({"branch", "create", "p/plain", "--no-archive"});
   const std::string before = state_snapshot();
   for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
-           {"--at", "2001-01-01T00:00:00Z"},      // before the oldest snapshot
-           {"--at", "2099-01-01T00:00:00+01:00"}, // after the newest WAL
+           {"--at", "2001-01-01T00:00:00Z"},       // before the oldest snapshot
+           {"--at", "2099-01-01T00:00:00+01:00"},  // after the newest WAL
            {"--at", "10 hours ago"},
-           {"--at", "yesterday at noon"},         // unparsable
-           {"--at", "2026-11-24T10:00:00"},       // no zone
+           {"--at", "yesterday at noon"},    // unparsable
+           {"--at", "2026-11-24T10:00:00"},  // no zone
            {"--lsn", "0/1"},
            {"--lsn", "FF/0"},
            {"--lsn", "zz"}}) {

@@ -31,7 +31,8 @@ std::string random_bytes(size_t n, unsigned seed) {
 std::map<std::string, std::string> snapshot_tree(const std::string& root) {
   std::map<std::string, std::string> entries;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it); it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
     const std::string path = it->path().string();
     struct stat st;
     if (lstat(path.c_str(), &st) != 0) continue;
@@ -92,8 +93,8 @@ TEST_P(StorageDriverTest, SnapshotCloneIsolateAndDestroy) {
     // What core does after pg_backup_stop: fresh WAL into the snapshot.
     write(v1 + "/data/pg_wal/000000010000000000000002", "wal-2");
     ASSERT_TRUE(d.recopy_into_snapshot("p.main.1", "b1", "data/pg_wal").ok());
-    EXPECT_TRUE(path_exists(d.snapshot_path("p.main.1", "b1") +
-                            "/data/pg_wal/000000010000000000000002"));
+    EXPECT_TRUE(
+        path_exists(d.snapshot_path("p.main.1", "b1") + "/data/pg_wal/000000010000000000000002"));
     ASSERT_EQ(unlink((v1 + "/data/pg_wal/000000010000000000000002").c_str()), 0);
   }
   ASSERT_TRUE(d.clone("p.main.1", "b1", "p.dev.1").ok());

@@ -20,11 +20,10 @@ class ConfigFilesTest : public testing::TempDirTest {
     return content.ok() ? *content : "";
   }
   mode_t mode_of(const std::string& name) {
-    struct stat st{};
+    struct stat st {};
     EXPECT_EQ(::stat((dir_ + "/" + name).c_str(), &st), 0);
     return st.st_mode & 07777;
   }
-
 };
 
 TEST(QuoteSettingTest, QuotesAndEscapes) {
@@ -91,13 +90,13 @@ TEST_F(ConfigFilesTest, HbaUsesScramOverTcpAndPeerLocally) {
 }
 
 TEST_F(ConfigFilesTest, RemovesCloneLeftovers) {
-  for (const char* name : {"postmaster.pid", "postmaster.opts", "standby.signal",
-                           "recovery.signal", "backup_label.old", "PG_VERSION", "backup_label"}) {
+  for (const char* name : {"postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal",
+                           "backup_label.old", "PG_VERSION", "backup_label"}) {
     ASSERT_TRUE(write_file_atomic(dir_ + "/" + name, "x", 0600).ok());
   }
   ASSERT_TRUE(remove_clone_leftovers(dir_).ok());
-  for (const char* gone : {"postmaster.pid", "postmaster.opts", "standby.signal",
-                           "recovery.signal", "backup_label.old"}) {
+  for (const char* gone : {"postmaster.pid", "postmaster.opts", "standby.signal", "recovery.signal",
+                           "backup_label.old"}) {
     EXPECT_FALSE(path_exists(dir_ + "/" + gone)) << gone;
   }
   // backup_label of a backup-API clone is what makes its recovery correct.

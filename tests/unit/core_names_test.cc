@@ -17,7 +17,8 @@ TEST(Names, AcceptsTheDocumentedAlphabet) {
 }
 
 TEST(Names, RefusesEverythingElse) {
-  for (const std::string& bad : std::vector<std::string>{"", "A", "a b", "a'b", "a\"b", "..", "a/b", "-a", "_a", "a;rm",
+  for (const std::string& bad :
+       std::vector<std::string>{"", "A", "a b", "a'b", "a\"b", "..", "a/b", "-a", "_a", "a;rm",
                                 "a$b", "a`b`", "ä", std::string(64, 'a')}) {
     Status status = validate_name("branch", bad);
     ASSERT_FALSE(status.ok()) << bad;
@@ -51,13 +52,22 @@ TEST(Undo, RunsInReverseUnlessCommitted) {
   std::string order;
   {
     UndoStack undo;
-    undo.push("a", [&] { order += "a"; return Status::Ok(); });
-    undo.push("b", [&] { order += "b"; return Status::Ok(); });
+    undo.push("a", [&] {
+      order += "a";
+      return Status::Ok();
+    });
+    undo.push("b", [&] {
+      order += "b";
+      return Status::Ok();
+    });
   }
   EXPECT_EQ(order, "ba");
   {
     UndoStack undo;
-    undo.push("c", [&] { order += "c"; return Status::Ok(); });
+    undo.push("c", [&] {
+      order += "c";
+      return Status::Ok();
+    });
     undo.commit();
   }
   EXPECT_EQ(order, "ba");

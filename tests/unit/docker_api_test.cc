@@ -16,7 +16,8 @@ ContainerConfig server_like_config() {
   config.cmd = {"-D", "/var/lib/postgresql/data"};
   config.user = "999:999";
   config.env = {"PGDATA=/var/lib/postgresql/data"};
-  config.labels = {{"dev.velo.managed", "true"}, {"dev.velo.project", "api"}, {"dev.velo.branch", "dev"}};
+  config.labels = {
+      {"dev.velo.managed", "true"}, {"dev.velo.project", "api"}, {"dev.velo.branch", "dev"}};
   config.mounts = {{"/velo/vol/api-dev/data", "/var/lib/postgresql/data", false},
                    {"/velo/restore:with,odd", "/var/lib/velo/restore", true}};
   config.container_port = 5432;
@@ -82,7 +83,8 @@ TEST(DockerApi, ParsesInspect) {
 }
 
 TEST(DockerApi, ParsesList) {
-  const std::string body = R"([{"Id":"1","Names":["/velo-a-main"],"Image":"postgres:15","State":"running",
+  const std::string body =
+      R"([{"Id":"1","Names":["/velo-a-main"],"Image":"postgres:15","State":"running",
     "Labels":{"dev.velo.project":"a"}},{"Id":"2","Names":["/velo-a-dev"],"State":"exited","Labels":null}])";
   auto list = parse_container_list(body);
   ASSERT_TRUE(list.ok());
@@ -95,7 +97,8 @@ TEST(DockerApi, ParsesList) {
 }
 
 TEST(DockerApi, ErrorMessage) {
-  EXPECT_EQ(error_message(R"({"message":"No such image: postgres:15"})"), "No such image: postgres:15");
+  EXPECT_EQ(error_message(R"({"message":"No such image: postgres:15"})"),
+            "No such image: postgres:15");
   EXPECT_EQ(error_message("page not found\n"), "page not found");
 }
 
@@ -115,7 +118,8 @@ TEST(DockerApi, UrlEncode) {
 }
 
 TEST(DockerApi, ParsesIdOutput) {
-  auto ids = parse_id_output("uid=999(postgres) gid=998(postgres) groups=998(postgres),101(ssl-cert)\n");
+  auto ids =
+      parse_id_output("uid=999(postgres) gid=998(postgres) groups=998(postgres),101(ssl-cert)\n");
   ASSERT_TRUE(ids.ok());
   EXPECT_EQ(ids->uid, 999u);
   EXPECT_EQ(ids->gid, 998u);

@@ -20,7 +20,8 @@ std::string frame(char stream, const std::string& payload) {
 }
 
 TEST(DockerLogStream, JoinsStdoutAndStderrInOrder) {
-  const std::string raw = frame(1, "LOG:  starting\n") + frame(2, "FATAL:  oops\n") + frame(1, "bye\n");
+  const std::string raw =
+      frame(1, "LOG:  starting\n") + frame(2, "FATAL:  oops\n") + frame(1, "bye\n");
   EXPECT_EQ(demux_log_stream(raw), "LOG:  starting\nFATAL:  oops\nbye\n");
 }
 

@@ -96,8 +96,9 @@ TEST_F(DockerRuntimeTest, NamesAndImages) {
 TEST_F(DockerRuntimeTest, StateReadsDataAndContainer) {
   DockerRuntime runtime(engine_, kHome);
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Stopped);  // no container
-  engine_.on("GET", "/containers/velo-api-dev/json", 200,
-             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/home/dev/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
+  engine_.on(
+      "GET", "/containers/velo-api-dev/json", 200,
+      R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/home/dev/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Running);
   std::filesystem::remove(spec_.data_dir + "/PG_VERSION");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Missing);
@@ -140,8 +141,9 @@ TEST_F(DockerRuntimeTest, StartRunsAsTheDataDirectorysOwnerWithoutAProbe) {
 
 TEST_F(DockerRuntimeTest, PortTakenRemovesTheContainer) {
   DockerRuntime runtime(engine_, kHome);
-  engine_.on("POST", "/containers/server/start", 500,
-             R"({"message":"driver failed programming external connectivity: listen tcp4 127.0.0.1:6123: bind: address already in use"})");
+  engine_.on(
+      "POST", "/containers/server/start", 500,
+      R"({"message":"driver failed programming external connectivity: listen tcp4 127.0.0.1:6123: bind: address already in use"})");
   engine_.on("DELETE", "/containers/server", 204, "");
   Status status = runtime.start(spec_);
   ASSERT_FALSE(status.ok());
@@ -165,15 +167,17 @@ TEST_F(DockerRuntimeTest, RefusesToReplaceSomeoneElsesContainer) {
 // the message names that home.
 TEST_F(DockerRuntimeTest, LeavesAnotherHomesContainerAlone) {
   DockerRuntime runtime(engine_, kHome);
-  engine_.on("GET", "/containers/velo-api-dev/json", 200,
-             R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/srv/other/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
+  engine_.on(
+      "GET", "/containers/velo-api-dev/json", 200,
+      R"({"State":{"Running":true},"Config":{"Labels":{"dev.velo.managed":"true","dev.velo.home":"/srv/other/.velo","dev.velo.project":"api","dev.velo.branch":"dev"}}})");
   EXPECT_EQ(*runtime.state(spec_), ClusterState::Stopped);
   ASSERT_TRUE(runtime.stop(spec_).ok());
   EXPECT_FALSE(requested("POST", "/containers/velo-api-dev/stop"));
   Status status = runtime.start(spec_);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().kind, ErrorKind::Conflict);
-  EXPECT_NE(status.error().message.find("/srv/other/.velo"), std::string::npos) << status.error().message;
+  EXPECT_NE(status.error().message.find("/srv/other/.velo"), std::string::npos)
+      << status.error().message;
   EXPECT_FALSE(requested("DELETE", "/containers/velo-api-dev"));
 }
 

@@ -1,7 +1,7 @@
 // The roles a pg_dump script names (core/dump_roles.h).
-#include <gtest/gtest.h>
-
 #include "core/import/dump_roles.h"
+
+#include <gtest/gtest.h>
 
 namespace velo::core {
 namespace {

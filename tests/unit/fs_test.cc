@@ -15,11 +15,10 @@ namespace {
 class FsTest : public testing::TempDirTest {
  protected:
   mode_t mode_of(const std::string& path) {
-    struct stat st{};
+    struct stat st {};
     EXPECT_EQ(::lstat(path.c_str(), &st), 0) << path;
     return st.st_mode & 07777;
   }
-
 };
 
 TEST_F(FsTest, WriteAtomicThenRead) {
@@ -37,7 +36,7 @@ TEST_F(FsTest, WriteAtomicThenRead) {
 TEST_F(FsTest, WriteAtomicWithOwner) {
   std::string path = dir_ + "/owned";
   ASSERT_TRUE(write_file_atomic(path, "x", 0600, ::geteuid(), ::getegid()).ok());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_uid, ::geteuid());
 }
@@ -90,7 +89,7 @@ TEST_F(FsTest, ChownTreeChangesOwnerAsRoot) {
   ASSERT_TRUE(make_dirs(dir_ + "/c/d", 0700).ok());
   ASSERT_TRUE(write_file_atomic(dir_ + "/c/d/f", "x", 0600).ok());
   ASSERT_TRUE(chown_tree(dir_ + "/c", 65534, 65534).ok());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((dir_ + "/c/d/f").c_str(), &st), 0);
   EXPECT_EQ(st.st_uid, 65534u);
   EXPECT_EQ(st.st_gid, 65534u);

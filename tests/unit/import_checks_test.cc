@@ -37,8 +37,8 @@ TEST(ImportChecks, ClassifiesConnectErrors) {
   params.host = "h";
   params.user = "u";
   params.password = "topsecret";
-  Error login = classify_connect_error(
-      params, "FATAL:  password authentication failed for user \"u\"");
+  Error login =
+      classify_connect_error(params, "FATAL:  password authentication failed for user \"u\"");
   EXPECT_EQ(login.kind, ErrorKind::Invalid);
   EXPECT_NE(login.message.find("refused the login"), std::string::npos);
   Error refused = classify_connect_error(

@@ -77,13 +77,16 @@ TEST(ImportUrl, BasebackupGetsThePasswordThroughItsEnvironmentOnly) {
   Command command = core::basebackup_command(request);
   for (const auto& arg : command.argv) EXPECT_EQ(arg.find("topsecret"), std::string::npos) << arg;
   bool in_env = false;
-  for (const auto& [key, value] : command.env) in_env |= key == "PGPASSWORD" && value == "topsecret";
+  for (const auto& [key, value] : command.env)
+    in_env |= key == "PGPASSWORD" && value == "topsecret";
   EXPECT_TRUE(in_env);
   EXPECT_EQ(command.argv[0], "/usr/lib/postgresql/15/bin/pg_basebackup");
   EXPECT_NE(std::find(command.argv.begin(), command.argv.end(), "--wal-method=stream"),
             command.argv.end());
-  EXPECT_NE(std::find(command.argv.begin(), command.argv.end(), "--slot=slot1"), command.argv.end());
-  EXPECT_NE(std::find(command.argv.begin(), command.argv.end(), "--create-slot"), command.argv.end());
+  EXPECT_NE(std::find(command.argv.begin(), command.argv.end(), "--slot=slot1"),
+            command.argv.end());
+  EXPECT_NE(std::find(command.argv.begin(), command.argv.end(), "--create-slot"),
+            command.argv.end());
 }
 
 TEST(ImportUrl, ToolErrorLinePicksTheError) {

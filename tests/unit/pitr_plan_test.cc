@@ -66,12 +66,12 @@ TEST_F(PitrPlanTest, BadTargetsStateTheWindow) {
   const std::string window =
       "2026-11-24T10:00:00.001Z to 2026-11-24T10:30:00.000Z (now); by LSN 0/3000100 to 0/9000000";
   for (auto [kind, text] : std::vector<std::pair<K, std::string>>{
-           {K::Time, "2026-11-24T09:59:59Z"},   // before the oldest snapshot
-           {K::Time, "2026-11-24T10:00:00Z"},   // in its very millisecond
-           {K::Time, "2026-11-24T10:30:01Z"},   // after now
+           {K::Time, "2026-11-24T09:59:59Z"},  // before the oldest snapshot
+           {K::Time, "2026-11-24T10:00:00Z"},  // in its very millisecond
+           {K::Time, "2026-11-24T10:30:01Z"},  // after now
            {K::Time, "1 hour ago"},
-           {K::Time, "tomorrow"},               // unparsable
-           {K::Time, "2026-11-24T10:05:00"},    // no zone
+           {K::Time, "tomorrow"},             // unparsable
+           {K::Time, "2026-11-24T10:05:00"},  // no zone
            {K::Lsn, "0/30000FF"},
            {K::Lsn, "0/9000001"},
            {K::Lsn, "not-an-lsn"}}) {
@@ -123,8 +123,8 @@ TEST(WalPositionTest, LsnsAndFileNames) {
   auto history = parse_wal_file_name("00000002.history");
   ASSERT_TRUE(history);
   EXPECT_FALSE(history->segno);
-  for (const char* bad : {".000000010000000000000007.tmp.12", "00000001000000000000000", "x.history",
-                          "000000010000000000000007.tmp"}) {
+  for (const char* bad : {".000000010000000000000007.tmp.12", "00000001000000000000000",
+                          "x.history", "000000010000000000000007.tmp"}) {
     EXPECT_FALSE(parse_wal_file_name(bad)) << bad;
   }
 }

@@ -28,10 +28,11 @@ std::vector<int64_t> ids(const std::vector<state::SnapshotRecord>& snapshots) {
 
 class SnapshotPruneTest : public ::testing::Test {
  protected:
-  std::vector<state::SnapshotRecord> snapshots_ = {
-      snapshot(1, "user", "2026-11-20T10:00:00.000Z"), snapshot(2, "base", "2026-11-21T10:00:00.000Z"),
-      snapshot(3, "user", "2026-11-22T10:00:00.000Z"), snapshot(4, "user", "2026-11-23T10:00:00.000Z"),
-      snapshot(5, "user", "2026-11-24T09:00:00.000Z")};
+  std::vector<state::SnapshotRecord> snapshots_ = {snapshot(1, "user", "2026-11-20T10:00:00.000Z"),
+                                                   snapshot(2, "base", "2026-11-21T10:00:00.000Z"),
+                                                   snapshot(3, "user", "2026-11-22T10:00:00.000Z"),
+                                                   snapshot(4, "user", "2026-11-23T10:00:00.000Z"),
+                                                   snapshot(5, "user", "2026-11-24T09:00:00.000Z")};
   TimePoint now_ = *parse_rfc3339("2026-11-24T10:00:00Z");
 };
 
@@ -41,7 +42,8 @@ TEST_F(SnapshotPruneTest, KeepNewestN) {
   EXPECT_EQ(ids(*select_prune_candidates(snapshots_, keep2, now_)), (std::vector<int64_t>{3, 1}));
   PruneOptions keep0;
   keep0.keep = 0;
-  EXPECT_EQ(ids(*select_prune_candidates(snapshots_, keep0, now_)), (std::vector<int64_t>{5, 4, 3, 1}));
+  EXPECT_EQ(ids(*select_prune_candidates(snapshots_, keep0, now_)),
+            (std::vector<int64_t>{5, 4, 3, 1}));
   PruneOptions keep9;
   keep9.keep = 9;
   EXPECT_TRUE(select_prune_candidates(snapshots_, keep9, now_)->empty());
@@ -52,7 +54,8 @@ TEST_F(SnapshotPruneTest, OlderThanNeverTouchesBaseSnapshots) {
   older.older_than = *parse_duration("36h");
   EXPECT_EQ(ids(*select_prune_candidates(snapshots_, older, now_)), (std::vector<int64_t>{3, 1}));
   older.older_than = *parse_duration("30m");
-  EXPECT_EQ(ids(*select_prune_candidates(snapshots_, older, now_)), (std::vector<int64_t>{5, 4, 3, 1}));
+  EXPECT_EQ(ids(*select_prune_candidates(snapshots_, older, now_)),
+            (std::vector<int64_t>{5, 4, 3, 1}));
 }
 
 TEST_F(SnapshotPruneTest, ExactlyOneOption) {
@@ -84,9 +87,10 @@ TEST(WalPruneTest, NeededFromIsTheOldestRedoSegment) {
 
 TEST(WalPruneTest, SelectsOnlyOlderSegmentsOnAnyTimeline) {
   ArchiveContents contents;
-  for (const char* name : {"000000010000000000000004", "000000010000000000000005",
-                           "000000010000000000000006.partial", "000000010000000000000005.00000028.backup",
-                           "00000002.history", "000000020000000000000006", "000000020000000000000007"}) {
+  for (const char* name :
+       {"000000010000000000000004", "000000010000000000000005", "000000010000000000000006.partial",
+        "000000010000000000000005.00000028.backup", "00000002.history", "000000020000000000000006",
+        "000000020000000000000007"}) {
     contents.files.push_back(file(name));
   }
   std::vector<std::string> names;

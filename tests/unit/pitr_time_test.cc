@@ -69,8 +69,7 @@ TEST(PitrTimeTest, Durations) {
 }
 
 TEST(PitrTimeTest, PostgresFormatHasAnExplicitZone) {
-  EXPECT_EQ(format_pg_utc(at("2026-11-24T12:00:00.123456+02:00")),
-            "2026-11-24 10:00:00.123456+00");
+  EXPECT_EQ(format_pg_utc(at("2026-11-24T12:00:00.123456+02:00")), "2026-11-24 10:00:00.123456+00");
   EXPECT_EQ(format_pg_utc(at("1969-12-31T23:59:59.5Z")), "1969-12-31 23:59:59.500000+00");
 }
 

@@ -52,7 +52,8 @@ TEST_F(WalCopyTest, RestoresAndSaysNotFoundForMissingFiles) {
   ASSERT_TRUE(archive_wal_file(dir_ + "/pg_wal/" + kName, dir_ + "/archive", kName).ok());
   ASSERT_TRUE(restore_wal_file(dir_ + "/archive", kName, dir_ + "/RECOVERYXLOG").ok());
   EXPECT_EQ(*read_file(dir_ + "/RECOVERYXLOG"), content_);
-  Status missing = restore_wal_file(dir_ + "/archive", "00000002.history", dir_ + "/RECOVERYHISTORY");
+  Status missing =
+      restore_wal_file(dir_ + "/archive", "00000002.history", dir_ + "/RECOVERYHISTORY");
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);
 }

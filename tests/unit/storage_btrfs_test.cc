@@ -34,16 +34,15 @@ TEST_F(BtrfsDriverTest, CommandLines) {
   ASSERT_TRUE(make_dirs(root + "/snapshots/a.main.1@s1", 0755).ok());
   ASSERT_TRUE(driver.clone("a.main.1", "s1", "a.dev.1").ok());
   ASSERT_TRUE(driver.destroy_volume("a.main.1").ok());
-  EXPECT_EQ(runner.lines(),
-            (std::vector<std::string>{
-                "btrfs subvolume create " + root + "/volumes/a.main.1",
-                "btrfs subvolume snapshot -r " + root + "/volumes/a.main.1 " + root +
-                    "/snapshots/a.main.1@s1",
-                "btrfs subvolume snapshot " + root + "/snapshots/a.main.1@s1 " + root +
-                    "/volumes/a.dev.1",
-                "btrfs subvolume delete " + root + "/snapshots/a.main.1@s1",
-                "btrfs subvolume delete " + root + "/volumes/a.main.1",
-            }));
+  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
+                                "btrfs subvolume create " + root + "/volumes/a.main.1",
+                                "btrfs subvolume snapshot -r " + root + "/volumes/a.main.1 " +
+                                    root + "/snapshots/a.main.1@s1",
+                                "btrfs subvolume snapshot " + root + "/snapshots/a.main.1@s1 " +
+                                    root + "/volumes/a.dev.1",
+                                "btrfs subvolume delete " + root + "/snapshots/a.main.1@s1",
+                                "btrfs subvolume delete " + root + "/volumes/a.main.1",
+                            }));
   EXPECT_EQ(driver.volume_path("a.dev.1"), root + "/volumes/a.dev.1");
 }
 
@@ -73,7 +72,8 @@ TEST_F(BtrfsDriverTest, UsedBytesFromDu) {
   ASSERT_TRUE(make_dirs(root + "/volumes/a", 0755).ok());
   runner.succeed({"btrfs", "filesystem", "du"},
                  "     Total   Exclusive  Set shared  Filename\n"
-                 "   4194304     1048576     3145728  " + root + "/volumes/a\n");
+                 "   4194304     1048576     3145728  " +
+                     root + "/volumes/a\n");
   auto used = driver.used_bytes("a");
   ASSERT_TRUE(used.ok()) << used.error().message;
   EXPECT_EQ(*used, 1048576u);

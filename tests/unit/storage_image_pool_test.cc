@@ -123,14 +123,14 @@ TEST_F(ImagePoolTest, ZfsCommandsAndRollback) {
   runner.fail({"zpool", "list"}, 1, "cannot open '" + pool + "': no such pool\n");
   runner.fail({"zfs", "create"}, 1, "cannot create: out of space\n");
   ASSERT_FALSE(create_image_pool(spec, runner).ok());
-  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
-                                "zfs list -H -o name",
-                                "zpool list -H -o name " + pool,
-                                "zpool create -f -m " + spec.mountpoint + " " + pool + " " +
-                                    spec.image_file,
-                                "zfs create " + pool + "/velo",
-                                "zpool destroy -f " + pool,
-                            }));
+  EXPECT_EQ(runner.lines(),
+            (std::vector<std::string>{
+                "zfs list -H -o name",
+                "zpool list -H -o name " + pool,
+                "zpool create -f -m " + spec.mountpoint + " " + pool + " " + spec.image_file,
+                "zfs create " + pool + "/velo",
+                "zpool destroy -f " + pool,
+            }));
   EXPECT_FALSE(path_exists(spec.image_file));
 }
 

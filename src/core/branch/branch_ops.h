@@ -5,11 +5,11 @@
 #include <optional>
 #include <string>
 
+#include "core/branch/listen_address.h"
 #include "core/cluster.h"
 #include "core/context.h"
-#include "core/branch/listen_address.h"
-#include "core/names.h"
 #include "core/history/pitr_plan.h"
+#include "core/names.h"
 
 namespace velo::core {
 

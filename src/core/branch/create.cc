@@ -6,15 +6,15 @@
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
-#include "core/locks.h"
 #include "core/history/pitr_recover.h"
 #include "core/history/pitr_source.h"
+#include "core/history/snapshot_ops.h"
+#include "core/history/wal_archive.h"
+#include "core/locks.h"
 #include "core/ports.h"
 #include "core/secrets.h"
-#include "core/history/snapshot_ops.h"
 #include "core/undo.h"
 #include "util/fs.h"
-#include "core/history/wal_archive.h"
 #include "util/time_format.h"
 
 namespace velo::core {
@@ -46,7 +46,8 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   std::optional<RecoveryPlan> plan;
   if (options.target) {
     if (!options.start) {
-      return make_error(ErrorKind::Invalid, "--no-start does not go with --at or --lsn: the "
+      return make_error(ErrorKind::Invalid,
+                        "--no-start does not go with --at or --lsn: the "
                         "branch runs to recover to its target");
     }
     VELO_ASSIGN_OR_RETURN(auto inputs, window_inputs(ctx, parent));
@@ -87,7 +88,8 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
     VELO_TRY(seal_archive(ctx, parent));
     VELO_TRY(ctx.driver.clone(parent.branch.volume, plan->snapshot.name, record.volume));
   } else {
-    ctx.reporter.step(fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
+    ctx.reporter.step(
+        fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
     VELO_ASSIGN_OR_RETURN(point, snapshot_branch(ctx, parent, record.base_snapshot));
     undo.push("the parent's snapshot", [&] {
       return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);

@@ -4,9 +4,9 @@
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
+#include "core/history/wal_archive.h"
 #include "core/import/area.h"
 #include "core/locks.h"
-#include "core/history/wal_archive.h"
 #include "util/fs.h"
 #include "util/time_format.h"
 
@@ -33,7 +33,8 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   VELO_TRY(handle.runtime->remove(handle.spec));
   if (is_imported(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
   // The branch's own snapshots go with its volume.
-  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(handle.project.name, handle.branch.name));
+  VELO_ASSIGN_OR_RETURN(auto snapshots,
+                        ctx.store.snapshots(handle.project.name, handle.branch.name));
   VELO_TRY(destroy_or_retire(ctx, handle.branch.volume, ""));
   VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
   for (const auto& snapshot : snapshots) {
@@ -42,8 +43,8 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   // The snapshot made on the parent for this branch is part of the branch.
   if (!handle.branch.base_snapshot.empty()) {
     VELO_TRY(destroy_or_retire(ctx, handle.branch.parent_volume, handle.branch.base_snapshot));
-    VELO_TRY(ctx.store.delete_snapshot_named(handle.branch.parent_volume,
-                                             handle.branch.base_snapshot));
+    VELO_TRY(
+        ctx.store.delete_snapshot_named(handle.branch.parent_volume, handle.branch.base_snapshot));
   }
   VELO_TRY(ctx.store.delete_branch(handle.project.name, handle.branch.name));
   (void)remove_tree(handle.spec.log_path);
@@ -78,7 +79,8 @@ Status delete_branch(Context& ctx, const BranchName& name, bool force) {
   VELO_ASSIGN_OR_RETURN(auto children, ctx.store.children(name.project, name.branch));
   if (!children.empty() && !force) {
     std::string names;
-    for (const auto& child : children) names += (names.empty() ? "" : ", ") + name.project + "/" + child.name;
+    for (const auto& child : children)
+      names += (names.empty() ? "" : ", ") + name.project + "/" + child.name;
     return make_error(ErrorKind::Conflict,
                       "{} has child branches ({}): delete them first, or use --force to delete "
                       "them too",

@@ -18,7 +18,7 @@ struct BranchInfo {
   std::optional<std::string> parent;
   std::string status;  // running | stopped | missing | creating
   int port = 0;
-  std::string url;     // without the password
+  std::string url;  // without the password
   std::string created_at;
   std::string storage;
   std::optional<uint64_t> used_bytes;

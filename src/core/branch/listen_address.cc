@@ -11,9 +11,9 @@ Status validate_listen_address(const std::string& address) {
       ::inet_pton(AF_INET6, address.c_str(), buffer) == 1) {
     return Status::Ok();
   }
-  return make_error(ErrorKind::Invalid,
-                    "--listen: '{}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1, or * for all)",
-                    address);
+  return make_error(
+      ErrorKind::Invalid,
+      "--listen: '{}' is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1, or * for all)", address);
 }
 
 }  // namespace velo::core

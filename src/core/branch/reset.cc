@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
-#include "core/locks.h"
 #include "core/history/snapshot_ops.h"
-#include "core/undo.h"
 #include "core/history/wal_archive.h"
+#include "core/locks.h"
+#include "core/undo.h"
 
 namespace velo::core {
 
@@ -43,9 +43,8 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
 
   VELO_ASSIGN_OR_RETURN(bool was_running, is_running(old));
   VELO_TRY(stop_server(old));
-  undo.push("stopping the old server", [&] {
-    return was_running ? start_and_wait(ctx, old) : Status::Ok();
-  });
+  undo.push("stopping the old server",
+            [&] { return was_running ? start_and_wait(ctx, old) : Status::Ok(); });
   VELO_TRY(old.runtime->remove(old.spec));
   VELO_TRY(ctx.store.update_branch(record));
   undo.push("the state row", [&] { return ctx.store.update_branch(old.branch); });
@@ -56,8 +55,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   VELO_TRY(apply_password(fresh, parent.branch.password, record.password));
   if (!was_running) VELO_TRY(stop_server(fresh));
   VELO_TRY(ctx.store.transaction([&]() -> Status {
-    auto id = ctx.store.insert_snapshot(
-        base_snapshot_record(parent, name.branch, point));
+    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, point));
     if (!id.ok()) return id.error();
     return Status::Ok();
   }));

@@ -81,30 +81,30 @@ Result<RecoveryPlan> plan_recovery(const WindowInputs& inputs, const TargetSpec&
   if (!target.ok()) return outside(inputs, window, target.error().message);
   const bool by_time = target->kind == TargetSpec::Kind::Time;
   if (by_time && target->time > window.to_time) {
-    return outside(inputs, window,
-                   fmt::format("{} is after the newest WAL of {}", format_utc(target->time),
-                               inputs.branch));
+    return outside(
+        inputs, window,
+        fmt::format("{} is after the newest WAL of {}", format_utc(target->time), inputs.branch));
   }
   if (!by_time && target->lsn > window.to_lsn) {
-    return outside(inputs, window,
-                   fmt::format("{} is after the newest WAL of {}", format_lsn(target->lsn),
-                               inputs.branch));
+    return outside(
+        inputs, window,
+        fmt::format("{} is after the newest WAL of {}", format_lsn(target->lsn), inputs.branch));
   }
   std::optional<state::SnapshotRecord> best;
   for (const auto& s : usable_snapshots(inputs)) {
     bool serves = by_time ? serves_from(s) <= target->time : lsn_of(s) <= target->lsn;
     if (!serves) continue;
-    bool newer = !best || (by_time ? serves_from(s) > serves_from(*best)
-                                   : lsn_of(s) > lsn_of(*best)) ||
+    bool newer = !best ||
+                 (by_time ? serves_from(s) > serves_from(*best) : lsn_of(s) > lsn_of(*best)) ||
                  ((by_time ? serves_from(s) == serves_from(*best) : lsn_of(s) == lsn_of(*best)) &&
                   s.id > best->id);
     if (newer) best = s;
   }
   if (!best) {
     std::string what = by_time ? format_utc(target->time) : format_lsn(target->lsn);
-    return outside(inputs, window,
-                   fmt::format("{} is before the oldest usable snapshot of {}", what,
-                               inputs.branch));
+    return outside(
+        inputs, window,
+        fmt::format("{} is before the oldest usable snapshot of {}", what, inputs.branch));
   }
   return RecoveryPlan{*target, *best, window};
 }

@@ -20,7 +20,7 @@ std::string describe_target(const RecoveryTarget& target) {
 }
 
 Status write_signal_file(const std::string& data_dir) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(data_dir.c_str(), &st) != 0) return os_error(errno, "stat " + data_dir);
   return write_file_atomic(data_dir + "/recovery.signal", "", 0600, st.st_uid, st.st_gid);
 }
@@ -55,7 +55,8 @@ class Progress {
             "SELECT pg_last_wal_replay_lsn()::text, "
             "coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '-')");
-        if (rows.ok()) where = fmt::format("{} (last commit {})", rows->at(0).at(0), rows->at(0).at(1));
+        if (rows.ok())
+          where = fmt::format("{} (last commit {})", rows->at(0).at(0), rows->at(0).at(1));
       }
     }
     if (where.empty()) {
@@ -64,8 +65,8 @@ class Progress {
     }
     if (where.empty() || where == last_) return;
     last_ = where;
-    ctx_.reporter.step(fmt::format("replaying WAL: at {}, target {}", where,
-                                   describe_target(target_)));
+    ctx_.reporter.step(
+        fmt::format("replaying WAL: at {}, target {}", where, describe_target(target_)));
   }
 
  private:
@@ -118,7 +119,8 @@ Status wait_for_promotion(Context& ctx, BranchHandle& branch, const RecoveryTarg
     Status alive = branch.runtime->check_alive(branch.spec);
     if (!alive.ok()) return recovery_failed(branch, target, alive.error());
     if (ctx.clock.monotonic() >= deadline) {
-      return make_error(ErrorKind::Timeout, "{}/{} did not reach {} within {} s; last log lines:\n{}",
+      return make_error(ErrorKind::Timeout,
+                        "{}/{} did not reach {} within {} s; last log lines:\n{}",
                         branch.project.name, branch.branch.name, describe_target(target),
                         timeout.count(), branch.runtime->log_tail(branch.spec, 10));
     }

@@ -24,18 +24,21 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
   }
   WindowInputs inputs;
   inputs.branch = name;
-  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(parent.project.name, parent.branch.name));
+  VELO_ASSIGN_OR_RETURN(auto snapshots,
+                        ctx.store.snapshots(parent.project.name, parent.branch.name));
   for (auto& s : snapshots) {
     if (s.volume == parent.branch.volume) inputs.snapshots.push_back(std::move(s));
   }
   auto archive = list_archive(parent.spec.archive_dir);
   if (archive.ok()) {
-    if (auto oldest = archive->oldest_segment()) inputs.oldest_archived_segno = oldest->parsed.segno;
+    if (auto oldest = archive->oldest_segment())
+      inputs.oldest_archived_segno = oldest->parsed.segno;
   } else if (archive.error().kind != ErrorKind::NotFound) {
     return archive.error();
   }
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(parent)));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        conn.query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
   if (rows.at(0).at(0) == "t") {
     return make_error(ErrorKind::Conflict, "{} is in recovery: branch from it once it is promoted",
                       name);
@@ -51,13 +54,13 @@ Status seal_archive(Context& ctx, BranchHandle& parent, std::chrono::seconds tim
   VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_walfile_name(pg_switch_wal())"));
   const std::string segment = rows.at(0).at(0);
   const std::string path = parent.spec.archive_dir + "/" + segment;
-  ctx.reporter.step(fmt::format("waiting for {}/{} to archive WAL segment {}",
-                                parent.project.name, parent.branch.name, segment));
+  ctx.reporter.step(fmt::format("waiting for {}/{} to archive WAL segment {}", parent.project.name,
+                                parent.branch.name, segment));
   auto deadline = ctx.clock.monotonic() + timeout;
   while (!path_exists(path)) {
     if (ctx.clock.monotonic() >= deadline) {
-      auto failed = conn.query(
-          "SELECT coalesce(last_failed_wal, '-'), failed_count FROM pg_stat_archiver");
+      auto failed =
+          conn.query("SELECT coalesce(last_failed_wal, '-'), failed_count FROM pg_stat_archiver");
       std::string detail = failed.ok() ? fmt::format("last failed file {}, {} failures",
                                                      failed->at(0).at(0), failed->at(0).at(1))
                                        : failed.error().message;

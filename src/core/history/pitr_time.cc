@@ -25,10 +25,10 @@ std::string lower_trimmed(const std::string& text) {
 // Seconds per unit for "s", "sec", "second(s)", "m", "min", "minute(s)", ...
 std::optional<int64_t> unit_seconds(const std::string& unit) {
   static const std::pair<const char*, int64_t> units[] = {
-      {"s", 1},         {"sec", 1},       {"secs", 1},     {"second", 1},    {"seconds", 1},
-      {"m", 60},        {"min", 60},      {"mins", 60},    {"minute", 60},   {"minutes", 60},
-      {"h", 3600},      {"hr", 3600},     {"hrs", 3600},   {"hour", 3600},   {"hours", 3600},
-      {"d", 86400},     {"day", 86400},   {"days", 86400}, {"w", 604800},    {"week", 604800},
+      {"s", 1},          {"sec", 1},     {"secs", 1},     {"second", 1},  {"seconds", 1},
+      {"m", 60},         {"min", 60},    {"mins", 60},    {"minute", 60}, {"minutes", 60},
+      {"h", 3600},       {"hr", 3600},   {"hrs", 3600},   {"hour", 3600}, {"hours", 3600},
+      {"d", 86400},      {"day", 86400}, {"days", 86400}, {"w", 604800},  {"week", 604800},
       {"weeks", 604800},
   };
   for (const auto& [name, value] : units) {

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "core/branch/branch_ops.h"
-#include "core/locks.h"
 #include "core/history/pitr_time.h"
+#include "core/locks.h"
 
 namespace velo::core {
 namespace {

@@ -12,8 +12,8 @@
 
 #include "core/cluster.h"
 #include "core/context.h"
-#include "core/names.h"
 #include "core/history/snapshotter.h"
+#include "core/names.h"
 #include "state/records.h"
 
 namespace velo::core {

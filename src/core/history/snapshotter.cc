@@ -12,9 +12,9 @@ namespace velo::core {
 namespace {
 
 Result<std::string> current_lsn(pg::Connection& conn) {
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-      "ELSE pg_current_wal_lsn() END::text"));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows, conn.query("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+                            "ELSE pg_current_wal_lsn() END::text"));
   return rows.at(0).at(0);
 }
 
@@ -83,7 +83,8 @@ Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const 
     if (ctx.driver.atomic_snapshots()) {
       VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_atomic(ctx, handle, conn, name));
     } else {
-      VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_with_backup_api(ctx, handle, std::move(conn), name));
+      VELO_ASSIGN_OR_RETURN(point.lsn,
+                            snapshot_with_backup_api(ctx, handle, std::move(conn), name));
     }
   }
   point.created_at = format_utc(ctx.clock.now());

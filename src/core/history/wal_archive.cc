@@ -43,12 +43,12 @@ Result<ArchiveContents> list_archive(const std::string& dir) {
     std::string name = entry->d_name;
     auto parsed = parse_wal_file_name(name);
     if (!parsed) continue;  // ".", "..", temporary files
-    struct stat st{};
+    struct stat st {};
     if (::stat((dir + "/" + name).c_str(), &st) != 0) continue;  // pruned meanwhile
-    ArchivedFile file{name, *parsed, static_cast<uint64_t>(st.st_size),
-                      std::chrono::system_clock::time_point(
-                          std::chrono::seconds(st.st_mtim.tv_sec) +
-                          std::chrono::nanoseconds(st.st_mtim.tv_nsec))};
+    ArchivedFile file{
+        name, *parsed, static_cast<uint64_t>(st.st_size),
+        std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                              std::chrono::nanoseconds(st.st_mtim.tv_nsec))};
     contents.total_bytes += file.bytes;
     contents.files.push_back(std::move(file));
   }

@@ -14,8 +14,6 @@
 namespace velo::core {
 namespace {
 
-
-
 // Streams `from` into the open descriptor `to`.
 Status copy_fd(int from, const std::string& from_path, int to, const std::string& to_path) {
   char buffer[1 << 16];
@@ -34,8 +32,10 @@ Result<bool> same_content(const std::string& a, const std::string& b) {
   if (fa.get() < 0) return os_error(errno, "open " + a);
   UniqueFd fb(::open(b.c_str(), O_RDONLY | O_CLOEXEC));
   if (fb.get() < 0) return os_error(errno, "open " + b);
-  struct stat sa{}, sb{};
-  if (::fstat(fa.get(), &sa) != 0 || ::fstat(fb.get(), &sb) != 0) return os_error(errno, "stat " + a);
+  struct stat sa {
+  }, sb{};
+  if (::fstat(fa.get(), &sa) != 0 || ::fstat(fb.get(), &sb) != 0)
+    return os_error(errno, "stat " + a);
   if (sa.st_size != sb.st_size) return false;
   std::string ba(1 << 16, '\0'), bb(1 << 16, '\0');
   for (off_t offset = 0; offset < sa.st_size;) {

@@ -6,8 +6,8 @@
 #include <cerrno>
 
 #include "core/cluster.h"
-#include "core/locks.h"
 #include "core/history/pitr_source.h"
+#include "core/locks.h"
 #include "util/fs.h"
 #include "util/os_error.h"
 

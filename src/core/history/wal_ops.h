@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "core/context.h"
-#include "core/names.h"
 #include "core/history/pitr_plan.h"
 #include "core/history/wal_archive.h"
+#include "core/names.h"
 
 namespace velo::core {
 

@@ -35,9 +35,7 @@ Result<Lsn> parse_lsn(const std::string& text) {
   return (hex_value(text, 0, slash) << 32) | hex_value(text, slash + 1, text.size() - slash - 1);
 }
 
-std::string format_lsn(Lsn lsn) {
-  return fmt::format("{:X}/{:X}", lsn >> 32, lsn & 0xFFFFFFFFull);
-}
+std::string format_lsn(Lsn lsn) { return fmt::format("{:X}/{:X}", lsn >> 32, lsn & 0xFFFFFFFFull); }
 
 std::optional<WalFileName> parse_wal_file_name(const std::string& name) {
   WalFileName out;

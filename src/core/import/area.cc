@@ -24,7 +24,7 @@ struct Owner {
 };
 
 Result<Owner> owner_of(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return os_error(errno, "stat " + path);
   return Owner{st.st_uid, st.st_gid};
 }
@@ -80,7 +80,8 @@ bool in_container(const BranchHandle& handle) {
 // `file` in the data directory, as the server names it.
 std::string server_path(const BranchHandle& handle, const std::string& file) {
   return (in_container(handle) ? std::string(runtime::DockerRuntime::kDataDir)
-                               : handle.spec.data_dir) + file;
+                               : handle.spec.data_dir) +
+         file;
 }
 
 // The host reaches a container's socket through a symlink at
@@ -180,8 +181,9 @@ Status write_follow(const std::string& data_dir, const FollowConfig& follow) {
 
 Status write_passfile(const std::string& data_dir, const pg::ConnParams& source) {
   VELO_TRY(make_area(data_dir));
-  std::string line = passfile_field(source.host) + ":" + std::to_string(source.port) + ":*:" +
-                     passfile_field(source.user) + ":" + passfile_field(source.password) + "\n";
+  std::string line = passfile_field(source.host) + ":" + std::to_string(source.port) +
+                     ":*:" + passfile_field(source.user) + ":" + passfile_field(source.password) +
+                     "\n";
   return write_owned(data_dir, passfile_path(data_dir), line);
 }
 
@@ -215,7 +217,7 @@ Status prepare_import_files(const BranchHandle& handle) {
   if (!is_imported(data_dir)) return Status::Ok();
   VELO_ASSIGN_OR_RETURN(Owner owner, owner_of(data_dir));
   VELO_TRY(in_container(handle) ? link_container_socket(handle, owner)
-                                 : make_socket_dir(admin_socket_dir(handle.spec.port), owner));
+                                : make_socket_dir(admin_socket_dir(handle.spec.port), owner));
   if (!is_root_branch(handle)) return remove_follow(data_dir);
   VELO_ASSIGN_OR_RETURN(auto follow, read_follow(data_dir));
   if (!follow) return Status::Ok();

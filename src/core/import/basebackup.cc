@@ -26,23 +26,19 @@ std::string tool_error_line(const std::string& stderr_text) {
 
 Command basebackup_command(const BaseBackupRequest& request) {
   Command command;
-  command.argv = {request.bin_dir + "/pg_basebackup",
-                  "--pgdata=" + request.data_dir,
-                  "--format=plain",
-                  "--wal-method=stream",
-                  "--checkpoint=fast",
-                  "--no-password",
+  command.argv = {request.bin_dir + "/pg_basebackup", "--pgdata=" + request.data_dir,
+                  "--format=plain", "--wal-method=stream", "--checkpoint=fast", "--no-password",
                   // The server syncs its data directory when it first
                   // starts from the backup (recovery_init_sync_method).
-                  "--no-sync",
-                  "--label=" + request.label,
-                  "--dbname=" + pg::conninfo_without_password(request.source, request.source.passfile,
-                                                              "velo import")};
+                  "--no-sync", "--label=" + request.label,
+                  "--dbname=" + pg::conninfo_without_password(
+                                    request.source, request.source.passfile, "velo import")};
   if (!request.slot.empty()) {
     command.argv.push_back("--create-slot");
     command.argv.push_back("--slot=" + request.slot);
   }
-  if (!request.source.password.empty()) command.env.emplace_back("PGPASSWORD", request.source.password);
+  if (!request.source.password.empty())
+    command.env.emplace_back("PGPASSWORD", request.source.password);
   command.env.emplace_back("PGCONNECT_TIMEOUT", std::to_string(request.source.connect_timeout_s));
   return command;
 }
@@ -51,9 +47,9 @@ Status run_basebackup(ProcessRunner& runner, Clock& clock, const BaseBackupReque
                       std::optional<uint64_t> total, ProgressSink* sink) {
   Command command = basebackup_command(request);
   VELO_ASSIGN_OR_RETURN(ExecResult result,
-                        run_with_progress(runner, command,
-                                          [&] { return tree_bytes(request.data_dir); }, total,
-                                          "copying", sink, clock));
+                        run_with_progress(
+                            runner, command, [&] { return tree_bytes(request.data_dir); }, total,
+                            "copying", sink, clock));
   if (result.exit_code == 0) return Status::Ok();
   std::string why = pg::redact_url(tool_error_line(result.err));
   if (why.find("No space left on device") != std::string::npos) {

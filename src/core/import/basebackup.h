@@ -16,7 +16,7 @@
 namespace velo::core {
 
 struct BaseBackupRequest {
-  std::string bin_dir;   // /usr/lib/postgresql/<source major>/bin
+  std::string bin_dir;  // /usr/lib/postgresql/<source major>/bin
   pg::ConnParams source;
   std::string data_dir;  // empty or absent
   std::string slot;      // "" for none; else created (--create-slot)

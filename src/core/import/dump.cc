@@ -36,18 +36,18 @@ Command client_command(BranchHandle& handle, std::vector<std::string> argv) {
 Result<std::string> target_database(Context& ctx, const ImportDumpOptions& options,
                                     BranchHandle& handle, DumpFormat format) {
   if (format == DumpFormat::Plain) return std::string("postgres");
-  VELO_ASSIGN_OR_RETURN(ExecResult listing,
-                        run_checked(ctx.runner, Command{{bin(options, "pg_restore"), "--list",
-                                                         options.dump_path}}));
+  VELO_ASSIGN_OR_RETURN(
+      ExecResult listing,
+      run_checked(ctx.runner, Command{{bin(options, "pg_restore"), "--list", options.dump_path}}));
   std::string name = dump_database_name(listing.out).value_or("postgres");
   pg::ConnParams params = conn_params(handle);
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT count(*) FROM pg_database WHERE datname = $1", {name}));
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        conn.query("SELECT count(*) FROM pg_database WHERE datname = $1", {name}));
   if (rows.at(0).at(0) == "0") {
     ctx.reporter.step(fmt::format("creating database {}", name));
-    VELO_ASSIGN_OR_RETURN(auto sql, conn.query("SELECT format('CREATE DATABASE %I', $1::text)",
-                                               {name}));
+    VELO_ASSIGN_OR_RETURN(auto sql,
+                          conn.query("SELECT format('CREATE DATABASE %I', $1::text)", {name}));
     VELO_TRY(conn.exec(sql.at(0).at(0)));
   }
   return name;
@@ -56,13 +56,13 @@ Result<std::string> target_database(Context& ctx, const ImportDumpOptions& optio
 Command restore_command(const ImportDumpOptions& options, BranchHandle& handle, DumpFormat format,
                         const std::string& database) {
   if (format == DumpFormat::Plain) {
-    return client_command(handle, {bin(options, "psql"), "--no-psqlrc", "--quiet",
-                                   "--set=ON_ERROR_STOP=1", "--dbname=" + database,
-                                   "--output=/dev/null", "--file=" + options.dump_path});
+    return client_command(
+        handle, {bin(options, "psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                 "--dbname=" + database, "--output=/dev/null", "--file=" + options.dump_path});
   }
-  return client_command(handle, {bin(options, "pg_restore"), "--dbname=" + database,
-                                 "--exit-on-error", "--jobs=" + std::to_string(options.jobs),
-                                 options.dump_path});
+  return client_command(handle,
+                        {bin(options, "pg_restore"), "--dbname=" + database, "--exit-on-error",
+                         "--jobs=" + std::to_string(options.jobs), options.dump_path});
 }
 
 // The roles the dump's owners and grants name, made before the restore
@@ -88,7 +88,8 @@ Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& 
   VELO_ASSIGN_OR_RETURN(std::string database, target_database(ctx, options, handle, format));
   VELO_ASSIGN_OR_RETURN(auto roles, prepare_roles(ctx, options, handle, format));
   ctx.reporter.step(fmt::format("restoring {} ({} format) into {}/main, database {}",
-                                options.dump_path, to_string(format), options.project.name, database));
+                                options.dump_path, to_string(format), options.project.name,
+                                database));
   const std::string data_dir = handle.spec.data_dir;
   const uint64_t before = tree_bytes(data_dir);
   auto measure = [&] {
@@ -114,22 +115,27 @@ Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& 
 
 const char* to_string(DumpFormat format) {
   switch (format) {
-    case DumpFormat::Custom: return "custom";
-    case DumpFormat::Directory: return "directory";
-    case DumpFormat::Plain: return "plain";
+    case DumpFormat::Custom:
+      return "custom";
+    case DumpFormat::Directory:
+      return "directory";
+    case DumpFormat::Plain:
+      return "plain";
   }
   return "?";
 }
 
 Result<DumpFormat> detect_dump_format(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return make_error(ErrorKind::NotFound, "no dump at {}", path);
   }
   if (S_ISDIR(st.st_mode)) {
     if (path_exists(path + "/toc.dat")) return DumpFormat::Directory;
-    return make_error(ErrorKind::Invalid, "{} is a directory without toc.dat: not a pg_dump "
-                      "directory archive", path);
+    return make_error(ErrorKind::Invalid,
+                      "{} is a directory without toc.dat: not a pg_dump "
+                      "directory archive",
+                      path);
   }
   std::ifstream in(path, std::ios::binary);
   char magic[5] = {};
@@ -157,8 +163,10 @@ Status validate_import_dump(const ImportDumpOptions& options) {
   }
   VELO_ASSIGN_OR_RETURN(DumpFormat format, detect_dump_format(options.dump_path));
   if (format == DumpFormat::Plain && options.jobs > 1) {
-    return make_error(ErrorKind::Invalid, "--jobs needs a custom or directory dump; {} is plain "
-                      "SQL, which psql reads in one session", options.dump_path);
+    return make_error(ErrorKind::Invalid,
+                      "--jobs needs a custom or directory dump; {} is plain "
+                      "SQL, which psql reads in one session",
+                      options.dump_path);
   }
   return Status::Ok();
 }

@@ -231,8 +231,8 @@ void DumpRoleScanner::collect(const std::vector<Token>& t) {
   auto role_at = [&](size_t i) -> std::optional<std::string> {
     if (i >= n || t[i].kind == Kind::Punct) return std::nullopt;
     if (t[i].kind == Kind::Word) {
-      for (const char* keyword : {"public", "current_user", "session_user", "current_role",
-                                  "none", "default"}) {
+      for (const char* keyword :
+           {"public", "current_user", "session_user", "current_role", "none", "default"}) {
         if (t[i].text == keyword) return std::nullopt;
       }
     }

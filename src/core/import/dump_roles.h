@@ -28,8 +28,18 @@ class DumpRoleScanner {
 
  private:
   enum class Mode {
-    Normal, Word, DollarTag, Dollar, Quote, EscapeQuote, Identifier,
-    LineComment, BlockComment, MetaCommand, CopyLineRest, CopyData
+    Normal,
+    Word,
+    DollarTag,
+    Dollar,
+    Quote,
+    EscapeQuote,
+    Identifier,
+    LineComment,
+    BlockComment,
+    MetaCommand,
+    CopyLineRest,
+    CopyData
   };
   enum class Kind { Word, Identifier, String, Punct };
   struct Token {

@@ -16,12 +16,14 @@ namespace {
 
 Status fill_lag(BranchHandle& handle, FollowStatus& status) {
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT coalesce(r.status, ''), coalesce(pg_last_wal_replay_lsn()::text, ''), "
-      "greatest(0, pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn()))::bigint, "
-      "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
-      "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END "
-      "FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true"));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(
+          "SELECT coalesce(r.status, ''), coalesce(pg_last_wal_replay_lsn()::text, ''), "
+          "greatest(0, pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn()))::bigint, "
+          "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+          "ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp()) END "
+          "FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true"));
   const pg::Row& row = rows.at(0);
   status.receiver = row.at(0);
   status.replay_lsn = row.at(1);
@@ -45,18 +47,22 @@ Status promote(Context& ctx, BranchHandle& handle) {
 }
 
 // The slot stops being active when the walreceiver exits: retry a while.
-std::string drop_source_slot(Context& ctx, const FollowConfig& follow, const std::string& passfile) {
+std::string drop_source_slot(Context& ctx, const FollowConfig& follow,
+                             const std::string& passfile) {
   auto source = pg::parse_source_url(follow.source);
-  std::string manual = fmt::format("the source {} keeps replication slot {}, which holds back its "
-                                   "WAL: drop it there (SELECT pg_drop_replication_slot('{}'))",
-                                   follow.source, follow.slot, follow.slot);
+  std::string manual = fmt::format(
+      "the source {} keeps replication slot {}, which holds back its "
+      "WAL: drop it there (SELECT pg_drop_replication_slot('{}'))",
+      follow.source, follow.slot, follow.slot);
   if (!source.ok()) return manual;
   if (!passfile.empty()) source->params.passfile = passfile;
   for (int attempt = 0; attempt < 25; ++attempt) {
     auto conn = connect_source(source->params);
     if (!conn.ok()) return manual + " (" + conn.error().message + ")";
-    auto dropped = conn->query("SELECT pg_drop_replication_slot(slot_name) FROM "
-                               "pg_replication_slots WHERE slot_name = $1", {follow.slot});
+    auto dropped = conn->query(
+        "SELECT pg_drop_replication_slot(slot_name) FROM "
+        "pg_replication_slots WHERE slot_name = $1",
+        {follow.slot});
     if (dropped.ok()) return "";
     ctx.clock.sleep_for(std::chrono::milliseconds(200));
   }

@@ -84,8 +84,9 @@ Result<ExecResult> run_with_progress(ProcessRunner& runner, const Command& comma
   if (sink != nullptr) {
     uint64_t done = measure();
     bool success = finished.ok() && finished->exit_code == 0;
-    sink->finish(what, make_sample(done, success ? std::optional<uint64_t>(done) : total,
-                                   elapsed()), success);
+    sink->finish(what,
+                 make_sample(done, success ? std::optional<uint64_t>(done) : total, elapsed()),
+                 success);
   }
   return finished;
 }

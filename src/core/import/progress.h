@@ -19,7 +19,7 @@ struct ProgressSample {
   uint64_t done = 0;
   std::optional<uint64_t> total;  // unknown for a restore
   std::chrono::milliseconds elapsed{0};
-  double rate = 0;                // bytes per second, averaged since the start
+  double rate = 0;  // bytes per second, averaged since the start
   std::optional<std::chrono::seconds> left;
 };
 
@@ -49,11 +49,10 @@ class ProgressSink {
 // samples `measure()` about every `interval` and reports to `sink` (may be
 // null). Returns what ProcessRunner::run returns: a non-zero exit is a
 // value for the caller to judge.
-Result<ExecResult> run_with_progress(ProcessRunner& runner, const Command& command,
-                                     const std::function<uint64_t()>& measure,
-                                     std::optional<uint64_t> total, const std::string& what,
-                                     ProgressSink* sink, Clock& clock,
-                                     std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+Result<ExecResult> run_with_progress(
+    ProcessRunner& runner, const Command& command, const std::function<uint64_t()>& measure,
+    std::optional<uint64_t> total, const std::string& what, ProgressSink* sink, Clock& clock,
+    std::chrono::milliseconds interval = std::chrono::milliseconds(500));
 
 // Bytes in files under `path` (apparent sizes, symlinks not followed);
 // what cannot be read counts as 0.

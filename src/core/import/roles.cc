@@ -19,9 +19,9 @@ Result<std::vector<std::string>> roles_in_dump(ProcessRunner& runner, const std:
     }
     if (in.bad()) return make_error(ErrorKind::Io, "reading the dump {} failed", dump_path);
   } else {
-    VELO_ASSIGN_OR_RETURN(ExecResult script,
-                          run_checked(runner, Command{{pg_restore, "--schema-only", "--file=-",
-                                                       dump_path}}));
+    VELO_ASSIGN_OR_RETURN(
+        ExecResult script,
+        run_checked(runner, Command{{pg_restore, "--schema-only", "--file=-", dump_path}}));
     scanner.feed(script.out);
   }
   scanner.feed("\n");

@@ -11,6 +11,7 @@
 #include <regex>
 #include <thread>
 
+#include "core/history/wal_archive.h"
 #include "core/import/area.h"
 #include "core/import/basebackup.h"
 #include "core/import/source.h"
@@ -19,14 +20,15 @@
 #include "core/project/project_ops.h"
 #include "core/secrets.h"
 #include "core/undo.h"
-#include "core/history/wal_archive.h"
 #include "pg/source_url.h"
 #include "util/time_format.h"
 
 namespace velo::core {
 namespace {
 
-std::string bin_dir_for(const std::string& major) { return "/usr/lib/postgresql/" + major + "/bin"; }
+std::string bin_dir_for(const std::string& major) {
+  return "/usr/lib/postgresql/" + major + "/bin";
+}
 
 Status check_client_tools(const std::string& major) {
   std::string program = bin_dir_for(major) + "/pg_basebackup";
@@ -37,19 +39,25 @@ Status check_client_tools(const std::string& major) {
 
 Status drop_slot(const pg::ConnParams& source, const std::string& slot) {
   VELO_ASSIGN_OR_RETURN(auto conn, connect_source(source));
-  return conn.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                    "WHERE slot_name = $1", {slot}).ok()
+  return conn.query(
+                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
+                 "WHERE slot_name = $1",
+                 {slot})
+                 .ok()
              ? Status::Ok()
              : make_error(ErrorKind::Io, "cannot drop replication slot {} on the source", slot);
 }
 
 Status check_slot_free(const pg::ConnParams& source, const std::string& slot) {
   VELO_ASSIGN_OR_RETURN(auto conn, connect_source(source));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", {slot}));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", {slot}));
   if (rows.at(0).at(0) == "0") return Status::Ok();
-  return make_error(ErrorKind::Conflict, "the source already has a replication slot named {}: "
-                    "choose another --slot, or drop it there", slot);
+  return make_error(ErrorKind::Conflict,
+                    "the source already has a replication slot named {}: "
+                    "choose another --slot, or drop it there",
+                    slot);
 }
 
 // A standby that cannot log in to its source would sit there forever,
@@ -97,7 +105,8 @@ Status validate_import_server(const ImportServerOptions& options) {
                       options.project.runtime);
   }
   if (options.follow && options.project.runtime != "native") {
-    return make_error(ErrorKind::Invalid, "--follow needs the native runtime: a container does "
+    return make_error(ErrorKind::Invalid,
+                      "--follow needs the native runtime: a container does "
                       "not reach the source at the address the host uses");
   }
   if (!options.slot.empty() && !std::regex_match(options.slot, std::regex("[a-z0-9_]{1,63}"))) {
@@ -115,7 +124,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   const std::string shown = pg::redact_url(pg::to_url(source.params, false));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.project.name));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.project.name));
-  if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.project.name);
+  if (existing)
+    return make_error(ErrorKind::Conflict, "project {} already exists", options.project.name);
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.project.runtime));
   VELO_TRY(runtime->check(options.project.pg_version, options.project.image));
   ctx.reporter.step(fmt::format("checking the source {}", shown));
@@ -130,7 +140,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
     saved.password = std::getenv("PGPASSWORD");
   }
   if (options.save_credentials && saved.password.empty()) {
-    return make_error(ErrorKind::Invalid, "--save-credentials needs the password in the URL or "
+    return make_error(ErrorKind::Invalid,
+                      "--save-credentials needs the password in the URL or "
                       "in PGPASSWORD");
   }
 
@@ -170,8 +181,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
       VELO_TRY(write_passfile(data_dir, saved));
       passfile = passfile_path(data_dir);
     }
-    follow.conninfo = pg::conninfo_without_password(source.params, passfile,
-                                                    "velo_" + project.name);
+    follow.conninfo =
+        pg::conninfo_without_password(source.params, passfile, "velo_" + project.name);
     VELO_TRY(write_follow(data_dir, follow));
   }
   VELO_TRY(prepare_data_dir(handle));

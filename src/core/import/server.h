@@ -32,7 +32,7 @@ struct ImportServerOptions {
   CreateProjectOptions project;  // name, version, runtime (docker: no --follow), image
   std::string source_url;
   bool follow = false;
-  std::string slot;               // --slot: created on the source by pg_basebackup
+  std::string slot;  // --slot: created on the source by pg_basebackup
   bool save_credentials = false;
   ProgressSink* progress = nullptr;
 };

@@ -62,11 +62,13 @@ Result<SourceInfo> probe_source(const pg::ConnParams& params, const std::string&
   info.version_num = conn.server_version();
   info.major = major_of(info.version_num);
   VELO_TRY(check_source_version(info.version_num, project_version));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(
-      "SELECT current_user, r.rolsuper, r.rolreplication, "
-      "(SELECT rolname FROM pg_roles WHERE oid = 10), "
-      "(SELECT count(*) FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')) "
-      "FROM pg_roles r WHERE r.rolname = current_user"));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows,
+      conn.query(
+          "SELECT current_user, r.rolsuper, r.rolreplication, "
+          "(SELECT rolname FROM pg_roles WHERE oid = 10), "
+          "(SELECT count(*) FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')) "
+          "FROM pg_roles r WHERE r.rolname = current_user"));
   if (rows.empty()) return make_error(ErrorKind::Io, "the source did not describe its own role");
   const pg::Row& row = rows.at(0);
   VELO_TRY(check_replication_privilege(row.at(0), row.at(1) == "t", row.at(2) == "t"));
@@ -79,8 +81,8 @@ Result<SourceInfo> probe_source(const pg::ConnParams& params, const std::string&
   }
   // Databases the role may not connect to make this fail: then the total
   // is unknown and progress shows bytes and rate only.
-  auto sizes = conn.query(
-      "SELECT sum(pg_database_size(oid))::bigint FROM pg_database WHERE datallowconn");
+  auto sizes =
+      conn.query("SELECT sum(pg_database_size(oid))::bigint FROM pg_database WHERE datallowconn");
   if (sizes.ok() && !sizes->empty() && !sizes->at(0).at(0).empty()) {
     info.total_bytes = std::stoull(sizes->at(0).at(0));
   }

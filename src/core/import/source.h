@@ -13,9 +13,9 @@
 namespace velo::core {
 
 struct SourceInfo {
-  int version_num = 0;              // server_version_num, e.g. 150004
-  std::string major;                // "15"
-  std::string bootstrap_superuser;  // the role with OID 10
+  int version_num = 0;                  // server_version_num, e.g. 150004
+  std::string major;                    // "15"
+  std::string bootstrap_superuser;      // the role with OID 10
   std::optional<uint64_t> total_bytes;  // sum of database sizes, when readable
 };
 

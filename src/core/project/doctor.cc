@@ -17,8 +17,8 @@ Finding check_mode(const std::string& what, const std::string& path, mode_t want
   if (::stat(path.c_str(), &st) != 0) return {what, "fail", path + " is missing"};
   mode_t mode = st.st_mode & 0777;
   if ((mode & ~wanted) != 0) {
-    return {what, "fail", fmt::format("{} is mode {:o}; expected {:o} (it holds secrets)", path,
-                                      mode, wanted)};
+    return {what, "fail",
+            fmt::format("{} is mode {:o}; expected {:o} (it holds secrets)", path, mode, wanted)};
   }
   return {what, "ok", fmt::format("{} mode {:o}", path, mode)};
 }
@@ -51,8 +51,8 @@ std::vector<Finding> run_doctor(Context& ctx) {
     Status status = runtime.ok() ? (*runtime)->check(version, image) : Status(runtime.error());
     std::string what = image.empty() ? fmt::format("runtime {} (PostgreSQL {})", kind, version)
                                      : fmt::format("runtime {} ({})", kind, image);
-    findings.push_back(from_status(what, status, kind == "docker" ? "engine answers, image present"
-                                                                   : "binaries present"));
+    findings.push_back(from_status(
+        what, status, kind == "docker" ? "engine answers, image present" : "binaries present"));
   }
 
   auto branches = describe_branches(ctx, std::nullopt, false);
@@ -76,7 +76,8 @@ std::vector<Finding> run_doctor(Context& ctx) {
     findings.push_back({"orphans", "ok", "none"});
   } else {
     for (const auto& o : *orphans) {
-      findings.push_back({"orphan " + o.kind, "warn", o.what + ": " + o.detail + " (velo gc removes it)"});
+      findings.push_back(
+          {"orphan " + o.kind, "warn", o.what + ": " + o.detail + " (velo gc removes it)"});
     }
   }
   return findings;

@@ -39,7 +39,8 @@ Status validate(const InitOptions& o) {
     }
   }
   if (o.storage == "zfs" && o.image_file.empty() && o.zfs_parent.empty()) {
-    return make_error(ErrorKind::Invalid, "--storage zfs needs --zfs-parent POOL/DATASET or --image-file");
+    return make_error(ErrorKind::Invalid,
+                      "--storage zfs needs --zfs-parent POOL/DATASET or --image-file");
   }
   if (!o.zfs_parent.empty() && o.storage != "zfs") {
     return make_error(ErrorKind::Invalid, "--zfs-parent goes with --storage zfs");
@@ -50,7 +51,8 @@ Status validate(const InitOptions& o) {
 Result<storage::DriverConfig> choose_storage(ProcessRunner& runner, const InitOptions& o,
                                              const std::string& data_root) {
   if (!o.image_file.empty()) {
-    VELO_ASSIGN_OR_RETURN(uint64_t size, storage::parse_size(o.image_size.empty() ? "8G" : o.image_size));
+    VELO_ASSIGN_OR_RETURN(uint64_t size,
+                          storage::parse_size(o.image_size.empty() ? "8G" : o.image_size));
     storage::ImagePoolSpec spec{o.image_file, size, o.image_fs, data_root + "/pool"};
     return storage::create_image_pool(spec, runner);
   }
@@ -79,8 +81,10 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
   if (!o.port_range.empty()) VELO_TRY(parse_port_range(o.port_range, config));
   auto existing = load_config(store);
   if (existing.ok()) {
-    return make_error(ErrorKind::Conflict, "{} is already initialised (storage {}); use another "
-                      "--home for another setup", o.home, existing->storage.kind);
+    return make_error(ErrorKind::Conflict,
+                      "{} is already initialised (storage {}); use another "
+                      "--home for another setup",
+                      o.home, existing->storage.kind);
   }
   OsUser self = current_user();
   config.os_user = o.os_user.empty() ? (running_as_root() ? "postgres" : self.name) : o.os_user;
@@ -105,7 +109,8 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
   VELO_TRY(driver->check());
   VELO_TRY(save_config(store, config));
   undo.commit();
-  std::string location = config.storage.kind == "zfs" ? config.storage.zfs_parent : config.storage.path;
+  std::string location =
+      config.storage.kind == "zfs" ? config.storage.zfs_parent : config.storage.path;
   return InitResult{config.storage.kind, location, config.data_root};
 }
 

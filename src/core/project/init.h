@@ -27,7 +27,8 @@ struct InitResult {
   std::string data_root;
 };
 
-Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const InitOptions& options);
+Result<InitResult> init_home(state::Store& store, ProcessRunner& runner,
+                             const InitOptions& options);
 
 // Where server-owned files go for `home` when servers run as another user.
 std::string default_data_root(const std::string& home, bool separate_user);

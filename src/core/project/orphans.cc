@@ -46,8 +46,10 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
   std::set<std::string> known_snapshots;
   for (const auto& b : branches) known_volumes.insert(b.volume);
   for (const auto& r : retired) {
-    if (r.snapshot.empty()) known_volumes.insert(r.volume);
-    else known_snapshots.insert(r.volume + "@" + r.snapshot);
+    if (r.snapshot.empty())
+      known_volumes.insert(r.volume);
+    else
+      known_snapshots.insert(r.volume + "@" + r.snapshot);
     out.push_back({"retired", r.snapshot.empty() ? r.volume : r.volume + "@" + r.snapshot,
                    "waiting for the clones that depend on it"});
   }

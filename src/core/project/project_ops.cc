@@ -6,13 +6,13 @@
 #include <regex>
 
 #include "core/branch/branch_ops.h"
+#include "core/history/wal_archive.h"
 #include "core/import/follow_ops.h"
 #include "core/locks.h"
 #include "core/names.h"
 #include "core/ports.h"
 #include "core/secrets.h"
 #include "core/undo.h"
-#include "core/history/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -23,16 +23,20 @@ namespace {
 Status validate(Context& ctx, const CreateProjectOptions& options) {
   VELO_TRY(validate_name("project", options.name));
   if (!std::regex_match(options.pg_version, std::regex("[0-9]{1,2}"))) {
-    return make_error(ErrorKind::Invalid, "invalid PostgreSQL version '{}': expected a major "
-                      "version such as 15", options.pg_version);
+    return make_error(ErrorKind::Invalid,
+                      "invalid PostgreSQL version '{}': expected a major "
+                      "version such as 15",
+                      options.pg_version);
   }
   if (options.runtime != "native" && options.runtime != "docker") {
     return make_error(ErrorKind::Invalid, "unknown runtime '{}': use native or docker",
                       options.runtime);
   }
   if (options.archive_timeout_s < 1 || options.archive_timeout_s > 86400) {
-    return make_error(ErrorKind::Invalid, "invalid --archive-timeout {}: expected 1 to 86400 "
-                      "seconds", options.archive_timeout_s);
+    return make_error(ErrorKind::Invalid,
+                      "invalid --archive-timeout {}: expected 1 to 86400 "
+                      "seconds",
+                      options.archive_timeout_s);
   }
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
@@ -93,8 +97,8 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   project.created_at = format_utc(ctx.clock.now());
   VELO_ASSIGN_OR_RETURN(BranchHandle handle,
                         reserve_project(ctx, project, project.password, runtime, undo));
-  ctx.reporter.step(fmt::format("initialising {}/main (PostgreSQL {})", project.name,
-                                project.pg_version));
+  ctx.reporter.step(
+      fmt::format("initialising {}/main (PostgreSQL {})", project.name, project.pg_version));
   VELO_TRY(runtime->init_cluster(handle.spec, project.superuser, project.password));
   VELO_TRY(pg::write_hba(handle.spec.data_dir));
   VELO_TRY(prepare_data_dir(handle));

@@ -83,19 +83,22 @@ std::string DockerEngine::attach(const std::string& docker_host) {
 std::string DockerEngine::launch() {
   if (geteuid() != 0) return "starting a private dockerd needs root (or set VELO_TEST_DOCKER_HOST)";
   const std::string dockerd = "/usr/sbin/dockerd";
-  if (access(dockerd.c_str(), X_OK) != 0) return dockerd + " is missing (apt-get install docker.io)";
+  if (access(dockerd.c_str(), X_OK) != 0)
+    return dockerd + " is missing (apt-get install docker.io)";
 
   // One private engine at a time owns the data root and the bridge.
   if (Status made = make_dirs(kDataRoot, 0711); !made.ok()) return made.error().message;
   lock_fd_ = ::open((std::string(kDataRoot) + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0) return "cannot lock " + std::string(kDataRoot);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX) != 0)
+    return "cannot lock " + std::string(kDataRoot);
 
   if (!run_quietly({"ip", "link", "show", kBridge}).empty()) {
     for (const auto& argv : std::vector<std::vector<std::string>>{
              {"ip", "link", "add", "name", kBridge, "type", "bridge"},
              {"ip", "addr", "add", kBridgeAddress, "dev", kBridge},
              {"ip", "link", "set", kBridge, "up"}}) {
-      if (std::string error = run_quietly(argv); !error.empty()) return "cannot set up bridge: " + error;
+      if (std::string error = run_quietly(argv); !error.empty())
+        return "cannot set up bridge: " + error;
     }
   }
 
@@ -150,11 +153,14 @@ std::string DockerEngine::ensure_image() {
   const auto begin = std::chrono::steady_clock::now();
   auto built = runner.run(build);
   std::cerr << "[ docker   ] scripts/build-docker-image " << image_ << ": "
-            << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - begin).count()
+            << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                begin)
+                   .count()
             << " s\n";
   if (!built.ok()) return built.error().message;
   if (built->exit_code != 0) {
-    return "scripts/build-docker-image " + image_ + " failed:\n" + runtime::last_lines(built->err, 15);
+    return "scripts/build-docker-image " + image_ + " failed:\n" +
+           runtime::last_lines(built->err, 15);
   }
   return "";
 }

@@ -50,7 +50,7 @@ class DockerEngine {
 
   std::string socket_path_;
   std::string image_;
-  std::string temp_dir_;   // ours to remove
+  std::string temp_dir_;  // ours to remove
   std::string log_path_;
   pid_t dockerd_pid_ = -1;  // -1: an engine we did not start
   int lock_fd_ = -1;
@@ -59,8 +59,8 @@ class DockerEngine {
 }  // namespace velo::test
 
 // In a test body: skips the test, with the reason, when no engine can run.
-#define VELO_REQUIRE_DOCKER(engine_var)                                         \
-  std::string velo_docker_reason_;                                              \
-  ::velo::test::DockerEngine* engine_var =                                      \
-      ::velo::test::DockerEngine::shared(&velo_docker_reason_);                 \
+#define VELO_REQUIRE_DOCKER(engine_var)                         \
+  std::string velo_docker_reason_;                              \
+  ::velo::test::DockerEngine* engine_var =                      \
+      ::velo::test::DockerEngine::shared(&velo_docker_reason_); \
   if (engine_var == nullptr) GTEST_SKIP() << "docker: " << velo_docker_reason_

@@ -1,7 +1,7 @@
 #include "support/source_server.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -46,12 +46,12 @@ Result<std::string> template_data_dir(ProcessRunner& runner, const std::string& 
     return make_error(ErrorKind::Io, "chown {}", building);
   }
   const std::string pwfile = building + "/pw";
-  VELO_TRY(write_file_atomic(pwfile, std::string(SourceServer::kPassword) + "\n", 0600, postgres.uid,
-                             postgres.gid));
-  VELO_TRY(run_checked(runner, as_postgres({pg_bin("initdb", version), "-D", building + "/data",
-                                            "-U", "postgres", "--pwfile=" + pwfile,
-                                            "--auth-host=scram-sha-256", "--auth-local=peer",
-                                            "--no-instructions", "--no-sync"})));
+  VELO_TRY(write_file_atomic(pwfile, std::string(SourceServer::kPassword) + "\n", 0600,
+                             postgres.uid, postgres.gid));
+  VELO_TRY(run_checked(
+      runner, as_postgres({pg_bin("initdb", version), "-D", building + "/data", "-U", "postgres",
+                           "--pwfile=" + pwfile, "--auth-host=scram-sha-256", "--auth-local=peer",
+                           "--no-instructions", "--no-sync"})));
   ::unlink(pwfile.c_str());
   (void)remove_tree(dir);
   if (::rename(building.c_str(), dir.c_str()) != 0) {
@@ -91,7 +91,8 @@ Result<std::unique_ptr<SourceServer>> SourceServer::start(const std::string& ver
   server->port_ = free_port();
   std::string conf = "\n# test source\nport = " + std::to_string(server->port_) +
                      "\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '" +
-                     server->dir_ + "'\nwal_level = replica\nmax_wal_senders = 10\n"
+                     server->dir_ +
+                     "'\nwal_level = replica\nmax_wal_senders = 10\n"
                      "max_replication_slots = 10\nfsync = off\n";
   VELO_ASSIGN_OR_RETURN(std::string old_conf, read_file(data + "/postgresql.conf"));
   VELO_TRY(write_file_atomic(data + "/postgresql.conf", old_conf + conf, 0600, postgres.uid,
@@ -137,7 +138,8 @@ pg::ConnParams SourceServer::params(const std::string& db) const {
   return params;
 }
 
-Result<std::vector<pg::Row>> SourceServer::sql(const std::string& statement, const std::string& db) {
+Result<std::vector<pg::Row>> SourceServer::sql(const std::string& statement,
+                                               const std::string& db) {
   VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params(db)));
   return conn.query(statement);
 }
@@ -158,8 +160,8 @@ std::string SourceServer::value(const std::string& statement, const std::string&
 Result<ExecResult> SourceServer::run_client(const std::string& program,
                                             std::vector<std::string> args) {
   Command command;
-  command.argv = {pg_bin(program, version_), "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
-                  "postgres"};
+  command.argv = {pg_bin(program, version_), "-h", "127.0.0.1", "-p",
+                  std::to_string(port_),     "-U", "postgres"};
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   command.env = {{"PGPASSWORD", kPassword}};
   return run_checked(runner_, command);

@@ -35,7 +35,8 @@ class SourceServer {
                   const std::string& db = "postgres") const;
   pg::ConnParams params(const std::string& db = "postgres") const;
 
-  Result<std::vector<pg::Row>> sql(const std::string& statement, const std::string& db = "postgres");
+  Result<std::vector<pg::Row>> sql(const std::string& statement,
+                                   const std::string& db = "postgres");
   // One value, "" (and a gtest failure) on error.
   std::string value(const std::string& statement, const std::string& db = "postgres");
   // pgbench -i -s SCALE into `db`.

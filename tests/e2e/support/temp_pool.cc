@@ -108,7 +108,8 @@ Result<std::unique_ptr<TempPool>> TempPool::create(const std::string& fs, uint64
     if (geteuid() == 0) sweep_stale_pools(runner);
   }
   auto nanos = std::chrono::steady_clock::now().time_since_epoch().count();
-  std::string dir = "/tmp/velo-e2e-" + fs + "-" + std::to_string(getpid()) + "-" + std::to_string(nanos);
+  std::string dir =
+      "/tmp/velo-e2e-" + fs + "-" + std::to_string(getpid()) + "-" + std::to_string(nanos);
   VELO_TRY(make_dirs(dir, 0755));
   chmod(dir.c_str(), 0755);  // whatever the umask
   std::unique_ptr<TempPool> pool(new TempPool(fs, dir));
@@ -138,7 +139,8 @@ TempPool::~TempPool() {
 }
 
 std::vector<std::string> TempPool::init_args() const {
-  if (config_.kind == "zfs") return {"init", "--storage", "zfs", "--zfs-parent", config_.zfs_parent};
+  if (config_.kind == "zfs")
+    return {"init", "--storage", "zfs", "--zfs-parent", config_.zfs_parent};
   return {"init", "--storage", config_.kind, "--path", config_.path};
 }
 

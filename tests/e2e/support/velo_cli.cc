@@ -56,7 +56,8 @@ void find_postmaster_pids(const stdfs::path& root, int depth, std::vector<stdfs:
   if (stdfs::exists(root / "postmaster.pid", ec)) out.push_back(root / "postmaster.pid");
   if (stdfs::exists(root / "PG_VERSION", ec) || depth == 0) return;
   for (const auto& entry : stdfs::directory_iterator(root, ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec)) find_postmaster_pids(entry.path(), depth - 1, out);
+    if (entry.is_directory(ec) && !entry.is_symlink(ec))
+      find_postmaster_pids(entry.path(), depth - 1, out);
   }
 }
 
@@ -153,8 +154,10 @@ std::string check_usage_error(const CliResult& r) {
   if (r.exit_code != 2) return "expected exit 2: " + r.describe();
   auto lines = r.err_lines();
   if (lines.size() != 1) return "expected exactly one stderr line: " + r.describe();
-  if (lines[0].rfind("velo: error: ", 0) != 0) return "expected 'velo: error: ...': " + r.describe();
-  if (lines[0].size() <= std::string("velo: error: ").size()) return "empty message: " + r.describe();
+  if (lines[0].rfind("velo: error: ", 0) != 0)
+    return "expected 'velo: error: ...': " + r.describe();
+  if (lines[0].size() <= std::string("velo: error: ").size())
+    return "empty message: " + r.describe();
   return "";
 }
 
@@ -185,7 +188,8 @@ Result<pg::ConnParams> parse_postgres_url(const std::string& text) {
   std::string url = text;
   while (!url.empty() && (url.back() == '\n' || url.back() == ' ')) url.pop_back();
   const std::string scheme = "postgres://";
-  if (url.rfind(scheme, 0) != 0) return make_error(ErrorKind::Invalid, "not a postgres URL: '{}'", url);
+  if (url.rfind(scheme, 0) != 0)
+    return make_error(ErrorKind::Invalid, "not a postgres URL: '{}'", url);
   std::string rest = url.substr(scheme.size());
   auto at = rest.rfind('@');
   if (at == std::string::npos) return make_error(ErrorKind::Invalid, "no user in '{}'", url);
@@ -202,9 +206,11 @@ Result<pg::ConnParams> parse_postgres_url(const std::string& text) {
   VELO_ASSIGN_OR_RETURN(params.dbname, percent_decode(hostpart.substr(slash + 1)));
   std::string hostport = hostpart.substr(0, slash);
   auto port_colon = hostport.rfind(':');
-  if (port_colon == std::string::npos) return make_error(ErrorKind::Invalid, "no port in '{}'", url);
+  if (port_colon == std::string::npos)
+    return make_error(ErrorKind::Invalid, "no port in '{}'", url);
   params.host = hostport.substr(0, port_colon);
-  if (params.host.size() >= 2 && params.host.front() == '[') params.host = params.host.substr(1, params.host.size() - 2);
+  if (params.host.size() >= 2 && params.host.front() == '[')
+    params.host = params.host.substr(1, params.host.size() - 2);
   std::string port = hostport.substr(port_colon + 1);
   if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
     return make_error(ErrorKind::Invalid, "bad port in '{}'", url);

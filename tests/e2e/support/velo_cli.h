@@ -129,7 +129,8 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // The branch's connection parameters, parsed from `velo branch url`.
   pg::ConnParams params(const std::string& name, const std::string& dbname = "postgres");
   // Opens a connection to a branch (ADD_FAILURE and nullopt if it fails).
-  std::optional<pg::Connection> connect(const std::string& name, const std::string& dbname = "postgres");
+  std::optional<pg::Connection> connect(const std::string& name,
+                                        const std::string& dbname = "postgres");
   // Runs one statement on the branch; the rows, or an Error.
   Result<std::vector<pg::Row>> sql(const std::string& name, const std::string& statement);
   // Runs one statement that must succeed and return exactly one value.
@@ -179,22 +180,25 @@ class CliTest : public ::testing::TestWithParam<std::string> {
 
 // Runs a CliTest suite over every pool kind with native servers: zfs,
 // btrfs, xfs (reflink), copy. Test names read Cli/<Suite>.<Test>/<pool>.
-#define VELO_CLI_INSTANTIATE(Suite)                                             \
-  INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::ValuesIn(::velo::e2e::pool_kinds()), \
-                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+#define VELO_CLI_INSTANTIATE(Suite)                               \
+  INSTANTIATE_TEST_SUITE_P(                                       \
+      Cli, Suite, ::testing::ValuesIn(::velo::e2e::pool_kinds()), \
+      [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 // Scenarios whose logic does not depend on the storage driver run on the
 // kinds named here only, to keep the suite's time within CI's budget; a
 // "_docker" suffix runs them on the docker runtime.
-#define VELO_CLI_INSTANTIATE_ON(Suite, ...)                                     \
-  INSTANTIATE_TEST_SUITE_P(Cli, Suite, ::testing::Values(__VA_ARGS__),        \
-                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+#define VELO_CLI_INSTANTIATE_ON(Suite, ...)       \
+  INSTANTIATE_TEST_SUITE_P(                       \
+      Cli, Suite, ::testing::Values(__VA_ARGS__), \
+      [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 // Runs a CliTest suite on the docker runtime (on btrfs: the runtime's
 // logic does not depend on the driver). Test names read
 // Docker/<Suite>.<Test>/btrfs_docker.
-#define VELO_CLI_INSTANTIATE_ON_DOCKER(Suite)                                   \
-  INSTANTIATE_TEST_SUITE_P(Docker, Suite, ::testing::Values(std::string("btrfs_docker")), \
-                           [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
+#define VELO_CLI_INSTANTIATE_ON_DOCKER(Suite)                        \
+  INSTANTIATE_TEST_SUITE_P(                                          \
+      Docker, Suite, ::testing::Values(std::string("btrfs_docker")), \
+      [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 }  // namespace velo::e2e

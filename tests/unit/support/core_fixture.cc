@@ -32,14 +32,15 @@ void CoreTest::SetUp() {
   config.port_min = 40000;
   config.port_max = 40009;
   config.data_root = home_;
-  ctx_.emplace(core::Context{home_, *store_, runner_, clock_, config, *driver_, *provider_, reporter_});
+  ctx_.emplace(
+      core::Context{home_, *store_, runner_, clock_, config, *driver_, *provider_, reporter_});
 }
 
 void CoreTest::TearDown() { (void)remove_tree(home_); }
 
 void CoreTest::seed_project(const std::string& name) {
-  state::ProjectRecord project{name, "15", "native", "", "postgres", "secret-" + name,
-                               "2026-11-24T00:00:00.000Z", 60};
+  state::ProjectRecord project{
+      name, "15", "native", "", "postgres", "secret-" + name, "2026-11-24T00:00:00.000Z", 60};
   ASSERT_TRUE(store_->insert_project(project).ok());
   state::BranchRecord main;
   main.project = name;

@@ -14,7 +14,8 @@ namespace velo::testing {
 class FakeRuntime : public runtime::Runtime {
  public:
   std::string name() const override { return "native"; }
-  Status init_cluster(const runtime::ClusterSpec& spec, const std::string&, const std::string&) override {
+  Status init_cluster(const runtime::ClusterSpec& spec, const std::string&,
+                      const std::string&) override {
     calls.push_back("init " + spec.branch);
     return write_file_atomic(spec.data_dir + "/PG_VERSION", "15\n", 0600);
   }

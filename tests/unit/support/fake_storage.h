@@ -14,7 +14,8 @@ namespace velo::testing {
 
 class FakeDriver : public storage::Driver {
  public:
-  explicit FakeDriver(std::string root, bool atomic = true) : root_(std::move(root)), atomic_(atomic) {}
+  explicit FakeDriver(std::string root, bool atomic = true)
+      : root_(std::move(root)), atomic_(atomic) {}
 
   std::string name() const override { return "fake"; }
   bool atomic_snapshots() const override { return atomic_; }
