@@ -3,6 +3,8 @@
 // tests/e2e/storage_drivers_test.
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "storage/image_pool.h"
 #include "support/fake_runner.h"
@@ -175,9 +177,25 @@ TEST_F(ImagePoolTest, DestroyDetachesAndRemoves) {
   EXPECT_FALSE(path_exists(config.path));
 }
 
-TEST(MountpointTest, RootIsOneAndTmpDirIsNot) {
-  EXPECT_TRUE(is_mountpoint("/"));
+// Checked against an oracle that needs no mount table: a directory on
+// another device than its parent is a mountpoint. "/" is not assumed to be
+// one: in a chroot it is not.
+TEST(MountpointTest, AgreesWithDeviceNumbersAndRefusesPlainDirectories) {
+  int checked = 0;
+  for (const std::string path : {"/proc", "/sys", "/dev", "/run", "/tmp"}) {
+    struct stat self {};
+    struct stat parent {};
+    if (::stat(path.c_str(), &self) != 0 || ::stat((path + "/..").c_str(), &parent) != 0) continue;
+    if (self.st_dev == parent.st_dev) continue;  // not one, or a bind mount: no oracle
+    EXPECT_TRUE(is_mountpoint(path)) << path << " is on its own device";
+    ++checked;
+  }
+  char dir[] = "/tmp/velo-mountpoint-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  EXPECT_FALSE(is_mountpoint(dir));
+  ::rmdir(dir);
   EXPECT_FALSE(is_mountpoint("/definitely/not/here"));
+  if (checked == 0) GTEST_SKIP() << "no directory here is on a device of its own to compare with";
 }
 
 }  // namespace
