@@ -105,7 +105,7 @@ TEST_P(ImportDumpTest, BrokenDumpLeavesNothing) {
   EXPECT_TRUE(storage_names().empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Import, ImportDumpTest, ::testing::Values("copy"),
+INSTANTIATE_TEST_SUITE_P(Import, ImportDumpTest, ::testing::ValuesIn(kinds_for_run({"copy"})),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

@@ -103,7 +103,7 @@ TEST_P(ImportErrorsTest, UnfollowOfAProjectThatDoesNotFollow) {
   EXPECT_NE(r.err.find("does not follow"), std::string::npos) << r.describe();
 }
 
-INSTANTIATE_TEST_SUITE_P(Import, ImportErrorsTest, ::testing::Values("copy"),
+INSTANTIATE_TEST_SUITE_P(Import, ImportErrorsTest, ::testing::ValuesIn(kinds_for_run({"copy"})),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

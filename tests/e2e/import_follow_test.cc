@@ -82,7 +82,8 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
   EXPECT_EQ(sql_value("live/main", "SELECT count(*) FROM events"), "4");
 }
 
-INSTANTIATE_TEST_SUITE_P(Import, ImportFollowTest, ::testing::Values("copy", "btrfs", "zfs"),
+INSTANTIATE_TEST_SUITE_P(Import, ImportFollowTest,
+                         ::testing::ValuesIn(kinds_for_run({"copy", "btrfs", "zfs"})),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
@@ -118,7 +119,8 @@ TEST_P(ImportFollowDeleteTest, DeleteDropsTheSlotOrSaysHow) {
   EXPECT_TRUE(storage_names().empty()) << ::testing::PrintToString(storage_names());
 }
 
-INSTANTIATE_TEST_SUITE_P(Import, ImportFollowDeleteTest, ::testing::Values("copy"),
+INSTANTIATE_TEST_SUITE_P(Import, ImportFollowDeleteTest,
+                         ::testing::ValuesIn(kinds_for_run({"copy"})),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

@@ -70,7 +70,7 @@ TEST_P(ImportServerTest, CredentialsFromPgpassfile) {
   EXPECT_EQ(sql_value("fromfile/main", "SELECT 1"), "1");
 }
 
-INSTANTIATE_TEST_SUITE_P(Import, ImportServerTest, ::testing::Values("copy"),
+INSTANTIATE_TEST_SUITE_P(Import, ImportServerTest, ::testing::ValuesIn(kinds_for_run({"copy"})),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });

@@ -77,6 +77,12 @@ const std::vector<std::string>& pool_kinds() {
   return kinds;
 }
 
+std::vector<std::string> kinds_for_run(std::vector<std::string> kinds) {
+  const char* long_run = std::getenv("VELO_TEST_LONG");
+  if (long_run != nullptr && *long_run != '\0' && std::string(long_run) != "0") return pool_kinds();
+  return kinds;
+}
+
 std::string pool_unavailable_reason(const std::string& fs) {
   if (fs == "copy") return "";
   if (geteuid() != 0) return fs + " pools need root (loop devices, mounts, zpool)";

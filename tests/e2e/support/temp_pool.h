@@ -20,6 +20,9 @@ namespace velo::e2e {
 
 // Every fs TempPool knows, in the order tests usually run them.
 const std::vector<std::string>& pool_kinds();
+// `kinds` in CI; every pool kind when VELO_TEST_LONG is set (scripts/test
+// --long), for the full driver matrix.
+std::vector<std::string> kinds_for_run(std::vector<std::string> kinds);
 
 // Empty when a TempPool of `fs` can be made on this machine, else why not
 // (not root, a tool or kernel filesystem missing). For GTEST_SKIP().

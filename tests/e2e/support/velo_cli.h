@@ -186,11 +186,12 @@ class CliTest : public ::testing::TestWithParam<std::string> {
       [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 // Scenarios whose logic does not depend on the storage driver run on the
-// kinds named here only, to keep the suite's time within CI's budget; a
-// "_docker" suffix runs them on the docker runtime.
-#define VELO_CLI_INSTANTIATE_ON(Suite, ...)       \
-  INSTANTIATE_TEST_SUITE_P(                       \
-      Cli, Suite, ::testing::Values(__VA_ARGS__), \
+// kinds named here only, to keep CI's time in budget; `scripts/test --long`
+// (VELO_TEST_LONG=1) runs them on every kind. A "_docker" suffix runs them
+// on the docker runtime.
+#define VELO_CLI_INSTANTIATE_ON(Suite, ...)                                       \
+  INSTANTIATE_TEST_SUITE_P(                                                       \
+      Cli, Suite, ::testing::ValuesIn(::velo::e2e::kinds_for_run({__VA_ARGS__})), \
       [](const ::testing::TestParamInfo<std::string>& info) { return info.param; })
 
 // Runs a CliTest suite on the docker runtime (on btrfs: the runtime's
