@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -156,5 +157,12 @@ Result<std::string> Connection::quote_identifier(const std::string& name) {
 }
 
 int Connection::server_version() const { return PQserverVersion(conn_); }
+
+Result<std::unique_ptr<Session>> LibpqClient::connect(const ConnParams& params) {
+  VELO_ASSIGN_OR_RETURN(Connection connection, Connection::open(params));
+  return std::unique_ptr<Session>(std::make_unique<Connection>(std::move(connection)));
+}
+
+PingStatus LibpqClient::ping(const ConnParams& params) { return pg::ping(params); }
 
 }  // namespace velo::pg
