@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "pg/connection.h"
 #include "runtime/docker_api.h"
 #include "runtime/docker_runtime.h"
 #include "runtime/native_runtime.h"
@@ -67,6 +68,7 @@ struct Environment::Parts {
   std::unique_ptr<storage::Driver> driver;
   std::unique_ptr<RealRuntimeProvider> runtimes;
   std::unique_ptr<StderrReporter> reporter;
+  pg::LibpqClient pg;
 };
 
 Environment::~Environment() = default;
@@ -95,7 +97,7 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
                                                          ec ? home : canonical_home);
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
-                                  *parts.driver, *parts.runtimes, *parts.reporter});
+                                  *parts.driver, *parts.runtimes, *parts.reporter, parts.pg});
   VELO_TRY(make_dirs(home + "/logs", 0700));
   return env;
 }

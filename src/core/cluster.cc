@@ -121,7 +121,7 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds t
   auto next_alive_check = started;
   while (true) {
     std::string status = postmaster_status(handle.spec.data_dir);
-    if ((status == "ready" || status == "standby") && pg::ping(params) == pg::PingStatus::Ok) {
+    if ((status == "ready" || status == "standby") && ctx.pg.ping(params) == pg::PingStatus::Ok) {
       return Status::Ok();
     }
     auto now = ctx.clock.monotonic();
@@ -157,22 +157,22 @@ Result<bool> is_running(BranchHandle& handle) {
   return state == runtime::ClusterState::Running;
 }
 
-Status apply_password(BranchHandle& handle, const std::string& connect_password,
+Status apply_password(Context& ctx, BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password) {
   pg::ConnParams params = conn_params(handle);
   params.password = connect_password;
   // Again: the password changed, and with none (a following import's main)
   // velo goes through the admin socket.
   use_admin_socket(handle, params);
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(params));
   VELO_ASSIGN_OR_RETURN(std::string verifier,
-                        conn.encrypt_password(handle.project.superuser, new_password));
+                        conn->encrypt_password(handle.project.superuser, new_password));
   // The commit must be durable before velo hands the password out: a
   // crash right after would otherwise bring the old one back.
-  VELO_ASSIGN_OR_RETURN(auto rows,
-                        conn.query("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
-                                   {handle.project.superuser, verifier}));
-  return conn.exec(rows.at(0).at(0));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows, conn->query("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                             {handle.project.superuser, verifier}));
+  return conn->exec(rows.at(0).at(0));
 }
 
 }  // namespace velo::core

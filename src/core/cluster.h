@@ -6,7 +6,8 @@
 #include <string>
 
 #include "core/context.h"
-#include "pg/connection.h"
+#include "pg/config_files.h"
+#include "pg/conn_params.h"
 #include "runtime/runtime.h"
 #include "state/records.h"
 
@@ -60,7 +61,7 @@ Result<bool> is_running(BranchHandle& handle);
 
 // Sets the branch's superuser password inside the server (as a SCRAM
 // verifier, so the clear text is never in SQL nor in the server log).
-Status apply_password(BranchHandle& handle, const std::string& connect_password,
+Status apply_password(Context& ctx, BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password);
 
 }  // namespace velo::core

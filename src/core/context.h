@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "pg/client.h"
 #include "runtime/runtime.h"
 #include "state/store.h"
 #include "storage/driver.h"
@@ -43,6 +44,7 @@ struct Context {
   storage::Driver& driver;
   RuntimeProvider& runtimes;
   Reporter& reporter;
+  pg::Client& pg;  // every PostgreSQL session and ping of core
 };
 
 }  // namespace velo::core

@@ -1,10 +1,11 @@
 // PostgreSQL's non-exclusive backup API: pg_backup_start and pg_backup_stop
-// must run in ONE session, so a Backup owns its connection.
+// must run in ONE session, so a Backup owns its session.
 #pragma once
 
+#include <memory>
 #include <string>
 
-#include "pg/connection.h"
+#include "pg/session.h"
 #include "util/result.h"
 
 namespace velo::pg {
@@ -18,15 +19,15 @@ struct BackupStopInfo {
 class Backup {
  public:
   // pg_backup_start(label, fast => true): checkpoints at once.
-  static Result<Backup> start(Connection connection, const std::string& label);
+  static Result<Backup> start(std::unique_ptr<Session> session, const std::string& label);
   // pg_backup_stop(wait_for_archive => false).
   Result<BackupStopInfo> stop();
   const std::string& start_lsn() const { return start_lsn_; }
 
  private:
-  Backup(Connection connection, std::string start_lsn)
-      : connection_(std::move(connection)), start_lsn_(std::move(start_lsn)) {}
-  Connection connection_;
+  Backup(std::unique_ptr<Session> session, std::string start_lsn)
+      : session_(std::move(session)), start_lsn_(std::move(start_lsn)) {}
+  std::unique_ptr<Session> session_;
   std::string start_lsn_;
 };
 

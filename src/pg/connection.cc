@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -43,24 +44,6 @@ class Keywords {
   std::vector<const char*> key_ptrs_, value_ptrs_;
 };
 
-// RFC 3986 unreserved characters pass; everything else is %XX.
-std::string percent_encode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 // libpq's messages end with a newline; error messages are one line.
 std::string trim(const char* message) {
   std::string text = message == nullptr ? "" : message;
@@ -88,18 +71,6 @@ Status check_result(PGconn* conn, const ResultPtr& result, const std::string& sq
 }
 
 }  // namespace
-
-std::string to_url(const ConnParams& params, bool with_password) {
-  std::string url = "postgres://" + percent_encode(params.user);
-  if (with_password && !params.password.empty()) url += ":" + percent_encode(params.password);
-  // An IPv6 literal needs brackets to keep its colons apart from the port.
-  bool ipv6 = params.host.find(':') != std::string::npos;
-  // A unix socket directory is percent-encoded, as libpq reads it back.
-  std::string host = params.host.rfind('/', 0) == 0 ? percent_encode(params.host) : params.host;
-  url += "@" + (ipv6 ? "[" + host + "]" : host);
-  url += ":" + std::to_string(params.port) + "/" + percent_encode(params.dbname);
-  return url;
-}
 
 PingStatus ping(const ConnParams& params) {
   Keywords keywords(params);
@@ -186,5 +157,12 @@ Result<std::string> Connection::quote_identifier(const std::string& name) {
 }
 
 int Connection::server_version() const { return PQserverVersion(conn_); }
+
+Result<std::unique_ptr<Session>> LibpqClient::connect(const ConnParams& params) {
+  VELO_ASSIGN_OR_RETURN(Connection connection, Connection::open(params));
+  return std::unique_ptr<Session>(std::make_unique<Connection>(std::move(connection)));
+}
+
+PingStatus LibpqClient::ping(const ConnParams& params) { return pg::ping(params); }
 
 }  // namespace velo::pg

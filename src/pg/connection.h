@@ -1,72 +1,48 @@
-// libpq, wrapped: connection parameters (never a conninfo string with the
-// password spliced in), a RAII connection, ping, and the few statements
-// velo issues.
+// libpq, wrapped: a RAII connection that is core's pg::Session, ping, and
+// pg::LibpqClient, the real pg::Client.
 #pragma once
 
-#include <chrono>
 #include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
+#include "pg/client.h"
+#include "pg/conn_params.h"
+#include "pg/session.h"
 #include "util/result.h"
 
 struct pg_conn;
 
 namespace velo::pg {
 
-struct ConnParams {
-  std::string host = "127.0.0.1";
-  int port = 5432;
-  std::string user = "postgres";
-  std::string password;
-  std::string dbname = "postgres";
-  int connect_timeout_s = 5;
-  // libpq's passfile. velo's own servers: /dev/null, so that no ~/.pgpass
-  // of the invoking user changes where velo connects. "" leaves libpq's
-  // default (PGPASSFILE, else ~/.pgpass): for servers velo does not manage.
-  std::string passfile = "/dev/null";
-  // Further libpq keywords (sslmode, ...), e.g. from a source URL.
-  std::vector<std::pair<std::string, std::string>> options;
-};
-
-// postgres://user[:password]@host:port/dbname, percent-encoded.
-std::string to_url(const ConnParams& params, bool with_password);
-
-enum class PingStatus { Ok, Rejecting, NoResponse, NoAttempt };
 // PQpingParams: no authentication needed.
 PingStatus ping(const ConnParams& params);
 
-using Row = std::vector<std::string>;  // NULL reads as ""
-
-class Connection {
+class Connection : public Session {
  public:
   static Result<Connection> open(const ConnParams& params);
   Connection(Connection&&) noexcept;
   Connection& operator=(Connection&&) noexcept;
-  ~Connection();
+  ~Connection() override;
 
-  // Runs one statement with text parameters ($1, $2, ...).
   Result<std::vector<Row>> query(const std::string& sql,
-                                 const std::vector<std::string>& params = {});
-  Status exec(const std::string& sql);
-
-  // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
-  // makes it, so that the clear password never travels in SQL text nor
-  // reaches the server's log.
-  Result<std::string> encrypt_password(const std::string& user, const std::string& password);
-
-  // `name` as a quoted SQL identifier (PQescapeIdentifier), for the DDL
-  // that takes no parameters (CREATE ROLE "name").
-  Result<std::string> quote_identifier(const std::string& name);
-
-  // The server's version as libpq reports it, e.g. 150004 (for SQL that
-  // differs between majors).
-  int server_version() const;
+                                 const std::vector<std::string>& params = {}) override;
+  Status exec(const std::string& sql) override;
+  Result<std::string> encrypt_password(const std::string& user,
+                                       const std::string& password) override;
+  Result<std::string> quote_identifier(const std::string& name) override;
+  int server_version() const override;
 
  private:
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   pg_conn* conn_ = nullptr;
+};
+
+// Sessions are Connections; pings are pg::ping. Stateless.
+class LibpqClient : public Client {
+ public:
+  Result<std::unique_ptr<Session>> connect(const ConnParams& params) override;
+  PingStatus ping(const ConnParams& params) override;
 };
 
 }  // namespace velo::pg

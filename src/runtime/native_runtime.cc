@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <thread>
 
 #include "runtime/postmaster.h"
 #include "util/fs.h"
@@ -103,8 +102,9 @@ bool is_wildcard(const std::string& address) {
 }  // namespace
 
 NativeRuntime::NativeRuntime(ProcessRunner& runner, OsUser server_user,
-                             std::string bin_dir_override)
+                             std::string bin_dir_override, Clock& clock)
     : runner_(runner),
+      clock_(clock),
       server_user_(std::move(server_user)),
       bin_dir_override_(std::move(bin_dir_override)) {}
 
@@ -238,7 +238,7 @@ Status NativeRuntime::check_alive(const ClusterSpec& spec) {
 }
 
 bool NativeRuntime::wait_for_exit(const std::string& data_dir, pid_t pid, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto deadline = clock_.monotonic() + std::chrono::milliseconds(timeout_ms);
   while (true) {
     // Our own child stays a zombie, alive to kill(0), until reaped.
     // The process, not its pid file: postgres removes the file just before
@@ -246,8 +246,8 @@ bool NativeRuntime::wait_for_exit(const std::string& data_dir, pid_t pid, int ti
     if (reap(data_dir) >= 0 || !is_live_postgres(pid) || !process_runs_in(pid, data_dir)) {
       return true;
     }
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (clock_.monotonic() >= deadline) return false;
+    clock_.sleep_for(std::chrono::milliseconds(5));
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "runtime/runtime.h"
+#include "util/clock.h"
 #include "util/exec.h"
 #include "util/os_user.h"
 
@@ -22,7 +23,9 @@ class NativeRuntime : public Runtime {
   // `server_user` runs initdb and postgres (switching to it needs root
   // unless it is the current user). `bin_dir_override` replaces the
   // per-version Debian directory, for tests and non-Debian layouts.
-  NativeRuntime(ProcessRunner& runner, OsUser server_user, std::string bin_dir_override = "");
+  // `clock` paces the waits for a server to exit.
+  NativeRuntime(ProcessRunner& runner, OsUser server_user, std::string bin_dir_override = "",
+                Clock& clock = real_clock());
 
   std::string name() const override { return "native"; }
   Status init_cluster(const ClusterSpec& spec, const std::string& superuser,
@@ -50,6 +53,7 @@ class NativeRuntime : public Runtime {
   bool wait_for_exit(const std::string& data_dir, pid_t pid, int timeout_ms);
 
   ProcessRunner& runner_;
+  Clock& clock_;
   OsUser server_user_;
   std::string bin_dir_override_;
   std::map<std::string, pid_t> children_;  // data_dir -> postmaster we spawned

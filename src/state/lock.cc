@@ -7,25 +7,24 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
 namespace velo::state {
 
-Result<FileLock> FileLock::acquire(const std::string& path, int timeout_s) {
+Result<FileLock> FileLock::acquire(const std::string& path, int timeout_s, Clock& clock) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
     return make_error(ErrorKind::Io, "cannot open lock {}: {}", path, std::strerror(errno));
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  auto deadline = clock.monotonic() + std::chrono::seconds(timeout_s);
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       ::close(fd);
       return make_error(ErrorKind::Io, "cannot lock {}: {}", path, std::strerror(errno));
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (clock.monotonic() >= deadline) {
       ::close(fd);
       return make_error(ErrorKind::Busy, "another velo is working on this project (lock {})", path);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    clock.sleep_for(std::chrono::milliseconds(20));
   }
   return FileLock(fd);
 }

@@ -6,14 +6,17 @@
 
 #include <string>
 
+#include "util/clock.h"
 #include "util/result.h"
 
 namespace velo::state {
 
 class FileLock {
  public:
-  // Waits up to `timeout_s` for the lock on `path` (created 0600).
-  static Result<FileLock> acquire(const std::string& path, int timeout_s);
+  // Waits up to `timeout_s` for the lock on `path` (created 0600),
+  // polling on `clock`.
+  static Result<FileLock> acquire(const std::string& path, int timeout_s,
+                                  Clock& clock = real_clock());
   FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileLock& operator=(FileLock&&) = delete;
   ~FileLock();

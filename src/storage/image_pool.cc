@@ -11,7 +11,6 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
-#include <thread>
 #include <vector>
 
 #include "storage/zfs_driver.h"
@@ -84,30 +83,30 @@ std::vector<std::string> loops_of(ProcessRunner& runner, const std::string& file
 
 // zfs-fuse reports "pool is busy" for a moment after its datasets were in
 // use; poll instead of failing.
-Status destroy_zpool(ProcessRunner& runner, const std::string& pool) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+Status destroy_zpool(ProcessRunner& runner, Clock& clock, const std::string& pool) {
+  auto deadline = clock.monotonic() + std::chrono::seconds(15);
   for (;;) {
     Command command;
     command.argv = {"zpool", "destroy", "-f", pool};
     VELO_ASSIGN_OR_RETURN(ExecResult result, runner.run(command));
     if (result.exit_code == 0) return Status::Ok();
     Error error = zfs_error("zpool destroy " + pool, result);
-    if (error.kind != ErrorKind::Busy || std::chrono::steady_clock::now() > deadline) return error;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (error.kind != ErrorKind::Busy || clock.monotonic() > deadline) return error;
+    clock.sleep_for(std::chrono::milliseconds(100));
   }
 }
 
 Result<DriverConfig> create_zfs_pool(const ImagePoolSpec& spec, const std::string& file,
                                      const std::string& mountpoint, ProcessRunner& runner,
-                                     Rollback& rollback) {
-  VELO_TRY(ensure_zfs_available(runner));
+                                     Clock& clock, Rollback& rollback) {
+  VELO_TRY(ensure_zfs_available(runner, clock));
   const std::string pool = image_pool_name(file);
   if (succeeds(runner, {"zpool", "list", "-H", "-o", "name", pool})) {
     return make_error(ErrorKind::Conflict, "zfs pool {} for {} exists already", pool,
                       spec.image_file);
   }
   VELO_TRY(run(runner, {"zpool", "create", "-f", "-m", mountpoint, pool, file}));
-  rollback.add([&runner, pool] { (void)destroy_zpool(runner, pool); });
+  rollback.add([&runner, &clock, pool] { (void)destroy_zpool(runner, clock, pool); });
   VELO_TRY(run(runner, {"zfs", "create", pool + "/velo"}));
   DriverConfig config;
   config.kind = "zfs";
@@ -202,7 +201,8 @@ std::string image_pool_name(const std::string& image_file) {
   return fmt::format("velo{:08x}", hash);
 }
 
-Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner& runner) {
+Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner& runner,
+                                       Clock& clock) {
   if (spec.fs != "zfs" && spec.fs != "btrfs" && spec.fs != "xfs") {
     return make_error(ErrorKind::Invalid, "--fs must be zfs, btrfs or xfs (got '{}')", spec.fs);
   }
@@ -233,7 +233,7 @@ Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner&
   VELO_TRY(create_image_file(file, spec.size_bytes, &created));
   if (created) rollback.add([file] { unlink(file.c_str()); });
 
-  auto config = spec.fs == "zfs" ? create_zfs_pool(spec, file, mountpoint, runner, rollback)
+  auto config = spec.fs == "zfs" ? create_zfs_pool(spec, file, mountpoint, runner, clock, rollback)
                                  : create_loop_pool(spec, file, mountpoint, runner, rollback);
   if (!config.ok()) return config.error();
   config->image_file = file;
@@ -242,7 +242,7 @@ Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner&
   return config;
 }
 
-Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner) {
+Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner, Clock& clock) {
   if (config.image_file.empty()) return Status::Ok();
   if (!path_exists(config.image_file)) {
     return make_error(ErrorKind::NotFound, "image file {} is missing", config.image_file);
@@ -251,7 +251,7 @@ Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner) {
     // Every command opens the pool this way: answer from /proc/mounts
     // when the parent dataset is mounted, instead of asking zfs-fuse.
     if (!mountpoint_of_source(config.zfs_parent).empty()) return Status::Ok();
-    VELO_TRY(ensure_zfs_available(runner));
+    VELO_TRY(ensure_zfs_available(runner, clock));
     const std::string pool = pool_of(config);
     if (succeeds(runner, {"zpool", "list", "-H", "-o", "name", pool})) return Status::Ok();
     const std::string dir = std::filesystem::path(config.image_file).parent_path().string();
@@ -273,14 +273,14 @@ Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner) {
   return Status::Ok();
 }
 
-Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner) {
+Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner, Clock& clock) {
   if (config.image_file.empty()) {
     return make_error(ErrorKind::Invalid, "storage at {} is not an image pool", config.path);
   }
   if (config.image_fs == "zfs") {
     const std::string pool = pool_of(config);
     if (succeeds(runner, {"zpool", "list", "-H", "-o", "name", pool})) {
-      VELO_TRY(destroy_zpool(runner, pool));
+      VELO_TRY(destroy_zpool(runner, clock, pool));
     }
   } else {
     if (!config.path.empty() && is_mountpoint(config.path)) {

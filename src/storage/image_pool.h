@@ -12,6 +12,7 @@
 #include <string>
 
 #include "storage/driver.h"
+#include "util/clock.h"
 #include "util/exec.h"
 #include "util/result.h"
 
@@ -36,17 +37,21 @@ std::string image_pool_name(const std::string& image_file);
 // image_file and image_fs set. On failure undoes everything it did: the
 // pool or loop device, the mount, the file (only if it made it) and the
 // mountpoint (only if it made it).
-Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner& runner);
+// `clock` paces the waits on a busy zfs-fuse, here and below.
+Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner& runner,
+                                       Clock& clock = real_clock());
 
 // Re-attaches a pool made by create_image_pool, e.g. after a reboot:
 // `zpool import -d DIR` (starting zfs-fuse if needed), or losetup + mount.
 // Ok at once when already attached; Ok when config has no image_file.
-Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner);
+Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner,
+                         Clock& clock = real_clock());
 
 // Destroys the pool and its data: zpool destroy, or umount and losetup -d;
 // then removes the image file and the (empty) mountpoint. Skips what is
 // already gone, so it is safe to repeat.
-Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner);
+Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner,
+                          Clock& clock = real_clock());
 
 // Whether `path` is a mount point, from /proc/self/mountinfo.
 bool is_mountpoint(const std::string& path);

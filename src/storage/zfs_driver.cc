@@ -4,7 +4,6 @@
 
 #include <charconv>
 #include <chrono>
-#include <thread>
 
 #include "storage/dir_layout.h"
 #include "util/fs.h"
@@ -77,7 +76,7 @@ Error zfs_error(const std::string& what, const ExecResult& result) {
   return make_error(kind, "{}: {}", what, first_line(err.empty() ? result.out : err));
 }
 
-Status ensure_zfs_available(ProcessRunner& runner) {
+Status ensure_zfs_available(ProcessRunner& runner, Clock& clock) {
   VELO_ASSIGN_OR_RETURN(ExecResult first, list_all(runner));
   if (first.exit_code == 0) return Status::Ok();
   if (!daemon_unreachable(first) || access(kZfsFuse, X_OK) != 0) {
@@ -89,10 +88,10 @@ Status ensure_zfs_available(ProcessRunner& runner) {
   daemon.argv = {kZfsFuse, "--no-daemon"};
   VELO_TRY(spawn_detached(daemon, kZfsFuseLog));
   // Poll: the daemon answers within a fraction of a second when healthy.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto deadline = clock.monotonic() + std::chrono::seconds(20);
   ExecResult last = first;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (clock.monotonic() < deadline) {
+    clock.sleep_for(std::chrono::milliseconds(50));
     VELO_ASSIGN_OR_RETURN(last, list_all(runner));
     if (last.exit_code == 0) return Status::Ok();
   }
@@ -100,17 +99,17 @@ Status ensure_zfs_available(ProcessRunner& runner) {
                     kZfsFuseLog, first_line(last.err));
 }
 
-Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent,
-                                                   ProcessRunner& runner) {
+Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent, ProcessRunner& runner,
+                                                   Clock& clock) {
   if (parent.empty() || parent.front() == '/' || parent.back() == '/') {
     return make_error(ErrorKind::Invalid, "invalid zfs parent dataset '{}'", parent);
   }
   // Mounted already (the usual case): /proc/mounts answers without the
   // two zfs commands below, which cost 0.1-1 s each on zfs-fuse.
   if (std::string mounted = mountpoint_of_source(parent); !mounted.empty()) {
-    return std::make_unique<ZfsDriver>(parent, mounted, runner);
+    return std::make_unique<ZfsDriver>(parent, mounted, runner, clock);
   }
-  VELO_TRY(ensure_zfs_available(runner));
+  VELO_TRY(ensure_zfs_available(runner, clock));
   Command command;
   command.argv = {"zfs", "get", "-H", "-o", "value", "mountpoint", parent};
   VELO_ASSIGN_OR_RETURN(ExecResult result, runner.run(command));
@@ -121,7 +120,7 @@ Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent,
                       mountpoint);
   }
   while (mountpoint.size() > 1 && mountpoint.back() == '/') mountpoint.pop_back();
-  return std::make_unique<ZfsDriver>(parent, mountpoint, runner);
+  return std::make_unique<ZfsDriver>(parent, mountpoint, runner, clock);
 }
 
 Result<ExecResult> ZfsDriver::zfs(std::vector<std::string> args) {
@@ -167,17 +166,17 @@ Status ZfsDriver::destroy_volume(const std::string& volume) {
 Status ZfsDriver::destroy_dataset(const std::string& ds) {
   // zfs-fuse calls a dataset whose files were just used "busy" until the
   // kernel lets go of its FUSE mount; an explicit unmount settles it.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto deadline = clock_.monotonic() + std::chrono::seconds(5);
   for (;;) {
     auto destroyed = zfs({"destroy", "-r", ds});
     if (destroyed.ok()) return Status::Ok();
-    if (destroyed.error().kind != ErrorKind::Busy || std::chrono::steady_clock::now() > deadline) {
+    if (destroyed.error().kind != ErrorKind::Busy || clock_.monotonic() > deadline) {
       return destroyed.error();
     }
     Command unmount;
     unmount.argv = {"zfs", "unmount", ds};
     (void)runner_.run(unmount);
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    clock_.sleep_for(std::chrono::milliseconds(100));
   }
 }
 
@@ -246,7 +245,7 @@ Result<std::vector<std::string>> ZfsDriver::list_snapshots(const std::string& vo
 }
 
 Status ZfsDriver::check() {
-  VELO_TRY(ensure_zfs_available(runner_));
+  VELO_TRY(ensure_zfs_available(runner_, clock_));
   VELO_TRY(zfs({"list", "-H", "-o", "name", parent_}));
   if (access(mountpoint_.c_str(), W_OK | X_OK) != 0) {
     return make_error(ErrorKind::Unavailable, "{} (mountpoint of {}) is not writable", mountpoint_,

@@ -10,18 +10,25 @@
 #include <string>
 
 #include "storage/driver.h"
+#include "util/clock.h"
 
 namespace velo::storage {
 
 class ZfsDriver : public Driver {
  public:
   // Makes sure zfs answers (starting zfs-fuse if needed), then reads the
-  // parent's mountpoint once so that volume_path() needs no I/O.
-  // REQUIRES: `runner` outlives the driver.
-  static Result<std::unique_ptr<ZfsDriver>> open(const std::string& parent, ProcessRunner& runner);
+  // parent's mountpoint once so that volume_path() needs no I/O. `clock`
+  // paces the retries of busy datasets and the wait for zfs-fuse.
+  // REQUIRES: `runner` and `clock` outlive the driver.
+  static Result<std::unique_ptr<ZfsDriver>> open(const std::string& parent, ProcessRunner& runner,
+                                                 Clock& clock = real_clock());
 
-  ZfsDriver(std::string parent, std::string parent_mountpoint, ProcessRunner& runner)
-      : parent_(std::move(parent)), mountpoint_(std::move(parent_mountpoint)), runner_(runner) {}
+  ZfsDriver(std::string parent, std::string parent_mountpoint, ProcessRunner& runner,
+            Clock& clock = real_clock())
+      : parent_(std::move(parent)),
+        mountpoint_(std::move(parent_mountpoint)),
+        runner_(runner),
+        clock_(clock) {}
 
   std::string name() const override { return "zfs"; }
   bool atomic_snapshots() const override { return true; }
@@ -59,12 +66,13 @@ class ZfsDriver : public Driver {
   std::string parent_;
   std::string mountpoint_;
   ProcessRunner& runner_;
+  Clock& clock_;
 };
 
 // Makes `zfs` answer: if it cannot reach its daemon and zfs-fuse is
 // installed (no kernel module), starts zfs-fuse and polls until `zfs list`
 // works (at most ~20 s). Ok at once when zfs already answers.
-Status ensure_zfs_available(ProcessRunner& runner);
+Status ensure_zfs_available(ProcessRunner& runner, Clock& clock = real_clock());
 
 // Maps a failed zfs/zpool command's stderr to an error kind.
 Error zfs_error(const std::string& what, const ExecResult& result);

@@ -6,6 +6,11 @@
 
 namespace velo {
 
+Clock& real_clock() {
+  static RealClock clock;
+  return clock;
+}
+
 void RealClock::sleep_for(std::chrono::microseconds duration) {
   if (duration.count() <= 0) return;
   timespec request{static_cast<time_t>(duration.count() / 1000000),

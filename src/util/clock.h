@@ -23,4 +23,8 @@ class RealClock : public Clock {
   void sleep_for(std::chrono::microseconds duration) override;
 };
 
+// One RealClock for the process: the default of the constructors and
+// functions that take a Clock, so that only tests need to pass one.
+Clock& real_clock();
+
 }  // namespace velo

@@ -113,7 +113,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
     // Each branch gets its own password: copies of production data must
     // not all open with one key.
     VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
-    VELO_TRY(apply_password(handle, parent.branch.password, password));
+    VELO_TRY(apply_password(ctx, handle, parent.branch.password, password));
     handle.branch.password = password;
   }
 

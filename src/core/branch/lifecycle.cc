@@ -43,7 +43,7 @@ Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
                       name.full(), name.full());
   }
   VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
-  VELO_TRY(apply_password(handle, handle.branch.password, password));
+  VELO_TRY(apply_password(ctx, handle, handle.branch.password, password));
   handle.branch.password = password;
   VELO_TRY(ctx.store.update_branch(handle.branch));
   // A project's main password is the project's password.

@@ -52,7 +52,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   // which takes a running server to set (a stopped branch stops again).
   undo.push("the new server", [&] { return discard_server(fresh); });
   VELO_TRY(start_and_wait(ctx, fresh));
-  VELO_TRY(apply_password(fresh, parent.branch.password, record.password));
+  VELO_TRY(apply_password(ctx, fresh, parent.branch.password, record.password));
   if (!was_running) VELO_TRY(stop_server(fresh));
   VELO_TRY(ctx.store.transaction([&]() -> Status {
     auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, point));

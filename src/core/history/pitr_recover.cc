@@ -49,9 +49,9 @@ class Progress {
     std::string where;
     if (status == "standby") {
       // Consistent: the replay position itself can be asked for.
-      auto conn = pg::Connection::open(conn_params(branch_));
+      auto conn = ctx_.pg.connect(conn_params(branch_));
       if (conn.ok()) {
-        auto rows = conn->query(
+        auto rows = (*conn)->query(
             "SELECT pg_last_wal_replay_lsn()::text, "
             "coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '-')");
@@ -77,9 +77,9 @@ class Progress {
   std::string last_;
 };
 
-Result<bool> promoted(BranchHandle& branch) {
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(branch)));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_is_in_recovery()"));
+Result<bool> promoted(Context& ctx, BranchHandle& branch) {
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(branch)));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn->query("SELECT pg_is_in_recovery()"));
   return rows.at(0).at(0) == "f";
 }
 
@@ -111,8 +111,8 @@ Status wait_for_promotion(Context& ctx, BranchHandle& branch, const RecoveryTarg
   auto deadline = ctx.clock.monotonic() + timeout;
   while (true) {
     std::string status = postmaster_status(branch.spec.data_dir);
-    if (status == "ready" && pg::ping(params) == pg::PingStatus::Ok) {
-      auto done = promoted(branch);
+    if (status == "ready" && ctx.pg.ping(params) == pg::PingStatus::Ok) {
+      auto done = promoted(ctx, branch);
       if (done.ok() && *done) return Status::Ok();
     }
     progress.maybe_report(status);

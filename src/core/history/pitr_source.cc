@@ -36,9 +36,9 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
   } else if (archive.error().kind != ErrorKind::NotFound) {
     return archive.error();
   }
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(parent)));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(parent)));
   VELO_ASSIGN_OR_RETURN(auto rows,
-                        conn.query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
+                        conn->query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
   if (rows.at(0).at(0) == "t") {
     return make_error(ErrorKind::Conflict, "{} is in recovery: branch from it once it is promoted",
                       name);
@@ -49,9 +49,9 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
 }
 
 Status seal_archive(Context& ctx, BranchHandle& parent, std::chrono::seconds timeout) {
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(parent)));
-  VELO_TRY(conn.exec("SELECT txid_current()"));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_walfile_name(pg_switch_wal())"));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(parent)));
+  VELO_TRY(conn->exec("SELECT txid_current()"));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn->query("SELECT pg_walfile_name(pg_switch_wal())"));
   const std::string segment = rows.at(0).at(0);
   const std::string path = parent.spec.archive_dir + "/" + segment;
   ctx.reporter.step(fmt::format("waiting for {}/{} to archive WAL segment {}", parent.project.name,
@@ -60,7 +60,7 @@ Status seal_archive(Context& ctx, BranchHandle& parent, std::chrono::seconds tim
   while (!path_exists(path)) {
     if (ctx.clock.monotonic() >= deadline) {
       auto failed =
-          conn.query("SELECT coalesce(last_failed_wal, '-'), failed_count FROM pg_stat_archiver");
+          conn->query("SELECT coalesce(last_failed_wal, '-'), failed_count FROM pg_stat_archiver");
       std::string detail = failed.ok() ? fmt::format("last failed file {}, {} failures",
                                                      failed->at(0).at(0), failed->at(0).at(1))
                                        : failed.error().message;

@@ -11,14 +11,14 @@
 namespace velo::core {
 namespace {
 
-Result<std::string> current_lsn(pg::Connection& conn) {
+Result<std::string> current_lsn(pg::Session& conn) {
   VELO_ASSIGN_OR_RETURN(
       auto rows, conn.query("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
                             "ELSE pg_current_wal_lsn() END::text"));
   return rows.at(0).at(0);
 }
 
-Result<std::string> snapshot_atomic(Context& ctx, BranchHandle& handle, pg::Connection& conn,
+Result<std::string> snapshot_atomic(Context& ctx, BranchHandle& handle, pg::Session& conn,
                                     const std::string& name) {
   // On a standby CHECKPOINT makes a restartpoint, which shortens replay too.
   VELO_TRY(conn.exec("CHECKPOINT"));
@@ -43,7 +43,8 @@ Status check_start_segment(const std::string& label, const std::string& data_dir
 }
 
 Result<std::string> snapshot_with_backup_api(Context& ctx, BranchHandle& handle,
-                                             pg::Connection conn, const std::string& name) {
+                                             std::unique_ptr<pg::Session> conn,
+                                             const std::string& name) {
   const std::string& volume = handle.branch.volume;
   VELO_ASSIGN_OR_RETURN(auto backup, pg::Backup::start(std::move(conn), "velo " + name));
   VELO_TRY(ctx.driver.snapshot(volume, name));
@@ -77,11 +78,11 @@ Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const 
   if (!running) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
   } else {
-    VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+    VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(handle)));
     // In the same session as the snapshot: one connection per snapshot.
-    VELO_ASSIGN_OR_RETURN(point.redo_lsn, current_lsn(conn));
+    VELO_ASSIGN_OR_RETURN(point.redo_lsn, current_lsn(*conn));
     if (ctx.driver.atomic_snapshots()) {
-      VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_atomic(ctx, handle, conn, name));
+      VELO_ASSIGN_OR_RETURN(point.lsn, snapshot_atomic(ctx, handle, *conn, name));
     } else {
       VELO_ASSIGN_OR_RETURN(point.lsn,
                             snapshot_with_backup_api(ctx, handle, std::move(conn), name));

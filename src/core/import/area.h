@@ -23,7 +23,7 @@
 
 #include "core/cluster.h"
 #include "pg/config_files.h"
-#include "pg/connection.h"
+#include "pg/conn_params.h"
 
 namespace velo::core {
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "core/import/progress.h"
-#include "pg/connection.h"
+#include "pg/conn_params.h"
 #include "util/clock.h"
 #include "util/exec.h"
 

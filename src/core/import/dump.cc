@@ -41,14 +41,14 @@ Result<std::string> target_database(Context& ctx, const ImportDumpOptions& optio
       run_checked(ctx.runner, Command{{bin(options, "pg_restore"), "--list", options.dump_path}}));
   std::string name = dump_database_name(listing.out).value_or("postgres");
   pg::ConnParams params = conn_params(handle);
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(params));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(params));
   VELO_ASSIGN_OR_RETURN(auto rows,
-                        conn.query("SELECT count(*) FROM pg_database WHERE datname = $1", {name}));
+                        conn->query("SELECT count(*) FROM pg_database WHERE datname = $1", {name}));
   if (rows.at(0).at(0) == "0") {
     ctx.reporter.step(fmt::format("creating database {}", name));
     VELO_ASSIGN_OR_RETURN(auto sql,
-                          conn.query("SELECT format('CREATE DATABASE %I', $1::text)", {name}));
-    VELO_TRY(conn.exec(sql.at(0).at(0)));
+                          conn->query("SELECT format('CREATE DATABASE %I', $1::text)", {name}));
+    VELO_TRY(conn->exec(sql.at(0).at(0)));
   }
   return name;
 }
@@ -72,8 +72,8 @@ Result<std::vector<std::string>> prepare_roles(Context& ctx, const ImportDumpOpt
   VELO_ASSIGN_OR_RETURN(auto named, roles_in_dump(ctx.runner, bin(options, "pg_restore"),
                                                   options.dump_path, format == DumpFormat::Plain));
   if (named.empty()) return named;
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
-  VELO_ASSIGN_OR_RETURN(auto created, create_missing_roles(conn, named));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(handle)));
+  VELO_ASSIGN_OR_RETURN(auto created, create_missing_roles(*conn, named));
   if (!created.empty()) {
     ctx.reporter.step(fmt::format("created NOLOGIN roles the dump's owners and grants name: {}",
                                   fmt::join(created, ", ")));

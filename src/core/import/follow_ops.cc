@@ -14,11 +14,11 @@
 namespace velo::core {
 namespace {
 
-Status fill_lag(BranchHandle& handle, FollowStatus& status) {
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
+Status fill_lag(Context& ctx, BranchHandle& handle, FollowStatus& status) {
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(handle)));
   VELO_ASSIGN_OR_RETURN(
       auto rows,
-      conn.query(
+      conn->query(
           "SELECT coalesce(r.status, ''), coalesce(pg_last_wal_replay_lsn()::text, ''), "
           "greatest(0, pg_wal_lsn_diff(r.latest_end_lsn, pg_last_wal_replay_lsn()))::bigint, "
           "CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
@@ -33,12 +33,12 @@ Status fill_lag(BranchHandle& handle, FollowStatus& status) {
 }
 
 Status promote(Context& ctx, BranchHandle& handle) {
-  VELO_ASSIGN_OR_RETURN(auto conn, pg::Connection::open(conn_params(handle)));
-  VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT pg_is_in_recovery()"));
+  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(handle)));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn->query("SELECT pg_is_in_recovery()"));
   if (rows.at(0).at(0) == "f") return Status::Ok();
   ctx.reporter.step(fmt::format("promoting {}/main", handle.project.name));
   // Waits (up to 60 s) until the server has left recovery.
-  VELO_ASSIGN_OR_RETURN(auto promoted, conn.query("SELECT pg_promote(true, 60)"));
+  VELO_ASSIGN_OR_RETURN(auto promoted, conn->query("SELECT pg_promote(true, 60)"));
   if (promoted.at(0).at(0) != "t") {
     return make_error(ErrorKind::Timeout, "{}/main did not finish promotion within 60 s",
                       handle.project.name);
@@ -57,9 +57,9 @@ std::string drop_source_slot(Context& ctx, const FollowConfig& follow,
   if (!source.ok()) return manual;
   if (!passfile.empty()) source->params.passfile = passfile;
   for (int attempt = 0; attempt < 25; ++attempt) {
-    auto conn = connect_source(source->params);
+    auto conn = connect_source(ctx.pg, source->params);
     if (!conn.ok()) return manual + " (" + conn.error().message + ")";
-    auto dropped = conn->query(
+    auto dropped = (*conn)->query(
         "SELECT pg_drop_replication_slot(slot_name) FROM "
         "pg_replication_slots WHERE slot_name = $1",
         {follow.slot});
@@ -79,7 +79,7 @@ Result<std::optional<FollowStatus>> follow_status(Context& ctx, const std::strin
   status.source = follow->source;
   status.slot = follow->slot;
   VELO_ASSIGN_OR_RETURN(status.running, is_running(handle));
-  if (status.running) VELO_TRY(fill_lag(handle, status));
+  if (status.running) VELO_TRY(fill_lag(ctx, handle, status));
   return std::optional<FollowStatus>(status);
 }
 
@@ -117,7 +117,7 @@ Result<UnfollowResult> unfollow_project(Context& ctx, const std::string& project
   // prepare_data_dir: the server runs, and its postmaster.pid stays).
   VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(handle)));
   // A primary now: it can get velo's password like any main.
-  VELO_TRY(apply_password(handle, "", handle.project.password));
+  VELO_TRY(apply_password(ctx, handle, "", handle.project.password));
   handle.branch.password = handle.project.password;
   VELO_TRY(ctx.store.update_branch(handle.branch));
   return result;

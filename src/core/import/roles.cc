@@ -28,7 +28,7 @@ Result<std::vector<std::string>> roles_in_dump(ProcessRunner& runner, const std:
   return scanner.roles();
 }
 
-Result<std::vector<std::string>> create_missing_roles(pg::Connection& conn,
+Result<std::vector<std::string>> create_missing_roles(pg::Session& conn,
                                                       const std::vector<std::string>& roles) {
   VELO_ASSIGN_OR_RETURN(auto rows, conn.query("SELECT rolname FROM pg_roles"));
   std::set<std::string> existing;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "pg/connection.h"
+#include "pg/session.h"
 #include "util/exec.h"
 #include "util/result.h"
 
@@ -22,7 +22,7 @@ Result<std::vector<std::string>> roles_in_dump(ProcessRunner& runner, const std:
 // Creates each of `roles` that the cluster lacks as a NOLOGIN role and
 // returns those it created. Names starting with pg_ are reserved to the
 // server and never created: a restore that needs one fails, saying so.
-Result<std::vector<std::string>> create_missing_roles(pg::Connection& conn,
+Result<std::vector<std::string>> create_missing_roles(pg::Session& conn,
                                                       const std::vector<std::string>& roles);
 
 }  // namespace velo::core

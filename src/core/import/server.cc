@@ -37,9 +37,9 @@ Status check_client_tools(const std::string& major) {
                     program, major);
 }
 
-Status drop_slot(const pg::ConnParams& source, const std::string& slot) {
-  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(source));
-  return conn.query(
+Status drop_slot(pg::Client& client, const pg::ConnParams& source, const std::string& slot) {
+  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(client, source));
+  return conn->query(
                  "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
                  "WHERE slot_name = $1",
                  {slot})
@@ -48,11 +48,11 @@ Status drop_slot(const pg::ConnParams& source, const std::string& slot) {
              : make_error(ErrorKind::Io, "cannot drop replication slot {} on the source", slot);
 }
 
-Status check_slot_free(const pg::ConnParams& source, const std::string& slot) {
-  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(source));
+Status check_slot_free(pg::Client& client, const pg::ConnParams& source, const std::string& slot) {
+  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(client, source));
   VELO_ASSIGN_OR_RETURN(
       auto rows,
-      conn.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", {slot}));
+      conn->query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1", {slot}));
   if (rows.at(0).at(0) == "0") return Status::Ok();
   return make_error(ErrorKind::Conflict,
                     "the source already has a replication slot named {}: "
@@ -65,9 +65,9 @@ Status check_slot_free(const pg::ConnParams& source, const std::string& slot) {
 Status wait_streaming(Context& ctx, BranchHandle& handle, std::chrono::seconds timeout) {
   auto deadline = ctx.clock.monotonic() + timeout;
   while (true) {
-    auto conn = pg::Connection::open(conn_params(handle));
+    auto conn = ctx.pg.connect(conn_params(handle));
     if (conn.ok()) {
-      auto rows = conn->query("SELECT status FROM pg_stat_wal_receiver");
+      auto rows = (*conn)->query("SELECT status FROM pg_stat_wal_receiver");
       if (rows.ok() && !rows->empty() && rows->at(0).at(0) == "streaming") return Status::Ok();
     }
     // The walreceiver logs why it cannot connect: no need to wait it out.
@@ -129,10 +129,11 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.project.runtime));
   VELO_TRY(runtime->check(options.project.pg_version, options.project.image));
   ctx.reporter.step(fmt::format("checking the source {}", shown));
-  VELO_ASSIGN_OR_RETURN(SourceInfo info, probe_source(source.params, options.project.pg_version));
+  VELO_ASSIGN_OR_RETURN(SourceInfo info,
+                        probe_source(ctx.pg, source.params, options.project.pg_version));
   VELO_TRY(check_client_tools(info.major));
   // The slot's undo drops it: it must be ours, not one that was there.
-  if (!options.slot.empty()) VELO_TRY(check_slot_free(source.params, options.slot));
+  if (!options.slot.empty()) VELO_TRY(check_slot_free(ctx.pg, source.params, options.slot));
   // What --save-credentials saves: the password as libpq would use it
   // from the URL or PGPASSWORD (a ~/.pgpass stays where it is).
   pg::ConnParams saved = source.params;
@@ -164,7 +165,8 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
                             "velo import " + options.project.name};
   ctx.reporter.step(fmt::format("copying {} into {}/main with pg_basebackup", shown, project.name));
   if (!options.slot.empty()) {
-    undo.push("the replication slot", [&] { return drop_slot(source.params, options.slot); });
+    undo.push("the replication slot",
+              [&] { return drop_slot(ctx.pg, source.params, options.slot); });
   }
   VELO_TRY(run_basebackup(ctx.runner, ctx.clock, request, info.total_bytes, options.progress));
   // pg_basebackup ran here, as velo's user: the server's user (the
@@ -195,7 +197,7 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   if (options.follow) {
     VELO_TRY(wait_streaming(ctx, handle, std::chrono::seconds(60)));
   } else {
-    VELO_TRY(apply_password(handle, "", project.password));
+    VELO_TRY(apply_password(ctx, handle, "", project.password));
     handle.branch.password = project.password;
   }
   handle.branch.status = "ready";

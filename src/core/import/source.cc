@@ -44,10 +44,11 @@ Error classify_connect_error(const pg::ConnParams& params, const std::string& me
   return make_error(ErrorKind::Unavailable, "cannot reach the source {}: {}", where, why);
 }
 
-Result<pg::Connection> connect_source(const pg::ConnParams& params) {
-  auto conn = pg::Connection::open(params);
+Result<std::unique_ptr<pg::Session>> connect_source(pg::Client& client,
+                                                    const pg::ConnParams& params) {
+  auto conn = client.connect(params);
   if (!conn.ok()) {
-    // Connection::open says "cannot connect to URL: why"; keep the why.
+    // Client::connect says "cannot connect to URL: why"; keep the why.
     const std::string& message = conn.error().message;
     auto colon = message.find(": ");
     return classify_connect_error(params,
@@ -56,15 +57,16 @@ Result<pg::Connection> connect_source(const pg::ConnParams& params) {
   return conn;
 }
 
-Result<SourceInfo> probe_source(const pg::ConnParams& params, const std::string& project_version) {
-  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(params));
+Result<SourceInfo> probe_source(pg::Client& client, const pg::ConnParams& params,
+                                const std::string& project_version) {
+  VELO_ASSIGN_OR_RETURN(auto conn, connect_source(client, params));
   SourceInfo info;
-  info.version_num = conn.server_version();
+  info.version_num = conn->server_version();
   info.major = major_of(info.version_num);
   VELO_TRY(check_source_version(info.version_num, project_version));
   VELO_ASSIGN_OR_RETURN(
       auto rows,
-      conn.query(
+      conn->query(
           "SELECT current_user, r.rolsuper, r.rolreplication, "
           "(SELECT rolname FROM pg_roles WHERE oid = 10), "
           "(SELECT count(*) FROM pg_tablespace WHERE spcname NOT IN ('pg_default', 'pg_global')) "
@@ -82,7 +84,7 @@ Result<SourceInfo> probe_source(const pg::ConnParams& params, const std::string&
   // Databases the role may not connect to make this fail: then the total
   // is unknown and progress shows bytes and rate only.
   auto sizes =
-      conn.query("SELECT sum(pg_database_size(oid))::bigint FROM pg_database WHERE datallowconn");
+      conn->query("SELECT sum(pg_database_size(oid))::bigint FROM pg_database WHERE datallowconn");
   if (sizes.ok() && !sizes->empty() && !sizes->at(0).at(0).empty()) {
     info.total_bytes = std::stoull(sizes->at(0).at(0));
   }

@@ -4,10 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
-#include "pg/connection.h"
+#include "pg/client.h"
 #include "util/result.h"
 
 namespace velo::core {
@@ -31,10 +32,12 @@ Error classify_connect_error(const pg::ConnParams& params, const std::string& me
 
 // Opens a connection to the source (libpq's password sources: the URL,
 // PGPASSWORD, PGPASSFILE or ~/.pgpass), with a classified error.
-Result<pg::Connection> connect_source(const pg::ConnParams& params);
+Result<std::unique_ptr<pg::Session>> connect_source(pg::Client& client,
+                                                    const pg::ConnParams& params);
 
 // Connects and checks version, privilege and tablespaces (a plain-format
 // base backup would write them to the source's own absolute paths).
-Result<SourceInfo> probe_source(const pg::ConnParams& params, const std::string& project_version);
+Result<SourceInfo> probe_source(pg::Client& client, const pg::ConnParams& params,
+                                const std::string& project_version);
 
 }  // namespace velo::core

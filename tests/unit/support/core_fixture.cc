@@ -33,7 +33,7 @@ void CoreTest::SetUp() {
   config.port_max = 40009;
   config.data_root = home_;
   ctx_.emplace(
-      core::Context{home_, *store_, runner_, clock_, config, *driver_, *provider_, reporter_});
+      core::Context{home_, *store_, runner_, clock_, config, *driver_, *provider_, reporter_, pg_});
 }
 
 void CoreTest::TearDown() { (void)remove_tree(home_); }

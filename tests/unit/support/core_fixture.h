@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/context.h"
+#include "pg/connection.h"
 #include "support/fake_runner.h"
 #include "support/fake_runtime.h"
 #include "support/fake_storage.h"
@@ -46,6 +47,7 @@ class CoreTest : public ::testing::Test {
   FakeClock clock_;
   std::unique_ptr<core::RuntimeProvider> provider_;
   core::SilentReporter reporter_;
+  pg::LibpqClient pg_;
   std::optional<core::Context> ctx_;
 };
 

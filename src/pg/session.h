@@ -1,0 +1,44 @@
+// One session with a PostgreSQL server, as core uses it: the statements
+// velo issues, and the two helpers that need the server's settings. An
+// interface so that unit tests script the server (tests/unit/support/
+// fake_pg.h); the real one is pg::Connection, over libpq.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace velo::pg {
+
+using Row = std::vector<std::string>;  // NULL reads as ""
+
+// Not thread-safe: one session serves one caller at a time.
+class Session {
+ public:
+  Session() = default;
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  virtual ~Session() = default;
+
+  // Runs one statement with text parameters ($1, $2, ...).
+  virtual Result<std::vector<Row>> query(const std::string& sql,
+                                         const std::vector<std::string>& params = {}) = 0;
+  virtual Status exec(const std::string& sql) = 0;
+
+  // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
+  // makes it, so that the clear password never travels in SQL text nor
+  // reaches the server's log.
+  virtual Result<std::string> encrypt_password(const std::string& user,
+                                               const std::string& password) = 0;
+
+  // `name` as a quoted SQL identifier (PQescapeIdentifier), for the DDL
+  // that takes no parameters (CREATE ROLE "name").
+  virtual Result<std::string> quote_identifier(const std::string& name) = 0;
+
+  // The server's version as libpq reports it, e.g. 150004 (for SQL that
+  // differs between majors).
+  virtual int server_version() const = 0;
+};
+
+}  // namespace velo::pg
