@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/import/import_hooks.h"
 #include "pg/connection.h"
 #include "runtime/docker_api.h"
 #include "runtime/docker_runtime.h"
@@ -69,6 +70,7 @@ struct Environment::Parts {
   std::unique_ptr<RealRuntimeProvider> runtimes;
   std::unique_ptr<StderrReporter> reporter;
   pg::LibpqClient pg;
+  core::ImportHooks import_hooks;
 };
 
 Environment::~Environment() = default;
@@ -97,7 +99,8 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
                                                          ec ? home : canonical_home);
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
-                                  *parts.driver, *parts.runtimes, *parts.reporter, parts.pg});
+                                  *parts.driver, *parts.runtimes, *parts.reporter, parts.pg,
+                                  &parts.import_hooks});
   VELO_TRY(make_dirs(home + "/logs", 0700));
   return env;
 }

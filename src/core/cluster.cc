@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "core/history/wal_archive.h"
-#include "core/import/area.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 
@@ -23,9 +22,7 @@ Result<BranchHandle> load_branch(Context& ctx, const std::string& project_name,
     return make_error(ErrorKind::NotFound, "no branch named '{}/{}'", project_name, branch_name);
   }
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(project.runtime));
-  BranchHandle handle{project, *branch, runtime, {}};
-  handle.spec = make_spec(ctx, project, *branch);
-  return handle;
+  return make_handle(ctx, project, *branch, runtime);
 }
 
 std::string data_dir_of(Context& ctx, const std::string& volume) {
@@ -36,8 +33,8 @@ std::string log_path_of(Context& ctx, const std::string& project, const std::str
   return fmt::format("{}/logs/{}.{}.log", ctx.home, project, branch);
 }
 
-runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
-                               const state::BranchRecord& branch) {
+BranchHandle make_handle(Context& ctx, const state::ProjectRecord& project,
+                         const state::BranchRecord& branch, runtime::Runtime* runtime) {
   runtime::ClusterSpec spec;
   spec.project = project.name;
   spec.branch = branch.name;
@@ -50,7 +47,7 @@ runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project
   if (branch.archive && !ctx.config.data_root.empty()) {
     spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
   }
-  return spec;
+  return BranchHandle{project, branch, runtime, std::move(spec), ctx.cluster_hooks};
 }
 
 pg::ConnParams conn_params(const BranchHandle& handle) {
@@ -59,7 +56,7 @@ pg::ConnParams conn_params(const BranchHandle& handle) {
   params.port = handle.spec.port;
   params.user = handle.project.superuser;
   params.password = handle.branch.password;
-  use_admin_socket(handle, params);
+  if (handle.hooks != nullptr) handle.hooks->adjust_connection(handle, params);
   return params;
 }
 
@@ -74,14 +71,14 @@ pg::Settings velo_settings(BranchHandle& handle) {
   if (!handle.spec.archive_dir.empty()) {
     settings.emplace_back("archive_timeout", std::to_string(handle.project.archive_timeout_s));
   }
-  add_import_settings(handle, settings);
+  if (handle.hooks != nullptr) handle.hooks->add_settings(handle, settings);
   return settings;
 }
 
 Status prepare_data_dir(BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
   VELO_TRY(pg::remove_clone_leftovers(data_dir));
-  VELO_TRY(prepare_import_files(handle));
+  if (handle.hooks != nullptr) VELO_TRY(handle.hooks->prepare_files(handle));
   // The runtime's adopt_data_dir hands the archive to the server's user.
   if (!handle.spec.archive_dir.empty()) VELO_TRY(make_archive_dir(handle.spec.archive_dir));
   VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(handle)));
@@ -163,7 +160,7 @@ Status apply_password(Context& ctx, BranchHandle& handle, const std::string& con
   params.password = connect_password;
   // Again: the password changed, and with none (a following import's main)
   // velo goes through the admin socket.
-  use_admin_socket(handle, params);
+  if (handle.hooks != nullptr) handle.hooks->adjust_connection(handle, params);
   VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(params));
   VELO_ASSIGN_OR_RETURN(std::string verifier,
                         conn->encrypt_password(handle.project.superuser, new_password));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/cluster_hooks.h"
 #include "core/context.h"
 #include "pg/config_files.h"
 #include "pg/conn_params.h"
@@ -13,21 +14,24 @@
 
 namespace velo::core {
 
-// A branch together with its project and the runtime that serves it.
+// A branch together with its project, the runtime that serves it, and the
+// cluster hooks of its kind. Built by make_handle (or load_branch) only.
 struct BranchHandle {
   state::ProjectRecord project;
   state::BranchRecord branch;
   runtime::Runtime* runtime = nullptr;
   runtime::ClusterSpec spec;
+  const ClusterHooks* hooks = nullptr;
 };
 
 // NotFound (exit 2) for an unknown project or branch.
 Result<state::ProjectRecord> load_project(Context& ctx, const std::string& name);
 Result<BranchHandle> load_branch(Context& ctx, const std::string& project,
                                  const std::string& branch);
-// Fills handle.spec from the records (volume path, port, log path...).
-runtime::ClusterSpec make_spec(Context& ctx, const state::ProjectRecord& project,
-                               const state::BranchRecord& branch);
+// The handle of `branch` as the records say (the spec's volume path, port,
+// log path...; the context's hooks), served by `runtime`.
+BranchHandle make_handle(Context& ctx, const state::ProjectRecord& project,
+                         const state::BranchRecord& branch, runtime::Runtime* runtime);
 
 std::string data_dir_of(Context& ctx, const std::string& volume);
 // HOME/logs/<project>.<branch>.log: the server's log (native runtime).

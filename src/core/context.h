@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/cluster_hooks.h"
 #include "core/config.h"
 #include "pg/client.h"
 #include "runtime/runtime.h"
@@ -45,6 +46,9 @@ struct Context {
   RuntimeProvider& runtimes;
   Reporter& reporter;
   pg::Client& pg;  // every PostgreSQL session and ping of core
+  // What kinds of cluster other than initdb's need (imports); none in
+  // tests that make no such clusters.
+  const ClusterHooks* cluster_hooks = nullptr;
 };
 
 }  // namespace velo::core

@@ -98,8 +98,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   }
   undo.push("the clone", [&] { return ctx.driver.destroy_volume(record.volume); });
 
-  BranchHandle handle{parent.project, record, parent.runtime, {}};
-  handle.spec = make_spec(ctx, handle.project, record);
+  BranchHandle handle = make_handle(ctx, parent.project, record, parent.runtime);
   undo.push("the WAL archive", [&] { return remove_archive(ctx.config, record.volume); });
   VELO_TRY(prepare_data_dir(handle));
   if (options.start) {

@@ -5,7 +5,6 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/history/wal_archive.h"
-#include "core/import/area.h"
 #include "core/locks.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -31,7 +30,7 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
   VELO_TRY(stop_server(handle));
   VELO_TRY(handle.runtime->remove(handle.spec));
-  if (is_imported(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
+  if (handle.hooks != nullptr) handle.hooks->removed(handle);
   // The branch's own snapshots go with its volume.
   VELO_ASSIGN_OR_RETURN(auto snapshots,
                         ctx.store.snapshots(handle.project.name, handle.branch.name));

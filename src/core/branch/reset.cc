@@ -37,8 +37,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   VELO_TRY(ctx.driver.clone(parent.branch.volume, record.base_snapshot, record.volume));
   undo.push("the new clone", [&] { return ctx.driver.destroy_volume(record.volume); });
 
-  BranchHandle fresh{old.project, record, old.runtime, {}};
-  fresh.spec = make_spec(ctx, fresh.project, record);
+  BranchHandle fresh = make_handle(ctx, old.project, record, old.runtime);
   VELO_TRY(prepare_data_dir(fresh));
 
   VELO_ASSIGN_OR_RETURN(bool was_running, is_running(old));

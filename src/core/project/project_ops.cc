@@ -72,8 +72,7 @@ Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& p
   VELO_TRY(ctx.driver.create_volume(volume));
   undo.push("the volume", [&ctx, volume] { return ctx.driver.destroy_volume(volume); });
   undo.push("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
-  BranchHandle handle{project, main, runtime, {}};
-  handle.spec = make_spec(ctx, project, main);
+  BranchHandle handle = make_handle(ctx, project, main, runtime);
   return handle;
 }
 
