@@ -15,23 +15,10 @@
 #include <utility>
 #include <vector>
 
+#include "util/fd.h"
+
 namespace velo::storage {
 namespace {
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
 
 Error sys_error(const char* what, const std::string& path) {
   ErrorKind kind = ErrorKind::Io;
