@@ -16,15 +16,14 @@
 #include <vector>
 
 #include "util/fd.h"
+#include "util/os_error.h"
 
 namespace velo::storage {
 namespace {
 
 Error sys_error(const char* what, const std::string& path) {
-  ErrorKind kind = ErrorKind::Io;
-  if (errno == ENOENT) kind = ErrorKind::NotFound;
-  if (errno == EEXIST) kind = ErrorKind::Conflict;
-  return make_error(kind, "{} {}: {}", what, path, std::strerror(errno));
+  const int err = errno;  // before formatting, which may allocate
+  return os_error(err, fmt::format("{} {}", what, path));
 }
 
 // Calls visit(dir_fd, name, path, st) for every entry under dir_fd,
@@ -173,9 +172,9 @@ class Copier {
     if (mode_ == CopyMode::Reflink) {
       if (ioctl(out.get(), FICLONE, in.get()) != 0) {
         if (errno == EOPNOTSUPP || errno == EXDEV || errno == EINVAL || errno == ENOTTY) {
-          return make_error(ErrorKind::Unavailable,
-                            "cannot reflink {}: {} (not a reflink filesystem?)", path,
-                            std::strerror(errno));
+          Error error = os_error(errno, "cannot reflink " + path, ErrorKind::Unavailable);
+          error.message += " (not a reflink filesystem?)";
+          return error;
         }
         return sys_error("cannot reflink", path);
       }
