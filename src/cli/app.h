@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 
-#include "cli/environment.h"
+#include "app/environment.h"
 
 namespace velo::cli {
 

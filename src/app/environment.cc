@@ -1,4 +1,4 @@
-#include "cli/environment.h"
+#include "app/environment.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
