@@ -12,7 +12,7 @@
 #include "storage/image_pool.h"
 #include "util/fs.h"
 
-namespace velo::cli {
+namespace velo::app {
 namespace {
 
 // Makes each runtime from the registry when a project first asks for it.
@@ -61,7 +61,7 @@ struct Environment::Parts {
 
 Environment::~Environment() = default;
 
-Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& options) {
+Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   std::string home = resolve_home(options.home);
   if (!path_exists(home + "/state.db")) {
     return make_error(ErrorKind::NotFound, "velo is not initialised in {}: run 'velo init' first",
@@ -90,4 +90,4 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
   return env;
 }
 
-}  // namespace velo::cli
+}  // namespace velo::app

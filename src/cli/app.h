@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "app/environment.h"
+#include "cli/global_options.h"
 
 namespace velo::cli {
 
@@ -27,7 +28,8 @@ void add_wal_hook_commands(CLI::App& app, Invocation& invocation);
 
 // Opens the environment or returns its error from the enclosing function.
 #define VELO_OPEN_ENV(env, invocation) \
-  VELO_ASSIGN_OR_RETURN(auto env, Environment::open((invocation).global))
+  VELO_ASSIGN_OR_RETURN(               \
+      auto env, app::Environment::open({(invocation).global.home, (invocation).global.verbose}))
 
 int run(int argc, char** argv);
 

@@ -25,7 +25,7 @@ void add_init_command(CLI::App& app, Invocation& invocation) {
       if (port_range->count() > 0 && options->port_range.empty()) {
         return make_error(ErrorKind::Invalid, "invalid port range '': expected LOW-HIGH");
       }
-      options->home = resolve_home(invocation.global.home);
+      options->home = app::resolve_home(invocation.global.home);
       if (options->storage == "auto" && !options->image_fs.empty()) {
         options->storage = options->image_fs == "xfs" ? "reflink" : options->image_fs;
       }
