@@ -2,7 +2,33 @@
 
 #include <fmt/format.h>
 
+#include "cli/parser.h"
+
 namespace velo::cli {
+namespace {
+
+int parse_and_run(const CommandTable& table, int argc, char** argv) {
+  Parser parser(table);
+  try {
+    parser.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return parser.app().exit(e);  // --help, --help-all
+    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
+    return 2;
+  }
+  if (parser.chosen() == nullptr) {
+    fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
+    return 2;
+  }
+  Status status = parser.chosen()->run(parser.global());
+  if (!status.ok()) {
+    fmt::print(stderr, "velo: error: {}\n", status.error().message);
+    return exit_code_for(status.error().kind);
+  }
+  return 0;
+}
+
+}  // namespace
 
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
@@ -15,44 +41,10 @@ int exit_code_for(ErrorKind kind) {
   }
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{"velo: branch PostgreSQL databases the way git branches code", "velo"};
-  app.require_subcommand(1);
-  app.fallthrough();
-  Invocation invocation;
-  app.add_option("--home", invocation.global.home, "velo home (default: $VELO_HOME, else ~/.velo)");
-  app.add_flag("--json", invocation.global.json, "print JSON instead of tables");
-  app.add_flag("-v,--verbose", invocation.global.verbose,
-               "print progress even when not on a terminal");
-  add_init_command(app, invocation);
-  add_project_commands(app, invocation);
-  add_branch_commands(app, invocation);
-  add_maintenance_commands(app, invocation);
-  add_snapshot_commands(app, invocation);
-  add_wal_commands(app, invocation);
-  add_wal_hook_commands(app, invocation);
+int run(int argc, char** argv) { return run(command_table(), argc, argv); }
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
-    return 2;
-  }
-  if (!invocation.action) {
-    fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
-    return 2;
-  }
-  Status status = invocation.action();
-  if (!status.ok()) {
-    fmt::print(stderr, "velo: error: {}\n", status.error().message);
-    return exit_code_for(status.error().kind);
-  }
-  return 0;
+int run(const CommandTable& table, int argc, char** argv) {
+  return parse_and_run(table, argc, argv);
 }
 
 }  // namespace velo::cli

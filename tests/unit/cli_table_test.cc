@@ -1,0 +1,107 @@
+// The command table, the parser built from it, and cli::run's error lines.
+#include <fmt/ranges.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "cli/app.h"
+#include "cli/parser.h"
+
+namespace velo::cli {
+namespace {
+
+struct Outcome {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+// cli::run on `args` (without the program name), its output captured.
+Outcome run_with(const CommandTable& table, std::vector<std::string> args) {
+  args.insert(args.begin(), "velo");
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  ::testing::internal::CaptureStdout();
+  ::testing::internal::CaptureStderr();
+  int code = run(table, static_cast<int>(argv.size()), argv.data());
+  std::string out = ::testing::internal::GetCapturedStdout();
+  return {code, out, ::testing::internal::GetCapturedStderr()};
+}
+
+TEST(CommandTableTest, EveryRowHasHelpAndItsOwnPath) {
+  std::set<CommandPath> seen;
+  for (const CommandRow& row : command_table()) {
+    const std::string name = fmt::format("{}", fmt::join(row.path, " "));
+    EXPECT_FALSE(row.path.empty());
+    EXPECT_FALSE(row.help.empty()) << name;
+    EXPECT_TRUE(seen.insert(row.path).second) << "two rows for " << name;
+    if (row.path.size() > 1) {
+      // A command's group comes first: the parser adds it there.
+      CommandPath group(row.path.begin(), row.path.end() - 1);
+      EXPECT_TRUE(seen.count(group)) << name << " before its group";
+    }
+  }
+  EXPECT_TRUE(seen.count({"branch", "create"}));
+  EXPECT_TRUE(seen.count({"wal-restore"}));
+}
+
+TEST(CommandTableTest, GroupsHaveCommandsAndCommandsHandlers) {
+  const CommandTable table = command_table();
+  for (const CommandRow& row : table) {
+    if (row.run) continue;
+    EXPECT_FALSE(row.declare) << row.path[0] << ": a group takes no arguments";
+    bool has_command = false;
+    for (const CommandRow& other : table) {
+      has_command =
+          has_command || (other.path.size() == row.path.size() + 1 &&
+                          std::equal(row.path.begin(), row.path.end(), other.path.begin()));
+    }
+    EXPECT_TRUE(has_command) << row.path[0] << " is an empty group";
+  }
+}
+
+TEST(CommandTableTest, TheParserAcceptsEveryRow) {
+  const CommandTable table = command_table();
+  Parser parser(table);  // CLI11 throws on a duplicate name or option
+  for (const CommandRow& row : table) {
+    const CLI::App* app = &parser.app();
+    for (const std::string& word : row.path) app = app->get_subcommand(word);
+    EXPECT_EQ(app->get_description(), row.help);
+  }
+}
+
+TEST(RunTest, OtherParserErrorsKeepCliElevensWords) {
+  Outcome r = run_with(command_table(), {"branch"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: A subcommand is required (see velo --help)\n");
+  r = run_with(command_table(), {"branch", "create", "demo/x", "--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bogus"), std::string::npos) << r.err;
+}
+
+TEST(RunTest, GlobalOptionsGoBeforeOrAfterTheCommand) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--json", "--home", "/h", "ping"}, {"ping", "--json", "--home", "/h"}}) {
+    GlobalOptions seen;
+    CommandTable table = {command({"ping"}, "answers", [&seen](const GlobalOptions& global) {
+      seen = global;
+      return Status::Ok();
+    })};
+    EXPECT_EQ(run_with(table, args).exit_code, 0);
+    EXPECT_TRUE(seen.json);
+    EXPECT_EQ(seen.home, "/h");
+  }
+}
+
+TEST(RunTest, ErrorsBecomeOneLineAndTheirExitCode) {
+  CommandTable table = {command({"ping"}, "answers", [](const GlobalOptions&) -> Status {
+    return make_error(ErrorKind::NotFound, "no such thing");
+  })};
+  Outcome r = run_with(table, {"ping"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: no such thing\n");
+}
+
+}  // namespace
+}  // namespace velo::cli
