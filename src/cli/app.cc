@@ -2,19 +2,34 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "cli/parser.h"
+#include "cli/unknown_command.h"
 
 namespace velo::cli {
 namespace {
+
+// Bad input: exit 2 with one line, naming a mistyped command when that is
+// what went wrong rather than CLI11's "A subcommand is required".
+int parse_failed(Parser& parser, const CommandTable& table, const CLI::ParseError& e, int argc,
+                 char** argv) {
+  if (e.get_exit_code() == 0) return parser.app().exit(e);  // --help, --help-all
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  if (auto unknown = unknown_command(table, command_words(parser.app(), args))) {
+    fmt::print(stderr, "velo: error: {}\n", *unknown);
+  } else {
+    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
+  }
+  return 2;
+}
 
 int parse_and_run(const CommandTable& table, int argc, char** argv) {
   Parser parser(table);
   try {
     parser.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return parser.app().exit(e);  // --help, --help-all
-    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
-    return 2;
+    return parse_failed(parser, table, e, argc, argv);
   }
   if (parser.chosen() == nullptr) {
     fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");

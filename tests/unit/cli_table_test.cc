@@ -1,4 +1,5 @@
-// The command table, the parser built from it, and cli::run's error lines.
+// The command table, the parser built from it, and cli::run's error lines:
+// unknown commands with "did you mean", and other parser errors.
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 
 #include "cli/app.h"
 #include "cli/parser.h"
+#include "cli/unknown_command.h"
 
 namespace velo::cli {
 namespace {
@@ -69,6 +71,53 @@ TEST(CommandTableTest, TheParserAcceptsEveryRow) {
     for (const std::string& word : row.path) app = app->get_subcommand(word);
     EXPECT_EQ(app->get_description(), row.help);
   }
+}
+
+TEST(CommandWordsTest, SkipsGlobalOptionsAndTheirValues) {
+  const CommandTable table = command_table();
+  Parser parser(table);
+  const CLI::App& root = parser.app();
+  EXPECT_EQ(command_words(root, {"--home", "/h", "--json", "brnach", "-v", "list"}),
+            (std::vector<std::string>{"brnach", "list"}));
+  EXPECT_EQ(command_words(root, {"--home=/h", "branch", "--verbose", "lst", "demo/main"}),
+            (std::vector<std::string>{"branch", "lst", "demo/main"}));
+  EXPECT_EQ(command_words(root, {"status", "--", "branch"}), (std::vector<std::string>{"status"}));
+  EXPECT_EQ(command_words(root, {"--home"}), (std::vector<std::string>{}));
+}
+
+TEST(UnknownCommandTest, NamesTheMistypedWordAndTheNearestCommand) {
+  const CommandTable table = command_table();
+  EXPECT_EQ(unknown_command(table, {"brnach", "list"}),
+            "unknown command 'brnach' (did you mean 'branch'?)");
+  EXPECT_EQ(unknown_command(table, {"branch", "lst"}),
+            "unknown command 'branch lst' (did you mean 'branch list'?)");
+  EXPECT_EQ(unknown_command(table, {"snapshot", "prnue", "demo/main"}),
+            "unknown command 'snapshot prnue' (did you mean 'snapshot prune'?)");
+  EXPECT_EQ(unknown_command(table, {"frobnicate"}),
+            "unknown command 'frobnicate' (see velo --help)");
+  EXPECT_EQ(unknown_command(table, {"branch", "frobnicate", "demo/main"}),
+            "unknown command 'branch frobnicate' (see velo branch --help)");
+  // Hidden commands are known but never suggested.
+  EXPECT_EQ(unknown_command(table, {"wal-archive", "a", "b", "c"}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"wal-archiv"}),
+            "unknown command 'wal-archiv' (see velo --help)");
+}
+
+TEST(UnknownCommandTest, KnownCommandsAndTheirArgumentsAreNotUnknown) {
+  const CommandTable table = command_table();
+  EXPECT_EQ(unknown_command(table, {}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"branch"}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"branch", "show", "brnach"}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"status", "extra"}), std::nullopt);
+}
+
+TEST(RunTest, AnUnknownCommandIsOneLineAndExitTwo) {
+  Outcome r = run_with(command_table(), {"brnach", "list"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: unknown command 'brnach' (did you mean 'branch'?)\n");
+  r = run_with(command_table(), {"--json", "branch", "lst"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: unknown command 'branch lst' (did you mean 'branch list'?)\n");
 }
 
 TEST(RunTest, OtherParserErrorsKeepCliElevensWords) {
