@@ -184,6 +184,18 @@ TEST_P(CliInputTest, MistypedCommandsSayWhatWasMeant) {
   EXPECT_EQ(r.err, "velo: error: unknown command 'branch lst' (did you mean 'branch list'?)\n");
 }
 
+// Global options work after a command's name, so its help lists them.
+TEST_P(CliInputTest, CommandHelpShowsTheGlobalOptions) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"branch", "create", "--help"},
+        std::vector<std::string>{"branch", "--help"}}) {
+    CliResult r = velo().run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_NE(r.out.find("--json"), std::string::npos) << r.describe();
+    EXPECT_NE(r.out.find("--home"), std::string::npos) << r.describe();
+  }
+}
+
 VELO_CLI_INSTANTIATE_ON(CliInputTest, std::string("copy"));
 VELO_CLI_INSTANTIATE_ON_DOCKER(CliInputTest);
 

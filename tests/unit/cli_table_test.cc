@@ -1,5 +1,5 @@
 // The command table, the parser built from it, and cli::run's error lines:
-// unknown commands with "did you mean", and other parser errors.
+// unknown commands with "did you mean", other parser errors, and help.
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
@@ -127,6 +127,15 @@ TEST(RunTest, OtherParserErrorsKeepCliElevensWords) {
   r = run_with(command_table(), {"branch", "create", "demo/x", "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bogus"), std::string::npos) << r.err;
+}
+
+TEST(RunTest, ACommandsHelpListsTheGlobalOptions) {
+  Outcome r = run_with(command_table(), {"branch", "create", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--parent"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Global options"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--json"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--home"), std::string::npos) << r.out;
 }
 
 TEST(RunTest, GlobalOptionsGoBeforeOrAfterTheCommand) {
