@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "cli/parser.h"
 #include "cli/unknown_command.h"
@@ -43,6 +44,12 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
   return 0;
 }
 
+// One line, whatever the exception's text holds.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
 }  // namespace
 
 int exit_code_for(ErrorKind kind) {
@@ -59,7 +66,16 @@ int exit_code_for(ErrorKind kind) {
 int run(int argc, char** argv) { return run(command_table(), argc, argv); }
 
 int run(const CommandTable& table, int argc, char** argv) {
-  return parse_and_run(table, argc, argv);
+  // Errors below cli/ are values; an exception getting here is a bug (or
+  // std::bad_alloc), and still ends in one line and exit 1, not a core.
+  try {
+    return parse_and_run(table, argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "velo: error: internal: {}\n", one_line(e.what()));
+  } catch (...) {
+    fmt::print(stderr, "velo: error: internal: unknown exception\n");
+  }
+  return 1;
 }
 
 }  // namespace velo::cli

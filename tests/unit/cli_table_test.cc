@@ -1,10 +1,12 @@
 // The command table, the parser built from it, and cli::run's error lines:
-// unknown commands with "did you mean", other parser errors, and help.
+// unknown commands with "did you mean", parser errors, and the catch-all
+// for exceptions that escape a handler.
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include "cli/app.h"
 #include "cli/parser.h"
@@ -159,6 +161,20 @@ TEST(RunTest, ErrorsBecomeOneLineAndTheirExitCode) {
   Outcome r = run_with(table, {"ping"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "velo: error: no such thing\n");
+}
+
+TEST(RunTest, AnExceptionFromAHandlerIsAnInternalError) {
+  CommandTable table = {
+      command({"boom"}, "throws",
+              [](const GlobalOptions&) -> Status { throw std::runtime_error("bad\nthing"); }),
+      command({"bang"}, "throws something else", [](const GlobalOptions&) -> Status { throw 42; }),
+  };
+  Outcome r = run_with(table, {"boom"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "velo: error: internal: bad thing\n");
+  r = run_with(table, {"bang"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "velo: error: internal: unknown exception\n");
 }
 
 }  // namespace
