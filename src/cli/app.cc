@@ -2,7 +2,55 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <exception>
+
+#include "cli/parser.h"
+#include "cli/unknown_command.h"
+
 namespace velo::cli {
+namespace {
+
+// Bad input: exit 2 with one line, naming a mistyped command when that is
+// what went wrong rather than CLI11's "A subcommand is required".
+int parse_failed(Parser& parser, const CommandTable& table, const CLI::ParseError& e, int argc,
+                 char** argv) {
+  if (e.get_exit_code() == 0) return parser.app().exit(e);  // --help, --help-all
+  const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
+  if (auto unknown = unknown_command(table, command_words(parser.app(), args))) {
+    fmt::print(stderr, "velo: error: {}\n", *unknown);
+  } else {
+    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
+  }
+  return 2;
+}
+
+int parse_and_run(const CommandTable& table, int argc, char** argv) {
+  Parser parser(table);
+  try {
+    parser.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return parse_failed(parser, table, e, argc, argv);
+  }
+  if (parser.chosen() == nullptr) {
+    fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
+    return 2;
+  }
+  Status status = parser.chosen()->run(parser.global());
+  if (!status.ok()) {
+    fmt::print(stderr, "velo: error: {}\n", status.error().message);
+    return exit_code_for(status.error().kind);
+  }
+  return 0;
+}
+
+// One line, whatever the exception's text holds.
+std::string one_line(std::string text) {
+  std::replace(text.begin(), text.end(), '\n', ' ');
+  return text;
+}
+
+}  // namespace
 
 int exit_code_for(ErrorKind kind) {
   switch (kind) {
@@ -15,44 +63,19 @@ int exit_code_for(ErrorKind kind) {
   }
 }
 
-int run(int argc, char** argv) {
-  CLI::App app{"velo: branch PostgreSQL databases the way git branches code", "velo"};
-  app.require_subcommand(1);
-  app.fallthrough();
-  Invocation invocation;
-  app.add_option("--home", invocation.global.home, "velo home (default: $VELO_HOME, else ~/.velo)");
-  app.add_flag("--json", invocation.global.json, "print JSON instead of tables");
-  app.add_flag("-v,--verbose", invocation.global.verbose,
-               "print progress even when not on a terminal");
-  add_init_command(app, invocation);
-  add_project_commands(app, invocation);
-  add_branch_commands(app, invocation);
-  add_maintenance_commands(app, invocation);
-  add_snapshot_commands(app, invocation);
-  add_wal_commands(app, invocation);
-  add_wal_hook_commands(app, invocation);
+int run(int argc, char** argv) { return run(command_table(), argc, argv); }
 
+int run(const CommandTable& table, int argc, char** argv) {
+  // Errors below cli/ are values; an exception getting here is a bug (or
+  // std::bad_alloc), and still ends in one line and exit 1, not a core.
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
-    return 2;
+    return parse_and_run(table, argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "velo: error: internal: {}\n", one_line(e.what()));
+  } catch (...) {
+    fmt::print(stderr, "velo: error: internal: unknown exception\n");
   }
-  if (!invocation.action) {
-    fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
-    return 2;
-  }
-  Status status = invocation.action();
-  if (!status.ok()) {
-    fmt::print(stderr, "velo: error: {}\n", status.error().message);
-    return exit_code_for(status.error().kind);
-  }
-  return 0;
+  return 1;
 }
 
 }  // namespace velo::cli

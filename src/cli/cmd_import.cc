@@ -16,11 +16,11 @@
 namespace velo::cli {
 namespace {
 
-Status unfollow(Invocation& invocation, const std::string& name) {
-  VELO_OPEN_ENV(env, invocation);
+Status unfollow(const GlobalOptions& global, const std::string& name) {
+  VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::unfollow_project(env->ctx(), name));
   if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
-  if (invocation.global.json) {
+  if (global.json) {
     print_json(
         {{"project", name},
          {"promoted", true},
@@ -33,18 +33,18 @@ Status unfollow(Invocation& invocation, const std::string& name) {
 
 }  // namespace
 
-void add_import_flags(CLI::App* create, ImportFlags& flags) {
-  create->add_option("--from", flags.from,
-                     "copy a running server: postgres://USER@HOST:PORT/DB (password from the URL, "
-                     "PGPASSWORD or ~/.pgpass)");
-  create->add_option("--from-dump", flags.from_dump,
-                     "restore a pg_dump archive (custom, directory or plain SQL)");
-  create->add_flag("--follow", flags.follow, "with --from: keep main a streaming standby");
-  create->add_option("--slot", flags.slot, "with --follow: create and use this replication slot");
-  create->add_flag("--save-credentials", flags.save_credentials,
-                   "with --follow: keep the source password in main's data directory (0600) "
-                   "for its replication connection");
-  create->add_option("--jobs", flags.jobs, "with --from-dump: parallel restore jobs (default 1)");
+void add_import_flags(CLI::App& create, ImportFlags& flags) {
+  create.add_option("--from", flags.from,
+                    "copy a running server: postgres://USER@HOST:PORT/DB (password from the URL, "
+                    "PGPASSWORD or ~/.pgpass)");
+  create.add_option("--from-dump", flags.from_dump,
+                    "restore a pg_dump archive (custom, directory or plain SQL)");
+  create.add_flag("--follow", flags.follow, "with --from: keep main a streaming standby");
+  create.add_option("--slot", flags.slot, "with --follow: create and use this replication slot");
+  create.add_flag("--save-credentials", flags.save_credentials,
+                  "with --follow: keep the source password in main's data directory (0600) "
+                  "for its replication connection");
+  create.add_option("--jobs", flags.jobs, "with --from-dump: parallel restore jobs (default 1)");
 }
 
 Status check_import_flags(const ImportFlags& flags) {
@@ -60,7 +60,7 @@ Status check_import_flags(const ImportFlags& flags) {
   return Status::Ok();
 }
 
-Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
+Status run_import(const GlobalOptions& global, const core::CreateProjectOptions& options,
                   const ImportFlags& flags) {
   VELO_TRY(check_import_flags(flags));
   // Flags first: bad input exits 2 before anything is opened or made.
@@ -77,7 +77,7 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   if (!flags.from.empty()) VELO_TRY(core::validate_import_server(server));
   if (!flags.from_dump.empty()) VELO_TRY(core::validate_import_dump(dump));
 
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   StderrProgress progress(::isatty(STDERR_FILENO) == 1);
   server.progress = dump.progress = &progress;
@@ -94,7 +94,7 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, *handle, false);
   std::string source = flags.from.empty() ? flags.from_dump : pg::redact_url(flags.from);
-  if (invocation.global.json) {
+  if (global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
     nlohmann::json out = {{"project", options.name},
@@ -117,14 +117,14 @@ Status run_import(Invocation& invocation, const core::CreateProjectOptions& opti
   return Status::Ok();
 }
 
-void add_unfollow_command(CLI::App* project, Invocation& invocation) {
-  auto name = std::make_shared<std::string>();
-  CLI::App* cmd = project->add_subcommand(
-      "unfollow", "promote a following main: stop replicating from the source, become writable");
-  cmd->add_option("name", *name, "project name")->required();
-  cmd->callback([&invocation, name] {
-    invocation.action = [&invocation, name] { return unfollow(invocation, *name); };
-  });
+CommandRow unfollow_command() {
+  return command<std::string>(
+      {"project", "unfollow"},
+      "promote a following main: stop replicating from the source, become writable",
+      [](CLI::App& cmd, std::string& name) {
+        cmd.add_option("name", name, "project name")->required();
+      },
+      unfollow);
 }
 
 Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "cli/app.h"
+#include "cli/command_table.h"
 #include "core/project/project_ops.h"
 
 namespace velo::cli {
@@ -23,14 +23,15 @@ struct ImportFlags {
 };
 
 // Adds the import flags to `velo project create`.
-void add_import_flags(CLI::App* create, ImportFlags& flags);
+void add_import_flags(CLI::App& create, ImportFlags& flags);
 // `velo project create` with --from or --from-dump.
-Status run_import(Invocation& invocation, const core::CreateProjectOptions& options,
+Status run_import(const GlobalOptions& global, const core::CreateProjectOptions& options,
                   const ImportFlags& flags);
 // Refuses --follow, --slot, --jobs... without the flag they belong to.
 Status check_import_flags(const ImportFlags& flags);
 
-void add_unfollow_command(CLI::App* project, Invocation& invocation);
+// The row of `velo project unfollow`.
+CommandRow unfollow_command();
 
 // For `velo project show`: {"source", "slot", "receiver", "lag_bytes",
 // "lag_seconds", ...} when main follows a source, else null.

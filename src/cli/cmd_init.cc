@@ -1,63 +1,75 @@
 // velo init
 #include <fmt/format.h>
 
-#include "cli/app.h"
+#include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/project/init.h"
 #include "util/fs.h"
 
 namespace velo::cli {
+namespace {
 
-void add_init_command(CLI::App& app, Invocation& invocation) {
-  auto options = std::make_shared<core::InitOptions>();
-  CLI::App* cmd = app.add_subcommand("init", "set up a velo home: storage, ports, server user");
-  cmd->add_option("--storage", options->storage, "auto|zfs|btrfs|reflink|copy (default auto)");
-  cmd->add_option("--zfs-parent", options->zfs_parent, "zfs: parent dataset, e.g. tank/velo");
-  cmd->add_option("--path", options->path, "btrfs, reflink, copy: directory for branch data");
-  cmd->add_option("--image-file", options->image_file, "create a file-backed pool here (root)");
-  cmd->add_option("--size", options->image_size, "size of the image file (default 8G)");
-  cmd->add_option("--fs", options->image_fs, "filesystem of the image: zfs|btrfs|xfs");
-  CLI::Option* port_range = cmd->add_option("--port-range", options->port_range,
-                                            "ports for branches (default 6000-6999)");
-  cmd->add_option("--os-user", options->os_user, "OS user servers run as (root default: postgres)");
-  cmd->callback([&invocation, options, port_range] {
-    invocation.action = [&invocation, options, port_range]() -> Status {
-      if (port_range->count() > 0 && options->port_range.empty()) {
-        return make_error(ErrorKind::Invalid, "invalid port range '': expected LOW-HIGH");
-      }
-      options->home = resolve_home(invocation.global.home);
-      if (options->storage == "auto" && !options->image_fs.empty()) {
-        options->storage = options->image_fs == "xfs" ? "reflink" : options->image_fs;
-      }
-      bool fresh_home = !path_exists(options->home);
-      std::string db_path = options->home + "/state.db";
-      bool fresh_db = !path_exists(db_path);
-      VELO_TRY(make_dirs(options->home, 0700));
-      auto store = state::Store::open(options->home);
-      if (!store.ok()) return store.error();
-      RealProcessRunner runner;
-      auto result = core::init_home(*store, runner, *options);
-      if (!result.ok()) {
-        // Bad input changes nothing.
-        if (fresh_home) {
-          (void)remove_tree(options->home);
-        } else if (fresh_db) {
-          for (const char* suffix : {"", "-wal", "-shm"}) (void)remove_tree(db_path + suffix);
-        }
-        return result.error();
-      }
-      if (invocation.global.json) {
-        print_json({{"home", options->home},
-                    {"storage", result->storage},
-                    {"location", result->location},
-                    {"data_root", result->data_root}});
-      } else {
-        fmt::print("initialised {} with {} storage at {}\n", options->home, result->storage,
-                   result->location);
-      }
-      return Status::Ok();
-    };
-  });
+struct InitArgs {
+  core::InitOptions options;
+  CLI::Option* port_range = nullptr;  // given, even if empty
+};
+
+void declare_init(CLI::App& cmd, InitArgs& args) {
+  core::InitOptions& options = args.options;
+  cmd.add_option("--storage", options.storage, "auto|zfs|btrfs|reflink|copy (default auto)");
+  cmd.add_option("--zfs-parent", options.zfs_parent, "zfs: parent dataset, e.g. tank/velo");
+  cmd.add_option("--path", options.path, "btrfs, reflink, copy: directory for branch data");
+  cmd.add_option("--image-file", options.image_file, "create a file-backed pool here (root)");
+  cmd.add_option("--size", options.image_size, "size of the image file (default 8G)");
+  cmd.add_option("--fs", options.image_fs, "filesystem of the image: zfs|btrfs|xfs");
+  args.port_range =
+      cmd.add_option("--port-range", options.port_range, "ports for branches (default 6000-6999)");
+  cmd.add_option("--os-user", options.os_user, "OS user servers run as (root default: postgres)");
+}
+
+Status init(const GlobalOptions& global, const InitArgs& args) {
+  core::InitOptions options = args.options;
+  if (args.port_range->count() > 0 && options.port_range.empty()) {
+    return make_error(ErrorKind::Invalid, "invalid port range '': expected LOW-HIGH");
+  }
+  options.home = app::resolve_home(global.home);
+  if (options.storage == "auto" && !options.image_fs.empty()) {
+    options.storage = options.image_fs == "xfs" ? "reflink" : options.image_fs;
+  }
+  bool fresh_home = !path_exists(options.home);
+  std::string db_path = options.home + "/state.db";
+  bool fresh_db = !path_exists(db_path);
+  VELO_TRY(make_dirs(options.home, 0700));
+  auto store = state::Store::open(options.home);
+  if (!store.ok()) return store.error();
+  RealProcessRunner runner;
+  auto result = core::init_home(*store, runner, options);
+  if (!result.ok()) {
+    // Bad input changes nothing.
+    if (fresh_home) {
+      (void)remove_tree(options.home);
+    } else if (fresh_db) {
+      for (const char* suffix : {"", "-wal", "-shm"}) (void)remove_tree(db_path + suffix);
+    }
+    return result.error();
+  }
+  if (global.json) {
+    print_json({{"home", options.home},
+                {"storage", result->storage},
+                {"location", result->location},
+                {"data_root", result->data_root}});
+  } else {
+    fmt::print("initialised {} with {} storage at {}\n", options.home, result->storage,
+               result->location);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+CommandTable init_commands() {
+  return {command<InitArgs>({"init"}, "set up a velo home: storage, ports, server user",
+                            declare_init, init)};
 }
 
 }  // namespace velo::cli

@@ -1,7 +1,7 @@
 // velo status | doctor | gc
 #include <fmt/format.h>
 
-#include "cli/app.h"
+#include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/inspect.h"
 #include "core/project/doctor.h"
@@ -10,11 +10,11 @@
 namespace velo::cli {
 namespace {
 
-Status status_command(Invocation& invocation) {
-  VELO_OPEN_ENV(env, invocation);
+Status status_command(const GlobalOptions& global) {
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, true));
-  if (invocation.global.json) {
+  if (global.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& b : branches) list.push_back(branch_json(b));
     print_json({{"home", ctx.home}, {"storage", ctx.driver.name()}, {"branches", list}});
@@ -30,8 +30,8 @@ Status status_command(Invocation& invocation) {
   return Status::Ok();
 }
 
-Status doctor_command(Invocation& invocation) {
-  VELO_OPEN_ENV(env, invocation);
+Status doctor_command(const GlobalOptions& global) {
+  VELO_OPEN_ENV(env, global);
   auto findings = core::run_doctor(env->ctx());
   bool failed = false;
   nlohmann::json list = nlohmann::json::array();
@@ -41,7 +41,7 @@ Status doctor_command(Invocation& invocation) {
     list.push_back({{"check", f.check}, {"status", f.status}, {"detail", f.detail}});
     rows.push_back({f.status, f.check, f.detail});
   }
-  if (invocation.global.json)
+  if (global.json)
     print_json(list);
   else
     print_table({"STATUS", "CHECK", "DETAIL"}, rows);
@@ -49,8 +49,8 @@ Status doctor_command(Invocation& invocation) {
   return Status::Ok();
 }
 
-Status gc_command(Invocation& invocation) {
-  VELO_OPEN_ENV(env, invocation);
+Status gc_command(const GlobalOptions& global) {
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   VELO_ASSIGN_OR_RETURN(auto orphans, core::find_orphans(ctx));
   nlohmann::json removed = nlohmann::json::array();
@@ -60,16 +60,16 @@ Status gc_command(Invocation& invocation) {
     nlohmann::json item = {{"kind", orphan.kind}, {"what", orphan.what}};
     if (status.ok()) {
       removed.push_back(item);
-      if (!invocation.global.json) fmt::print("removed {} {}\n", orphan.kind, orphan.what);
+      if (!global.json) fmt::print("removed {} {}\n", orphan.kind, orphan.what);
     } else {
       item["reason"] = status.error().message;
       kept.push_back(item);
-      if (!invocation.global.json) {
+      if (!global.json) {
         fmt::print("kept {} {}: {}\n", orphan.kind, orphan.what, status.error().message);
       }
     }
   }
-  if (invocation.global.json)
+  if (global.json)
     print_json({{"removed", removed}, {"kept", kept}});
   else if (orphans.empty())
     fmt::print("nothing to remove\n");
@@ -78,17 +78,13 @@ Status gc_command(Invocation& invocation) {
 
 }  // namespace
 
-void add_maintenance_commands(CLI::App& app, Invocation& invocation) {
-  app.add_subcommand("status", "every branch and its real state")->callback([&invocation] {
-    invocation.action = [&invocation] { return status_command(invocation); };
-  });
-  app.add_subcommand("doctor", "check environment, storage, binaries, permissions, orphans")
-      ->callback([&invocation] {
-        invocation.action = [&invocation] { return doctor_command(invocation); };
-      });
-  app.add_subcommand("gc", "remove what interrupted operations left behind")
-      ->callback(
-          [&invocation] { invocation.action = [&invocation] { return gc_command(invocation); }; });
+CommandTable maintenance_commands() {
+  return {
+      command({"status"}, "every branch and its real state", status_command),
+      command({"doctor"}, "check environment, storage, binaries, permissions, orphans",
+              doctor_command),
+      command({"gc"}, "remove what interrupted operations left behind", gc_command),
+  };
 }
 
 }  // namespace velo::cli

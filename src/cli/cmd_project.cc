@@ -1,8 +1,8 @@
 // velo project create | list | show | delete
 #include <fmt/format.h>
 
-#include "cli/app.h"
 #include "cli/cmd_import.h"
+#include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/inspect.h"
 #include "core/names.h"
@@ -11,15 +11,25 @@
 namespace velo::cli {
 namespace {
 
-Status project_create(Invocation& invocation, const core::CreateProjectOptions& options) {
-  VELO_OPEN_ENV(env, invocation);
+struct CreateArgs {
+  core::CreateProjectOptions options;
+  ImportFlags import;
+};
+
+struct DeleteArgs {
+  std::string name;
+  bool force = false;
+};
+
+Status plain_create(const GlobalOptions& global, const core::CreateProjectOptions& options) {
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_project(ctx, options));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, handle, false);
-  if (invocation.global.json) {
+  if (global.json) {
     auto json = branch_json(info);
     json["elapsed_ms"] = elapsed.count();
     print_json({{"project", options.name},
@@ -35,8 +45,8 @@ Status project_create(Invocation& invocation, const core::CreateProjectOptions& 
   return Status::Ok();
 }
 
-Status project_list(Invocation& invocation) {
-  VELO_OPEN_ENV(env, invocation);
+Status project_list(const GlobalOptions& global) {
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
   nlohmann::json json = nlohmann::json::array();
@@ -51,15 +61,15 @@ Status project_list(Invocation& invocation) {
     rows.push_back(
         {p.name, p.pg_version, p.runtime, std::to_string(branches.size()), p.created_at});
   }
-  if (invocation.global.json)
+  if (global.json)
     print_json(json);
   else
     print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
   return Status::Ok();
 }
 
-Status project_show(Invocation& invocation, const std::string& name) {
-  VELO_OPEN_ENV(env, invocation);
+Status project_show(const GlobalOptions& global, const std::string& name) {
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   VELO_TRY(core::validate_name("project", name));
   VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, name));
@@ -67,7 +77,7 @@ Status project_show(Invocation& invocation, const std::string& name) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : branches) list.push_back(branch_json(b));
   VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
-  if (invocation.global.json) {
+  if (global.json) {
     print_json({{"name", project.name},
                 {"pg_version", project.pg_version},
                 {"runtime", project.runtime},
@@ -91,11 +101,12 @@ Status project_show(Invocation& invocation, const std::string& name) {
   return Status::Ok();
 }
 
-Status project_delete(Invocation& invocation, const std::string& name, bool force) {
-  VELO_OPEN_ENV(env, invocation);
-  VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(env->ctx(), name, force));
+Status project_delete(const GlobalOptions& global, const DeleteArgs& args) {
+  const std::string& name = args.name;
+  VELO_OPEN_ENV(env, global);
+  VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(env->ctx(), name, args.force));
   if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
-  if (invocation.global.json) {
+  if (global.json) {
     print_json(
         {{"deleted", name},
          {"warning", result.warning.empty() ? nlohmann::json() : nlohmann::json(result.warning)}});
@@ -105,52 +116,46 @@ Status project_delete(Invocation& invocation, const std::string& name, bool forc
   return Status::Ok();
 }
 
+void declare_create(CLI::App& cmd, CreateArgs& args) {
+  core::CreateProjectOptions& create = args.options;
+  cmd.add_option("name", create.name, "project name")->required();
+  cmd.add_option("--pg-version", create.pg_version, "PostgreSQL major version (default 15)");
+  cmd.add_option("--runtime", create.runtime, "native|docker (default native)");
+  cmd.add_option("--image", create.image, "docker image (default postgres:<version>)");
+  cmd.add_option("--archive-timeout", create.archive_timeout_s,
+                 "seconds after which a WAL segment is archived even if not full (default 60)");
+  add_import_flags(cmd, args.import);
+}
+
+Status project_create(const GlobalOptions& global, const CreateArgs& args) {
+  if (args.import.any()) return run_import(global, args.options, args.import);
+  VELO_TRY(check_import_flags(args.import));
+  return plain_create(global, args.options);
+}
+
+void declare_name(CLI::App& cmd, std::string& name) {
+  cmd.add_option("name", name, "project name")->required();
+}
+
+void declare_delete(CLI::App& cmd, DeleteArgs& args) {
+  declare_name(cmd, args.name);
+  cmd.add_flag("--force", args.force, "also when it has branches besides main");
+}
+
 }  // namespace
 
-void add_project_commands(CLI::App& app, Invocation& invocation) {
-  CLI::App* project = app.add_subcommand("project", "create, list, show and delete projects");
-  project->require_subcommand(1);
-
-  auto create = std::make_shared<core::CreateProjectOptions>();
-  CLI::App* cmd = project->add_subcommand("create", "create a project and its running main branch");
-  cmd->add_option("name", create->name, "project name")->required();
-  cmd->add_option("--pg-version", create->pg_version, "PostgreSQL major version (default 15)");
-  cmd->add_option("--runtime", create->runtime, "native|docker (default native)");
-  cmd->add_option("--image", create->image, "docker image (default postgres:<version>)");
-  cmd->add_option("--archive-timeout", create->archive_timeout_s,
-                  "seconds after which a WAL segment is archived even if not full (default 60)");
-  auto import = std::make_shared<ImportFlags>();
-  add_import_flags(cmd, *import);
-  cmd->callback([&invocation, create, import] {
-    invocation.action = [&invocation, create, import]() -> Status {
-      if (import->any()) return run_import(invocation, *create, *import);
-      VELO_TRY(check_import_flags(*import));
-      return project_create(invocation, *create);
-    };
-  });
-
-  cmd = project->add_subcommand("list", "list projects");
-  cmd->callback(
-      [&invocation] { invocation.action = [&invocation] { return project_list(invocation); }; });
-
-  auto name = std::make_shared<std::string>();
-  cmd = project->add_subcommand("show", "show a project and its branches");
-  cmd->add_option("name", *name, "project name")->required();
-  cmd->callback([&invocation, name] {
-    invocation.action = [&invocation, name] { return project_show(invocation, *name); };
-  });
-
-  add_unfollow_command(project, invocation);
-
-  auto force = std::make_shared<bool>(false);
-  cmd = project->add_subcommand("delete", "delete a project with all its branches and data");
-  cmd->add_option("name", *name, "project name")->required();
-  cmd->add_flag("--force", *force, "also when it has branches besides main");
-  cmd->callback([&invocation, name, force] {
-    invocation.action = [&invocation, name, force] {
-      return project_delete(invocation, *name, *force);
-    };
-  });
+CommandTable project_commands() {
+  return {
+      group("project", "create, list, show and delete projects"),
+      command<CreateArgs>({"project", "create"}, "create a project and its running main branch",
+                          declare_create, project_create),
+      command({"project", "list"}, "list projects", project_list),
+      command<std::string>({"project", "show"}, "show a project and its branches", declare_name,
+                           project_show),
+      unfollow_command(),
+      command<DeleteArgs>({"project", "delete"}, "delete a project with all its branches and data",
+                          declare_delete, project_delete),
+  };
 }
 
 }  // namespace velo::cli

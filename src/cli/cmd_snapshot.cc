@@ -1,7 +1,7 @@
 // velo snapshot create | list | delete | prune
 #include <fmt/format.h>
 
-#include "cli/app.h"
+#include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/history/pitr_time.h"
 #include "core/history/snapshot_ops.h"
@@ -41,11 +41,11 @@ std::string joined(const std::vector<std::string>& words) {
   return out.empty() ? "-" : out;
 }
 
-Status snapshot_create(Invocation& invocation, const SnapshotArgs& args) {
+Status snapshot_create(const GlobalOptions& global, const SnapshotArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.branch));
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto snapshot, core::create_snapshot(env->ctx(), name, args.label));
-  if (invocation.global.json) {
+  if (global.json) {
     print_json(snapshot_json(snapshot, {}));
   } else {
     fmt::print("created snapshot {} of {} at {} (LSN {})\n", snapshot.id, name.full(),
@@ -54,12 +54,12 @@ Status snapshot_create(Invocation& invocation, const SnapshotArgs& args) {
   return Status::Ok();
 }
 
-Status snapshot_list(Invocation& invocation, const SnapshotArgs& args) {
+Status snapshot_list(const GlobalOptions& global, const SnapshotArgs& args) {
   std::optional<core::BranchName> name;
   if (!args.branch.empty()) {
     VELO_ASSIGN_OR_RETURN(name, core::parse_branch_name(args.branch));
   }
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   std::optional<std::string> project, branch;
   if (name) {
@@ -76,24 +76,24 @@ Status snapshot_list(Invocation& invocation, const SnapshotArgs& args) {
     rows.push_back({std::to_string(s.id), s.project + "/" + s.branch, s.kind, s.created_at,
                     s.lsn.empty() ? "-" : s.lsn, joined(used_by), s.label});
   }
-  if (invocation.global.json)
+  if (global.json)
     print_json(json);
   else
     print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
   return Status::Ok();
 }
 
-Status snapshot_delete(Invocation& invocation, const SnapshotArgs& args) {
-  VELO_OPEN_ENV(env, invocation);
+Status snapshot_delete(const GlobalOptions& global, const SnapshotArgs& args) {
+  VELO_OPEN_ENV(env, global);
   VELO_TRY(core::delete_snapshot(env->ctx(), args.id));
-  if (invocation.global.json)
+  if (global.json)
     print_json({{"id", args.id}, {"result", "deleted"}});
   else
     fmt::print("deleted snapshot {}\n", args.id);
   return Status::Ok();
 }
 
-Status snapshot_prune(Invocation& invocation, const SnapshotArgs& args) {
+Status snapshot_prune(const GlobalOptions& global, const SnapshotArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.branch));
   core::PruneOptions options;
   options.keep = args.keep;
@@ -102,9 +102,9 @@ Status snapshot_prune(Invocation& invocation, const SnapshotArgs& args) {
   }
   // Checked before the environment opens: a bad flag changes nothing.
   VELO_TRY(core::select_prune_candidates({}, options, {}));
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::prune_snapshots(env->ctx(), name, options));
-  if (invocation.global.json) {
+  if (global.json) {
     nlohmann::json deleted = nlohmann::json::array(), kept = nlohmann::json::array();
     for (const auto& s : result.deleted) deleted.push_back(snapshot_json(s, {}));
     for (const auto& [s, used_by] : result.kept_in_use) kept.push_back(snapshot_json(s, used_by));
@@ -119,39 +119,43 @@ Status snapshot_prune(Invocation& invocation, const SnapshotArgs& args) {
   return Status::Ok();
 }
 
+void declare_create(CLI::App& cmd, SnapshotArgs& args) {
+  cmd.add_option("branch", args.branch, "PROJECT/BRANCH")->required();
+  cmd.add_option("--label", args.label, "a note kept with the snapshot");
+}
+
+void declare_list(CLI::App& cmd, SnapshotArgs& args) {
+  cmd.add_option("branch", args.branch, "only this PROJECT/BRANCH");
+}
+
+void declare_delete(CLI::App& cmd, SnapshotArgs& args) {
+  cmd.add_option("id", args.id, "snapshot id (see velo snapshot list)")->required();
+}
+
+void declare_prune(CLI::App& cmd, SnapshotArgs& args) {
+  cmd.add_option("branch", args.branch, "PROJECT/BRANCH")->required();
+  auto* keep = cmd.add_option("--keep", args.keep, "keep the N newest");
+  cmd.add_option("--older-than", args.older_than,
+                 "delete those older than DURATION (90s, 30m, 12h, 7d)")
+      ->excludes(keep);
+}
+
 }  // namespace
 
-void add_snapshot_commands(CLI::App& app, Invocation& invocation) {
-  CLI::App* group = app.add_subcommand("snapshot", "create, list, delete and prune snapshots");
-  group->require_subcommand(1);
-  auto args = std::make_shared<SnapshotArgs>();
-  auto on = [&invocation, args](CLI::App* cmd, Status (*run)(Invocation&, const SnapshotArgs&)) {
-    cmd->callback([&invocation, args, run] {
-      invocation.action = [&invocation, args, run] { return run(invocation, *args); };
-    });
+CommandTable snapshot_commands() {
+  return {
+      group("snapshot", "create, list, delete and prune snapshots"),
+      command<SnapshotArgs>({"snapshot", "create"},
+                            "snapshot a branch (a base for point-in-time branches)", declare_create,
+                            snapshot_create),
+      command<SnapshotArgs>({"snapshot", "list"},
+                            "list snapshots with the branches that depend on them", declare_list,
+                            snapshot_list),
+      command<SnapshotArgs>({"snapshot", "delete"}, "delete a snapshot no branch depends on",
+                            declare_delete, snapshot_delete),
+      command<SnapshotArgs>({"snapshot", "prune"}, "delete a branch's older user snapshots",
+                            declare_prune, snapshot_prune),
   };
-
-  CLI::App* cmd =
-      group->add_subcommand("create", "snapshot a branch (a base for point-in-time branches)");
-  cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
-  cmd->add_option("--label", args->label, "a note kept with the snapshot");
-  on(cmd, snapshot_create);
-
-  cmd = group->add_subcommand("list", "list snapshots with the branches that depend on them");
-  cmd->add_option("branch", args->branch, "only this PROJECT/BRANCH");
-  on(cmd, snapshot_list);
-
-  cmd = group->add_subcommand("delete", "delete a snapshot no branch depends on");
-  cmd->add_option("id", args->id, "snapshot id (see velo snapshot list)")->required();
-  on(cmd, snapshot_delete);
-
-  cmd = group->add_subcommand("prune", "delete a branch's older user snapshots");
-  cmd->add_option("branch", args->branch, "PROJECT/BRANCH")->required();
-  auto* keep = cmd->add_option("--keep", args->keep, "keep the N newest");
-  cmd->add_option("--older-than", args->older_than,
-                  "delete those older than DURATION (90s, 30m, 12h, 7d)")
-      ->excludes(keep);
-  on(cmd, snapshot_prune);
 }
 
 }  // namespace velo::cli

@@ -1,7 +1,7 @@
 // velo wal status | prune
 #include <fmt/format.h>
 
-#include "cli/app.h"
+#include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/history/wal_ops.h"
 #include "core/names.h"
@@ -15,13 +15,13 @@ nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
   return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
 }
 
-Status wal_status(Invocation& invocation, const std::string& text) {
+Status wal_status(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto status, core::wal_status(env->ctx(), name));
   auto oldest = status.contents.oldest_segment();
   auto newest = status.contents.newest_segment();
-  if (invocation.global.json) {
+  if (global.json) {
     nlohmann::json window = nullptr;
     if (status.window) {
       window = {{"from", format_utc(status.window->from_time)},
@@ -60,12 +60,12 @@ Status wal_status(Invocation& invocation, const std::string& text) {
   return Status::Ok();
 }
 
-Status wal_prune(Invocation& invocation, const std::string& text) {
+Status wal_prune(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
-  VELO_OPEN_ENV(env, invocation);
+  VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::prune_wal(env->ctx(), name));
   std::string keep_from = core::segment_file_name(0, result.keep_from).substr(8);
-  if (invocation.global.json) {
+  if (global.json) {
     nlohmann::json removed = nlohmann::json::array();
     for (const auto& file : result.removed) removed.push_back(file.name);
     print_json({{"name", name.full()},
@@ -79,23 +79,22 @@ Status wal_prune(Invocation& invocation, const std::string& text) {
   return Status::Ok();
 }
 
+void declare_branch(CLI::App& cmd, std::string& name) {
+  cmd.add_option("branch", name, "PROJECT/BRANCH")->required();
+}
+
 }  // namespace
 
-void add_wal_commands(CLI::App& app, Invocation& invocation) {
-  CLI::App* group = app.add_subcommand("wal", "a branch's WAL archive: status and pruning");
-  group->require_subcommand(1);
-  auto name = std::make_shared<std::string>();
-  CLI::App* cmd = group->add_subcommand(
-      "status", "archive size, oldest and newest segment, recoverable window");
-  cmd->add_option("branch", *name, "PROJECT/BRANCH")->required();
-  cmd->callback([&invocation, name] {
-    invocation.action = [&invocation, name] { return wal_status(invocation, *name); };
-  });
-  cmd = group->add_subcommand("prune", "remove archived WAL older than the oldest snapshot needs");
-  cmd->add_option("branch", *name, "PROJECT/BRANCH")->required();
-  cmd->callback([&invocation, name] {
-    invocation.action = [&invocation, name] { return wal_prune(invocation, *name); };
-  });
+CommandTable wal_commands() {
+  return {
+      group("wal", "a branch's WAL archive: status and pruning"),
+      command<std::string>({"wal", "status"},
+                           "archive size, oldest and newest segment, recoverable window",
+                           declare_branch, wal_status),
+      command<std::string>({"wal", "prune"},
+                           "remove archived WAL older than the oldest snapshot needs",
+                           declare_branch, wal_prune),
+  };
 }
 
 }  // namespace velo::cli

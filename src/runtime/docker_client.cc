@@ -2,7 +2,6 @@
 
 #include <curl/curl.h>
 
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -33,11 +32,6 @@ void init_curl_once() {
 }
 
 }  // namespace
-
-Result<DockerClient> DockerClient::from_environment() {
-  VELO_ASSIGN_OR_RETURN(std::string path, socket_path_from_docker_host(std::getenv("DOCKER_HOST")));
-  return DockerClient(std::move(path));
-}
 
 DockerClient::DockerClient(std::string socket_path) : socket_path_(std::move(socket_path)) {}
 

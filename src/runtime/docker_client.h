@@ -31,8 +31,6 @@ struct HttpResponse {
 
 class DockerClient {
  public:
-  // The socket named by DOCKER_HOST, else /var/run/docker.sock.
-  static Result<DockerClient> from_environment();
   explicit DockerClient(std::string socket_path);
   virtual ~DockerClient() = default;
   DockerClient(DockerClient&&) = default;

@@ -6,19 +6,20 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+
+#include "util/os_error.h"
 
 namespace velo::state {
 
 Result<FileLock> FileLock::acquire(const std::string& path, int timeout_s, Clock& clock) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return make_error(ErrorKind::Io, "cannot open lock {}: {}", path, std::strerror(errno));
+  if (fd < 0) return os_error(errno, "cannot open lock " + path);
   auto deadline = clock.monotonic() + std::chrono::seconds(timeout_s);
   while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
+      Error error = os_error(errno, "cannot lock " + path);
       ::close(fd);
-      return make_error(ErrorKind::Io, "cannot lock {}: {}", path, std::strerror(errno));
+      return error;
     }
     if (clock.monotonic() >= deadline) {
       ::close(fd);

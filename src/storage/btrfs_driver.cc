@@ -6,10 +6,10 @@
 
 #include <cerrno>
 #include <charconv>
-#include <cstring>
 #include <sstream>
 
 #include "util/fs.h"
+#include "util/os_error.h"
 
 namespace velo::storage {
 namespace {
@@ -104,8 +104,7 @@ Result<uint64_t> BtrfsDriver::used_bytes(const std::string& volume) {
 Status BtrfsDriver::check() {
   struct statfs fs;
   if (statfs(layout_.root().c_str(), &fs) != 0) {
-    return make_error(ErrorKind::Unavailable, "cannot reach {}: {}", layout_.root(),
-                      std::strerror(errno));
+    return os_error(errno, "cannot reach " + layout_.root(), ErrorKind::Unavailable);
   }
   if (fs.f_type != BTRFS_SUPER_MAGIC) {
     return make_error(ErrorKind::Unavailable, "{} is not on a btrfs filesystem", layout_.root());

@@ -5,9 +5,9 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "util/fs.h"
+#include "util/os_error.h"
 
 namespace velo::storage {
 namespace {
@@ -19,7 +19,7 @@ bool is_dir(const std::string& path) {
 
 Status rename_path(const std::string& from, const std::string& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) {
-    return make_error(ErrorKind::Io, "cannot rename {} to {}: {}", from, to, std::strerror(errno));
+    return os_error(errno, fmt::format("cannot rename {} to {}", from, to));
   }
   return Status::Ok();
 }
@@ -53,7 +53,7 @@ Status CopyDriver::create_volume(const std::string& volume) {
   const std::string path = layout_.volume(volume);
   if (mkdir(path.c_str(), 0755) != 0) {
     if (errno == EEXIST) return make_error(ErrorKind::Conflict, "volume {} already exists", volume);
-    return make_error(ErrorKind::Io, "cannot create {}: {}", path, std::strerror(errno));
+    return os_error(errno, "cannot create " + path);
   }
   return Status::Ok();
 }

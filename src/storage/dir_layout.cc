@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "util/fs.h"
+#include "util/os_error.h"
 
 namespace velo::storage {
 
@@ -65,7 +65,7 @@ Result<std::vector<std::string>> list_dir(const std::string& dir) {
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) {
     if (errno == ENOENT) return names;
-    return make_error(ErrorKind::Io, "cannot list {}: {}", dir, std::strerror(errno));
+    return os_error(errno, "cannot list " + dir);
   }
   while (struct dirent* e = readdir(d)) {
     std::string n = e->d_name;

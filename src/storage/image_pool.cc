@@ -8,13 +8,13 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <vector>
 
 #include "storage/zfs_driver.h"
 #include "util/fs.h"
+#include "util/os_error.h"
 
 namespace velo::storage {
 namespace {
@@ -147,16 +147,17 @@ Status create_image_file(const std::string& file, uint64_t size, bool* created) 
     struct stat st;
     if (errno != EEXIST || stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
         st.st_size != 0) {
-      return make_error(ErrorKind::Conflict, "image file {} exists (or cannot be made): {}", file,
-                        std::strerror(errno == 0 ? EEXIST : errno));
+      return os_error(errno == 0 ? EEXIST : errno,
+                      fmt::format("image file {} exists (or cannot be made)", file),
+                      ErrorKind::Conflict);
     }
     fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return make_error(ErrorKind::Io, "cannot open {}: {}", file, std::strerror(errno));
+    if (fd < 0) return os_error(errno, "cannot open " + file);
   }
   int rc = ftruncate(fd, static_cast<off_t>(size));
   int saved = errno;
   close(fd);
-  if (rc != 0) return make_error(ErrorKind::Io, "cannot size {}: {}", file, std::strerror(saved));
+  if (rc != 0) return os_error(saved, "cannot size " + file);
   return Status::Ok();
 }
 
@@ -294,8 +295,7 @@ Status destroy_image_pool(const DriverConfig& config, ProcessRunner& runner, Clo
     }
   }
   if (unlink(config.image_file.c_str()) != 0 && errno != ENOENT) {
-    return make_error(ErrorKind::Io, "cannot remove {}: {}", config.image_file,
-                      std::strerror(errno));
+    return os_error(errno, "cannot remove " + config.image_file);
   }
   if (!config.path.empty()) rmdir(config.path.c_str());  // only if empty; fine if not
   return Status::Ok();

@@ -15,29 +15,15 @@
 #include <utility>
 #include <vector>
 
+#include "util/fd.h"
+#include "util/os_error.h"
+
 namespace velo::storage {
 namespace {
 
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-
- private:
-  int fd_;
-};
-
 Error sys_error(const char* what, const std::string& path) {
-  ErrorKind kind = ErrorKind::Io;
-  if (errno == ENOENT) kind = ErrorKind::NotFound;
-  if (errno == EEXIST) kind = ErrorKind::Conflict;
-  return make_error(kind, "{} {}: {}", what, path, std::strerror(errno));
+  const int err = errno;  // before formatting, which may allocate
+  return os_error(err, fmt::format("{} {}", what, path));
 }
 
 // Calls visit(dir_fd, name, path, st) for every entry under dir_fd,
@@ -186,9 +172,9 @@ class Copier {
     if (mode_ == CopyMode::Reflink) {
       if (ioctl(out.get(), FICLONE, in.get()) != 0) {
         if (errno == EOPNOTSUPP || errno == EXDEV || errno == EINVAL || errno == ENOTTY) {
-          return make_error(ErrorKind::Unavailable,
-                            "cannot reflink {}: {} (not a reflink filesystem?)", path,
-                            std::strerror(errno));
+          Error error = os_error(errno, "cannot reflink " + path, ErrorKind::Unavailable);
+          error.message += " (not a reflink filesystem?)";
+          return error;
         }
         return sys_error("cannot reflink", path);
       }

@@ -18,8 +18,6 @@
 namespace velo {
 namespace {
 
-using exec_internal::UniqueFd;
-
 const char kRedacted[] = "***";
 
 bool iequals_at(const std::string& text, size_t pos, std::string_view word) {

@@ -11,28 +11,38 @@
 
 namespace velo {
 
+// Closes its descriptor on destruction. Movable, so that a function can
+// hand one back (exec's pipe ends); -1 means none.
 class UniqueFd {
  public:
+  UniqueFd() = default;
   explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    reset(other.release());
+    return *this;
+  }
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+  ~UniqueFd() { reset(); }
+
   int get() const { return fd_; }
-  void reset(int fd) {
+  bool valid() const { return fd_ >= 0; }
+  // Gives up ownership without closing.
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  void reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
   }
   // close() reports write-back errors on some filesystems (NFS).
-  int close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
+  int close() { return ::close(release()); }
 
  private:
-  int fd_;
+  int fd_ = -1;
 };
 
 // Writes all `size` bytes, naming `path` in the error.

@@ -24,6 +24,10 @@ Error os_error(int err, const std::string& what) {
     default:
       break;
   }
+  return os_error(err, what, kind);
+}
+
+Error os_error(int err, const std::string& what, ErrorKind kind) {
   return make_error(kind, "{}: {}", what, std::strerror(err));
 }
 

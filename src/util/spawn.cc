@@ -11,8 +11,6 @@
 
 namespace velo {
 
-using exec_internal::UniqueFd;
-
 Result<pid_t> spawn_detached(const Command& command, const std::string& log_path) {
   exec_internal::ChildPlan plan;
   VELO_TRY(plan.prepare(command));

@@ -171,6 +171,31 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
 }
 
+// A mistyped command is named, with the nearest real one, in the one line.
+TEST_P(CliInputTest, MistypedCommandsSayWhatWasMeant) {
+  CliResult r = velo().run({"brnach", "list"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_EQ(r.err, "velo: error: unknown command 'brnach' (did you mean 'branch'?)\n");
+  r = velo().run({"branch", "lst"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_EQ(r.err, "velo: error: unknown command 'branch lst' (did you mean 'branch list'?)\n");
+  r = velo().run({"branch", "lst", "--json"});
+  EXPECT_EQ(r.exit_code, 2) << r.describe();
+  EXPECT_EQ(r.err, "velo: error: unknown command 'branch lst' (did you mean 'branch list'?)\n");
+}
+
+// Global options work after a command's name, so its help lists them.
+TEST_P(CliInputTest, CommandHelpShowsTheGlobalOptions) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"branch", "create", "--help"},
+        std::vector<std::string>{"branch", "--help"}}) {
+    CliResult r = velo().run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.describe();
+    EXPECT_NE(r.out.find("--json"), std::string::npos) << r.describe();
+    EXPECT_NE(r.out.find("--home"), std::string::npos) << r.describe();
+  }
+}
+
 VELO_CLI_INSTANTIATE_ON(CliInputTest, std::string("copy"));
 VELO_CLI_INSTANTIATE_ON_DOCKER(CliInputTest);
 

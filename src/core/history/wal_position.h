@@ -21,7 +21,6 @@ std::string format_lsn(Lsn lsn);
 // The number of the segment holding `lsn` (as pg_walfile_name counts, but
 // without its "a segment boundary belongs to the previous file" rule).
 inline uint64_t segment_of(Lsn lsn) { return lsn / kWalSegmentBytes; }
-inline Lsn segment_start(uint64_t segno) { return segno * kWalSegmentBytes; }
 
 // A file of a WAL archive: "000000010000000A000000FF" is timeline 1,
 // segment 0xAFF; ".partial" and ".backup" suffixes keep their segment;

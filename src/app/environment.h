@@ -1,4 +1,6 @@
 // The real parts behind a command: home, state, storage driver, runtimes.
+// Kept apart from cli/ so that anything that serves velo's operations (the
+// command line, a future HTTP server) opens one and the same environment.
 #pragma once
 
 #include <memory>
@@ -9,15 +11,14 @@
 #include "util/clock.h"
 #include "util/exec.h"
 
-namespace velo::cli {
+namespace velo::app {
 
-struct GlobalOptions {
-  std::string home;  // --home
-  bool json = false;
-  bool verbose = false;
+struct EnvironmentOptions {
+  std::string home;      // as given (--home); empty: $VELO_HOME, else ~/.velo
+  bool verbose = false;  // report progress even when stderr is no terminal
 };
 
-// --home, else $VELO_HOME, else ~/.velo.
+// `flag`, else $VELO_HOME, else ~/.velo.
 std::string resolve_home(const std::string& flag);
 
 // Prints progress lines to stderr when a person is likely watching.
@@ -33,7 +34,7 @@ class StderrReporter : public core::Reporter {
 class Environment {
  public:
   // Opens an initialised home (NotFound before `velo init`).
-  static Result<std::unique_ptr<Environment>> open(const GlobalOptions& options);
+  static Result<std::unique_ptr<Environment>> open(const EnvironmentOptions& options);
   ~Environment();
   core::Context& ctx() { return *ctx_; }
 
@@ -44,4 +45,4 @@ class Environment {
   std::optional<core::Context> ctx_;
 };
 
-}  // namespace velo::cli
+}  // namespace velo::app

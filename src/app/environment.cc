@@ -1,4 +1,4 @@
-#include "cli/environment.h"
+#include "app/environment.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -9,17 +9,15 @@
 
 #include "core/import/import_hooks.h"
 #include "pg/connection.h"
-#include "runtime/docker_api.h"
-#include "runtime/docker_runtime.h"
-#include "runtime/native_runtime.h"
+#include "runtime/registry.h"
 #include "state/store.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
-#include "util/os_user.h"
 
-namespace velo::cli {
+namespace velo::app {
 namespace {
 
+// Makes each runtime from the registry when a project first asks for it.
 class RealRuntimeProvider : public core::RuntimeProvider {
  public:
   RealRuntimeProvider(ProcessRunner& runner, std::string os_user, std::string home)
@@ -28,18 +26,10 @@ class RealRuntimeProvider : public core::RuntimeProvider {
   Result<runtime::Runtime*> get(const std::string& kind) override {
     auto found = runtimes_.find(kind);
     if (found != runtimes_.end()) return found->second.get();
-    if (kind == "native") {
-      VELO_ASSIGN_OR_RETURN(OsUser user, lookup_user(os_user_));
-      auto native = std::make_unique<runtime::NativeRuntime>(runner_, user);
-      return (runtimes_[kind] = std::move(native)).get();
-    }
-    if (kind == "docker") {
-      VELO_ASSIGN_OR_RETURN(std::string socket,
-                            runtime::socket_path_from_docker_host(std::getenv("DOCKER_HOST")));
-      auto docker = std::make_unique<runtime::DockerRuntime>(socket, home_);
-      return (runtimes_[kind] = std::move(docker)).get();
-    }
-    return make_error(ErrorKind::Invalid, "unknown runtime '{}'", kind);
+    const char* docker_host = std::getenv("DOCKER_HOST");
+    runtime::RuntimeDeps deps{runner_, os_user_, home_, docker_host ? docker_host : ""};
+    VELO_ASSIGN_OR_RETURN(auto made, runtime::make_runtime(kind, deps));
+    return (runtimes_[kind] = std::move(made)).get();
   }
 
  private:
@@ -75,7 +65,7 @@ struct Environment::Parts {
 
 Environment::~Environment() = default;
 
-Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& options) {
+Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   std::string home = resolve_home(options.home);
   if (!path_exists(home + "/state.db")) {
     return make_error(ErrorKind::NotFound, "velo is not initialised in {}: run 'velo init' first",
@@ -105,4 +95,4 @@ Result<std::unique_ptr<Environment>> Environment::open(const GlobalOptions& opti
   return env;
 }
 
-}  // namespace velo::cli
+}  // namespace velo::app

@@ -1,0 +1,24 @@
+#include "cli/command_table.h"
+
+namespace velo::cli {
+
+CommandRow command(CommandPath path, std::string help,
+                   std::function<Status(const GlobalOptions&)> run) {
+  return CommandRow{std::move(path), std::move(help), nullptr, std::move(run)};
+}
+
+CommandRow group(std::string name, std::string help) {
+  return CommandRow{{std::move(name)}, std::move(help), nullptr, nullptr};
+}
+
+CommandTable command_table() {
+  CommandTable table;
+  for (CommandTable (*rows)() :
+       {init_commands, project_commands, branch_commands, maintenance_commands, snapshot_commands,
+        wal_commands, wal_hook_commands}) {
+    for (CommandRow& row : rows()) table.push_back(std::move(row));
+  }
+  return table;
+}
+
+}  // namespace velo::cli

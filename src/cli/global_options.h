@@ -1,0 +1,14 @@
+// The options every command takes, before or after its name.
+#pragma once
+
+#include <string>
+
+namespace velo::cli {
+
+struct GlobalOptions {
+  std::string home;  // --home
+  bool json = false;
+  bool verbose = false;
+};
+
+}  // namespace velo::cli
