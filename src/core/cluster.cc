@@ -75,13 +75,15 @@ pg::Settings velo_settings(BranchHandle& handle) {
   return settings;
 }
 
-Status prepare_data_dir(BranchHandle& handle) {
+Status prepare_data_dir(BranchHandle& handle, const pg::Settings& extra) {
   const std::string& data_dir = handle.spec.data_dir;
   VELO_TRY(pg::remove_clone_leftovers(data_dir));
   if (handle.hooks != nullptr) VELO_TRY(handle.hooks->prepare_files(handle));
   // The runtime's adopt_data_dir hands the archive to the server's user.
   if (!handle.spec.archive_dir.empty()) VELO_TRY(make_archive_dir(handle.spec.archive_dir));
-  VELO_TRY(pg::write_velo_conf(data_dir, velo_settings(handle)));
+  pg::Settings settings = velo_settings(handle);
+  settings.insert(settings.end(), extra.begin(), extra.end());
+  VELO_TRY(pg::write_velo_conf(data_dir, settings));
   VELO_TRY(pg::ensure_velo_include(data_dir));
   return handle.runtime->adopt_data_dir(handle.spec);
 }
@@ -102,12 +104,12 @@ std::string postmaster_status(const std::string& data_dir) {
   return text->substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
-Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds timeout) {
+Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait) {
   VELO_TRY(handle.runtime->start(handle.spec));
   pg::ConnParams params = conn_params(handle);
   params.connect_timeout_s = 2;
   auto started = ctx.clock.monotonic();
-  auto deadline = started + timeout;
+  auto deadline = started + wait.timeout;
   bool announced = false;
   // Poll tightly: a clone's crash recovery usually takes milliseconds, and
   // every millisecond of sleep here is a millisecond of branch creation.
@@ -118,21 +120,25 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, std::chrono::seconds t
   auto next_alive_check = started;
   while (true) {
     std::string status = postmaster_status(handle.spec.data_dir);
-    if ((status == "ready" || status == "standby") && ctx.pg.ping(params) == pg::PingStatus::Ok) {
-      return Status::Ok();
+    bool up = status == "ready" || (wait.standby_is_up && status == "standby");
+    if (up && ctx.pg.ping(params) == pg::PingStatus::Ok) {
+      if (!wait.done) return Status::Ok();
+      auto done = wait.done();
+      if (done.ok() && *done) return Status::Ok();
     }
+    if (wait.on_poll) wait.on_poll(status);
     auto now = ctx.clock.monotonic();
     if (now >= next_alive_check) {
-      VELO_TRY(handle.runtime->check_alive(handle.spec));
+      Status alive = handle.runtime->check_alive(handle.spec);
+      if (!alive.ok()) return wait.on_exit ? wait.on_exit(alive.error()) : alive.error();
       next_alive_check = now + kAliveEvery;
     }
     if (now >= deadline) {
-      return make_error(ErrorKind::Timeout,
-                        "{}/{} did not accept connections within {} s; last log lines:\n{}",
-                        handle.project.name, handle.branch.name, timeout.count(),
+      return make_error(ErrorKind::Timeout, "{}/{} did not {} within {} s; last log lines:\n{}",
+                        handle.project.name, handle.branch.name, wait.goal, wait.timeout.count(),
                         handle.runtime->log_tail(handle.spec, 10));
     }
-    if (!announced && now - started > std::chrono::seconds(3)) {
+    if (!announced && !wait.on_poll && now - started > std::chrono::seconds(3)) {
       ctx.reporter.step(fmt::format("waiting for {}/{} to finish recovery", handle.project.name,
                                     handle.branch.name));
       announced = true;
@@ -152,6 +158,10 @@ Status discard_server(BranchHandle& handle) {
 Result<bool> is_running(BranchHandle& handle) {
   VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
   return state == runtime::ClusterState::Running;
+}
+
+const std::string& password_in_data_dir(const state::BranchRecord& branch) {
+  return branch.clone_password.empty() ? branch.password : branch.clone_password;
 }
 
 Status apply_password(Context& ctx, BranchHandle& handle, const std::string& connect_password,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "core/cluster_hooks.h"
@@ -39,21 +40,38 @@ std::string log_path_of(Context& ctx, const std::string& project, const std::str
 pg::ConnParams conn_params(const BranchHandle& handle);
 
 // Writes velo's own settings into a data directory (a fresh clone or a
-// fresh initdb): drops what a clone must not keep, writes velo.conf and
+// fresh initdb): drops what a clone must not keep, writes velo.conf (once
+// per start: velo's settings, then `extra`, e.g. a recovery target) and
 // its include line, and hands the files to the server's user.
-Status prepare_data_dir(BranchHandle& handle);
-// What prepare_data_dir writes into velo.conf (the runtime's settings and
-// velo's own), for steps that add to it (point-in-time recovery).
+Status prepare_data_dir(BranchHandle& handle, const pg::Settings& extra = {});
+// What prepare_data_dir writes into velo.conf before `extra`.
 pg::Settings velo_settings(BranchHandle& handle);
 // The postmaster's status word from PGDATA/postmaster.pid ("starting",
 // "ready", "standby", "stopping"), "" when there is none.
 std::string postmaster_status(const std::string& data_dir);
 
-// Starts the server and waits until it accepts connections, polling
-// through libpq; fails early (with the server's last log lines) when the
-// server exits.
-Status start_and_wait(Context& ctx, BranchHandle& handle,
-                      std::chrono::seconds timeout = std::chrono::seconds(600));
+// What "up" means for a server being waited for, and how to report it.
+struct ReadyWait {
+  std::chrono::seconds timeout = std::chrono::seconds(600);
+  // A standby ("standby" status, read-only) counts as up; a point-in-time
+  // recovery waits for promotion ("ready") instead.
+  bool standby_is_up = true;
+  // Asked once the server accepts connections; false keeps waiting.
+  std::function<Result<bool>()> done;
+  // Called on every poll with the postmaster's status (progress).
+  std::function<void(const std::string& status)> on_poll;
+  // Turns "the server exited" into the caller's error (a recovery that
+  // ended before its target).
+  std::function<Error(const Error& exited)> on_exit;
+  // For the timeout message: "accept connections", "reach <target>".
+  std::string goal = "accept connections";
+};
+
+// Starts the server and waits until it is up, as `wait` defines it (the
+// one readiness loop: the postmaster's status line, then one ping, polled
+// every 0.5-5 ms through the clock); fails early, with the server's last
+// log lines, when the server exits.
+Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait = {});
 Status stop_server(BranchHandle& handle);
 // Stops the server and removes what the runtime keeps of it (a docker
 // container, also one that exited at start): the undo of a start.
@@ -62,6 +80,10 @@ Status discard_server(BranchHandle& handle);
 // (no Docker engine answering), never a guess: a snapshot of a server
 // taken for stopped would skip its CHECKPOINT.
 Result<bool> is_running(BranchHandle& handle);
+
+// The superuser password the branch's data directory holds: its own, or
+// for a clone never started yet, its source's (BranchRecord::clone_password).
+const std::string& password_in_data_dir(const state::BranchRecord& branch);
 
 // Sets the branch's superuser password inside the server (as a SCRAM
 // verifier, so the clear text is never in SQL nor in the server log).

@@ -38,6 +38,10 @@ struct BranchRecord {
   // incarnation was cloned from. The branch depends on it without owning
   // it, so base_snapshot stays empty.
   std::string source_snapshot;
+  // Set while the data directory still holds its parent's password (a
+  // clone that was never started): the password to log in with at the
+  // first start, which then sets `password` and clears this.
+  std::string clone_password;
 };
 
 struct SnapshotRecord {

@@ -63,6 +63,12 @@ ALTER TABLE branches ADD COLUMN archive INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE branches ADD COLUMN source_snapshot TEXT NOT NULL DEFAULT '';
 ALTER TABLE snapshots ADD COLUMN redo_lsn TEXT NOT NULL DEFAULT '';
 )sql",
+      // A clone made without starting it still holds its parent's
+      // password inside its data directory: kept here until the branch's
+      // first start sets the branch's own.
+      R"sql(
+ALTER TABLE branches ADD COLUMN clone_password TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return steps;
 }

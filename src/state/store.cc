@@ -11,7 +11,7 @@ const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
-    "created_at, listen_address, archive, source_snapshot";
+    "created_at, listen_address, archive, source_snapshot, clone_password";
 const char* kSnapshotColumns =
     "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn";
 
@@ -35,6 +35,7 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.listen_address = as_text(row[10]);
   b.archive = as_int(row[11]) != 0;
   b.source_snapshot = as_text(row[12]);
+  b.clone_password = as_text(row[13]);
   return b;
 }
 
@@ -152,20 +153,20 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 
 Status Store::insert_branch(const BranchRecord& b) {
   return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
                   b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
-                  int64_t{b.archive}, b.source_snapshot});
+                  int64_t{b.archive}, b.source_snapshot, b.clone_password});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
   return db_.run(
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
-      "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ? "
-      "WHERE project = ? AND name = ?",
+      "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ?, "
+      "clone_password = ? WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
-       b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.project,
-       b.name});
+       b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.clone_password,
+       b.project, b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {

@@ -239,6 +239,40 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   EXPECT_EQ(healthy.exit_code, 0) << healthy.describe();
 }
 
+// A branch made with --no-start holds its parent's password inside its
+// data until velo sets the branch's own at its first start; the parent's
+// password must never open it (it once did, for good).
+TEST_P(CliLifecycleTest, BranchMadeWithoutStartNeverOpensWithItsParentsPassword) {
+  create_project("demo");
+  const std::string main_password = params("demo/main").password;
+  auto opens_with_mains = [&](const std::string& branch) {
+    pg::ConnParams p = params(branch);
+    p.password = main_password;
+    return accepts(p);
+  };
+  ok({"branch", "create", "demo/ns", "--no-start"});
+  EXPECT_EQ(show("demo/ns")["status"], "stopped");
+  EXPECT_NE(params("demo/ns").password, main_password);
+  ok({"branch", "start", "demo/ns"});
+  EXPECT_TRUE(accepts(params("demo/ns"))) << "the password velo gives does not open it";
+  EXPECT_FALSE(opens_with_mains("demo/ns")) << "main's password opens a --no-start branch";
+  ok({"branch", "restart", "demo/ns"});
+  EXPECT_TRUE(accepts(params("demo/ns")));
+  EXPECT_FALSE(opens_with_mains("demo/ns"));
+
+  // A child of a branch never started is cloned from data holding main's
+  // password; a reset of a branch never started replaces its data.
+  ok({"branch", "create", "demo/idle", "--no-start"});
+  ok({"branch", "create", "demo/kid", "--parent", "demo/idle"});
+  EXPECT_TRUE(accepts(params("demo/kid")));
+  EXPECT_FALSE(opens_with_mains("demo/kid"));
+  ok({"branch", "reset", "demo/idle"});
+  EXPECT_EQ(show("demo/idle")["status"], "stopped");
+  ok({"branch", "start", "demo/idle"});
+  EXPECT_TRUE(accepts(params("demo/idle")));
+  EXPECT_FALSE(opens_with_mains("demo/idle"));
+}
+
 // A data directory whose postmaster.pid names another branch's live
 // server: a clone before velo prepares it holds its parent's file, and
 // after a reboot a stale file may name a pid that another postmaster has

@@ -1,8 +1,9 @@
-// velo branch create: lock, validate, reserve a row and a port, take the
-// source (a fresh snapshot of the parent, or for a point-in-time branch
-// the parent's newest snapshot before the target), clone, prepare, start
-// (or recover to the target), give the branch its own password, commit.
-// Each step registers its undo.
+// velo branch create, as the steps of one Operation: reserve a row and a
+// port, take the source (a fresh snapshot of the parent, or for a
+// point-in-time branch the parent's newest snapshot before the target,
+// with the parent's archive sealed), clone, prepare, start (or recover to
+// the target), give the branch its own password, commit. Each step
+// registers its undo.
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
@@ -11,9 +12,9 @@
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
+#include "core/operation.h"
 #include "core/ports.h"
 #include "core/secrets.h"
-#include "core/undo.h"
 #include "util/fs.h"
 #include "util/time_format.h"
 
@@ -32,6 +33,139 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
   }
   return handle;
 }
+
+// One branch create: the operation's state between its steps.
+class Creation {
+ public:
+  Creation(Context& ctx, const CreateBranchOptions& options, BranchHandle parent,
+           std::optional<RecoveryPlan> plan)
+      : ctx_(ctx), options_(options), parent_(std::move(parent)), plan_(std::move(plan)) {}
+
+  Result<BranchHandle> run() {
+    const bool pitr = plan_.has_value();
+    VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
+    if (pitr) {
+      VELO_TRY(op_.step("seal-archive", [&] { return seal_parent_archive(); }));
+    } else {
+      VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
+    }
+    VELO_TRY(op_.step("clone", [&] { return clone(); }));
+    VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
+    if (options_.start) VELO_TRY(op_.step(pitr ? "recover" : "start", [&] { return start(); }));
+    VELO_TRY(op_.step("password", [&] { return set_password(); }));
+    VELO_TRY(op_.step("commit", [&] { return commit(); }));
+    op_.commit();
+    return handle_;
+  }
+
+ private:
+  // The row, as `creating`, with its port and names: from here on the port
+  // is taken and `velo gc` knows what a crash left.
+  Status reserve() {
+    const BranchName& name = options_.name;
+    state::BranchRecord& record = handle_.branch;
+    record.project = name.project;
+    record.name = name.branch;
+    record.parent = parent_.branch.name;
+    record.status = "creating";
+    record.listen_address = options_.listen_address;
+    // Until the branch's first start sets its own, the clone opens with
+    // what its source's data directory holds.
+    record.password = password_in_data_dir(parent_.branch);
+    record.parent_volume = parent_.branch.volume;
+    record.created_at = format_utc(ctx_.clock.now());
+    record.archive = options_.archive;
+    VELO_TRY(ctx_.store.transaction([&]() -> Status {
+      VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx_));
+      VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
+      record.port = port;
+      record.volume = fmt::format("{}.{}.{}", name.project, name.branch, id);
+      if (plan_) {
+        record.source_snapshot = plan_->snapshot.name;
+      } else {
+        record.base_snapshot = fmt::format("velo-{}", id);
+      }
+      return ctx_.store.insert_branch(record);
+    }));
+    op_.undo("the state row", [this]() -> Status {
+      // A failed create leaves no log behind to confuse the next attempt.
+      (void)remove_tree(log_path_of(ctx_, options_.name.project, options_.name.branch));
+      return ctx_.store.delete_branch(options_.name.project, options_.name.branch);
+    });
+    return Status::Ok();
+  }
+
+  // A point-in-time branch clones an existing snapshot; every moment up to
+  // now must be in the parent's archive first.
+  Status seal_parent_archive() { return seal_archive(ctx_, parent_); }
+
+  Status snapshot_parent() {
+    ctx_.reporter.step(
+        fmt::format("snapshotting {}/{}", parent_.project.name, parent_.branch.name));
+    const std::string& name = handle_.branch.base_snapshot;
+    VELO_ASSIGN_OR_RETURN(point_, snapshot_branch(ctx_, parent_, name));
+    op_.undo("the parent's snapshot",
+             [this, name] { return ctx_.driver.destroy_snapshot(parent_.branch.volume, name); });
+    return Status::Ok();
+  }
+
+  Status clone() {
+    const std::string& source = plan_ ? plan_->snapshot.name : handle_.branch.base_snapshot;
+    VELO_TRY(ctx_.driver.clone(parent_.branch.volume, source, handle_.branch.volume));
+    op_.undo("the clone", [this] { return ctx_.driver.destroy_volume(handle_.branch.volume); });
+    handle_ = make_handle(ctx_, parent_.project, handle_.branch, parent_.runtime);
+    return Status::Ok();
+  }
+
+  Status prepare() {
+    op_.undo("the WAL archive",
+             [this] { return remove_archive(ctx_.config, handle_.branch.volume); });
+    if (plan_) return prepare_recovery(handle_, *plan_, parent_.spec.archive_dir);
+    return prepare_data_dir(handle_);
+  }
+
+  Status start() {
+    op_.undo("the server", [this] { return discard_server(handle_); });
+    if (plan_) return recover_to_target(ctx_, handle_, *plan_);
+    ctx_.reporter.step(fmt::format("starting {}", options_.name.full()));
+    return start_and_wait(ctx_, handle_);
+  }
+
+  // Each branch gets its own password: copies of production data must not
+  // all open with one key. A branch made without a start gets it now and
+  // keeps the one its data holds until its first start sets it.
+  Status set_password() {
+    VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
+    if (!options_.start) {
+      handle_.branch.clone_password = handle_.branch.password;
+      handle_.branch.password = password;
+      return Status::Ok();
+    }
+    VELO_TRY(apply_password(ctx_, handle_, handle_.branch.password, password));
+    handle_.branch.password = password;
+    return Status::Ok();
+  }
+
+  Status commit() {
+    handle_.branch.status = "ready";
+    return ctx_.store.transaction([&]() -> Status {
+      VELO_TRY(ctx_.store.update_branch(handle_.branch));
+      if (plan_) return Status::Ok();  // cloned from a snapshot it does not own
+      auto id =
+          ctx_.store.insert_snapshot(base_snapshot_record(parent_, options_.name.branch, point_));
+      return id.ok() ? Status::Ok() : Status(id.error());
+    });
+  }
+
+  Context& ctx_;
+  const CreateBranchOptions& options_;
+  BranchHandle parent_;
+  std::optional<RecoveryPlan> plan_;
+  BranchHandle handle_;
+  SnapshotPoint point_;
+  // Last: destroyed first, so its undos run while the state above lives.
+  Operation op_{"branch-create"};
+};
 
 }  // namespace
 
@@ -54,78 +188,8 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
     VELO_ASSIGN_OR_RETURN(plan, plan_recovery(inputs, *options.target));
   }
 
-  UndoStack undo;
-  state::BranchRecord record;
-  record.project = name.project;
-  record.name = name.branch;
-  record.parent = parent.branch.name;
-  record.status = "creating";
-  record.listen_address = options.listen_address;
-  record.password = parent.branch.password;
-  record.parent_volume = parent.branch.volume;
-  record.created_at = format_utc(ctx.clock.now());
-  record.archive = options.archive;
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    record.port = port;
-    record.volume = fmt::format("{}.{}.{}", name.project, name.branch, id);
-    if (plan) {
-      record.source_snapshot = plan->snapshot.name;
-    } else {
-      record.base_snapshot = fmt::format("velo-{}", id);
-    }
-    return ctx.store.insert_branch(record);
-  }));
-  undo.push("the state row", [&]() -> Status {
-    // A failed create leaves no log behind to confuse the next attempt.
-    (void)remove_tree(log_path_of(ctx, name.project, name.branch));
-    return ctx.store.delete_branch(name.project, name.branch);
-  });
-
-  SnapshotPoint point;
-  if (plan) {
-    VELO_TRY(seal_archive(ctx, parent));
-    VELO_TRY(ctx.driver.clone(parent.branch.volume, plan->snapshot.name, record.volume));
-  } else {
-    ctx.reporter.step(
-        fmt::format("snapshotting {}", parent.project.name + "/" + parent.branch.name));
-    VELO_ASSIGN_OR_RETURN(point, snapshot_branch(ctx, parent, record.base_snapshot));
-    undo.push("the parent's snapshot", [&] {
-      return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
-    });
-    VELO_TRY(ctx.driver.clone(parent.branch.volume, record.base_snapshot, record.volume));
-  }
-  undo.push("the clone", [&] { return ctx.driver.destroy_volume(record.volume); });
-
-  BranchHandle handle = make_handle(ctx, parent.project, record, parent.runtime);
-  undo.push("the WAL archive", [&] { return remove_archive(ctx.config, record.volume); });
-  VELO_TRY(prepare_data_dir(handle));
-  if (options.start) {
-    undo.push("the server", [&] { return discard_server(handle); });
-    if (plan) {
-      VELO_TRY(recover_to_target(ctx, handle, *plan, parent.spec.archive_dir));
-    } else {
-      ctx.reporter.step(fmt::format("starting {}", name.full()));
-      VELO_TRY(start_and_wait(ctx, handle));
-    }
-    // Each branch gets its own password: copies of production data must
-    // not all open with one key.
-    VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
-    VELO_TRY(apply_password(ctx, handle, parent.branch.password, password));
-    handle.branch.password = password;
-  }
-
-  handle.branch.status = "ready";
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_TRY(ctx.store.update_branch(handle.branch));
-    if (plan) return Status::Ok();  // cloned from an existing snapshot, which it does not own
-    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, point));
-    if (!id.ok()) return id.error();
-    return Status::Ok();
-  }));
-  undo.commit();
-  return handle;
+  Creation creation(ctx, options, std::move(parent), std::move(plan));
+  return creation.run();
 }
 
 }  // namespace velo::core

@@ -4,6 +4,19 @@
 #include "core/secrets.h"
 
 namespace velo::core {
+namespace {
+
+// A branch created with --no-start still holds its source's password: its
+// first start replaces it with the branch's own, durably, before anyone
+// is handed the server.
+Status set_own_password(Context& ctx, BranchHandle& handle) {
+  if (handle.branch.clone_password.empty()) return Status::Ok();
+  VELO_TRY(apply_password(ctx, handle, handle.branch.clone_password, handle.branch.password));
+  handle.branch.clone_password.clear();
+  return ctx.store.update_branch(handle.branch);
+}
+
+}  // namespace
 
 Status start_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
@@ -16,7 +29,8 @@ Status start_branch(Context& ctx, const BranchName& name) {
   }
   // Settings may have changed since the last start (velo upgrade, port).
   VELO_TRY(prepare_data_dir(handle));
-  return start_and_wait(ctx, handle);
+  VELO_TRY(start_and_wait(ctx, handle));
+  return set_own_password(ctx, handle);
 }
 
 Status stop_branch(Context& ctx, const BranchName& name) {

@@ -1,15 +1,140 @@
-// velo branch reset: a new clone of the parent's current state takes the
-// old one's place. The new clone is made and prepared before the old
-// server stops; if the new one fails to start, the old one comes back.
+// velo branch reset, as the steps of one Operation: a new clone of the
+// parent's current state takes the old one's place. The new clone is made
+// and prepared before the old server stops; if the new one fails to
+// start, the old one comes back. After the commit, the old incarnation
+// (its volume, WAL archive and base snapshot) is cleaned up; a failure
+// there is a warning that `velo gc` finishes, never a failed reset.
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
-#include "core/undo.h"
+#include "core/operation.h"
 
 namespace velo::core {
+namespace {
+
+// One branch reset: the operation's state between its steps.
+class Reset {
+ public:
+  Reset(Context& ctx, BranchHandle old, BranchHandle parent)
+      : ctx_(ctx), old_(std::move(old)), parent_(std::move(parent)) {}
+
+  Result<BranchHandle> run() {
+    VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
+    VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
+    VELO_TRY(op_.step("clone", [&] { return clone(); }));
+    VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
+    VELO_TRY(op_.step("stop-old", [&] { return stop_old(); }));
+    VELO_TRY(op_.step("swap", [&] { return swap(); }));
+    VELO_TRY(op_.step("start", [&] { return start(); }));
+    VELO_TRY(op_.step("commit", [&] { return commit(); }));
+    op_.commit();
+    clean_up_old();
+    return fresh_;
+  }
+
+ private:
+  // New names for the new incarnation; the row changes only at swap().
+  Status reserve() {
+    state::BranchRecord& record = fresh_.branch;
+    record = old_.branch;
+    return ctx_.store.transaction([&]() -> Status {
+      VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
+      record.volume = fmt::format("{}.{}.{}", record.project, record.name, id);
+      record.base_snapshot = fmt::format("velo-{}", id);
+      record.parent_volume = parent_.branch.volume;
+      record.source_snapshot.clear();  // a point-in-time branch's source no longer serves it
+      record.clone_password.clear();   // the new clone gets the branch's password at start()
+      return Status::Ok();
+    });
+  }
+
+  Status snapshot_parent() {
+    ctx_.reporter.step(
+        fmt::format("snapshotting {}/{}", parent_.project.name, parent_.branch.name));
+    const std::string name = fresh_.branch.base_snapshot;
+    VELO_ASSIGN_OR_RETURN(point_, snapshot_branch(ctx_, parent_, name));
+    op_.undo("the parent's snapshot",
+             [this, name] { return ctx_.driver.destroy_snapshot(parent_.branch.volume, name); });
+    return Status::Ok();
+  }
+
+  Status clone() {
+    const state::BranchRecord& record = fresh_.branch;
+    VELO_TRY(ctx_.driver.clone(parent_.branch.volume, record.base_snapshot, record.volume));
+    const std::string volume = record.volume;
+    op_.undo("the new clone", [this, volume] { return ctx_.driver.destroy_volume(volume); });
+    fresh_ = make_handle(ctx_, old_.project, record, old_.runtime);
+    return Status::Ok();
+  }
+
+  Status prepare() {
+    const std::string volume = fresh_.branch.volume;
+    op_.undo("the new WAL archive", [this, volume] { return remove_archive(ctx_.config, volume); });
+    return prepare_data_dir(fresh_);
+  }
+
+  Status stop_old() {
+    VELO_ASSIGN_OR_RETURN(was_running_, is_running(old_));
+    VELO_TRY(stop_server(old_));
+    op_.undo("stopping the old server",
+             [this] { return was_running_ ? start_and_wait(ctx_, old_) : Status::Ok(); });
+    return old_.runtime->remove(old_.spec);
+  }
+
+  Status swap() {
+    VELO_TRY(ctx_.store.update_branch(fresh_.branch));
+    op_.undo("the state row", [this] { return ctx_.store.update_branch(old_.branch); });
+    return Status::Ok();
+  }
+
+  // The clone carries what its parent's data holds; the branch keeps its
+  // own password, which takes a running server to set (a stopped branch
+  // stops again).
+  Status start() {
+    op_.undo("the new server", [this] { return discard_server(fresh_); });
+    VELO_TRY(start_and_wait(ctx_, fresh_));
+    VELO_TRY(
+        apply_password(ctx_, fresh_, password_in_data_dir(parent_.branch), fresh_.branch.password));
+    return was_running_ ? Status::Ok() : stop_server(fresh_);
+  }
+
+  Status commit() {
+    auto id = ctx_.store.insert_snapshot(base_snapshot_record(parent_, fresh_.branch.name, point_));
+    return id.ok() ? Status::Ok() : Status(id.error());
+  }
+
+  // The old incarnation is no longer referenced: remove it, or leave it to
+  // gc when children still depend on its snapshots.
+  void clean_up_old() {
+    const state::BranchRecord& old = old_.branch;
+    op_.cleanup("forgetting the old base snapshot", [&] {
+      return ctx_.store.delete_snapshot_named(old.parent_volume, old.base_snapshot);
+    });
+    op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
+    op_.cleanup("removing the old WAL archive",
+                [&] { return remove_archive(ctx_.config, old.volume); });
+    // A point-in-time branch owns no base snapshot: an empty name here
+    // would name the parent's whole volume.
+    if (!old.base_snapshot.empty()) {
+      op_.cleanup("removing the old base snapshot",
+                  [&] { return destroy_or_retire(ctx_, old.parent_volume, old.base_snapshot); });
+    }
+  }
+
+  Context& ctx_;
+  BranchHandle old_;
+  BranchHandle parent_;
+  BranchHandle fresh_;
+  SnapshotPoint point_;
+  bool was_running_ = false;
+  // Last: destroyed first, so its undos run while the state above lives.
+  Operation op_{"branch-reset"};
+};
+
+}  // namespace
 
 Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
@@ -19,58 +144,8 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   }
   VELO_ASSIGN_OR_RETURN(auto parent, load_branch(ctx, name.project, *old.branch.parent));
 
-  UndoStack undo;
-  state::BranchRecord record = old.branch;
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    record.volume = fmt::format("{}.{}.{}", name.project, name.branch, id);
-    record.base_snapshot = fmt::format("velo-{}", id);
-    record.parent_volume = parent.branch.volume;
-    record.source_snapshot.clear();  // a point-in-time branch's source no longer serves it
-    return Status::Ok();
-  }));
-  ctx.reporter.step(fmt::format("snapshotting {}/{}", name.project, parent.branch.name));
-  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, parent, record.base_snapshot));
-  undo.push("the parent's snapshot", [&] {
-    return ctx.driver.destroy_snapshot(parent.branch.volume, record.base_snapshot);
-  });
-  VELO_TRY(ctx.driver.clone(parent.branch.volume, record.base_snapshot, record.volume));
-  undo.push("the new clone", [&] { return ctx.driver.destroy_volume(record.volume); });
-
-  BranchHandle fresh = make_handle(ctx, old.project, record, old.runtime);
-  VELO_TRY(prepare_data_dir(fresh));
-
-  VELO_ASSIGN_OR_RETURN(bool was_running, is_running(old));
-  VELO_TRY(stop_server(old));
-  undo.push("stopping the old server",
-            [&] { return was_running ? start_and_wait(ctx, old) : Status::Ok(); });
-  VELO_TRY(old.runtime->remove(old.spec));
-  VELO_TRY(ctx.store.update_branch(record));
-  undo.push("the state row", [&] { return ctx.store.update_branch(old.branch); });
-  // The clone carries the parent's password; the branch keeps its own,
-  // which takes a running server to set (a stopped branch stops again).
-  undo.push("the new server", [&] { return discard_server(fresh); });
-  VELO_TRY(start_and_wait(ctx, fresh));
-  VELO_TRY(apply_password(ctx, fresh, parent.branch.password, record.password));
-  if (!was_running) VELO_TRY(stop_server(fresh));
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    auto id = ctx.store.insert_snapshot(base_snapshot_record(parent, name.branch, point));
-    if (!id.ok()) return id.error();
-    return Status::Ok();
-  }));
-  undo.commit();
-
-  // The old incarnation is no longer referenced: remove it, or leave it to
-  // gc when children still depend on its snapshots.
-  VELO_TRY(ctx.store.delete_snapshot_named(old.branch.parent_volume, old.branch.base_snapshot));
-  VELO_TRY(destroy_or_retire(ctx, old.branch.volume, ""));
-  VELO_TRY(remove_archive(ctx.config, old.branch.volume));  // its incarnation's WAL
-  // A point-in-time branch owns no base snapshot: an empty name here would
-  // name the parent's whole volume.
-  if (!old.branch.base_snapshot.empty()) {
-    VELO_TRY(destroy_or_retire(ctx, old.branch.parent_volume, old.branch.base_snapshot));
-  }
-  return fresh;
+  Reset reset(ctx, std::move(old), std::move(parent));
+  return reset.run();
 }
 
 }  // namespace velo::core

@@ -103,31 +103,6 @@ Error recovery_failed(BranchHandle& branch, const RecoveryTarget& target, const 
   return cause;
 }
 
-Status wait_for_promotion(Context& ctx, BranchHandle& branch, const RecoveryTarget& target,
-                          std::chrono::seconds timeout) {
-  Progress progress(ctx, branch, target);
-  pg::ConnParams params = conn_params(branch);
-  params.connect_timeout_s = 2;
-  auto deadline = ctx.clock.monotonic() + timeout;
-  while (true) {
-    std::string status = postmaster_status(branch.spec.data_dir);
-    if (status == "ready" && ctx.pg.ping(params) == pg::PingStatus::Ok) {
-      auto done = promoted(ctx, branch);
-      if (done.ok() && *done) return Status::Ok();
-    }
-    progress.maybe_report(status);
-    Status alive = branch.runtime->check_alive(branch.spec);
-    if (!alive.ok()) return recovery_failed(branch, target, alive.error());
-    if (ctx.clock.monotonic() >= deadline) {
-      return make_error(ErrorKind::Timeout,
-                        "{}/{} did not reach {} within {} s; last log lines:\n{}",
-                        branch.project.name, branch.branch.name, describe_target(target),
-                        timeout.count(), branch.runtime->log_tail(branch.spec, 10));
-    }
-    ctx.clock.sleep_for(std::chrono::milliseconds(50));
-  }
-}
-
 // Promotion alone does not prove the target was reached; the server's
 // "recovery stopping before ..." line does.
 Status check_stopped_at_target(Context& ctx, BranchHandle& branch, const RecoveryTarget& target) {
@@ -162,20 +137,29 @@ pg::Settings recovery_settings(const RecoveryTarget& target) {
   return settings;
 }
 
-Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan& plan,
-                         const std::string& restore_dir, std::chrono::seconds timeout) {
-  const std::string& data_dir = branch.spec.data_dir;
+Status prepare_recovery(BranchHandle& branch, const RecoveryPlan& plan,
+                        const std::string& restore_dir) {
+  // The runtime turns restore_dir into restore_command (and, in a
+  // container, a read-only mount of the parent's archive).
   branch.spec.restore_dir = restore_dir;
-  pg::Settings settings = velo_settings(branch);
-  for (auto& setting : recovery_settings(plan.target)) settings.push_back(std::move(setting));
-  VELO_TRY(pg::write_velo_conf(data_dir, settings));
-  VELO_TRY(write_signal_file(data_dir));
+  VELO_TRY(prepare_data_dir(branch, recovery_settings(plan.target)));
+  return write_signal_file(branch.spec.data_dir);
+}
 
+Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan& plan,
+                         std::chrono::seconds timeout) {
   ctx.reporter.step(fmt::format("recovering {}/{} from snapshot {} ({}) to {}", branch.project.name,
                                 branch.branch.name, plan.snapshot.id, plan.snapshot.created_at,
                                 describe_target(plan.target)));
-  VELO_TRY(branch.runtime->start(branch.spec));
-  VELO_TRY(wait_for_promotion(ctx, branch, plan.target, timeout));
+  Progress progress(ctx, branch, plan.target);
+  ReadyWait wait;
+  wait.timeout = timeout;
+  wait.standby_is_up = false;  // promoted, not merely consistent
+  wait.done = [&] { return promoted(ctx, branch); };
+  wait.on_poll = [&](const std::string& status) { progress.maybe_report(status); };
+  wait.on_exit = [&](const Error& exited) { return recovery_failed(branch, plan.target, exited); };
+  wait.goal = "reach " + describe_target(plan.target);
+  VELO_TRY(start_and_wait(ctx, branch, wait));
   VELO_TRY(check_stopped_at_target(ctx, branch, plan.target));
 
   // The server removed recovery.signal when it promoted; the settings go
@@ -183,7 +167,7 @@ Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan&
   // reload: recovery settings are read at startup only, and a reload
   // would log each of them as "cannot be changed without restarting".
   branch.spec.restore_dir.clear();
-  return pg::write_velo_conf(data_dir, velo_settings(branch));
+  return pg::write_velo_conf(branch.spec.data_dir, velo_settings(branch));
 }
 
 }  // namespace velo::core

@@ -24,13 +24,18 @@ namespace velo::core {
 // (restore_command comes from the runtime, for spec.restore_dir.)
 pg::Settings recovery_settings(const RecoveryTarget& target);
 
-// REQUIRES: the branch's data directory is a prepared clone of
-// plan.snapshot; `restore_dir` is the parent's archive (read-only here).
-// On success the server runs, promoted, and velo.conf holds no recovery
-// settings (a restart does not recover again). On failure the server may
-// still run: the caller's undo stops it.
+// Prepares a fresh clone of plan.snapshot for recovery (velo.conf with
+// velo's settings and the recovery settings, written once; the
+// restore_command reading `restore_dir`, the parent's archive, read-only;
+// recovery.signal).
+Status prepare_recovery(BranchHandle& branch, const RecoveryPlan& plan,
+                        const std::string& restore_dir);
+
+// REQUIRES: prepare_recovery. Starts the server and waits for promotion
+// at the target. On success the server runs, promoted, and velo.conf holds
+// no recovery settings (a restart does not recover again). On failure the
+// server may still run: the caller's undo stops it.
 Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan& plan,
-                         const std::string& restore_dir,
                          std::chrono::seconds timeout = std::chrono::hours(6));
 
 }  // namespace velo::core

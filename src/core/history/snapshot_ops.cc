@@ -7,6 +7,7 @@
 #include "core/branch/branch_ops.h"
 #include "core/history/pitr_time.h"
 #include "core/locks.h"
+#include "core/operation.h"
 
 namespace velo::core {
 namespace {
@@ -58,22 +59,30 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
     return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
   }
   std::string snapshot_name;
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    // "velo-" marks it as velo's for `velo gc`, like base snapshots.
-    snapshot_name = fmt::format("velo-{}", id);
+  state::SnapshotRecord record;
+  Operation op("snapshot-create");
+  VELO_TRY(op.step("reserve", [&] {
+    return ctx.store.transaction([&]() -> Status {
+      VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
+      // "velo-" marks it as velo's for `velo gc`, like base snapshots.
+      snapshot_name = fmt::format("velo-{}", id);
+      return Status::Ok();
+    });
+  }));
+  VELO_TRY(op.step("snapshot", [&]() -> Status {
+    ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
+    VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, snapshot_name));
+    op.undo("the snapshot",
+            [&] { return ctx.driver.destroy_snapshot(handle.branch.volume, snapshot_name); });
+    record = snapshot_record(handle, point, "user");
+    record.label = label;
     return Status::Ok();
   }));
-  ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
-  VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, snapshot_name));
-  state::SnapshotRecord record = snapshot_record(handle, point, "user");
-  record.label = label;
-  auto id = ctx.store.insert_snapshot(record);
-  if (!id.ok()) {
-    (void)ctx.driver.destroy_snapshot(record.volume, record.name);
-    return id.error();
-  }
-  record.id = *id;
+  VELO_TRY(op.step("commit", [&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(record.id, ctx.store.insert_snapshot(record));
+    return Status::Ok();
+  }));
+  op.commit();
   return record;
 }
 
