@@ -44,6 +44,7 @@ void answer_like_a_server(FakePg& pg) {
   pg.on("pg_current_wal_lsn() END::text", {{"0/3000028"}});
   pg.on_regex(R"(^SELECT pg_is_in_recovery\(\)$)", {{"f"}});
   pg.on("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text", {{"f", "0/5000000"}});
+  pg.on("FROM pg_stat_archiver", {{"-", "0"}});
   pg.on_call("format('ALTER ROLE %I PASSWORD %L'", [](const PgStatement& s) -> FakePg::Answer {
     return std::vector<pg::Row>{
         {"ALTER ROLE \"" + s.params.at(0) + "\" PASSWORD '" + s.params.at(1) + "'"}};
@@ -64,8 +65,14 @@ void CoreTest::SetUp() {
   auto store = state::Store::open(home_);
   ASSERT_TRUE(store.ok()) << store.error().message;
   store_.emplace(std::move(store).value());
-  driver_ = std::make_unique<FakeDriver>(home_ + "/volumes");
   provider_ = std::make_unique<OneRuntime>(runtime_);
+  use_driver(true);
+  answer_like_a_server(pg_);
+}
+
+void CoreTest::use_driver(bool atomic) {
+  ctx_.reset();
+  driver_ = std::make_unique<FakeDriver>(home_ + "/volumes", atomic);
   core::Config config;
   config.storage.kind = "fake";
   config.port_min = kPortMin;
@@ -73,7 +80,12 @@ void CoreTest::SetUp() {
   config.data_root = home_;
   ctx_.emplace(
       core::Context{home_, *store_, runner_, clock_, config, *driver_, *provider_, reporter_, pg_});
-  answer_like_a_server(pg_);
+}
+
+Faults CoreTest::faults() {
+  return Faults{
+      *driver_, runtime_, pg_, runner_,
+      [this](const std::string& table, const std::string& event) { fail_writes(table, event); }};
 }
 
 void CoreTest::TearDown() {

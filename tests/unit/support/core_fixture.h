@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "core/cluster.h"
@@ -21,10 +23,35 @@
 
 namespace velo::testing {
 
+class CoreTest;
+
+// What a table-driven failure case breaks before the operation runs.
+struct Faults {
+  FakeDriver& driver;
+  FakeRuntime& runtime;
+  FakePg& pg;
+  FakeRunner& runner;
+  std::function<void(const std::string& table, const std::string& event)> fail_writes;
+};
+
+// One row of a failure table: a name (the test's suffix) and the fault.
+struct FailureCase {
+  std::string name;
+  std::function<void(Faults&)> inject;
+};
+inline void PrintTo(const FailureCase& c, std::ostream* os) { *os << c.name; }
+inline std::string case_name(const ::testing::TestParamInfo<FailureCase>& info) {
+  return info.param.name;
+}
+
 class CoreTest : public ::testing::Test {
  protected:
   void SetUp() override;
   void TearDown() override;
+  // Replaces the driver by one with or without atomic snapshots (call
+  // before seeding anything).
+  void use_driver(bool atomic);
+  Faults faults();
 
   struct Seed {
     bool running = false;  // main's server started

@@ -5,25 +5,26 @@ namespace {
 
 class FakeSession : public pg::Session {
  public:
-  FakeSession(FakePg& server, pg::ConnParams conn) : server_(server), conn_(std::move(conn)) {}
+  FakeSession(FakePg& server, pg::ConnParams conn, int id)
+      : server_(server), conn_(std::move(conn)), id_(id) {}
 
   Result<std::vector<pg::Row>> query(const std::string& sql,
                                      const std::vector<std::string>& params = {}) override {
-    return server_.run(conn_, sql, params);
+    return server_.run(conn_, id_, sql, params);
   }
   Status exec(const std::string& sql) override {
-    auto rows = server_.run(conn_, sql, {});
+    auto rows = server_.run(conn_, id_, sql, {});
     return rows.ok() ? Status::Ok() : Status(rows.error());
   }
   // A recognisable stand-in for a SCRAM verifier: tests read the password
   // back from the statement that sets it.
   Result<std::string> encrypt_password(const std::string& user,
                                        const std::string& password) override {
-    VELO_TRY(server_.run(conn_, "\\encrypt_password", {user, password}));
+    VELO_TRY(server_.run(conn_, id_, "\\encrypt_password", {user, password}));
     return "SCRAM-SHA-256$fake:" + user + ":" + password;
   }
   Result<std::string> quote_identifier(const std::string& name) override {
-    VELO_TRY(server_.run(conn_, "\\quote_identifier", {name}));
+    VELO_TRY(server_.run(conn_, id_, "\\quote_identifier", {name}));
     return "\"" + name + "\"";
   }
   int server_version() const override { return server_.server_version; }
@@ -31,6 +32,7 @@ class FakeSession : public pg::Session {
  private:
   FakePg& server_;
   pg::ConnParams conn_;
+  int id_;
 };
 
 }  // namespace
@@ -93,7 +95,8 @@ Result<std::unique_ptr<pg::Session>> FakePg::connect(const pg::ConnParams& param
                         refusal.why);
     }
   }
-  return std::unique_ptr<pg::Session>(std::make_unique<FakeSession>(*this, params));
+  int id = static_cast<int>(connections_.size());
+  return std::unique_ptr<pg::Session>(std::make_unique<FakeSession>(*this, params, id));
 }
 
 pg::PingStatus FakePg::ping(const pg::ConnParams& params) {
@@ -102,9 +105,9 @@ pg::PingStatus FakePg::ping(const pg::ConnParams& params) {
   return found == pings_by_port_.end() ? ping_default : found->second;
 }
 
-FakePg::Answer FakePg::run(const pg::ConnParams& conn, const std::string& sql,
+FakePg::Answer FakePg::run(const pg::ConnParams& conn, int session, const std::string& sql,
                            const std::vector<std::string>& params) {
-  statements_.push_back({conn, sql, params});
+  statements_.push_back({conn, session, sql, params});
   const PgStatement& statement = statements_.back();
   for (auto rule = rules_.rbegin(); rule != rules_.rend(); ++rule) {
     if (!rule->matches(sql)) continue;

@@ -24,6 +24,7 @@ namespace velo::testing {
 
 struct PgStatement {
   pg::ConnParams conn;  // what the session was opened with
+  int session = 0;      // the connection attempt that opened it: 1, 2, ...
   std::string sql;
   std::vector<std::string> params;
 };
@@ -70,7 +71,7 @@ class FakePg : public pg::Client {
   int count(const std::string& pattern) const { return static_cast<int>(matching(pattern).size()); }
 
   // For the sessions: answers and logs one statement.
-  Answer run(const pg::ConnParams& conn, const std::string& sql,
+  Answer run(const pg::ConnParams& conn, int session, const std::string& sql,
              const std::vector<std::string>& params);
 
  private:

@@ -35,7 +35,10 @@ Status FakeRuntime::start(const runtime::ClusterSpec& spec) {
   std::string pid = "4242\n" + spec.data_dir + "\n1795000000\n" + std::to_string(spec.port) +
                     "\n\n" + spec.listen_address + "\n  1234567     98304\n" + start_status + "\n";
   VELO_TRY(write_file_atomic(spec.data_dir + "/postmaster.pid", pid, 0600));
-  running_[spec.data_dir] = spec.project + "/" + spec.branch;
+  // VOLUME_PATH/data: which incarnation runs matters after a reset.
+  std::string volume = spec.data_dir.substr(0, spec.data_dir.find_last_of('/'));
+  volume = volume.substr(volume.find_last_of('/') + 1);
+  running_[spec.data_dir] = spec.project + "/" + spec.branch + "@" + volume;
   return Status::Ok();
 }
 

@@ -38,7 +38,7 @@ class FakeRuntime : public runtime::Runtime {
   // The next call of `operation` ("init", "adopt", "start", "check_alive",
   // "stop", "state", "remove", "check") fails with Io.
   void fail_next(const std::string& operation) { failures_.insert(operation); }
-  // "project/branch" of every running cluster, sorted.
+  // "project/branch@volume" of every running cluster, sorted.
   std::vector<std::string> running() const;
   bool is_running(const std::string& data_dir) const { return running_.count(data_dir) > 0; }
   // Calls whose text starts with `prefix` ("start dev", "stop ").
@@ -57,7 +57,7 @@ class FakeRuntime : public runtime::Runtime {
  private:
   Status maybe_fail(const std::string& operation, const runtime::ClusterSpec& spec);
   std::set<std::string> failures_;
-  std::map<std::string, std::string> running_;  // data_dir -> project/branch
+  std::map<std::string, std::string> running_;  // data_dir -> project/branch@volume
 };
 
 }  // namespace velo::testing
