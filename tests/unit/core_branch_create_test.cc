@@ -35,7 +35,7 @@ TEST_F(CoreTest, CreateStartsTheBranchWithItsOwnPassword) {
   EXPECT_EQ(alter[0].conn.port, made->branch.port);
   EXPECT_EQ(alter[0].conn.password, "secret-api");
   EXPECT_EQ(alter[0].params,
-            (std::vector<std::string>{"postgres", "SCRAM-SHA-256$fake:postgres:" + password}));
+            (std::vector<std::string>{"postgres", FakePg::verifier("postgres", password)}));
   EXPECT_EQ(pg_.count("ALTER ROLE \"postgres\" PASSWORD"), 1);
   EXPECT_GE(pg_.pings(), 1);
 }

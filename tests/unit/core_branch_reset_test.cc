@@ -51,7 +51,7 @@ TEST_F(ResetTest, StoppedBranchTakesTheParentsStateKeepingPortAndPassword) {
   auto alter = pg_.matching("ALTER ROLE %I");
   ASSERT_EQ(alter.size(), 2u);  // create's, then reset's
   EXPECT_EQ(alter[1].conn.password, "secret-api");
-  EXPECT_EQ(alter[1].params.at(1), "SCRAM-SHA-256$fake:postgres:" + dev_.password);
+  EXPECT_EQ(alter[1].params.at(1), FakePg::verifier("postgres", dev_.password));
 }
 
 TEST_F(ResetTest, RunningBranchRunsItsNewIncarnation) {

@@ -16,12 +16,10 @@ class FakeSession : public pg::Session {
     auto rows = server_.run(conn_, id_, sql, {});
     return rows.ok() ? Status::Ok() : Status(rows.error());
   }
-  // A recognisable stand-in for a SCRAM verifier: tests read the password
-  // back from the statement that sets it.
   Result<std::string> encrypt_password(const std::string& user,
                                        const std::string& password) override {
     VELO_TRY(server_.run(conn_, id_, "\\encrypt_password", {user, password}));
-    return "SCRAM-SHA-256$fake:" + user + ":" + password;
+    return FakePg::verifier(user, password);
   }
   Result<std::string> quote_identifier(const std::string& name) override {
     VELO_TRY(server_.run(conn_, id_, "\\quote_identifier", {name}));
@@ -102,7 +100,11 @@ Result<std::unique_ptr<pg::Session>> FakePg::connect(const pg::ConnParams& param
 pg::PingStatus FakePg::ping(const pg::ConnParams& params) {
   ++pings_;
   auto found = pings_by_port_.find(params.port);
-  return found == pings_by_port_.end() ? ping_default : found->second;
+  if (found == pings_by_port_.end() || found->second.empty()) return ping_default;
+  std::vector<pg::PingStatus>& statuses = found->second;
+  pg::PingStatus status = statuses.front();
+  if (statuses.size() > 1) statuses.erase(statuses.begin());
+  return status;
 }
 
 FakePg::Answer FakePg::run(const pg::ConnParams& conn, int session, const std::string& sql,

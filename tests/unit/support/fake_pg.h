@@ -53,7 +53,18 @@ class FakePg : public pg::Client {
   // Connections for which `when` holds fail the same way.
   void refuse_if(std::function<bool(const pg::ConnParams&)> when,
                  std::string why = "connection refused");
-  void ping_answer(int port, pg::PingStatus status) { pings_by_port_[port] = status; }
+  // Pings of `port` get `status`; a sequence is answered in order, the
+  // last one repeating (a server that finishes its recovery).
+  void ping_answer(int port, pg::PingStatus status) { ping_sequence(port, {status}); }
+  void ping_sequence(int port, std::vector<pg::PingStatus> statuses) {
+    pings_by_port_[port] = std::move(statuses);
+  }
+
+  // What encrypt_password makes of a password: recognisable, without the
+  // clear text in it (tests check that none reaches SQL).
+  static std::string verifier(const std::string& user, const std::string& password) {
+    return "SCRAM-SHA-256$fake$" + user + "$" + std::string(password.rbegin(), password.rend());
+  }
 
   pg::PingStatus ping_default = pg::PingStatus::Ok;
   int server_version = 150004;
@@ -93,7 +104,7 @@ class FakePg : public pg::Client {
 
   std::vector<Rule> rules_;  // newest last
   std::vector<Refusal> refusals_;
-  std::map<int, pg::PingStatus> pings_by_port_;
+  std::map<int, std::vector<pg::PingStatus>> pings_by_port_;
   std::vector<PgStatement> statements_;
   std::vector<pg::ConnParams> connections_;
   int pings_ = 0;
