@@ -84,8 +84,12 @@ void CoreTest::use_driver(bool atomic) {
 
 Faults CoreTest::faults() {
   return Faults{
-      *driver_, runtime_, pg_, runner_,
-      [this](const std::string& table, const std::string& event) { fail_writes(table, event); }};
+      *driver_,
+      runtime_,
+      pg_,
+      runner_,
+      [this](const std::string& table, const std::string& event) { fail_writes(table, event); },
+      home_};
 }
 
 void CoreTest::TearDown() {

@@ -32,6 +32,7 @@ struct Faults {
   FakePg& pg;
   FakeRunner& runner;
   std::function<void(const std::string& table, const std::string& event)> fail_writes;
+  std::string home;  // the test's home: paths in the commands it scripts
 };
 
 // One row of a failure table: a name (the test's suffix) and the fault.
