@@ -8,6 +8,7 @@
 
 #include "core/history/wal_archive.h"
 #include "core/import/area.h"
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo::testing {
@@ -54,14 +55,10 @@ void answer_like_a_server(FakePg& pg) {
 }  // namespace
 
 void CoreTest::SetUp() {
-  // tmpfs when there is one: SQLite and write_file_atomic fsync, and a
-  // disk's fsyncs would make every test take tens of milliseconds.
-  char pattern[] = "/dev/shm/velo-core-test-XXXXXX";
-  char fallback[] = "/tmp/velo-core-test-XXXXXX";
-  char* made = ::mkdtemp(pattern);
-  if (made == nullptr) made = ::mkdtemp(fallback);
-  ASSERT_NE(made, nullptr);
-  home_ = made;
+  // On tmpfs: SQLite and write_file_atomic fsync, and a disk's fsyncs made
+  // every core test take 50-150 ms.
+  home_ = make_temp_dir("core-test");
+  ASSERT_FALSE(home_.empty());
   auto store = state::Store::open(home_);
   ASSERT_TRUE(store.ok()) << store.error().message;
   store_.emplace(std::move(store).value());
