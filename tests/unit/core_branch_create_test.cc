@@ -165,13 +165,14 @@ TEST_F(CoreTest, CreateFailingToReserveItsRowLeavesNothing) {
   EXPECT_TRUE(pg_.connections().empty());
 }
 
-// A failure at each later step of create: the undo should leave the world
-// as it was. DISABLED for a bug in core/branch/create.cc: create_branch
-// declares its UndoStack before `record`, `point` and `handle`, which the
-// undos refer to; those are destroyed first, so the undos that run when
-// create_branch returns an error read destroyed objects (undefined
-// behaviour). Here the new branch's server is left running whenever the
-// failure comes after its start; the other cases pass only by chance.
+// A failure at each step of create: the undo should leave the world as
+// it was. From the clone on DISABLED, for a bug in core/branch/create.cc:
+// create_branch declares its UndoStack before `record`, `point` and
+// `handle`, which the undos refer to; those are destroyed first, so the
+// undos that run when create_branch returns an error read destroyed
+// objects (undefined behaviour). Here the new branch's server is left
+// running whenever the failure comes after its start; the other cases
+// pass only by chance.
 struct CreateCase {
   FailureCase failure;
   bool start = true;
@@ -203,15 +204,31 @@ const FailureCase kAdopt = fault("Adopt", [](Faults& f) { f.runtime.fail_next("a
 const FailureCase kCommit =
     fault("Commit", [](Faults& f) { f.fail_writes("snapshots", "INSERT"); });
 
+// Up to the parent's snapshot only the row's undo is pushed, and it
+// reads nothing destroyed: these cases run.
+INSTANTIATE_TEST_SUITE_P(
+    BeforeTheSnapshot, CreateFailureTest,
+    ::testing::Values(
+        CreateCase{kSnapshot, false}, CreateCase{kSnapshot},
+        CreateCase{fault("SessionRefused", [](Faults& f) { f.pg.refuse(40000); }), true, true},
+        CreateCase{
+            fault("RedoLsn",
+                  [](Faults& f) { f.pg.fail("pg_current_wal_lsn() END", ErrorKind::Io, 1); }),
+            true, true},
+        CreateCase{fault("Checkpoint", [](Faults& f) { f.pg.fail("CHECKPOINT"); }), true, true},
+        CreateCase{fault("SnapshotOfRunning", [](Faults& f) { f.driver.fail_next("snapshot"); }),
+                   true, true}),
+    [](const auto& info) { return info.param.failure.name + (info.param.start ? "" : "NoStart"); });
+
 INSTANTIATE_TEST_SUITE_P(DISABLED_NoStart, CreateFailureTest,
-                         ::testing::Values(CreateCase{kSnapshot, false}, CreateCase{kClone, false},
-                                           CreateCase{kAdopt, false}, CreateCase{kCommit, false}),
+                         ::testing::Values(CreateCase{kClone, false}, CreateCase{kAdopt, false},
+                                           CreateCase{kCommit, false}),
                          [](const auto& info) { return info.param.failure.name; });
 
 INSTANTIATE_TEST_SUITE_P(
     DISABLED_Start, CreateFailureTest,
     ::testing::Values(
-        CreateCase{kSnapshot}, CreateCase{kClone}, CreateCase{kAdopt},
+        CreateCase{kClone}, CreateCase{kAdopt},
         CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); })},
         CreateCase{fault("ServerExits",
                          [](Faults& f) {
@@ -230,14 +247,7 @@ INSTANTIATE_TEST_SUITE_P(
 INSTANTIATE_TEST_SUITE_P(
     DISABLED_RunningParent, CreateFailureTest,
     ::testing::Values(
-        CreateCase{fault("SnapshotSessionRefused", [](Faults& f) { f.pg.refuse(40000); }), true,
-                   true},
-        CreateCase{
-            fault("RedoLsn",
-                  [](Faults& f) { f.pg.fail("pg_current_wal_lsn() END", ErrorKind::Io, 1); }),
-            true, true},
-        CreateCase{fault("Checkpoint", [](Faults& f) { f.pg.fail("CHECKPOINT"); }), true, true},
-        CreateCase{kSnapshot, true, true}, CreateCase{kClone, true, true},
+        CreateCase{kClone, true, true},
         CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); }), true, true},
         CreateCase{fault("AlterRole", [](Faults& f) { f.pg.fail_regex("^ALTER ROLE"); }), true,
                    true}),
