@@ -135,6 +135,15 @@ TEST_F(ResetTest, FailedSnapshotOfTheParentChangesNothing) {
   EXPECT_EQ(world(), before);
 }
 
+TEST_F(ResetTest, UnknownStateOfTheParentChangesNothing) {
+  make_dev(true);
+  const std::string before = world();
+  runtime_.fail_next("state");  // the parent's: is it running?
+  auto reset = core::reset_branch(*ctx_, {"api", "dev"});
+  ASSERT_FALSE(reset.ok());
+  EXPECT_EQ(world(), before);
+}
+
 TEST_F(ResetTest, RefusedSessionToARunningParentChangesNothing) {
   make_dev(true, true);
   const std::string before = world();
@@ -189,7 +198,7 @@ std::vector<ResetCase> reset_cases(bool running) {
   std::vector<FailureCase> steps = {
       {"Clone", [](Faults& f) { f.driver.fail_next("clone"); }},
       {"Adopt", [](Faults& f) { f.runtime.fail_next("adopt"); }},
-      {"State", [](Faults& f) { f.runtime.fail_next("state"); }},
+      {"OldState", [](Faults& f) { f.runtime.fail_next("state", 1); }},  // the parent's first
       {"StopOld", [](Faults& f) { f.runtime.fail_next("stop"); }},
       {"RemoveOld", [](Faults& f) { f.runtime.fail_next("remove"); }},
       {"UpdateRow", [](Faults& f) { f.fail_writes("branches", "UPDATE"); }},

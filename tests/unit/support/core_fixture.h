@@ -23,8 +23,6 @@
 
 namespace velo::testing {
 
-class CoreTest;
-
 // What a table-driven failure case breaks before the operation runs.
 struct Faults {
   FakeDriver& driver;

@@ -6,9 +6,17 @@
 
 namespace velo::testing {
 
+bool FakeRuntime::fails(const std::string& operation) {
+  auto found = failures_.find(operation);
+  if (found == failures_.end()) return false;
+  if (found->second-- > 0) return false;
+  failures_.erase(found);
+  return true;
+}
+
 Status FakeRuntime::maybe_fail(const std::string& operation, const runtime::ClusterSpec& spec) {
   calls.push_back(operation + " " + spec.branch);
-  if (failures_.erase(operation) > 0) {
+  if (fails(operation)) {
     return make_error(ErrorKind::Io, "injected failure in {} of {}", operation, spec.branch);
   }
   return Status::Ok();
@@ -43,7 +51,7 @@ Status FakeRuntime::start(const runtime::ClusterSpec& spec) {
 }
 
 Status FakeRuntime::check_alive(const runtime::ClusterSpec& spec) {
-  if (failures_.erase("check_alive") > 0 || !is_running(spec.data_dir)) {
+  if (fails("check_alive") || !is_running(spec.data_dir)) {
     return make_error(ErrorKind::Io, "postgres for {}/{} exited; last log lines:\n{}", spec.project,
                       spec.branch, log);
   }
@@ -57,7 +65,7 @@ Status FakeRuntime::stop(const runtime::ClusterSpec& spec) {
 }
 
 Result<runtime::ClusterState> FakeRuntime::state(const runtime::ClusterSpec& spec) {
-  if (failures_.erase("state") > 0) {
+  if (fails("state")) {
     return make_error(ErrorKind::Unavailable, "injected failure in state of {}", spec.branch);
   }
   if (!path_exists(spec.data_dir)) return runtime::ClusterState::Missing;

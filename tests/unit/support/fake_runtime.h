@@ -7,7 +7,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -35,9 +34,10 @@ class FakeRuntime : public runtime::Runtime {
   std::string log_tail(const runtime::ClusterSpec&, int) override { return log; }
   Status check(const std::string&, const std::string& = "") override;
 
-  // The next call of `operation` ("init", "adopt", "start", "check_alive",
-  // "stop", "state", "remove", "check") fails with Io.
-  void fail_next(const std::string& operation) { failures_.insert(operation); }
+  // A call of `operation` ("init", "adopt", "start", "check_alive",
+  // "stop", "state", "remove", "check") fails with Io: the next one, or
+  // the one after `after` more that succeed.
+  void fail_next(const std::string& operation, int after = 0) { failures_[operation] = after; }
   // "project/branch@volume" of every running cluster, sorted.
   std::vector<std::string> running() const;
   bool is_running(const std::string& data_dir) const { return running_.count(data_dir) > 0; }
@@ -56,7 +56,8 @@ class FakeRuntime : public runtime::Runtime {
 
  private:
   Status maybe_fail(const std::string& operation, const runtime::ClusterSpec& spec);
-  std::set<std::string> failures_;
+  bool fails(const std::string& operation);
+  std::map<std::string, int> failures_;         // operation -> calls to let pass first
   std::map<std::string, std::string> running_;  // data_dir -> project/branch@volume
 };
 
