@@ -5,6 +5,7 @@
 #include "core/branch/branch_ops.h"
 #include "core/project/orphans.h"
 #include "support/core_fixture.h"
+#include "util/fs.h"
 
 namespace velo::testing {
 namespace {
@@ -56,7 +57,8 @@ TEST_F(CoreTest, FailedCloneRollsBackRowAndSnapshot) {
 TEST_F(CoreTest, FailedStartRollsBackEverything) {
   seed_project("api");
   core::CreateBranchOptions options = stopped_branch("api", "dev");
-  options.start = true;  // the fake runtime refuses to start
+  options.start = true;
+  runtime_.start_fails = true;
   auto handle = core::create_branch(*ctx_, options);
   ASSERT_FALSE(handle.ok());
   EXPECT_EQ(count_rows("branches"), 1);

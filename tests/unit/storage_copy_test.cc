@@ -9,6 +9,7 @@
 #include "storage/copy_driver.h"
 #include "storage/reflink_driver.h"
 #include "storage/tree_copy.h"
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo::storage {
@@ -17,9 +18,8 @@ namespace {
 class CopyDriverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/velo-copy-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    root = tmpl;
+    root = testing::make_temp_dir("copy-test");
+    ASSERT_FALSE(root.empty());
   }
   void TearDown() override { (void)remove_tree(root); }
 

@@ -1,5 +1,7 @@
 #include "support/fake_storage.h"
 
+#include <filesystem>
+
 #include "util/fs.h"
 
 namespace velo::testing {
@@ -43,6 +45,20 @@ Status FakeDriver::snapshot(const std::string& volume, const std::string& snapsh
   VELO_TRY(maybe_fail("snapshot"));
   if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
   snapshots.insert(volume + "@" + snapshot);
+  if (atomic_) return Status::Ok();
+  return make_dirs(snapshot_path(volume, snapshot) + "/data", 0700);
+}
+
+Status FakeDriver::recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
+                                        const std::string& relative_dir) {
+  VELO_TRY(maybe_fail("recopy"));
+  if (atomic_) return make_error(ErrorKind::Invalid, "atomic snapshots are not amended");
+  std::error_code ec;
+  const std::string target = snapshot_path(volume, snapshot) + "/" + relative_dir;
+  std::filesystem::remove_all(target, ec);
+  std::filesystem::copy(volume_path(volume) + "/" + relative_dir, target,
+                        std::filesystem::copy_options::recursive, ec);
+  if (ec) return make_error(ErrorKind::Io, "recopy {}: {}", relative_dir, ec.message());
   return Status::Ok();
 }
 
@@ -54,7 +70,7 @@ Status FakeDriver::destroy_snapshot(const std::string& volume, const std::string
     if (origin == name) return make_error(ErrorKind::Conflict, "{} has clone {}", name, clone);
   }
   snapshots.erase(name);
-  return Status::Ok();
+  return remove_tree(snapshot_path(volume, snapshot));
 }
 
 Status FakeDriver::clone(const std::string& volume, const std::string& snapshot,

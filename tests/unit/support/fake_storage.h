@@ -1,6 +1,8 @@
 // An in-memory storage driver whose volumes are real directories under a
 // temporary root (core writes velo.conf into them), with failure injection
 // per operation, so that core's undo paths can be tested without root.
+// Not atomic (atomic = false): a snapshot is a directory holding an empty
+// data/ that recopy_into_snapshot fills, as the backup-API path needs.
 #pragma once
 
 #include <map>
@@ -29,9 +31,8 @@ class FakeDriver : public storage::Driver {
   std::string snapshot_path(const std::string& volume, const std::string& snapshot) const override {
     return root_ + "/" + volume + "@" + snapshot;
   }
-  Status recopy_into_snapshot(const std::string&, const std::string&, const std::string&) override {
-    return Status::Ok();
-  }
+  Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
+                              const std::string& relative_dir) override;
   Result<uint64_t> used_bytes(const std::string&) override { return uint64_t{4096}; }
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;

@@ -1,0 +1,257 @@
+// velo branch create, step by step against fakes: a running branch gets
+// its own password over a session to its own port; a failure at any step
+// leaves the world as it was (rows, volumes, snapshots, archives, servers).
+#include <gtest/gtest.h>
+
+#include "core/branch/branch_ops.h"
+#include "core/history/wal_archive.h"
+#include "support/core_fixture.h"
+#include "util/fs.h"
+
+namespace velo::testing {
+namespace {
+
+core::CreateBranchOptions branch(const std::string& name, bool start = true) {
+  core::CreateBranchOptions options;
+  options.name = {"api", name};
+  options.start = start;
+  return options;
+}
+
+TEST_F(CoreTest, CreateStartsTheBranchWithItsOwnPassword) {
+  seed_project("api");
+  auto made = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  const std::string& password = made->branch.password;
+  EXPECT_EQ(password.size(), 32u);
+  EXPECT_NE(password, "secret-api");
+  EXPECT_EQ(branch_row("api", "dev").password, password);
+  EXPECT_EQ(branch_row("api", "dev").status, "ready");
+  EXPECT_EQ(runtime_.running(), std::vector<std::string>{"api/dev@" + made->branch.volume});
+  // Set over a session to the branch, logged in with the parent's
+  // password the clone carries, as a verifier of the new one.
+  auto alter = pg_.matching("ALTER ROLE %I PASSWORD %L");
+  ASSERT_EQ(alter.size(), 1u);
+  EXPECT_EQ(alter[0].conn.port, made->branch.port);
+  EXPECT_EQ(alter[0].conn.password, "secret-api");
+  EXPECT_EQ(alter[0].params,
+            (std::vector<std::string>{"postgres", FakePg::verifier("postgres", password)}));
+  EXPECT_EQ(pg_.count("ALTER ROLE \"postgres\" PASSWORD"), 1);
+  EXPECT_GE(pg_.pings(), 1);
+}
+
+TEST_F(CoreTest, CreateOfAStoppedParentSnapshotsWithoutASession) {
+  seed_project("api");
+  auto made = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  // The one session is the new branch's, for its password.
+  for (const auto& conn : pg_.connections()) EXPECT_EQ(conn.port, made->branch.port);
+  auto snapshots = store_->snapshots("api");
+  ASSERT_TRUE(snapshots.ok());
+  ASSERT_EQ(snapshots->size(), 1u);
+  EXPECT_EQ(snapshots->at(0).lsn, "");  // a stopped server's files are consistent as they are
+}
+
+TEST_F(CoreTest, CreateOfARunningParentCheckpointsAndRecordsTheLsn) {
+  seed_project("api", {.running = true});
+  pg_.on_each("pg_current_wal_lsn() END::text", {{{"0/3000028"}}, {{"0/3000100"}}});
+  auto made = core::create_branch(*ctx_, branch("dev", false));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  auto on_parent = pg_.statements();
+  ASSERT_EQ(on_parent.size(), 3u);
+  EXPECT_EQ(on_parent[1].sql, "CHECKPOINT");
+  for (const auto& s : on_parent) {
+    EXPECT_EQ(s.conn.port, 40000);
+    EXPECT_EQ(s.session, 1);  // the redo point, checkpoint and LSN in one session
+  }
+  auto snapshots = store_->snapshots("api");
+  ASSERT_TRUE(snapshots.ok());
+  ASSERT_EQ(snapshots->size(), 1u);
+  EXPECT_EQ(snapshots->at(0).redo_lsn, "0/3000028");
+  EXPECT_EQ(snapshots->at(0).lsn, "0/3000100");
+  EXPECT_EQ(snapshots->at(0).kind, "base");
+}
+
+TEST_F(CoreTest, CreateMakesTheBranchsWalArchiveUnlessNoArchive) {
+  seed_project("api");
+  auto archiving = core::create_branch(*ctx_, branch("a", false));
+  ASSERT_TRUE(archiving.ok()) << archiving.error().message;
+  EXPECT_EQ(archiving->spec.archive_dir,
+            core::archive_dir_of(ctx_->config, archiving->branch.volume));
+  EXPECT_TRUE(path_exists(archiving->spec.archive_dir));
+
+  core::CreateBranchOptions options = branch("b", false);
+  options.archive = false;
+  auto quiet = core::create_branch(*ctx_, options);
+  ASSERT_TRUE(quiet.ok()) << quiet.error().message;
+  EXPECT_EQ(quiet->spec.archive_dir, "");
+  EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, quiet->branch.volume)));
+}
+
+TEST_F(CoreTest, CreateWithoutStartStartsNothing) {
+  seed_project("api");
+  auto made = core::create_branch(*ctx_, branch("dev", false));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(runtime_.count("start"), 0);
+  EXPECT_TRUE(runtime_.running().empty());
+  EXPECT_TRUE(pg_.connections().empty());
+}
+
+// The bug: with --no-start the branch keeps the parent's password (the
+// password is set only on a running server), so the copies of production
+// data do not all get their own key. To be fixed in core/branch/create.cc.
+TEST_F(CoreTest, DISABLED_CreateWithoutStartGivesTheBranchItsOwnPassword) {
+  seed_project("api");
+  auto made = core::create_branch(*ctx_, branch("dev", false));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_NE(branch_row("api", "dev").password, "secret-api");
+}
+
+TEST_F(CoreTest, CreateRefusesBadListenAddressForeignParentAndUnreadyParent) {
+  seed_project("api");
+  seed_project("web");
+  const std::string before = world();
+
+  core::CreateBranchOptions listen = branch("dev");
+  listen.listen_address = "localhost";
+  auto bad_listen = core::create_branch(*ctx_, listen);
+  ASSERT_FALSE(bad_listen.ok());
+  EXPECT_EQ(bad_listen.error().kind, ErrorKind::Invalid);
+
+  core::CreateBranchOptions foreign = branch("dev");
+  foreign.parent = core::BranchName{"web", "main"};
+  auto bad_parent = core::create_branch(*ctx_, foreign);
+  ASSERT_FALSE(bad_parent.ok());
+  EXPECT_EQ(bad_parent.error().kind, ErrorKind::Invalid);
+
+  state::BranchRecord creating = branch_row("api", "main");
+  creating.status = "creating";
+  ASSERT_TRUE(store_->update_branch(creating).ok());
+  auto unready = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_FALSE(unready.ok());
+  EXPECT_EQ(unready.error().kind, ErrorKind::Conflict);
+  creating.status = "ready";
+  ASSERT_TRUE(store_->update_branch(creating).ok());
+  EXPECT_EQ(world(), before);
+}
+
+TEST_F(CoreTest, CreateOfABranchOfABranchClonesTheParentBranch) {
+  seed_project("api");
+  auto dev = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_TRUE(dev.ok()) << dev.error().message;
+  core::CreateBranchOptions options = branch("feature");
+  options.parent = core::BranchName{"api", "dev"};
+  auto feature = core::create_branch(*ctx_, options);
+  ASSERT_TRUE(feature.ok()) << feature.error().message;
+  EXPECT_EQ(feature->branch.parent, "dev");
+  EXPECT_EQ(driver_->clone_of[feature->branch.volume],
+            dev->branch.volume + "@" + feature->branch.base_snapshot);
+  // The running parent was snapshotted in a session logged in with its
+  // own password; the child's password was set with the same one.
+  auto checkpoint = pg_.matching("CHECKPOINT");
+  ASSERT_EQ(checkpoint.size(), 1u);
+  EXPECT_EQ(checkpoint[0].conn.port, dev->branch.port);
+  EXPECT_EQ(checkpoint[0].conn.password, dev->branch.password);
+  EXPECT_EQ(pg_.matching("ALTER ROLE %I").back().conn.password, dev->branch.password);
+}
+
+TEST_F(CoreTest, CreateFailingToReserveItsRowLeavesNothing) {
+  seed_project("api", {.running = true, .archive = true});
+  const std::string before = world();
+  fail_writes("branches", "INSERT");
+  auto made = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(world(), before);
+  EXPECT_TRUE(pg_.connections().empty());
+}
+
+// A failure at each step of create: the undo should leave the world as
+// it was. From the clone on DISABLED, for a bug in core/branch/create.cc:
+// create_branch declares its UndoStack before `record`, `point` and
+// `handle`, which the undos refer to; those are destroyed first, so the
+// undos that run when create_branch returns an error read destroyed
+// objects (undefined behaviour). Here the new branch's server is left
+// running whenever the failure comes after its start; the other cases
+// pass only by chance.
+struct CreateCase {
+  FailureCase failure;
+  bool start = true;
+  bool parent_running = false;
+};
+void PrintTo(const CreateCase& c, std::ostream* os) { *os << c.failure.name; }
+
+class CreateFailureTest : public CoreTest, public ::testing::WithParamInterface<CreateCase> {};
+
+TEST_P(CreateFailureTest, LeavesNothingBehind) {
+  const CreateCase& c = GetParam();
+  seed_project("api", {.running = c.parent_running, .archive = true});
+  ASSERT_TRUE(core::create_branch(*ctx_, branch("sibling", false)).ok());
+  const std::string before = world();
+  Faults f = faults();
+  c.failure.inject(f);
+  auto made = core::create_branch(*ctx_, branch("dev", c.start));
+  ASSERT_FALSE(made.ok());
+  EXPECT_EQ(world(), before);
+}
+
+FailureCase fault(std::string name, std::function<void(Faults&)> inject) {
+  return {std::move(name), std::move(inject)};
+}
+
+const FailureCase kSnapshot = fault("Snapshot", [](Faults& f) { f.driver.fail_next("snapshot"); });
+const FailureCase kClone = fault("Clone", [](Faults& f) { f.driver.fail_next("clone"); });
+const FailureCase kAdopt = fault("Adopt", [](Faults& f) { f.runtime.fail_next("adopt"); });
+const FailureCase kCommit =
+    fault("Commit", [](Faults& f) { f.fail_writes("snapshots", "INSERT"); });
+
+// Up to the parent's snapshot only the row's undo is pushed, and it
+// reads nothing destroyed: these cases run.
+INSTANTIATE_TEST_SUITE_P(
+    BeforeTheSnapshot, CreateFailureTest,
+    ::testing::Values(
+        CreateCase{kSnapshot, false}, CreateCase{kSnapshot},
+        CreateCase{fault("SessionRefused", [](Faults& f) { f.pg.refuse(40000); }), true, true},
+        CreateCase{
+            fault("RedoLsn",
+                  [](Faults& f) { f.pg.fail("pg_current_wal_lsn() END", ErrorKind::Io, 1); }),
+            true, true},
+        CreateCase{fault("Checkpoint", [](Faults& f) { f.pg.fail("CHECKPOINT"); }), true, true},
+        CreateCase{fault("SnapshotOfRunning", [](Faults& f) { f.driver.fail_next("snapshot"); }),
+                   true, true}),
+    [](const auto& info) { return info.param.failure.name + (info.param.start ? "" : "NoStart"); });
+
+INSTANTIATE_TEST_SUITE_P(DISABLED_NoStart, CreateFailureTest,
+                         ::testing::Values(CreateCase{kClone, false}, CreateCase{kAdopt, false},
+                                           CreateCase{kCommit, false}),
+                         [](const auto& info) { return info.param.failure.name; });
+
+INSTANTIATE_TEST_SUITE_P(
+    DISABLED_Start, CreateFailureTest,
+    ::testing::Values(
+        CreateCase{kClone}, CreateCase{kAdopt},
+        CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); })},
+        CreateCase{fault("ServerExits",
+                         [](Faults& f) {
+                           f.pg.ping_default = pg::PingStatus::NoResponse;
+                           f.runtime.fail_next("check_alive");
+                         })},
+        CreateCase{
+            fault("PasswordSessionRefused",
+                  [](Faults& f) { f.pg.refuse_if([](const pg::ConnParams&) { return true; }); })},
+        CreateCase{fault("EncryptPassword", [](Faults& f) { f.pg.fail("\\encrypt_password"); })},
+        CreateCase{fault("AlterRole", [](Faults& f) { f.pg.fail_regex("^ALTER ROLE"); })},
+        CreateCase{fault("CommitReady", [](Faults& f) { f.fail_writes("branches", "UPDATE"); })},
+        CreateCase{kCommit}),
+    [](const auto& info) { return info.param.failure.name; });
+
+INSTANTIATE_TEST_SUITE_P(
+    DISABLED_RunningParent, CreateFailureTest,
+    ::testing::Values(
+        CreateCase{kClone, true, true},
+        CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); }), true, true},
+        CreateCase{fault("AlterRole", [](Faults& f) { f.pg.fail_regex("^ALTER ROLE"); }), true,
+                   true}),
+    [](const auto& info) { return info.param.failure.name; });
+
+}  // namespace
+}  // namespace velo::testing
