@@ -62,7 +62,10 @@ CommandTable wal_hook_commands();
 CommandTable command_table();
 
 // Opens the environment or returns its error from the enclosing handler.
+// `env` is the name it declares, which cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define VELO_OPEN_ENV(env, global) \
   VELO_ASSIGN_OR_RETURN(auto env, app::Environment::open({(global).home, (global).verbose}))
+// NOLINTEND(bugprone-macro-parentheses)
 
 }  // namespace velo::cli

@@ -18,10 +18,10 @@
 namespace velo::runtime {
 
 struct HttpRequest {
-  std::string method;   // GET, POST, DELETE
-  std::string path;     // with query string, without the API version
-  std::string body;     // JSON; empty for none
-  long timeout_s = 60;  // 0: no limit
+  std::string method;     // GET, POST, DELETE
+  std::string path;       // with query string, without the API version
+  std::string body = {};  // JSON; empty for none
+  long timeout_s = 60;    // 0: no limit
 };
 
 struct HttpResponse {

@@ -18,12 +18,13 @@
 namespace velo::storage {
 
 // What `velo init` recorded; which fields matter depends on `kind`.
+// Which fields apply depends on the kind; the others stay empty.
 struct DriverConfig {
-  std::string kind;        // zfs | btrfs | reflink | copy
-  std::string zfs_parent;  // zfs: parent dataset, e.g. "tank/velo"
-  std::string path;        // btrfs, reflink, copy: root directory
-  std::string image_file;  // set when velo made a file-backed pool (init --image-file)
-  std::string image_fs;    // zfs | btrfs | xfs, with image_file
+  std::string kind;             // zfs | btrfs | reflink | copy
+  std::string zfs_parent = {};  // zfs: parent dataset, e.g. "tank/velo"
+  std::string path = {};        // btrfs, reflink, copy: root directory
+  std::string image_file = {};  // set when velo made a file-backed pool (init --image-file)
+  std::string image_fs = {};    // zfs | btrfs | xfs, with image_file
 };
 
 class Driver {

@@ -15,15 +15,16 @@
 
 namespace velo {
 
+// Every field but argv has a default: Command{argv} is a complete command.
 struct Command {
   std::vector<std::string> argv;
   // Added to (or overriding) the inherited environment.
-  std::vector<std::pair<std::string, std::string>> env;
+  std::vector<std::pair<std::string, std::string>> env = {};
   // Written to the child's stdin; nullopt means stdin is /dev/null.
-  std::optional<std::string> input;
+  std::optional<std::string> input = std::nullopt;
   // Run as this user (needs root); nullopt means as ourselves.
-  std::optional<OsUser> user;
-  std::string cwd;
+  std::optional<OsUser> user = std::nullopt;
+  std::string cwd = {};  // "" keeps ours
 };
 
 struct ExecResult {

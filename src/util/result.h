@@ -71,19 +71,24 @@ class [[nodiscard]] Status {
 
 }  // namespace velo
 
-// Propagate a failed Status or Result from the enclosing function.
+// Propagate a failed Status or Result from the enclosing function. auto&&:
+// an lvalue is looked at in place, not copied.
 #define VELO_TRY(expr)                                           \
   do {                                                           \
-    auto velo_try_result_ = (expr);                              \
+    auto&& velo_try_result_ = (expr);                            \
     if (!velo_try_result_.ok()) return velo_try_result_.error(); \
   } while (0)
 
 #define VELO_CONCAT_INNER(a, b) a##b
 #define VELO_CONCAT(a, b) VELO_CONCAT_INNER(a, b)
 // Declare `lhs` from a Result's value, or propagate its error.
+// `lhs` is a declaration ("auto x") and `tmp` a generated name: neither can
+// take the parentheses that bugprone-macro-parentheses asks for.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define VELO_ASSIGN_OR_RETURN(lhs, expr) \
   VELO_ASSIGN_OR_RETURN_IMPL(VELO_CONCAT(velo_result_, __LINE__), lhs, expr)
 #define VELO_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \
   if (!tmp.ok()) return tmp.error();               \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

@@ -15,10 +15,10 @@ namespace velo::core {
 
 struct CreateBranchOptions {
   BranchName name;
-  std::optional<BranchName> parent;  // default: PROJECT/main
+  std::optional<BranchName> parent = std::nullopt;  // default: PROJECT/main
   bool start = true;
-  bool archive = true;               // --no-archive turns the branch's WAL archive off
-  std::optional<TargetSpec> target;  // --at TIME | --lsn LSN: a point-in-time branch
+  bool archive = true;  // --no-archive turns the branch's WAL archive off
+  std::optional<TargetSpec> target = std::nullopt;     // --at TIME | --lsn LSN: point in time
   std::string listen_address = kDefaultListenAddress;  // --listen
 };
 

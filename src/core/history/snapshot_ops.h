@@ -36,8 +36,8 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& br
 Status delete_snapshot(Context& ctx, int64_t id);
 
 struct PruneOptions {
-  std::optional<size_t> keep;                      // keep the N newest
-  std::optional<std::chrono::seconds> older_than;  // delete those older than this
+  std::optional<size_t> keep = {};                      // keep the N newest
+  std::optional<std::chrono::seconds> older_than = {};  // delete those older than this
 };
 struct PruneResult {
   std::vector<state::SnapshotRecord> deleted;
