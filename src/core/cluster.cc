@@ -148,6 +148,10 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait)
   }
 }
 
+void discard_prepared(const BranchHandle& handle) {
+  if (handle.hooks != nullptr) handle.hooks->removed(handle);
+}
+
 Status stop_server(BranchHandle& handle) { return handle.runtime->stop(handle.spec); }
 
 Status discard_server(BranchHandle& handle) {

@@ -44,6 +44,10 @@ pg::ConnParams conn_params(const BranchHandle& handle);
 // per start: velo's settings, then `extra`, e.g. a recovery target) and
 // its include line, and hands the files to the server's user.
 Status prepare_data_dir(BranchHandle& handle, const pg::Settings& extra = {});
+// The undo of prepare_data_dir: removes what the cluster hooks made
+// outside the data directory (an imported cluster's admin socket
+// directory). The data directory itself goes with its volume.
+void discard_prepared(const BranchHandle& handle);
 // What prepare_data_dir writes into velo.conf before `extra`.
 pg::Settings velo_settings(BranchHandle& handle);
 // The postmaster's status word from PGDATA/postmaster.pid ("starting",

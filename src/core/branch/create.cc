@@ -120,6 +120,10 @@ class Creation {
   Status prepare() {
     op_.undo("the WAL archive",
              [this] { return remove_archive(ctx_.config, handle_.branch.volume); });
+    op_.undo("the cluster's files", [this] {
+      discard_prepared(handle_);
+      return Status::Ok();
+    });
     if (plan_) return prepare_recovery(handle_, *plan_, parent_.spec.archive_dir);
     return prepare_data_dir(handle_);
   }

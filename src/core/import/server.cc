@@ -1,7 +1,8 @@
-// The steps of an import from a running server, each with its undo:
-// probe the source, reserve the rows, make the volume, pg_basebackup,
-// hand the files to the server's user, velo's files, start, velo's
-// password or the standby's first streaming, commit.
+// An import from a running server: checks first (the source, its tools,
+// the slot), then the steps of one Operation, each with its undo: reserve
+// the rows, make the volume, pg_basebackup, prepare (hand the files to the
+// server's user, velo's files), start, velo's password or the standby's
+// first streaming, commit.
 #include "core/import/server.h"
 
 #include <fmt/format.h>
@@ -17,9 +18,9 @@
 #include "core/import/source.h"
 #include "core/locks.h"
 #include "core/names.h"
+#include "core/operation.h"
 #include "core/project/project_ops.h"
 #include "core/secrets.h"
-#include "core/undo.h"
 #include "pg/source_url.h"
 #include "util/time_format.h"
 
@@ -95,6 +96,114 @@ Status wait_streaming(Context& ctx, BranchHandle& handle, std::chrono::seconds t
 
 }  // namespace
 
+namespace {
+
+// One import from a running server: the operation's state between its
+// steps. `source`, `info` and `saved` come from the checks made before.
+class ServerImport {
+ public:
+  ServerImport(Context& ctx, const ImportServerOptions& options, const pg::SourceUrl& source,
+               const SourceInfo& info, const pg::ConnParams& saved, runtime::Runtime* runtime)
+      : ctx_(ctx),
+        options_(options),
+        source_(source),
+        info_(info),
+        saved_(saved),
+        runtime_(runtime),
+        shown_(pg::redact_url(pg::to_url(source.params, false))) {}
+
+  Result<BranchHandle> run() {
+    project_.name = options_.project.name;
+    project_.pg_version = options_.project.pg_version;
+    project_.runtime = options_.project.runtime;
+    project_.image = options_.project.image;
+    project_.superuser = info_.bootstrap_superuser;
+    project_.archive_timeout_s = options_.project.archive_timeout_s;
+    VELO_ASSIGN_OR_RETURN(project_.password, generate_password());
+    project_.created_at = format_utc(ctx_.clock.now());
+    // No password for main yet: velo reaches the copy through its socket
+    // until it sets one (core/import/area.h).
+    VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project_, "", runtime_, op_));
+    VELO_TRY(op_.step("basebackup", [&] { return copy(); }));
+    VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
+    VELO_TRY(op_.step("start", [&] { return start(); }));
+    VELO_TRY(op_.step(options_.follow ? "stream" : "password", [&] { return first_contact(); }));
+    VELO_TRY(op_.step("commit", [&] {
+      handle_.branch.status = "ready";
+      return ctx_.store.update_branch(handle_.branch);
+    }));
+    op_.commit();
+    return handle_;
+  }
+
+ private:
+  Status copy() {
+    BaseBackupRequest request{bin_dir_for(info_.major), source_.params, handle_.spec.data_dir,
+                              options_.slot, "velo import " + project_.name};
+    ctx_.reporter.step(
+        fmt::format("copying {} into {}/main with pg_basebackup", shown_, project_.name));
+    if (!options_.slot.empty()) {
+      op_.undo("the replication slot",
+               [this] { return drop_slot(ctx_.pg, source_.params, options_.slot); });
+    }
+    return run_basebackup(ctx_.runner, ctx_.clock, request, info_.total_bytes, options_.progress);
+  }
+
+  // pg_basebackup ran here, as velo's user: the server's user (the
+  // image's postgres, for docker) gets the copy and the archive it writes.
+  Status prepare() {
+    const std::string& data_dir = handle_.spec.data_dir;
+    VELO_TRY(make_archive_dir(handle_.spec.archive_dir));
+    VELO_TRY(runtime_->adopt_data_dir(handle_.spec));
+    VELO_TRY(write_import_files(data_dir, project_.superuser, ctx_.config.os_user));
+    if (options_.follow) {
+      FollowConfig follow;
+      follow.slot = options_.slot;
+      follow.source = shown_;
+      std::string passfile;
+      if (options_.save_credentials) {
+        VELO_TRY(write_passfile(data_dir, saved_));
+        passfile = passfile_path(data_dir);
+      }
+      follow.conninfo =
+          pg::conninfo_without_password(source_.params, passfile, "velo_" + project_.name);
+      VELO_TRY(write_follow(data_dir, follow));
+    }
+    op_.undo("the cluster's files", [this] {
+      discard_prepared(handle_);
+      return Status::Ok();
+    });
+    return prepare_data_dir(handle_);
+  }
+
+  Status start() {
+    ctx_.reporter.step(fmt::format("starting {}/main", project_.name));
+    op_.undo("the server", [this] { return discard_server(handle_); });
+    return start_and_wait(ctx_, handle_);
+  }
+
+  // A follower streams from its source; a copy gets velo's password.
+  Status first_contact() {
+    if (options_.follow) return wait_streaming(ctx_, handle_, std::chrono::seconds(60));
+    VELO_TRY(apply_password(ctx_, handle_, "", project_.password));
+    handle_.branch.password = project_.password;
+    return Status::Ok();
+  }
+
+  Context& ctx_;
+  const ImportServerOptions& options_;
+  const pg::SourceUrl& source_;
+  const SourceInfo& info_;
+  const pg::ConnParams& saved_;
+  runtime::Runtime* runtime_;
+  const std::string shown_;
+  state::ProjectRecord project_;
+  BranchHandle handle_;
+  Operation op_{"project-import"};  // last: its undos run while the rest is alive
+};
+
+}  // namespace
+
 Status validate_import_server(const ImportServerOptions& options) {
   VELO_TRY(validate_name("project", options.project.name));
   if (!options.follow && (!options.slot.empty() || options.save_credentials)) {
@@ -146,64 +255,7 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
                       "in PGPASSWORD");
   }
 
-  UndoStack undo;
-  state::ProjectRecord project;
-  project.name = options.project.name;
-  project.pg_version = options.project.pg_version;
-  project.runtime = options.project.runtime;
-  project.image = options.project.image;
-  project.superuser = info.bootstrap_superuser;
-  project.archive_timeout_s = options.project.archive_timeout_s;
-  VELO_ASSIGN_OR_RETURN(project.password, generate_password());
-  project.created_at = format_utc(ctx.clock.now());
-  // No password for main yet: velo reaches the copy through its socket
-  // until it sets one (core/import_area.h).
-  VELO_ASSIGN_OR_RETURN(BranchHandle handle, reserve_project(ctx, project, "", runtime, undo));
-  const std::string& data_dir = handle.spec.data_dir;
-
-  BaseBackupRequest request{bin_dir_for(info.major), source.params, data_dir, options.slot,
-                            "velo import " + options.project.name};
-  ctx.reporter.step(fmt::format("copying {} into {}/main with pg_basebackup", shown, project.name));
-  if (!options.slot.empty()) {
-    undo.push("the replication slot",
-              [&] { return drop_slot(ctx.pg, source.params, options.slot); });
-  }
-  VELO_TRY(run_basebackup(ctx.runner, ctx.clock, request, info.total_bytes, options.progress));
-  // pg_basebackup ran here, as velo's user: the server's user (the
-  // image's postgres, for docker) gets the copy and the archive it writes.
-  VELO_TRY(make_archive_dir(handle.spec.archive_dir));
-  VELO_TRY(runtime->adopt_data_dir(handle.spec));
-  VELO_TRY(write_import_files(data_dir, project.superuser, ctx.config.os_user));
-  if (options.follow) {
-    FollowConfig follow;
-    follow.slot = options.slot;
-    follow.source = shown;
-    std::string passfile;
-    if (options.save_credentials) {
-      VELO_TRY(write_passfile(data_dir, saved));
-      passfile = passfile_path(data_dir);
-    }
-    follow.conninfo =
-        pg::conninfo_without_password(source.params, passfile, "velo_" + project.name);
-    VELO_TRY(write_follow(data_dir, follow));
-  }
-  VELO_TRY(prepare_data_dir(handle));
-  ctx.reporter.step(fmt::format("starting {}/main", project.name));
-  undo.push("the server", [&]() -> Status {
-    VELO_TRY(stop_server(handle));
-    return runtime->remove(handle.spec);
-  });
-  VELO_TRY(start_and_wait(ctx, handle));
-  if (options.follow) {
-    VELO_TRY(wait_streaming(ctx, handle, std::chrono::seconds(60)));
-  } else {
-    VELO_TRY(apply_password(ctx, handle, "", project.password));
-    handle.branch.password = project.password;
-  }
-  handle.branch.status = "ready";
-  VELO_TRY(ctx.store.update_branch(handle.branch));
-  undo.commit();
-  return handle;
+  return ServerImport(ctx, options, source, info, saved, runtime).run();
 }
 
 }  // namespace velo::core

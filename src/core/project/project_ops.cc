@@ -10,9 +10,9 @@
 #include "core/import/follow_ops.h"
 #include "core/locks.h"
 #include "core/names.h"
+#include "core/operation.h"
 #include "core/ports.h"
 #include "core/secrets.h"
-#include "core/undo.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -47,7 +47,7 @@ Status validate(Context& ctx, const CreateProjectOptions& options) {
 
 Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& project,
                                      const std::string& main_password, runtime::Runtime* runtime,
-                                     UndoStack& undo) {
+                                     Operation& op) {
   state::BranchRecord main;
   main.project = project.name;
   main.name = "main";
@@ -55,26 +55,85 @@ Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& p
   main.password = main_password;
   main.created_at = project.created_at;
   main.archive = true;
-  VELO_TRY(ctx.store.transaction([&]() -> Status {
-    VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
-    VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
-    main.port = port;
-    main.volume = fmt::format("{}.main.{}", project.name, id);
-    VELO_TRY(ctx.store.insert_project(project));
-    return ctx.store.insert_branch(main);
+  VELO_TRY(op.step("reserve", [&] {
+    return ctx.store.transaction([&]() -> Status {
+      VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx));
+      VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
+      main.port = port;
+      main.volume = fmt::format("{}.main.{}", project.name, id);
+      VELO_TRY(ctx.store.insert_project(project));
+      return ctx.store.insert_branch(main);
+    });
   }));
   const std::string name = project.name;
   const std::string volume = main.volume;
-  undo.push("the state rows", [&ctx, name]() -> Status {
+  op.undo("the state rows", [&ctx, name]() -> Status {
     VELO_TRY(ctx.store.delete_branch(name, "main"));
     return ctx.store.delete_project(name);
   });
-  VELO_TRY(ctx.driver.create_volume(volume));
-  undo.push("the volume", [&ctx, volume] { return ctx.driver.destroy_volume(volume); });
-  undo.push("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
-  BranchHandle handle = make_handle(ctx, project, main, runtime);
-  return handle;
+  VELO_TRY(op.step("volume", [&] { return ctx.driver.create_volume(volume); }));
+  op.undo("the volume", [&ctx, volume] { return ctx.driver.destroy_volume(volume); });
+  op.undo("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
+  return make_handle(ctx, project, main, runtime);
 }
+
+namespace {
+
+// One project create: the operation's state between its steps.
+class ProjectCreation {
+ public:
+  ProjectCreation(Context& ctx, const CreateProjectOptions& options, runtime::Runtime* runtime)
+      : ctx_(ctx), options_(options), runtime_(runtime) {}
+
+  Result<BranchHandle> run() {
+    state::ProjectRecord project;
+    project.name = options_.name;
+    project.pg_version = options_.pg_version;
+    project.runtime = options_.runtime;
+    project.image = options_.image;
+    project.superuser = "postgres";
+    project.archive_timeout_s = options_.archive_timeout_s;
+    VELO_ASSIGN_OR_RETURN(project.password, generate_password());
+    project.created_at = format_utc(ctx_.clock.now());
+    VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project, project.password, runtime_, op_));
+    VELO_TRY(op_.step("init", [&] { return init(project); }));
+    VELO_TRY(op_.step("start", [&] { return start(); }));
+    VELO_TRY(op_.step("commit", [&] {
+      handle_.branch.status = "ready";
+      return ctx_.store.update_branch(handle_.branch);
+    }));
+    op_.commit();
+    return handle_;
+  }
+
+ private:
+  Status init(const state::ProjectRecord& project) {
+    ctx_.reporter.step(
+        fmt::format("initialising {}/main (PostgreSQL {})", project.name, project.pg_version));
+    VELO_TRY(runtime_->init_cluster(handle_.spec, project.superuser, project.password));
+    VELO_TRY(pg::write_hba(handle_.spec.data_dir));
+    op_.undo("the cluster's files", [this] {
+      discard_prepared(handle_);
+      return Status::Ok();
+    });
+    return prepare_data_dir(handle_);
+  }
+
+  // The undo comes first: a server that started but never became ready
+  // (or a container that exited) is removed too.
+  Status start() {
+    op_.undo("the server", [this] { return discard_server(handle_); });
+    return start_and_wait(ctx_, handle_);
+  }
+
+  Context& ctx_;
+  const CreateProjectOptions& options_;
+  runtime::Runtime* runtime_;
+  BranchHandle handle_;
+  Operation op_{"project-create"};  // last: its undos run while the rest is alive
+};
+
+}  // namespace
 
 Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options) {
   VELO_TRY(validate_name("project", options.name));
@@ -83,33 +142,7 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
   // Before anything is made: the binaries, or the engine and the image.
   VELO_TRY(runtime->check(options.pg_version, options.image));
-
-  UndoStack undo;
-  state::ProjectRecord project;
-  project.name = options.name;
-  project.pg_version = options.pg_version;
-  project.runtime = options.runtime;
-  project.image = options.image;
-  project.superuser = "postgres";
-  project.archive_timeout_s = options.archive_timeout_s;
-  VELO_ASSIGN_OR_RETURN(project.password, generate_password());
-  project.created_at = format_utc(ctx.clock.now());
-  VELO_ASSIGN_OR_RETURN(BranchHandle handle,
-                        reserve_project(ctx, project, project.password, runtime, undo));
-  ctx.reporter.step(
-      fmt::format("initialising {}/main (PostgreSQL {})", project.name, project.pg_version));
-  VELO_TRY(runtime->init_cluster(handle.spec, project.superuser, project.password));
-  VELO_TRY(pg::write_hba(handle.spec.data_dir));
-  VELO_TRY(prepare_data_dir(handle));
-  VELO_TRY(start_and_wait(ctx, handle));
-  undo.push("the server", [&]() -> Status {
-    VELO_TRY(stop_server(handle));
-    return runtime->remove(handle.spec);
-  });
-  handle.branch.status = "ready";
-  VELO_TRY(ctx.store.update_branch(handle.branch));
-  undo.commit();
-  return handle;
+  return ProjectCreation(ctx, options, runtime).run();
 }
 
 Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force) {

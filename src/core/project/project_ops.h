@@ -6,7 +6,7 @@
 
 #include "core/cluster.h"
 #include "core/context.h"
-#include "core/undo.h"
+#include "core/operation.h"
 
 namespace velo::core {
 
@@ -30,12 +30,12 @@ struct DeleteProjectResult {
 // there (core/follow_ops.h).
 Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force);
 
-// The first steps of every project create: the project row, main's row
-// ("creating", with a port and a volume name), the empty volume, and
-// their undos pushed on `undo`. `main_password` may be empty (an import
+// The first steps of every project create ("reserve", "volume"): the
+// project row, main's row ("creating", with a port and a volume name), the
+// empty volume, and their undos registered on `op`. `main_password` may be empty (an import
 // sets it later). REQUIRES: the caller holds the project lock.
 Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& project,
                                      const std::string& main_password, runtime::Runtime* runtime,
-                                     UndoStack& undo);
+                                     Operation& op);
 
 }  // namespace velo::core
