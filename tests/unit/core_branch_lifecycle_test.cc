@@ -197,11 +197,10 @@ INSTANTIATE_TEST_SUITE_P(
                       FailureCase{"AlterRole", [](Faults& f) { f.pg.fail_regex("^ALTER ROLE"); }}),
     case_name);
 
-// The bug: rotate_password sets the new password in the server, then
-// writes it to the row; when that write fails the row keeps the old
-// password, which the server no longer accepts, and velo is locked out
-// of the branch (core/branch/lifecycle.cc).
-TEST_F(LifecycleTest, DISABLED_AFailedRowWriteLeavesThePasswordTheServerHas) {
+// rotate_password sets the new password in the server, then writes it to
+// the row; when that write fails the server gets the old one back, or
+// velo would be locked out of the branch.
+TEST_F(LifecycleTest, AFailedRowWriteLeavesThePasswordTheServerHas) {
   fail_writes("branches", "UPDATE");
   auto password = core::rotate_password(*ctx_, {"api", "dev"});
   ASSERT_FALSE(password.ok());

@@ -1,6 +1,7 @@
 // start, stop, restart and password rotation of one branch.
 #include "core/branch/branch_ops.h"
 #include "core/locks.h"
+#include "core/operation.h"
 #include "core/secrets.h"
 
 namespace velo::core {
@@ -57,14 +58,24 @@ Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
                       name.full(), name.full());
   }
   VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
-  VELO_TRY(apply_password(ctx, handle, handle.branch.password, password));
-  handle.branch.password = password;
-  VELO_TRY(ctx.store.update_branch(handle.branch));
-  // A project's main password is the project's password.
-  if (!handle.branch.parent) {
-    VELO_TRY(ctx.store.db().run("UPDATE projects SET password = ? WHERE name = ?",
-                                {password, name.project}));
-  }
+  const std::string old_password = handle.branch.password;
+  Operation op("password-rotate");
+  VELO_TRY(op.step("apply", [&] { return apply_password(ctx, handle, old_password, password); }));
+  // Until the row holds the new password, velo would log in with the old
+  // one: a failed write puts the old one back in the server.
+  op.undo("the new password", [&] { return apply_password(ctx, handle, password, old_password); });
+  VELO_TRY(op.step("commit", [&] {
+    return ctx.store.transaction([&]() -> Status {
+      state::BranchRecord record = handle.branch;
+      record.password = password;
+      VELO_TRY(ctx.store.update_branch(record));
+      // A project's main password is the project's password.
+      if (handle.branch.parent) return Status::Ok();
+      return ctx.store.db().run("UPDATE projects SET password = ? WHERE name = ?",
+                                {password, name.project});
+    });
+  }));
+  op.commit();
   return password;
 }
 
