@@ -139,10 +139,9 @@ INSTANTIATE_TEST_SUITE_P(
                       FailureCase{"Row", [](Faults& f) { f.fail_writes("snapshots", "INSERT"); }}),
     case_name);
 
-// The bug: when reading the LSN after the snapshot fails, the driver's
-// snapshot stays behind with no row (core/history/snapshotter.cc undoes
-// the backup-API path's snapshot, not the atomic one's).
-TEST_F(SnapshotTest, DISABLED_FailedLsnAfterTheSnapshotLeavesNoSnapshot) {
+// When reading the LSN after the snapshot fails, the driver's snapshot
+// goes too (it is of no use without its LSN).
+TEST_F(SnapshotTest, FailedLsnAfterTheSnapshotLeavesNoSnapshot) {
   seed_project("api", {.running = true});
   const std::string before = world();
   pg_.on_call("pg_current_wal_lsn() END::text", [n = 0](const PgStatement&) mutable {

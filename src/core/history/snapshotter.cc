@@ -22,8 +22,12 @@ Result<std::string> snapshot_atomic(Context& ctx, BranchHandle& handle, pg::Sess
                                     const std::string& name) {
   // On a standby CHECKPOINT makes a restartpoint, which shortens replay too.
   VELO_TRY(conn.exec("CHECKPOINT"));
-  VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
-  return current_lsn(conn);
+  const std::string& volume = handle.branch.volume;
+  VELO_TRY(ctx.driver.snapshot(volume, name));
+  // The snapshot is only of use with its LSN: without it, none is left.
+  auto lsn = current_lsn(conn);
+  if (!lsn.ok()) (void)ctx.driver.destroy_snapshot(volume, name);
+  return lsn;
 }
 
 // The WAL segment the backup starts in must be in the snapshot, or the
