@@ -97,10 +97,10 @@ TEST_F(CoreTest, CreateWithoutStartStartsNothing) {
   EXPECT_TRUE(pg_.connections().empty());
 }
 
-// The bug: with --no-start the branch keeps the parent's password (the
-// password is set only on a running server), so the copies of production
-// data do not all get their own key. To be fixed in core/branch/create.cc.
-TEST_F(CoreTest, DISABLED_CreateWithoutStartGivesTheBranchItsOwnPassword) {
+// With --no-start the branch must still get its own password (it was
+// once set only on a running server): copies of production data must
+// not all open with one key.
+TEST_F(CoreTest, CreateWithoutStartGivesTheBranchItsOwnPassword) {
   seed_project("api");
   auto made = core::create_branch(*ctx_, branch("dev", false));
   ASSERT_TRUE(made.ok()) << made.error().message;
@@ -165,14 +165,8 @@ TEST_F(CoreTest, CreateFailingToReserveItsRowLeavesNothing) {
   EXPECT_TRUE(pg_.connections().empty());
 }
 
-// A failure at each step of create: the undo should leave the world as
-// it was. From the clone on DISABLED, for a bug in core/branch/create.cc:
-// create_branch declares its UndoStack before `record`, `point` and
-// `handle`, which the undos refer to; those are destroyed first, so the
-// undos that run when create_branch returns an error read destroyed
-// objects (undefined behaviour). Here the new branch's server is left
-// running whenever the failure comes after its start; the other cases
-// pass only by chance.
+// A failure at each step of create: the undo leaves the world as it was
+// (the undos run while the operation's state is alive: core/operation.h).
 struct CreateCase {
   FailureCase failure;
   bool start = true;
@@ -220,13 +214,13 @@ INSTANTIATE_TEST_SUITE_P(
                    true, true}),
     [](const auto& info) { return info.param.failure.name + (info.param.start ? "" : "NoStart"); });
 
-INSTANTIATE_TEST_SUITE_P(DISABLED_NoStart, CreateFailureTest,
+INSTANTIATE_TEST_SUITE_P(NoStart, CreateFailureTest,
                          ::testing::Values(CreateCase{kClone, false}, CreateCase{kAdopt, false},
                                            CreateCase{kCommit, false}),
                          [](const auto& info) { return info.param.failure.name; });
 
 INSTANTIATE_TEST_SUITE_P(
-    DISABLED_Start, CreateFailureTest,
+    Start, CreateFailureTest,
     ::testing::Values(
         CreateCase{kClone}, CreateCase{kAdopt},
         CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); })},
@@ -245,7 +239,7 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& info) { return info.param.failure.name; });
 
 INSTANTIATE_TEST_SUITE_P(
-    DISABLED_RunningParent, CreateFailureTest,
+    RunningParent, CreateFailureTest,
     ::testing::Values(
         CreateCase{kClone, true, true},
         CreateCase{fault("Start", [](Faults& f) { f.runtime.fail_next("start"); }), true, true},

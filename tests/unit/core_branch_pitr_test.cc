@@ -192,11 +192,8 @@ TEST_F(PitrTest, ArchiveThatNeverArrivesTimesOutNamingTheArchiver) {
   EXPECT_GE(clock_.slept(), std::chrono::seconds(120));
 }
 
-// A failure at each step after the clone: the undo should leave the world
-// as it was. DISABLED for the bug in core/branch/create.cc that
-// CreateFailureTest names: the undos of create_branch run after `record`
-// and `handle`, which they refer to, were destroyed (undefined behaviour;
-// here the recovering server is left running).
+// A failure at each step after the clone: the undo leaves the world as it
+// was (no recovering server left running).
 class PitrFailureTest : public PitrTest, public ::testing::WithParamInterface<FailureCase> {};
 
 TEST_P(PitrFailureTest, LeavesNothingBehind) {
@@ -210,7 +207,7 @@ TEST_P(PitrFailureTest, LeavesNothingBehind) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    DISABLED_Steps, PitrFailureTest,
+    Steps, PitrFailureTest,
     ::testing::Values(
         FailureCase{"Clone", [](Faults& f) { f.driver.fail_next("clone"); }},
         FailureCase{"Adopt", [](Faults& f) { f.runtime.fail_next("adopt"); }},

@@ -153,10 +153,10 @@ TEST_F(ResetTest, RefusedSessionToARunningParentChangesNothing) {
   EXPECT_EQ(world(), before);
 }
 
-// The bug: reset's new incarnation gets its WAL archive directory (made
-// by prepare_data_dir), and no undo removes it when a later step fails.
-// (The failure here is the new server's start.)
-TEST_F(ResetTest, DISABLED_FailedResetRemovesItsNewWalArchive) {
+// Reset's new incarnation gets its WAL archive directory (made by
+// prepare_data_dir); a later failure (here the new server's start) must
+// remove it.
+TEST_F(ResetTest, FailedResetRemovesItsNewWalArchive) {
   make_dev(false);
   runtime_.fail_next("start");
   auto reset = core::reset_branch(*ctx_, {"api", "dev"});
@@ -170,12 +170,7 @@ TEST_F(ResetTest, DISABLED_FailedResetRemovesItsNewWalArchive) {
 }
 
 // A failure at each step after the parent's snapshot: the old incarnation
-// should be back as it was, running if it ran. DISABLED for two bugs in
-// core/branch/reset.cc: reset_branch declares its UndoStack before
-// `record`, `point`, `fresh` and `was_running`, which its undos refer to
-// and which are destroyed first (undefined behaviour: the old server is
-// not reliably restarted, the new one not reliably discarded); and no
-// undo removes the new incarnation's WAL archive (see above).
+// is back as it was, running if it ran, and nothing of the new one is left.
 struct ResetCase {
   FailureCase failure;
   bool running = true;
@@ -211,10 +206,9 @@ std::vector<ResetCase> reset_cases(bool running) {
   return out;
 }
 
-INSTANTIATE_TEST_SUITE_P(DISABLED_Running, ResetFailureTest, ::testing::ValuesIn(reset_cases(true)),
+INSTANTIATE_TEST_SUITE_P(Running, ResetFailureTest, ::testing::ValuesIn(reset_cases(true)),
                          [](const auto& info) { return info.param.failure.name; });
-INSTANTIATE_TEST_SUITE_P(DISABLED_Stopped, ResetFailureTest,
-                         ::testing::ValuesIn(reset_cases(false)),
+INSTANTIATE_TEST_SUITE_P(Stopped, ResetFailureTest, ::testing::ValuesIn(reset_cases(false)),
                          [](const auto& info) { return info.param.failure.name; });
 
 }  // namespace
