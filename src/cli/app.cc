@@ -7,6 +7,7 @@
 
 #include "cli/parser.h"
 #include "cli/unknown_command.h"
+#include "util/interrupt.h"
 
 namespace velo::cli {
 namespace {
@@ -37,6 +38,14 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
     return 2;
   }
   Status status = parser.chosen()->run(parser.global());
+  // A command that completed despite a signal says so by its output and
+  // exit 0: its work is done, and rerunning it would fail.
+  if (!status.ok() && interrupt::received() != 0) {
+    const std::string& outcome = interrupt::outcome();
+    fmt::print(stderr, "velo: interrupted: {}\n",
+               outcome.empty() ? status.error().message : outcome);
+    return 128 + interrupt::received();
+  }
   if (!status.ok()) {
     fmt::print(stderr, "velo: error: {}\n", status.error().message);
     return exit_code_for(status.error().kind);
@@ -58,6 +67,8 @@ int exit_code_for(ErrorKind kind) {
     case ErrorKind::NotFound:
     case ErrorKind::Conflict:
       return 2;
+    case ErrorKind::Interrupted:
+      return 130;
     default:
       return 1;
   }
@@ -68,6 +79,7 @@ int run(int argc, char** argv) { return run(command_table(), argc, argv); }
 int run(const CommandTable& table, int argc, char** argv) {
   // Errors below cli/ are values; an exception getting here is a bug (or
   // std::bad_alloc), and still ends in one line and exit 1, not a core.
+  interrupt::install();
   try {
     return parse_and_run(table, argc, argv);
   } catch (const std::exception& e) {

@@ -5,6 +5,7 @@
 #include "core/history/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
+#include "util/interrupt.h"
 
 namespace velo::core {
 
@@ -119,6 +120,7 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait)
   constexpr auto kAliveEvery = std::chrono::milliseconds(50);
   auto next_alive_check = started;
   while (true) {
+    VELO_TRY(interrupt::check());
     std::string status = postmaster_status(handle.spec.data_dir);
     bool up = status == "ready" || (wait.standby_is_up && status == "standby");
     if (up && ctx.pg.ping(params) == pg::PingStatus::Ok) {

@@ -34,6 +34,9 @@ Status inject_fault(std::string_view operation, std::string_view step) {
     std::string_view action;
     if (!names(spec, operation, step, action)) continue;
     if (action == "kill") ::kill(::getpid(), SIGKILL);
+    // As a user's Ctrl-C or a CI runner's cancel, right before the step.
+    if (action == "sigint") ::raise(SIGINT);
+    if (action == "sigterm") ::raise(SIGTERM);
     if (action == "fail") {
       return make_error(ErrorKind::Io, "injected fault at {}:{}", operation, step);
     }

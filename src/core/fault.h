@@ -1,8 +1,9 @@
-// Fault injection for tests: VELO_FAULT=<operation>:<step>:fail|kill makes
-// that step of that operation fail (an Io error, so its undo runs) or
-// SIGKILL the whole process right there (so nothing runs: what a crash or
-// a power loss leaves). Several faults are separated by commas. Unset, it
-// costs one getenv per step.
+// Fault injection for tests: VELO_FAULT=<operation>:<step>:ACTION makes
+// that step of that operation fail (`fail`: an Io error, so its undo
+// runs), SIGKILL the whole process right there (`kill`: nothing runs, what
+// a crash or a power loss leaves), or send velo a SIGINT or SIGTERM just
+// before the step (`sigint`, `sigterm`: a user's Ctrl-C, a CI cancel). Several faults are separated
+// by commas. Unset, it costs one getenv per step.
 #pragma once
 
 #include <string_view>

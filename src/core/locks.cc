@@ -4,10 +4,12 @@
 
 namespace velo::core {
 
-Result<state::FileLock> lock_project(Context& ctx, const std::string& project) {
+Result<ProjectLock> lock_project(Context& ctx, const std::string& project) {
   std::string dir = ctx.home + "/locks";
   VELO_TRY(make_dirs(dir, 0700));
-  return state::FileLock::acquire(dir + "/" + project + ".lock", 600, ctx.clock);
+  VELO_ASSIGN_OR_RETURN(auto file,
+                        state::FileLock::acquire(dir + "/" + project + ".lock", 600, ctx.clock));
+  return ProjectLock{std::move(file), {}};
 }
 
 }  // namespace velo::core

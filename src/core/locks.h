@@ -6,9 +6,18 @@
 
 #include "core/context.h"
 #include "state/lock.h"
+#include "util/interrupt.h"
 
 namespace velo::core {
 
-Result<state::FileLock> lock_project(Context& ctx, const std::string& project);
+// A project's lock. While it is held, SIGINT and SIGTERM are deferred
+// (util/interrupt.h): a command that changes a project finishes, or undoes
+// what it made, before it exits.
+struct ProjectLock {
+  state::FileLock file;
+  interrupt::Deferral deferral;
+};
+
+Result<ProjectLock> lock_project(Context& ctx, const std::string& project);
 
 }  // namespace velo::core

@@ -5,6 +5,10 @@
 //
 // Step names ("clone", "start", ...) are what VELO_FAULT (core/fault.h)
 // and progress refer to. Not thread-safe.
+//
+// While it exists, SIGINT and SIGTERM are deferred (util/interrupt.h): the
+// next step, or the wait inside the current one, fails as Interrupted, the
+// undos run, and the CLI's last line says what was undone.
 #pragma once
 
 #include <functional>
@@ -12,19 +16,25 @@
 #include <string_view>
 
 #include "core/undo.h"
+#include "util/interrupt.h"
 #include "util/result.h"
 
 namespace velo::core {
 
 class Operation {
  public:
-  explicit Operation(std::string name) : name_(std::move(name)) {}
+  // `rolled_back` says what an undone operation means to the user
+  // ("branch shop/x was not created"); by default, "<name> was rolled back".
+  explicit Operation(std::string name, std::string rolled_back = {})
+      : name_(std::move(name)), rolled_back_(std::move(rolled_back)) {}
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
+  ~Operation();
 
   const std::string& name() const { return name_; }
 
-  // Runs one step: first any injected fault, then `action`.
+  // Runs one step: first any interrupt or injected fault, then `action`.
+  // A step that fails after an interrupt fails as Interrupted.
   Status step(std::string_view step, const std::function<Status()>& action);
   // Registers how to undo what a step made.
   void undo(std::string what, std::function<Status()> undo) {
@@ -39,7 +49,17 @@ class Operation {
 
  private:
   std::string name_;
+  std::string rolled_back_;
+  interrupt::Deferral deferral_;  // before undo_: the undos run deferred
   UndoStack undo_;
 };
+
+// For an undo registered before its step ran: a step cut short (its
+// child stopped by an interrupt, say) may or may not have made its thing,
+// and what it did not make is not there to remove.
+inline Status ok_if_absent(Status status) {
+  if (!status.ok() && status.error().kind == ErrorKind::NotFound) return Status::Ok();
+  return status;
+}
 
 }  // namespace velo::core

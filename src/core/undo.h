@@ -23,8 +23,10 @@ class UndoStack {
     steps_.emplace_back(std::move(what), std::move(undo));
   }
   void commit() { steps_.clear(); }
-  // Runs the undos now, newest first.
-  void rollback();
+  // Runs the undos now, newest first; false when one of them failed (each
+  // failure is printed as a warning).
+  bool rollback();
+  bool empty() const { return steps_.empty(); }
 
  private:
   std::vector<std::pair<std::string, std::function<Status()>>> steps_;

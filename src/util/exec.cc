@@ -13,6 +13,7 @@
 #include <cerrno>
 
 #include "util/exec_child.h"
+#include "util/interrupt.h"
 #include "util/os_error.h"
 
 namespace velo {
@@ -121,8 +122,9 @@ class SigpipeGuard {
 // Feeds `input` to the child and drains its stdout and stderr until both
 // close. Polling all three avoids the deadlock where the child blocks on a
 // full stdout pipe while we block writing its stdin.
-Status pump(UniqueFd& in, UniqueFd& out, UniqueFd& err, const std::string& input,
-            ExecResult* result) {
+Status pump(pid_t pid, bool stop_on_interrupt, UniqueFd& in, UniqueFd& out, UniqueFd& err,
+            const std::string& input, ExecResult* result) {
+  bool stopped = false;
   size_t written = 0;
   if (in.valid()) {
     ::fcntl(in.get(), F_SETFL, ::fcntl(in.get(), F_GETFL) | O_NONBLOCK);
@@ -135,6 +137,13 @@ Status pump(UniqueFd& in, UniqueFd& out, UniqueFd& err, const std::string& input
     if (out.valid()) fds[count++] = {out.get(), POLLIN, 0};
     if (err.valid()) fds[count++] = {err.get(), POLLIN, 0};
     if (in.valid()) fds[count++] = {in.get(), POLLOUT, 0};
+    // The child has its own process group: a terminal's Ctrl-C reaches
+    // velo only, which stops long work (Command::stop_on_interrupt)
+    // unless it is undoing something.
+    if (stop_on_interrupt && !stopped && interrupt::received() != 0 && !interrupt::cleaning_up()) {
+      ::kill(pid, SIGTERM);
+      stopped = true;
+    }
     if (::poll(fds, count, -1) < 0) {
       if (errno == EINTR) continue;
       return os_error(errno, "poll");
@@ -224,7 +233,8 @@ Result<ExecResult> RealProcessRunner::run(const Command& command) {
   VELO_TRY(exec_internal::await_exec(plan, std::move(report_read), pid));
 
   ExecResult result;
-  Status pumped = pump(in_write, out_read, err_read, command.input.value_or(""), &result);
+  Status pumped = pump(pid, command.stop_on_interrupt, in_write, out_read, err_read,
+                       command.input.value_or(""), &result);
   // After a failed pump, closing our ends keeps the child from blocking on
   // a full pipe while we wait for it.
   in_write.reset();

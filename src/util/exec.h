@@ -25,6 +25,12 @@ struct Command {
   // Run as this user (needs root); nullopt means as ourselves.
   std::optional<OsUser> user = std::nullopt;
   std::string cwd = {};  // "" keeps ours
+  // Long work that an interrupt should cut short (pg_basebackup,
+  // pg_restore): velo sends it SIGTERM when a SIGINT or SIGTERM arrives
+  // outside an undo (util/interrupt.h). Off for anything whose effect may
+  // land after its client is stopped (zfs-fuse finishes a snapshot the
+  // `zfs` command was killed during): those run to their end.
+  bool stop_on_interrupt = false;
 };
 
 struct ExecResult {

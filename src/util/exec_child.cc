@@ -125,6 +125,9 @@ void exec_child(const ChildPlan& plan, int stdin_fd, int stdout_fd, int stderr_f
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+  // Its own process group: a terminal's Ctrl-C goes to velo, which decides
+  // (util/interrupt.h); an undo's `zfs destroy` must not die of it.
+  (void)::setpgid(0, 0);
 
   report_fd = lift(report_fd);
   stdin_fd = lift(stdin_fd);

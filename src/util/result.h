@@ -19,6 +19,7 @@ enum class ErrorKind {
   Timeout,      // a server did not become ready in time: exit 1
   Unavailable,  // a tool, engine or filesystem is missing: exit 1
   Io,           // a system call or external command failed: exit 1
+  Interrupted,  // SIGINT or SIGTERM: exit 128 + the signal (util/interrupt.h)
 };
 
 struct Error {

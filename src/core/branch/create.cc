@@ -103,16 +103,18 @@ class Creation {
     ctx_.reporter.step(
         fmt::format("snapshotting {}/{}", parent_.project.name, parent_.branch.name));
     const std::string& name = handle_.branch.base_snapshot;
+    op_.undo("the parent's snapshot", [this, name] {
+      return ok_if_absent(ctx_.driver.destroy_snapshot(parent_.branch.volume, name));
+    });
     VELO_ASSIGN_OR_RETURN(point_, snapshot_branch(ctx_, parent_, name));
-    op_.undo("the parent's snapshot",
-             [this, name] { return ctx_.driver.destroy_snapshot(parent_.branch.volume, name); });
     return Status::Ok();
   }
 
   Status clone() {
     const std::string& source = plan_ ? plan_->snapshot.name : handle_.branch.base_snapshot;
+    op_.undo("the clone",
+             [this] { return ok_if_absent(ctx_.driver.destroy_volume(handle_.branch.volume)); });
     VELO_TRY(ctx_.driver.clone(parent_.branch.volume, source, handle_.branch.volume));
-    op_.undo("the clone", [this] { return ctx_.driver.destroy_volume(handle_.branch.volume); });
     handle_ = make_handle(ctx_, parent_.project, handle_.branch, parent_.runtime);
     return Status::Ok();
   }
@@ -168,7 +170,7 @@ class Creation {
   BranchHandle handle_;
   SnapshotPoint point_;
   // Last: destroyed first, so its undos run while the state above lives.
-  Operation op_{"branch-create"};
+  Operation op_{"branch-create", fmt::format("branch {} was not created", options_.name.full())};
 };
 
 }  // namespace

@@ -59,7 +59,7 @@ Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
   }
   VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
   const std::string old_password = handle.branch.password;
-  Operation op("password-rotate");
+  Operation op("password-rotate", fmt::format("the password of {} was not changed", name.full()));
   VELO_TRY(op.step("apply", [&] { return apply_password(ctx, handle, old_password, password); }));
   // Until the row holds the new password, velo would log in with the old
   // one: a failed write puts the old one back in the server.

@@ -55,17 +55,19 @@ class Reset {
     ctx_.reporter.step(
         fmt::format("snapshotting {}/{}", parent_.project.name, parent_.branch.name));
     const std::string name = fresh_.branch.base_snapshot;
+    op_.undo("the parent's snapshot", [this, name] {
+      return ok_if_absent(ctx_.driver.destroy_snapshot(parent_.branch.volume, name));
+    });
     VELO_ASSIGN_OR_RETURN(point_, snapshot_branch(ctx_, parent_, name));
-    op_.undo("the parent's snapshot",
-             [this, name] { return ctx_.driver.destroy_snapshot(parent_.branch.volume, name); });
     return Status::Ok();
   }
 
   Status clone() {
     const state::BranchRecord& record = fresh_.branch;
-    VELO_TRY(ctx_.driver.clone(parent_.branch.volume, record.base_snapshot, record.volume));
     const std::string volume = record.volume;
-    op_.undo("the new clone", [this, volume] { return ctx_.driver.destroy_volume(volume); });
+    op_.undo("the new clone",
+             [this, volume] { return ok_if_absent(ctx_.driver.destroy_volume(volume)); });
+    VELO_TRY(ctx_.driver.clone(parent_.branch.volume, record.base_snapshot, record.volume));
     fresh_ = make_handle(ctx_, old_.project, record, old_.runtime);
     return Status::Ok();
   }
@@ -131,7 +133,8 @@ class Reset {
   SnapshotPoint point_;
   bool was_running_ = false;
   // Last: destroyed first, so its undos run while the state above lives.
-  Operation op_{"branch-reset"};
+  Operation op_{"branch-reset",
+                fmt::format("{}/{} was not reset", old_.project.name, old_.branch.name)};
 };
 
 }  // namespace

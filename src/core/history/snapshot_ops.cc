@@ -60,7 +60,7 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
   }
   std::string snapshot_name;
   state::SnapshotRecord record;
-  Operation op("snapshot-create");
+  Operation op("snapshot-create", fmt::format("no snapshot of {} was taken", name.full()));
   VELO_TRY(op.step("reserve", [&] {
     return ctx.store.transaction([&]() -> Status {
       VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
@@ -71,9 +71,10 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
   }));
   VELO_TRY(op.step("snapshot", [&]() -> Status {
     ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
+    op.undo("the snapshot", [&] {
+      return ok_if_absent(ctx.driver.destroy_snapshot(handle.branch.volume, snapshot_name));
+    });
     VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, snapshot_name));
-    op.undo("the snapshot",
-            [&] { return ctx.driver.destroy_snapshot(handle.branch.volume, snapshot_name); });
     record = snapshot_record(handle, point, "user");
     record.label = label;
     return Status::Ok();

@@ -46,6 +46,7 @@ Command basebackup_command(const BaseBackupRequest& request) {
 Status run_basebackup(ProcessRunner& runner, Clock& clock, const BaseBackupRequest& request,
                       std::optional<uint64_t> total, ProgressSink* sink) {
   Command command = basebackup_command(request);
+  command.stop_on_interrupt = true;  // a copy may take hours
   VELO_ASSIGN_OR_RETURN(ExecResult result,
                         run_with_progress(
                             runner, command, [&] { return tree_bytes(request.data_dir); }, total,

@@ -28,6 +28,7 @@ Command client_command(BranchHandle& handle, std::vector<std::string> argv) {
   argv.insert(argv.begin() + 1, {"--host=" + params.host, "--port=" + std::to_string(params.port),
                                  "--username=" + params.user, "--no-password"});
   Command command{std::move(argv)};
+  command.stop_on_interrupt = true;  // a restore may take hours
   command.env.emplace_back("PGPASSWORD", params.password);
   command.env.emplace_back("PGPASSFILE", "/dev/null");
   return command;

@@ -199,7 +199,9 @@ class ServerImport {
   const std::string shown_;
   state::ProjectRecord project_;
   BranchHandle handle_;
-  Operation op_{"project-import"};  // last: its undos run while the rest is alive
+  Operation op_{"project-import",
+                fmt::format("project {} was not imported",
+                            options_.project.name)};  // last: its undos run while the rest is alive
 };
 
 }  // namespace

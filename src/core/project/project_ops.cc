@@ -71,8 +71,8 @@ Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& p
     VELO_TRY(ctx.store.delete_branch(name, "main"));
     return ctx.store.delete_project(name);
   });
+  op.undo("the volume", [&ctx, volume] { return ok_if_absent(ctx.driver.destroy_volume(volume)); });
   VELO_TRY(op.step("volume", [&] { return ctx.driver.create_volume(volume); }));
-  op.undo("the volume", [&ctx, volume] { return ctx.driver.destroy_volume(volume); });
   op.undo("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
   return make_handle(ctx, project, main, runtime);
 }
@@ -130,7 +130,9 @@ class ProjectCreation {
   const CreateProjectOptions& options_;
   runtime::Runtime* runtime_;
   BranchHandle handle_;
-  Operation op_{"project-create"};  // last: its undos run while the rest is alive
+  Operation op_{"project-create",
+                fmt::format("project {} was not created",
+                            options_.name)};  // last: its undos run while the rest is alive
 };
 
 }  // namespace

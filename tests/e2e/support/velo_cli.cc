@@ -165,9 +165,22 @@ std::string pg_bin(const std::string& program, const std::string& version) {
   return "/usr/lib/postgresql/" + version + "/bin/" + program;
 }
 
-CliResult VeloCli::run(const std::vector<std::string>& args) {
+CliResult VeloCli::run(const std::vector<std::string>& args) { return run_argv({}, args); }
+
+CliResult VeloCli::run_interrupted(const std::string& signal_name, const std::string& after,
+                                   const std::vector<std::string>& args) {
+  // --preserve-status: velo's own exit code, not timeout's 124;
+  // --foreground: the signal goes to velo only, once (not also to the
+  // process group timeout would make).
+  return run_argv(
+      {"timeout", "--foreground", "--preserve-status", "--signal=" + signal_name, after}, args);
+}
+
+CliResult VeloCli::run_argv(std::vector<std::string> argv, const std::vector<std::string>& args) {
   Command command;
-  command.argv = {VELO_BINARY, "--home", home_};
+  command.argv = std::move(argv);
+  for (const char* part : {VELO_BINARY, "--home"}) command.argv.emplace_back(part);
+  command.argv.push_back(home_);
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   command.env = env_;
   CliResult result;

@@ -68,6 +68,10 @@ class VeloCli {
 
   // velo --home HOME ARGS...
   CliResult run(const std::vector<std::string>& args);
+  // velo --home HOME ARGS..., sent `signal_name` ("INT", "TERM") after
+  // `after` (as timeout(1) reads it: "0.2") unless it ended before.
+  CliResult run_interrupted(const std::string& signal_name, const std::string& after,
+                            const std::vector<std::string>& args);
   // velo --home HOME --json ARGS...
   CliResult run_json(const std::vector<std::string>& args) {
     std::vector<std::string> with_json{"--json"};
@@ -76,6 +80,8 @@ class VeloCli {
   }
 
  private:
+  CliResult run_argv(std::vector<std::string> argv, const std::vector<std::string>& args);
+
   std::string home_;
   std::vector<std::pair<std::string, std::string>> env_;
   RealProcessRunner runner_;
