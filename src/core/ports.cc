@@ -14,6 +14,10 @@ namespace {
 bool bindable(int port, in_addr_t address) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
+  // As PostgreSQL binds its own: connections of an earlier server on this
+  // port lingering in TIME_WAIT do not make it taken, a listener does.
+  int on = 1;
+  (void)::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
