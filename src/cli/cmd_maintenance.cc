@@ -1,9 +1,10 @@
-// velo status | doctor | gc
+// velo status | doctor | gc | start --all
 #include <fmt/format.h>
 
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/inspect.h"
+#include "core/branch/start_all.h"
 #include "core/project/doctor.h"
 #include "core/project/orphans.h"
 
@@ -22,6 +23,7 @@ Status status_command(const GlobalOptions& global) {
   }
   fmt::print("home {}  storage {}\n\n", ctx.home, ctx.driver.name());
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(branches.size());
   for (const auto& b : branches) {
     rows.push_back({b.project + "/" + b.branch, b.status, std::to_string(b.port),
                     b.used_bytes ? human_bytes(*b.used_bytes) : "?", b.url});
@@ -76,6 +78,38 @@ Status gc_command(const GlobalOptions& global) {
   return Status::Ok();
 }
 
+struct StartArgs {
+  bool all = false;
+  std::string project;  // empty: every project
+};
+
+Status start_command(const GlobalOptions& global, const StartArgs& args) {
+  if (!args.all) {
+    return make_error(ErrorKind::Invalid,
+                      "velo start needs --all (one branch: velo branch start PROJECT/BRANCH)");
+  }
+  VELO_OPEN_ENV(env, global);
+  std::optional<std::string> project;
+  if (!args.project.empty()) project = args.project;
+  VELO_ASSIGN_OR_RETURN(auto outcomes, core::start_all(env->ctx(), project));
+  size_t failed = 0;
+  nlohmann::json list = nlohmann::json::array();
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(outcomes.size());
+  for (const auto& o : outcomes) {
+    if (o.result == "failed") ++failed;
+    list.push_back({{"branch", o.branch.full()}, {"result", o.result}, {"reason", o.reason}});
+    rows.push_back({o.branch.full(), o.result, o.reason});
+  }
+  if (global.json) {
+    print_json(list);
+  } else {
+    print_table({"BRANCH", "RESULT", "REASON"}, rows);
+  }
+  if (failed > 0) return make_error(ErrorKind::Io, "{} branch(es) did not start", failed);
+  return Status::Ok();
+}
+
 }  // namespace
 
 CommandTable maintenance_commands() {
@@ -84,6 +118,13 @@ CommandTable maintenance_commands() {
       command({"doctor"}, "check environment, storage, binaries, permissions, orphans",
               doctor_command),
       command({"gc"}, "remove what interrupted operations left behind", gc_command),
+      command<StartArgs>(
+          {"start"}, "start every branch that should run (after a reboot or a crash)",
+          [](CLI::App& app, StartArgs& a) {
+            app.add_flag("--all", a.all, "every branch not stopped by the user");
+            app.add_option("project", a.project, "only this project's branches");
+          },
+          start_command),
   };
 }
 

@@ -42,6 +42,9 @@ struct BranchRecord {
   // clone that was never started): the password to log in with at the
   // first start, which then sets `password` and clears this.
   std::string clone_password;
+  // The user stopped it (branch stop, create --no-start); cleared by a
+  // start. A branch not stopped by the user and without a server crashed.
+  bool stopped_by_user = false;
 };
 
 struct SnapshotRecord {

@@ -69,6 +69,12 @@ ALTER TABLE snapshots ADD COLUMN redo_lsn TEXT NOT NULL DEFAULT '';
       R"sql(
 ALTER TABLE branches ADD COLUMN clone_password TEXT NOT NULL DEFAULT '';
 )sql",
+      // Whether the user stopped the branch (velo branch stop, create
+      // --no-start): a branch that should run but has no server crashed,
+      // and `velo start --all` brings it back.
+      R"sql(
+ALTER TABLE branches ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
+)sql",
   };
   return steps;
 }

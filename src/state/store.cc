@@ -11,7 +11,8 @@ const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
-    "created_at, listen_address, archive, source_snapshot, clone_password";
+    "created_at, listen_address, archive, source_snapshot, clone_password, "
+    "stopped_by_user";
 const char* kSnapshotColumns =
     "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn";
 
@@ -36,6 +37,7 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.archive = as_int(row[11]) != 0;
   b.source_snapshot = as_text(row[12]);
   b.clone_password = as_text(row[13]);
+  b.stopped_by_user = as_int(row[14]) != 0;
   return b;
 }
 
@@ -61,6 +63,7 @@ auto map_rows(Database& db, const std::string& sql, const std::vector<Value>& pa
     -> Result<std::vector<decltype(map(std::declval<const std::vector<Value>&>()))>> {
   VELO_ASSIGN_OR_RETURN(auto rows, db.query(sql, params));
   std::vector<decltype(map(rows[0]))> out;
+  out.reserve(rows.size());
   for (const auto& row : rows) out.push_back(map(row));
   return out;
 }
@@ -152,21 +155,22 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 }
 
 Status Store::insert_branch(const BranchRecord& b) {
-  return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
-                  b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
-                  int64_t{b.archive}, b.source_snapshot, b.clone_password});
+  return db_.run(
+      std::string("INSERT INTO branches(") + kBranchColumns +
+          ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
+       b.base_snapshot, b.parent_volume, b.created_at, b.listen_address, int64_t{b.archive},
+       b.source_snapshot, b.clone_password, int64_t{b.stopped_by_user}});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
   return db_.run(
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
       "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ?, "
-      "clone_password = ? WHERE project = ? AND name = ?",
+      "clone_password = ?, stopped_by_user = ? WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
        b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.clone_password,
-       b.project, b.name});
+       int64_t{b.stopped_by_user}, b.project, b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {

@@ -1,7 +1,7 @@
 // The built velo binary on every storage driver: a branch keeps its port
 // and password across stop/start and restart, `velo branch password`
 // changes one branch's password only, and `velo status` tells the truth
-// (running, stopped, missing).
+// (running, stopped by the user, crashed, missing).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <ifaddrs.h>
@@ -183,9 +183,11 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
   create_branch("demo/dev");
   kill_server("demo/dev");
   if (HasFatalFailure()) return;
-  EXPECT_EQ(show("demo/dev")["status"], "stopped");
+  EXPECT_EQ(show("demo/dev")["status"], "crashed");
   EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
-                                                            {"demo/dev", "stopped"}}));
+                                                            {"demo/dev", "crashed"}}));
+  CliResult crashed = velo().run({"doctor"});
+  EXPECT_NE(crashed.out.find("should be running"), std::string::npos) << crashed.describe();
   // It starts again, on its port, with the password `velo branch url` gives
   // (and not with its parent's).
   const std::string before = url("demo/dev");
@@ -242,6 +244,49 @@ TEST_P(CliLifecycleTest, StatusTellsTheTruthAfterACrashAndALostDataDirectory) {
 // A branch made with --no-start holds its parent's password inside its
 // data until velo sets the branch's own at its first start; the parent's
 // password must never open it (it once did, for good).
+// A power loss, as every postmaster killed at once: status says crashed
+// (not stopped), doctor says what to run, and `velo start --all` brings
+// back every branch that should run, on its port, with its data, and
+// leaves the one the user stopped alone.
+TEST_P(CliLifecycleTest, StartAllBringsBackWhatCrashedAndNotWhatTheUserStopped) {
+  create_project("demo");
+  ASSERT_TRUE(sql("demo/main", "CREATE TABLE t AS SELECT 42 AS v").ok());
+  create_branch("demo/a");
+  create_branch("demo/b", "demo/a");
+  create_branch("demo/off");
+  ok({"branch", "stop", "demo/off"});
+  const std::string a_url = url("demo/a");
+  for (const char* name : {"demo/main", "demo/a", "demo/b"}) kill_server(name);
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "crashed"},
+                                                            {"demo/a", "crashed"},
+                                                            {"demo/b", "crashed"},
+                                                            {"demo/off", "stopped"}}));
+  CliResult doctor = velo().run({"doctor"});
+  EXPECT_NE(doctor.out.find("velo start --all"), std::string::npos) << doctor.describe();
+
+  nlohmann::json started = ok_json({"start", "--all"});
+  std::map<std::string, std::string> results;
+  for (const auto& o : started) results[o["branch"]] = o["result"];
+  EXPECT_EQ(results, (std::map<std::string, std::string>{{"demo/main", "started"},
+                                                         {"demo/a", "started"},
+                                                         {"demo/b", "started"},
+                                                         {"demo/off", "stopped"}}));
+  EXPECT_EQ(statuses(), (std::map<std::string, std::string>{{"demo/main", "running"},
+                                                            {"demo/a", "running"},
+                                                            {"demo/b", "running"},
+                                                            {"demo/off", "stopped"}}));
+  EXPECT_EQ(url("demo/a"), a_url);
+  for (const char* name : {"demo/main", "demo/a", "demo/b"}) {
+    EXPECT_EQ(sql_value(name, "SELECT v FROM t"), "42") << name;
+  }
+  // Again: nothing to do, and a project of its own only.
+  nlohmann::json again = ok_json({"start", "--all", "demo"});
+  for (const auto& o : again) EXPECT_NE(o["result"], "started") << o.dump();
+  EXPECT_EQ(check_usage_error(velo().run({"start"})), "");
+  EXPECT_EQ(check_usage_error(velo().run({"start", "--all", "nope"})), "");
+}
+
 TEST_P(CliLifecycleTest, BranchMadeWithoutStartNeverOpensWithItsParentsPassword) {
   create_project("demo");
   const std::string main_password = params("demo/main").password;

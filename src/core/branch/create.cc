@@ -145,6 +145,7 @@ class Creation {
     if (!options_.start) {
       handle_.branch.clone_password = handle_.branch.password;
       handle_.branch.password = password;
+      handle_.branch.stopped_by_user = true;  // --no-start: not a crash
       return Status::Ok();
     }
     VELO_TRY(apply_password(ctx_, handle_, handle_.branch.password, password));

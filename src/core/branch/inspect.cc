@@ -2,6 +2,21 @@
 
 namespace velo::core {
 
+std::string server_status(BranchHandle& handle) {
+  auto state = handle.runtime->state(handle.spec);
+  if (!state.ok()) return "unknown";
+  switch (*state) {
+    case runtime::ClusterState::Missing:
+      return "missing";
+    case runtime::ClusterState::Stopped:
+      return handle.branch.stopped_by_user ? "stopped" : "crashed";
+    case runtime::ClusterState::Running:
+      // Up, but replaying WAL (after a crash, or a full disk): not open yet.
+      return postmaster_status(handle.spec.data_dir) == "starting" ? "recovering" : "running";
+  }
+  return "unknown";
+}
+
 BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) {
   BranchInfo info;
   info.project = handle.project.name;
@@ -14,12 +29,7 @@ BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) 
   info.runtime = handle.project.runtime;
   info.listen_address = handle.branch.listen_address;
   info.data_dir = handle.spec.data_dir;
-  if (handle.branch.status != "ready") {
-    info.status = handle.branch.status;
-  } else {
-    auto state = handle.runtime->state(handle.spec);
-    info.status = state.ok() ? runtime::to_string(*state) : "unknown";
-  }
+  info.status = handle.branch.status == "ready" ? server_status(handle) : handle.branch.status;
   if (with_space) {
     auto used = ctx.driver.used_bytes(handle.branch.volume);
     if (used.ok()) info.used_bytes = *used;

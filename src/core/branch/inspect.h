@@ -16,7 +16,9 @@ struct BranchInfo {
   std::string project;
   std::string branch;
   std::optional<std::string> parent;
-  std::string status;  // running | stopped | missing | creating
+  // running | recovering (up, replaying WAL) | stopped (by the user) |
+  // crashed (should run, no server) | missing (data gone) | creating
+  std::string status;
   int port = 0;
   std::string url;  // without the password
   std::string created_at;
@@ -26,6 +28,11 @@ struct BranchInfo {
   std::string listen_address;
   std::string data_dir;
 };
+
+// A ready branch's server as the user needs to know it: running,
+// recovering, stopped, crashed, missing, or unknown (the runtime cannot
+// tell: no Docker engine).
+std::string server_status(BranchHandle& handle);
 
 BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space);
 Result<std::vector<BranchInfo>> describe_branches(Context& ctx,

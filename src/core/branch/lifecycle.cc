@@ -17,26 +17,37 @@ Status set_own_password(Context& ctx, BranchHandle& handle) {
   return ctx.store.update_branch(handle.branch);
 }
 
+// The desired state `velo status` and `velo start --all` go by.
+Status set_stopped_by_user(Context& ctx, BranchHandle& handle, bool stopped) {
+  if (handle.branch.stopped_by_user == stopped) return Status::Ok();
+  handle.branch.stopped_by_user = stopped;
+  return ctx.store.update_branch(handle.branch);
+}
+
 }  // namespace
 
 Status start_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
   VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
-  if (state == runtime::ClusterState::Running) return Status::Ok();
   if (state == runtime::ClusterState::Missing) {
     return make_error(ErrorKind::NotFound, "the data of {} is missing ({}); see velo doctor",
                       name.full(), handle.spec.data_dir);
   }
-  // Settings may have changed since the last start (velo upgrade, port).
-  VELO_TRY(prepare_data_dir(handle));
-  VELO_TRY(start_and_wait(ctx, handle));
-  return set_own_password(ctx, handle);
+  if (state != runtime::ClusterState::Running) {
+    // Settings may have changed since the last start (velo upgrade, port).
+    VELO_TRY(prepare_data_dir(handle));
+    VELO_TRY(start_and_wait(ctx, handle));
+    VELO_TRY(set_own_password(ctx, handle));
+  }
+  return set_stopped_by_user(ctx, handle, false);
 }
 
 Status stop_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  // Recorded first: a stop cut short is still one the user asked for.
+  VELO_TRY(set_stopped_by_user(ctx, handle, true));
   return stop_server(handle);
 }
 

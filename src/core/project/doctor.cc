@@ -64,6 +64,11 @@ std::vector<Finding> run_doctor(Context& ctx) {
         findings.push_back({"branch " + b.project + "/" + b.branch, "fail",
                             "its data directory is missing: " + b.data_dir +
                                 " (velo branch delete removes the record)"});
+      } else if (b.status == "crashed") {
+        findings.push_back({"branch " + b.project + "/" + b.branch, "warn",
+                            fmt::format("should be running, but no server runs (velo branch start "
+                                        "{}/{}, or velo start --all for every such branch)",
+                                        b.project, b.branch)});
       }
     }
     findings.push_back({"branches", "ok", fmt::format("{} branches indexed", branches->size())});
