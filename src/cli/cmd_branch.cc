@@ -75,6 +75,7 @@ Status branch_list(const GlobalOptions& global, const std::optional<std::string>
     return Status::Ok();
   }
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(branches.size());
   for (const auto& b : branches) {
     rows.push_back({b.project + "/" + b.branch, b.parent ? b.project + "/" + *b.parent : "-",
                     b.status, std::to_string(b.port), b.created_at});
@@ -189,7 +190,7 @@ CommandRow named(const char* verb, const char* help,
 }
 
 // start, stop, restart: act on the named branch, then say so.
-CommandRow simple(const char* verb, const char* help, const char* done, BranchAction act) {
+CommandRow simple(const char* verb, const char* help, const char* done, const BranchAction& act) {
   return command<BranchArgs>({"branch", verb}, help, declare_name,
                              [done, act](const GlobalOptions& g, const BranchArgs& a) {
                                return simple_action(g, a.name, done, act);

@@ -93,6 +93,7 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
              project.name, project.pg_version, project.runtime, ctx.driver.name(),
              project.created_at, follow_text(follow));
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(branches.size());
   for (const auto& b : branches) {
     rows.push_back({b.branch, b.parent.value_or("-"), b.status, std::to_string(b.port),
                     b.used_bytes ? human_bytes(*b.used_bytes) : "?"});

@@ -115,6 +115,7 @@ Connection::~Connection() {
 Result<std::vector<Row>> Connection::query(const std::string& sql,
                                            const std::vector<std::string>& params) {
   std::vector<const char*> values;
+  values.reserve(params.size());
   for (const auto& param : params) values.push_back(param.c_str());
   ResultPtr result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                 values.data(), nullptr, nullptr, 0));

@@ -366,6 +366,7 @@ Result<std::vector<ManagedContainer>> DockerRuntime::list_managed() {
 Result<std::vector<Runtime::Managed>> DockerRuntime::list_clusters() {
   VELO_ASSIGN_OR_RETURN(auto containers, list_managed());
   std::vector<Managed> out;
+  out.reserve(containers.size());
   for (const auto& container : containers) out.push_back({container.project, container.branch});
   return out;
 }

@@ -63,9 +63,8 @@ std::vector<std::string> split_lines(const std::string& output) {
 Error zfs_error(const std::string& what, const ExecResult& result) {
   const std::string& err = result.err;
   ErrorKind kind = ErrorKind::Io;
-  if (err.find("dependent clones") != std::string::npos)
-    kind = ErrorKind::Conflict;
-  else if (err.find("already exists") != std::string::npos)
+  if (err.find("dependent clones") != std::string::npos ||
+      err.find("already exists") != std::string::npos)
     kind = ErrorKind::Conflict;
   else if (err.find("does not exist") != std::string::npos)
     kind = ErrorKind::NotFound;

@@ -156,7 +156,7 @@ std::string tail_file(const std::string& path, int lines) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return "";
   // Server logs grow without bound; the last 64 KiB hold enough lines.
-  constexpr off_t kWindow = 64 * 1024;
+  constexpr off_t kWindow = off_t{64} * 1024;
   off_t size = ::lseek(fd.get(), 0, SEEK_END);
   if (size < 0) return "";
   off_t start = size > kWindow ? size - kWindow : 0;

@@ -60,7 +60,8 @@ int received() { return g_first_signal.load(); }
 Status check() {
   int sig = received();
   if (sig == 0 || cleaning_up()) return Status::Ok();
-  return make_error(ErrorKind::Interrupted, "interrupted by {}", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  return make_error(ErrorKind::Interrupted, "interrupted by {}",
+                    sig == SIGINT ? "SIGINT" : "SIGTERM");
 }
 
 Deferral::Deferral() { ++g_deferrals; }

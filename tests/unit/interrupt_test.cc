@@ -2,6 +2,8 @@
 // inside an operation, which stops at its next step and undoes what it
 // made; children stopped unless an undo runs them; a second signal during
 // the undo answered, not obeyed.
+#include "util/interrupt.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -10,7 +12,6 @@
 
 #include "core/operation.h"
 #include "util/exec.h"
-#include "util/interrupt.h"
 
 namespace velo {
 namespace {
@@ -63,7 +64,8 @@ TEST_F(InterruptTest, AFailedUndoLeavesTheRestToGc) {
     EXPECT_FALSE(op.step("start", [&] { return record("start"); }).ok());
   }
   EXPECT_EQ(interrupt::received(), SIGTERM);
-  EXPECT_EQ(interrupt::outcome(), "branch-reset was rolled back; 'velo gc' will remove what is left");
+  EXPECT_EQ(interrupt::outcome(),
+            "branch-reset was rolled back; 'velo gc' will remove what is left");
 }
 
 TEST_F(InterruptTest, ASecondSignalDuringTheUndoIsAnsweredNotObeyed) {
@@ -71,7 +73,7 @@ TEST_F(InterruptTest, ASecondSignalDuringTheUndoIsAnsweredNotObeyed) {
   {
     core::Operation op("branch-create");
     op.undo("the clone", [&] {
-      ::raise(SIGINT);  // the user presses Ctrl-C again while velo cleans up
+      ::raise(SIGINT);                       // the user presses Ctrl-C again while velo cleans up
       EXPECT_TRUE(interrupt::check().ok());  // an undo's waits run to their end
       return record("undo clone");
     });

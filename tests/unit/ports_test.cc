@@ -1,13 +1,13 @@
 // Whether a port is free for a branch's server: a listener takes it; the
 // connections an earlier server on it left in TIME_WAIT do not (PostgreSQL
 // binds with SO_REUSEADDR, so velo must count the port as free too).
+#include "core/ports.h"
+
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include "core/ports.h"
 
 namespace velo::core {
 namespace {

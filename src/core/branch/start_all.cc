@@ -12,7 +12,7 @@ namespace {
 
 // Parents before children (an imported main before the branches of its
 // data), in name order within a level.
-std::vector<state::BranchRecord> parents_first(std::vector<state::BranchRecord> branches) {
+std::vector<state::BranchRecord> parents_first(const std::vector<state::BranchRecord>& branches) {
   std::vector<state::BranchRecord> ordered;
   std::deque<std::string> level{""};  // "" stands for "no parent"
   while (!level.empty()) {
@@ -67,7 +67,7 @@ Result<std::vector<StartOutcome>> start_all(Context& ctx,
   std::vector<StartOutcome> outcomes;
   for (const auto& name : projects) {
     VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(name));
-    for (const auto& record : parents_first(std::move(branches))) {
+    for (const auto& record : parents_first(branches)) {
       outcomes.push_back(start_one(ctx, record));
     }
   }

@@ -22,6 +22,7 @@ struct StartOutcome {
 
 // All projects, or only `project`. A failure to start one branch does not
 // stop the others; each is reported.
-Result<std::vector<StartOutcome>> start_all(Context& ctx, const std::optional<std::string>& project);
+Result<std::vector<StartOutcome>> start_all(Context& ctx,
+                                            const std::optional<std::string>& project);
 
 }  // namespace velo::core

@@ -80,44 +80,10 @@ void DumpRoleScanner::step(char c) {
       return;
     case Mode::Quote:
     case Mode::EscapeQuote:
-    case Mode::Identifier: {
-      const char quote = mode_ == Mode::Identifier ? '"' : '\'';
-      if (pending_ == '\\') {
-        pending_ = 0;
-        text_ += c;
-        return;
-      }
-      if (pending_ == quote) {
-        pending_ = 0;
-        if (c == quote) {  // doubled: the quote itself
-          text_ += c;
-          return;
-        }
-        add(mode_ == Mode::Identifier ? Kind::Identifier : Kind::String, text_);
-        text_.clear();
-        mode_ = Mode::Normal;
-        return normal(c);
-      }
-      if (c == quote || (c == '\\' && mode_ == Mode::EscapeQuote)) {
-        pending_ = c;
-        return;
-      }
-      text_ += c;
-      return;
-    }
+    case Mode::Identifier:
+      return quoted(c);
     case Mode::BlockComment:
-      if (pending_ == '*' && c == '/') {
-        pending_ = 0;
-        if (--comment_depth_ == 0) mode_ = Mode::Normal;
-        return;
-      }
-      if (pending_ == '/' && c == '*') {
-        pending_ = 0;
-        ++comment_depth_;
-        return;
-      }
-      pending_ = (c == '*' || c == '/') ? c : 0;
-      return;
+      return block_comment(c);
     case Mode::LineComment:
     case Mode::MetaCommand:
       if (c == '\n') mode_ = Mode::Normal;
@@ -138,6 +104,48 @@ void DumpRoleScanner::step(char c) {
       }
       return;
   }
+}
+
+// Inside '...', E'...' or "...": a doubled quote is the quote itself, a
+// backslash escapes in E'...'.
+void DumpRoleScanner::quoted(char c) {
+  const char quote = mode_ == Mode::Identifier ? '"' : '\'';
+  if (pending_ == '\\') {
+    pending_ = 0;
+    text_ += c;
+    return;
+  }
+  if (pending_ == quote) {
+    pending_ = 0;
+    if (c == quote) {  // doubled: the quote itself
+      text_ += c;
+      return;
+    }
+    add(mode_ == Mode::Identifier ? Kind::Identifier : Kind::String, text_);
+    text_.clear();
+    mode_ = Mode::Normal;
+    return normal(c);
+  }
+  if (c == quote || (c == '\\' && mode_ == Mode::EscapeQuote)) {
+    pending_ = c;
+    return;
+  }
+  text_ += c;
+}
+
+// Block comments nest: /* /* */ */.
+void DumpRoleScanner::block_comment(char c) {
+  if (pending_ == '*' && c == '/') {
+    pending_ = 0;
+    if (--comment_depth_ == 0) mode_ = Mode::Normal;
+    return;
+  }
+  if (pending_ == '/' && c == '*') {
+    pending_ = 0;
+    ++comment_depth_;
+    return;
+  }
+  pending_ = (c == '*' || c == '/') ? c : '\0';
 }
 
 void DumpRoleScanner::normal(char c) {

@@ -48,6 +48,8 @@ class DumpRoleScanner {
   };
 
   void step(char c);
+  void quoted(char c);
+  void block_comment(char c);
   void normal(char c);
   void end_word();
   void add(Kind kind, std::string text);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <future>
 
@@ -14,10 +15,12 @@ ProgressSample make_sample(uint64_t done, std::optional<uint64_t> total,
   sample.done = done;
   sample.total = total;
   sample.elapsed = elapsed;
-  if (elapsed.count() > 0) sample.rate = static_cast<double>(done) * 1000.0 / elapsed.count();
+  if (elapsed.count() > 0) {
+    sample.rate = static_cast<double>(done) * 1000.0 / static_cast<double>(elapsed.count());
+  }
   if (total && sample.rate > 0) {
     uint64_t rest = *total > done ? *total - done : 0;
-    sample.left = std::chrono::seconds(static_cast<int64_t>(rest / sample.rate + 0.5));
+    sample.left = std::chrono::seconds(std::llround(static_cast<double>(rest) / sample.rate));
   }
   return sample;
 }
@@ -57,7 +60,8 @@ std::string format_progress(const ProgressSample& sample) {
 std::string format_progress_bar(const ProgressSample& sample, int width) {
   int filled = 0;
   if (sample.total && *sample.total > 0) {
-    double fraction = std::min(1.0, static_cast<double>(sample.done) / *sample.total);
+    double fraction =
+        std::min(1.0, static_cast<double>(sample.done) / static_cast<double>(*sample.total));
     filled = static_cast<int>(fraction * width);
   }
   std::string bar = "[";
