@@ -18,7 +18,10 @@ Status read_functions(Catalog& catalog) {
                                " pg_get_function_arguments(p.oid)"
                                " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
                                " WHERE p.prokind IN ('f', 'p', 'w') AND " +
-                               user_schema("n") + " AND " + not_in_extension("pg_proc", "p.oid")));
+                               user_schema("n") + " AND " + not_in_extension("pg_proc", "p.oid") +
+                               // A range type's constructors are part of the type.
+                               " AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid ="
+                               " 'pg_proc'::regclass AND i.objid = p.oid AND i.deptype = 'i')"));
   for (const auto& row : rows) {
     bool procedure = row[3] == "p";
     Object object{.kind = procedure ? "procedure" : "function", .identity = row[1]};

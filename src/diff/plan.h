@@ -16,12 +16,12 @@ namespace velo::diff {
 struct Statement {
   // The database to run in; "" for CREATE/DROP DATABASE, which run from
   // any other database (e.g. postgres).
-  std::string database;
-  std::string sql;  // one statement, without a terminating semicolon
+  std::string database{};
+  std::string sql{};  // one statement, without a terminating semicolon
   // false: must run outside a transaction block (CREATE/DROP DATABASE,
   // ALTER TYPE ... ADD VALUE whose value later statements may use).
   bool transactional = true;
-  std::vector<Hazard> hazards;
+  std::vector<Hazard> hazards{};
 };
 
 struct Plan {

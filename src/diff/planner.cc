@@ -131,6 +131,15 @@ void DatabasePlanner::add_rebuilds() {
   }
 }
 
+std::vector<std::string> DatabasePlanner::with_descendants(const std::string& key) const {
+  std::vector<std::string> found{key};
+  for (size_t i = 0; i < found.size(); ++i) {
+    auto it = from_children_.find(found[i]);
+    if (it != from_children_.end()) found.insert(found.end(), it->second.begin(), it->second.end());
+  }
+  return found;
+}
+
 bool DatabasePlanner::ancestor_has(Op op, const DatabaseSchema& db, const std::string& key) const {
   const Object* object = db.find(key);
   while (object != nullptr && !object->parent.empty()) {
@@ -179,11 +188,14 @@ std::vector<std::set<size_t>> DatabasePlanner::predecessors() const {
   for (size_t i = 0; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
     if (step.op == kDrop) {
-      // Whatever still needs this object goes first: dependents dropped,
-      // alters that move away from it.
-      for (const std::string& dependent : dependents(step.key)) {
-        add_edge(step_for(kDrop, from_, dependent), i);
-        add_edge(step_for(kAlter, from_, dependent), i);
+      // Whatever still needs this object or a part of it (a view over a
+      // dropped table's column) goes first: dependents dropped, alters
+      // that move away from it.
+      for (const std::string& part : with_descendants(step.key)) {
+        for (const std::string& dependent : dependents(part)) {
+          add_edge(step_for(kDrop, from_, dependent), i);
+          add_edge(step_for(kAlter, from_, dependent), i);
+        }
       }
       continue;
     }

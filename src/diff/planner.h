@@ -38,6 +38,8 @@ class DatabasePlanner {
   void add_rebuilds();
   // The objects of `from` that need `key` (as parent or dependency).
   const std::vector<std::string>& dependents(const std::string& key) const;
+  // `key` and its children, their children, ... in `from`.
+  std::vector<std::string> with_descendants(const std::string& key) const;
   // The keys `key` needs in `db`: its dependencies and parent, and those of
   // the children its create includes.
   std::set<std::string> needs(const DatabaseSchema& db, const std::string& key) const;

@@ -16,6 +16,7 @@ bool same_state(const Object* a, const Object* b) {
 }
 
 std::string what_happened(const Object* before, const Object* after) {
+  if (same_state(before, after)) return "left unchanged";
   if (before == nullptr) return "created: " + after->definition;
   if (after == nullptr) return "dropped";
   return "altered: " + after->definition;
@@ -76,6 +77,14 @@ void merge_database(const std::string& name, const DatabaseSchema* base, const D
   // Then ours' changes that theirs did not make, where no conflict is.
   for (const std::string& key : keys) {
     if (conflicted.count(key) != 0 || !changed(ours, key) || changed(theirs, key)) continue;
+    // The parts of an object in conflict stay as theirs too.
+    bool under_conflict = false;
+    for (const DatabaseSchema* side : {base, ours, theirs}) {
+      for (const std::string& ancestor : ancestors(side, key)) {
+        under_conflict = under_conflict || conflicted.count(ancestor) != 0;
+      }
+    }
+    if (under_conflict) continue;
     const Object* o = find_in(ours, key);
     if (o == nullptr) {
       merged.objects.erase(key);
