@@ -2,6 +2,8 @@
 // the grants new objects get. Kind "default privileges", identity
 // "<role> [in schema <schema>] on <tables|sequences|functions|types|schemas>".
 // A change revokes what was granted from each grantee, then grants.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "diff/catalog.h"
@@ -40,8 +42,8 @@ Status read_default_privileges(Catalog& catalog) {
         option = privilege.substr(with);
         privilege.resize(with);
       }
-      grants.push_back("ALTER DEFAULT PRIVILEGES " + scope + " GRANT " + privilege + " ON " +
-                       row[2] + " TO " + line.substr(0, space) + option);
+      grants.push_back(fmt::format("ALTER DEFAULT PRIVILEGES {} GRANT {} ON {} TO {}{}", scope,
+                                   privilege, row[2], line.substr(0, space), option));
     }
     object.definition = join(grants, "\n");
     catalog.add(std::move(object), "");

@@ -3,6 +3,8 @@
 // parent is the object: kind "privileges", identity the object's key.
 // Applying them revokes everything from everyone named (and the owner and
 // PUBLIC), then grants exactly the ACL's entries.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "diff/catalog.h"
@@ -36,8 +38,8 @@ std::string grant_statements(const std::string& target, const std::string& grant
         privilege.size() > option.size() &&
         privilege.compare(privilege.size() - option.size(), option.size(), option) == 0;
     if (with_option) privilege.resize(privilege.size() - option.size());
-    statements.push_back("GRANT " + privilege + " ON " + target + " TO " + grantee +
-                         (with_option ? option : ""));
+    statements.push_back(fmt::format("GRANT {} ON {} TO {}{}", privilege, target, grantee,
+                                     with_option ? option : ""));
   }
   return join(statements, "\n");
 }
@@ -77,8 +79,9 @@ Status read_privileges(Catalog& catalog) {
 
 namespace {
 
-std::vector<Statement> revoke_from(const Object& o, std::vector<std::string> grantees) {
+std::vector<Statement> revoke_from(const Object& o, const std::vector<std::string>& grantees) {
   std::vector<Statement> statements;
+  statements.reserve(grantees.size());
   for (const auto& grantee : grantees) {
     statements.push_back(sql("REVOKE ALL ON " + o.attr("target") + " FROM " + grantee));
   }
@@ -87,7 +90,7 @@ std::vector<Statement> revoke_from(const Object& o, std::vector<std::string> gra
 
 std::vector<Statement> create_privileges(const Object& o, const DatabaseSchema&) {
   auto grantees = grantees_of(o.attr("grants"));
-  for (std::string extra : {std::string("PUBLIC"), o.attr("target_owner")}) {
+  for (const std::string& extra : {std::string("PUBLIC"), o.attr("target_owner")}) {
     if (!extra.empty() && std::find(grantees.begin(), grantees.end(), extra) == grantees.end()) {
       grantees.push_back(extra);
     }

@@ -3,6 +3,8 @@
 // their own (columns.cc) that CREATE TABLE includes. Persistence, storage
 // parameters, partition attachment, inheritance and RLS change in place;
 // a new partition key drops and creates the table.
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "diff/catalog.h"
@@ -85,6 +87,7 @@ std::vector<Statement> create_table(const Object& o, const DatabaseSchema& db) {
     text += " PARTITION OF " + o.attr("partition_of") + " " + o.attr("partition_bound");
   } else {
     std::vector<std::string> definitions;
+    definitions.reserve(columns.size());
     for (const Object* column : columns) definitions.push_back(column->definition);
     text += " (" + join(definitions, ", ") + ")";
     if (!o.attr("inherits").empty()) text += " INHERITS (" + o.attr("inherits") + ")";
@@ -144,12 +147,12 @@ std::optional<std::vector<Statement>> alter_table(const Object& from, const Obje
     for (auto& p : new_parents) p.erase(0, p.find_first_not_of(' '));
     for (const auto& p : old_parents) {
       if (std::find(new_parents.begin(), new_parents.end(), p) == new_parents.end()) {
-        statements.push_back(sql(alter + " NO INHERIT " + p));
+        statements.push_back(sql(fmt::format("{} NO INHERIT {}", alter, p)));
       }
     }
     for (const auto& p : new_parents) {
       if (std::find(old_parents.begin(), old_parents.end(), p) == old_parents.end()) {
-        statements.push_back(sql(alter + " INHERIT " + p));
+        statements.push_back(sql(fmt::format("{} INHERIT {}", alter, p)));
       }
     }
   }

@@ -23,7 +23,7 @@ std::string what_happened(const Object* before, const Object* after) {
 }
 
 // The ancestors of `key` in `db` (its parent, the parent's parent, ...).
-std::vector<std::string> ancestors(const DatabaseSchema* db, std::string key) {
+std::vector<std::string> ancestors(const DatabaseSchema* db, const std::string& key) {
   std::vector<std::string> found;
   const Object* object = find_in(db, key);
   while (object != nullptr && !object->parent.empty()) {

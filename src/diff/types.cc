@@ -2,7 +2,10 @@
 // outside a transaction so later statements may use the value); a
 // composite type adds, drops and retypes attributes in place; anything
 // else drops and creates the type.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstddef>
 
 #include "diff/catalog.h"
 #include "diff/kinds.h"
@@ -107,22 +110,25 @@ std::optional<std::vector<Statement>> alter_composite(const Object& from, const 
   for (const auto& name : old_order) {
     if (new_entries.count(name) != 0) kept.push_back(name);
   }
-  if (!std::equal(kept.begin(), kept.end(), new_order.begin(), new_order.begin() + kept.size())) {
+  if (!std::equal(kept.begin(), kept.end(), new_order.begin(),
+                  new_order.begin() + static_cast<std::ptrdiff_t>(kept.size()))) {
     return std::nullopt;
   }
   std::vector<Statement> statements;
   const std::string alter = "ALTER TYPE " + to.identity + " ";
   for (const auto& name : old_order) {
-    if (new_entries.count(name) == 0) statements.push_back(sql(alter + "DROP ATTRIBUTE " + name));
+    if (new_entries.count(name) == 0) {
+      statements.push_back(sql(fmt::format("{}DROP ATTRIBUTE {}", alter, name)));
+    }
   }
   for (const auto& name : kept) {
     if (old_entries[name] != new_entries[name]) {
       std::string type = new_entries[name].substr(name.size() + 1);
-      statements.push_back(sql(alter + "ALTER ATTRIBUTE " + name + " TYPE " + type));
+      statements.push_back(sql(fmt::format("{}ALTER ATTRIBUTE {} TYPE {}", alter, name, type)));
     }
   }
   for (size_t i = kept.size(); i < new_order.size(); ++i) {
-    statements.push_back(sql(alter + "ADD ATTRIBUTE " + new_entries[new_order[i]]));
+    statements.push_back(sql(fmt::format("{}ADD ATTRIBUTE {}", alter, new_entries[new_order[i]])));
   }
   return statements;
 }
