@@ -110,6 +110,13 @@ std::vector<Hazard> column_hazards(const Object* from, const Object* to,
       hazards.push_back({HazardKind::TableRewrite,
                          "adding " + to->identity + " fills every row (volatile default)"});
     }
+    bool no_value = to->attr("default").empty() && to->attr("generated").empty() &&
+                    to->attr("identity").empty();
+    if (!to->attr("not_null").empty() && no_value && to->attr("inherited").empty()) {
+      hazards.push_back({HazardKind::NeedsBackfill,
+                         "adding " + to->identity +
+                             " NOT NULL without a default fails unless the table is empty"});
+    }
     return hazards;
   }
   if (to == nullptr) return hazards;

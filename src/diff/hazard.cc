@@ -14,6 +14,8 @@ std::string to_string(HazardKind kind) {
       return "full-scan-validation";
     case HazardKind::EnumValueRemoval:
       return "enum-value-removal";
+    case HazardKind::NeedsBackfill:
+      return "needs-backfill";
   }
   return "unknown";
 }

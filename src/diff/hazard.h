@@ -14,6 +14,9 @@ enum class HazardKind {
   IndexBuild,          // CREATE INDEX without CONCURRENTLY on an existing table
   FullScanValidation,  // SET NOT NULL, ADD CHECK/FOREIGN KEY without NOT VALID
   EnumValueRemoval,    // an enum value dropped: the type is rebuilt
+  // A NOT NULL column without a default added to an existing table: fails
+  // unless the table is empty; the rows need values first (a backfill).
+  NeedsBackfill,
 };
 
 struct Hazard {
@@ -22,7 +25,7 @@ struct Hazard {
 };
 
 // "data-loss", "table-rewrite", "index-build", "full-scan-validation",
-// "enum-value-removal".
+// "enum-value-removal", "needs-backfill".
 std::string to_string(HazardKind kind);
 
 bool operator==(const Hazard& a, const Hazard& b);

@@ -144,6 +144,7 @@ TEST(DiffDifferTest, HazardsOfColumnChanges) {
     s.column("public.orders", "note", "character varying(40)", 3, "", true);  // widened, NOT NULL
     s.column("public.orders", "token", "uuid", 4, "gen_random_uuid()");       // volatile default
     s.column("public.orders", "placed", "date", 5, "CURRENT_DATE");           // stable default
+    s.column("public.orders", "region", "text", 6, "", true);                 // rows need values
   });
   auto changes = diff(cluster(orders), after);
   const Change* id = find(changes, "column public.orders.id");
@@ -156,6 +157,7 @@ TEST(DiffDifferTest, HazardsOfColumnChanges) {
   EXPECT_TRUE(has_hazard(*note, HazardKind::FullScanValidation));
   EXPECT_TRUE(has_hazard(*find(changes, "column public.orders.token"), HazardKind::TableRewrite));
   EXPECT_TRUE(find(changes, "column public.orders.placed")->hazards.empty());
+  EXPECT_TRUE(has_hazard(*find(changes, "column public.orders.region"), HazardKind::NeedsBackfill));
 }
 
 TEST(DiffDifferTest, HazardsOfIndexesAndConstraints) {

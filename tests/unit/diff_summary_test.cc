@@ -67,6 +67,7 @@ TEST(DiffSummaryTest, HazardKindNames) {
   EXPECT_EQ(to_string(HazardKind::IndexBuild), "index-build");
   EXPECT_EQ(to_string(HazardKind::FullScanValidation), "full-scan-validation");
   EXPECT_EQ(to_string(HazardKind::EnumValueRemoval), "enum-value-removal");
+  EXPECT_EQ(to_string(HazardKind::NeedsBackfill), "needs-backfill");
 }
 
 }  // namespace
