@@ -1,5 +1,6 @@
 #include "diff/planner.h"
 
+#include "diff/enum_rebuild.h"
 #include "diff/kinds.h"
 #include "diff/plan_order.h"
 #include "diff/sql_text.h"
@@ -66,6 +67,7 @@ void DatabasePlanner::add(const Change& change) {
   std::vector<Statement> statements;
   if (!same(without_owner(*old_object), without_owner(*new_object))) {
     auto altered = rules.alter == nullptr ? std::nullopt : rules.alter(*old_object, *new_object);
+    if (!altered && rebuild_enum_in_use(*old_object, *new_object, change.hazards)) return;
     if (!altered) {
       replaced_.insert(key);
       add_drop(key);
@@ -84,6 +86,41 @@ void DatabasePlanner::add(const Change& change) {
   }
   index_[kAlter][key] = steps_.size();
   steps_.push_back({kAlter, key, std::move(statements), change.hazards});
+}
+
+bool DatabasePlanner::rebuild_enum_in_use(const Object& from, const Object& to,
+                                          const std::vector<Hazard>& hazards) {
+  if (to.kind != "type" || from.attr("labels").empty() || to.attr("labels").empty()) return false;
+  // The columns that use the type before and after (not inherited copies,
+  // which follow their parent's).
+  std::vector<const Object*> columns;
+  std::vector<std::string> column_keys;
+  for (const std::string& dependent : dependents(from.key())) {
+    const Object* column = to_.find(dependent);
+    if (column == nullptr || column->kind != "column" || !column->attr("inherited").empty() ||
+        column->attr("type") != to.identity) {
+      continue;
+    }
+    columns.push_back(column);
+    column_keys.push_back(dependent);
+  }
+  if (columns.empty()) return false;
+  std::vector<Hazard> all_hazards = hazards;
+  for (const std::string& key : column_keys) {
+    all_hazards.push_back({HazardKind::TableRewrite,
+                           "converting " + key + " to the rebuilt enum rewrites its table"});
+  }
+  const size_t step = steps_.size();
+  index_[kAlter][from.key()] = step;
+  steps_.push_back({kAlter, from.key(), rebuild_enum(from, to, columns), std::move(all_hazards)});
+  // The columns change type in this step: what uses them is rebuilt around
+  // it, and their own changes come after it.
+  for (const std::string& key : column_keys) {
+    altered_with_dependents_.insert(key);
+    covers_[step].push_back(key);
+    index_[kAlter].try_emplace(key, step);
+  }
+  return true;
 }
 
 void DatabasePlanner::add_drop(const std::string& key, std::vector<Hazard> hazards) {
@@ -207,9 +244,15 @@ std::vector<std::set<size_t>> DatabasePlanner::predecessors() const {
       add_edge(step_for(kDrop, from_, step.key), i);
     } else {
       // An altered object's dependents that block it are dropped first.
-      for (const std::string& dependent : dependents(step.key)) {
-        auto drop = index_[kDrop].find(dependent);
-        if (drop != index_[kDrop].end()) add_edge(static_cast<int>(drop->second), i);
+      std::vector<std::string> altered{step.key};
+      if (auto covered = covers_.find(i); covered != covers_.end()) {
+        altered.insert(altered.end(), covered->second.begin(), covered->second.end());
+      }
+      for (const std::string& key : altered) {
+        for (const std::string& dependent : dependents(key)) {
+          auto drop = index_[kDrop].find(dependent);
+          if (drop != index_[kDrop].end()) add_edge(static_cast<int>(drop->second), i);
+        }
       }
     }
   }

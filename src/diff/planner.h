@@ -36,6 +36,10 @@ class DatabasePlanner {
   void add_drop(const std::string& key, std::vector<Hazard> hazards = {});
   void add_create(const std::string& key, std::vector<Hazard> hazards = {});
   void add_rebuilds();
+  // An enum losing values while columns use it: one step that rebuilds it
+  // and converts them (enum_rebuild.h). false when no column uses it.
+  bool rebuild_enum_in_use(const Object& from, const Object& to,
+                           const std::vector<Hazard>& hazards);
   // The objects of `from` that need `key` (as parent or dependency).
   const std::vector<std::string>& dependents(const std::string& key) const;
   // `key` and its children, their children, ... in `from`.
@@ -58,6 +62,8 @@ class DatabasePlanner {
   // step: replaced ones (any dependent), and altered ones (views,
   // policies, triggers only).
   std::set<std::string> replaced_, altered_with_dependents_;
+  // Further keys an alter step changes (the columns of a rebuilt enum).
+  std::map<size_t, std::vector<std::string>> covers_;
   std::map<std::string, std::vector<std::string>> from_dependents_, from_children_, to_children_;
 };
 

@@ -37,13 +37,14 @@ Status read_types(Catalog& catalog) {
           "  FROM pg_range r WHERE r.rngtypid = t.oid),"
           " concat(" +
           address_of("pg_class", "t.typrelid") +
-          ") FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+          "), quote_ident(n.nspname) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
           " LEFT JOIN pg_class c ON c.oid = t.typrelid"
           " WHERE t.typtype IN ('e', 'c', 'r') AND (t.typtype <> 'c' OR c.relkind = 'c') AND " +
           user_schema("n") + " AND " + not_in_extension("pg_type", "t.oid")));
   for (const auto& row : rows) {
     Object object{.kind = "type", .identity = row[1], .sql_name = "TYPE " + row[1]};
     object.attributes["owner"] = row[2];
+    object.attributes["schema"] = row[8];
     if (row[3] == "e") {
       object.attributes["labels"] = row[4];
       object.definition =

@@ -128,6 +128,33 @@ TEST(DiffPlannerTest, AnEnumLosingAValueIsDroppedAndCreated) {
   EXPECT_LT(position(result, "DROP TYPE public.mood"), position(result, "CREATE TYPE public.mood"));
 }
 
+TEST(DiffPlannerTest, AnEnumInUseLosingAValueIsRebuiltUnderItsColumns) {
+  auto schema = [](const std::vector<std::string>& labels) {
+    return cluster([&](SchemaBuilder& s) {
+      orders(s);
+      s.enum_type("public.mood", labels);
+      s.column("public.orders", "mood", "public.mood", 3, "'ok'::public.mood")
+          .depends_on.insert("type public.mood");
+      s.view("public.v", "SELECT mood FROM public.orders", {"column public.orders.mood"});
+    });
+  };
+  Plan result = plan_between(schema({"sad", "ok", "happy"}), schema({"sad", "ok"}));
+  const std::string column = "ALTER TABLE public.orders ALTER COLUMN mood ";
+  int drop_view = position(result, "DROP VIEW IF EXISTS public.v");
+  int rename = position(result, "ALTER TYPE public.mood RENAME TO velo_replaced_enum");
+  ASSERT_GE(rename, 0) << ::testing::PrintToString(sql_of(result));
+  EXPECT_LT(drop_view, rename);
+  ASSERT_GE(result.statements.size(), static_cast<size_t>(rename + 6));
+  EXPECT_EQ(result.statements[rename + 1].sql, "CREATE TYPE public.mood AS ENUM ('sad', 'ok')");
+  EXPECT_EQ(result.statements[rename + 2].sql, column + "DROP DEFAULT");
+  EXPECT_EQ(result.statements[rename + 3].sql,
+            column + "TYPE public.mood USING mood::text::public.mood");
+  EXPECT_EQ(result.statements[rename + 4].sql, column + "SET DEFAULT 'ok'::public.mood");
+  EXPECT_EQ(result.statements[rename + 5].sql, "DROP TYPE public.velo_replaced_enum");
+  EXPECT_GT(position(result, "CREATE VIEW public.v"), rename + 5);
+  EXPECT_EQ(position(result, "DROP TYPE public.mood"), -1);
+}
+
 TEST(DiffPlannerTest, DatabasesAreCreatedOutsideTransactionsFirst) {
   ClusterSchema from = cluster(orders);
   ClusterSchema to = from;

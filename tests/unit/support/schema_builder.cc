@@ -81,6 +81,7 @@ Object& SchemaBuilder::enum_type(const std::string& name, const std::vector<std:
     listed += (listed.empty() ? "'" : ", '") + label + "'";
   }
   object.attributes["labels"] = joined;
+  object.attributes["schema"] = name.substr(0, name.find('.'));
   object.attributes["owner"] = "postgres";
   object.definition = "CREATE TYPE " + name + " AS ENUM (" + listed + ")";
   return add(std::move(object));
