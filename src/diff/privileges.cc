@@ -1,5 +1,5 @@
-// Privileges granted on tables, views, sequences, schemas, functions and
-// types (their ACLs, when not the default), as objects of their own whose
+// Privileges granted on tables, columns, views, sequences, schemas,
+// functions and types (their ACLs, when not the default), as objects of their own whose
 // parent is the object: kind "privileges", identity the object's key.
 // Applying them revokes everything from everyone named (and the owner and
 // PUBLIC), then grants exactly the ACL's entries.
@@ -27,7 +27,9 @@ std::vector<std::string> grantees_of(const std::string& grants) {
   return grantees;
 }
 
-std::string grant_statements(const std::string& target, const std::string& grants) {
+// `columns`: "" or " (name)" for a column's privileges.
+std::string grant_statements(const std::string& target, const std::string& columns,
+                             const std::string& grants) {
   std::vector<std::string> statements;
   for (const auto& line : split(grants, '\n')) {
     size_t space = line.find(' ');
@@ -38,8 +40,8 @@ std::string grant_statements(const std::string& target, const std::string& grant
         privilege.size() > option.size() &&
         privilege.compare(privilege.size() - option.size(), option.size(), option) == 0;
     if (with_option) privilege.resize(privilege.size() - option.size());
-    statements.push_back(fmt::format("GRANT {} ON {} TO {}{}", privilege, target, grantee,
-                                     with_option ? option : ""));
+    statements.push_back(fmt::format("GRANT {}{} ON {} TO {}{}", privilege, columns, target,
+                                     grantee, with_option ? option : ""));
   }
   return join(statements, "\n");
 }
@@ -59,6 +61,12 @@ Status read_privileges(Catalog& catalog) {
              " ' WITH GRANT OPTION' ELSE '' END FROM " +
              table + " o, aclexplode(o." + acl + ") a WHERE o." + acl + " IS NOT NULL";
   }
+  // Columns' own grants (GRANT SELECT (c) ON t).
+  query += " UNION ALL SELECT " + address_of("pg_class", "o.attrelid", "o.attnum") +
+           ", CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee))"
+           " END || ' ' || a.privilege_type || CASE WHEN a.is_grantable THEN"
+           " ' WITH GRANT OPTION' ELSE '' END FROM pg_attribute o, aclexplode(o.attacl) a"
+           " WHERE o.attacl IS NOT NULL AND o.attnum > 0";
   VELO_ASSIGN_OR_RETURN(auto rows, catalog.query("SELECT address, string_agg(entry, E'\\n' ORDER BY"
                                                  " entry) FROM (" +
                                                  query +
@@ -69,9 +77,16 @@ Status read_privileges(Catalog& catalog) {
     if (target == nullptr || target->sql_name.empty()) continue;
     Object privileges{.kind = "privileges", .identity = target->key(), .parent = target->key()};
     privileges.attributes["grants"] = row[1];
-    privileges.attributes["target"] = grant_target(target->sql_name);
+    std::string on = grant_target(target->sql_name);
+    std::string columns;
+    if (target->kind == "column") {
+      on = "TABLE " + target->parent.substr(target->parent.find(' ') + 1);
+      columns = " (" + target->attr("name") + ")";
+    }
+    privileges.attributes["target"] = on;
+    privileges.attributes["columns"] = columns;
     privileges.attributes["target_owner"] = target->attr("owner");
-    privileges.definition = grant_statements(grant_target(target->sql_name), row[1]);
+    privileges.definition = grant_statements(on, columns, row[1]);
     catalog.add(std::move(privileges), "");
   }
   return Status::Ok();
@@ -83,7 +98,8 @@ std::vector<Statement> revoke_from(const Object& o, const std::vector<std::strin
   std::vector<Statement> statements;
   statements.reserve(grantees.size());
   for (const auto& grantee : grantees) {
-    statements.push_back(sql("REVOKE ALL ON " + o.attr("target") + " FROM " + grantee));
+    statements.push_back(sql(
+        fmt::format("REVOKE ALL{} ON {} FROM {}", o.attr("columns"), o.attr("target"), grantee)));
   }
   return statements;
 }
