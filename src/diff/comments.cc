@@ -1,5 +1,7 @@
 // Comments (COMMENT ON) on any object read, as objects of their own whose
 // parent is the object: kind "comment", identity the object's key.
+// Objects initdb made (oids below 16384) are the system's, but for the
+// schemas (public).
 #include "diff/catalog.h"
 #include "diff/kinds.h"
 #include "diff/sql_text.h"
@@ -7,9 +9,11 @@
 namespace velo::diff {
 
 Status read_comments(Catalog& catalog) {
-  VELO_ASSIGN_OR_RETURN(auto rows, catalog.query("SELECT concat(d.classoid, ':', d.objoid, ':',"
-                                                 " d.objsubid), d.description FROM pg_description d"
-                                                 " WHERE d.objoid >= 16384"));
+  VELO_ASSIGN_OR_RETURN(
+      auto rows,
+      catalog.query("SELECT concat(d.classoid, ':', d.objoid, ':',"
+                    " d.objsubid), d.description FROM pg_description d"
+                    " WHERE d.objoid >= 16384 OR d.classoid = 'pg_namespace'::regclass"));
   for (const auto& row : rows) {
     const Object* target = catalog.object_at(row[0]);
     if (target == nullptr || target->sql_name.empty()) continue;
