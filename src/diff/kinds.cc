@@ -21,7 +21,7 @@ const KindRules kUnknownRules = {
     .hazards = nullptr,
     .alter_rebuilds_dependents = nullptr};
 
-const std::array<const KindRules*, 20> kAllRules = {&kSchemaRules,
+const std::array<const KindRules*, 22> kAllRules = {&kSchemaRules,
                                                     &kTableRules,
                                                     &kColumnRules,
                                                     &kConstraintRules,
@@ -40,7 +40,9 @@ const std::array<const KindRules*, 20> kAllRules = {&kSchemaRules,
                                                     &kPolicyRules,
                                                     &kPrivilegesRules,
                                                     &kDefaultPrivilegesRules,
-                                                    &kCommentRules};
+                                                    &kCommentRules,
+                                                    &kRuleRules,
+                                                    &kStatisticsRules};
 
 // Kinds whose drop destroys stored rows or values.
 bool holds_data(std::string_view kind) {

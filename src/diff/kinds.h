@@ -45,7 +45,8 @@ const KindRules& rules_for(std::string_view kind);
 extern const KindRules kSchemaRules, kTableRules, kColumnRules, kConstraintRules, kIndexRules,
     kSequenceRules, kSequenceOwnerRules, kViewRules, kMaterializedViewRules, kFunctionRules,
     kProcedureRules, kTriggerRules, kTypeRules, kDomainRules, kExtensionRules, kCollationRules,
-    kPolicyRules, kPrivilegesRules, kDefaultPrivilegesRules, kCommentRules;
+    kPolicyRules, kPrivilegesRules, kDefaultPrivilegesRules, kCommentRules, kRuleRules,
+    kStatisticsRules;
 
 // Hazards of a change to an object, from its kind's rules plus the generic
 // ones.

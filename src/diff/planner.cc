@@ -35,9 +35,10 @@ bool keeps_data(const std::string& kind) {
 }
 
 // Dependents that block an in-place change of what they use (ALTER COLUMN
-// TYPE refuses while a view, policy or trigger uses the column).
+// TYPE refuses while a view, rule, policy or trigger uses the column).
 bool blocks_alter(const std::string& kind) {
-  return kind == "view" || kind == "materialized view" || kind == "policy" || kind == "trigger";
+  return kind == "view" || kind == "materialized view" || kind == "policy" || kind == "trigger" ||
+         kind == "rule";
 }
 
 Object without_owner(Object object) {
