@@ -65,11 +65,17 @@ void merge_database(const std::string& name, const DatabaseSchema* base, const D
     if (ours_changed == theirs_changed) continue;
     const DatabaseSchema* changer = ours_changed ? ours : theirs;
     const DatabaseSchema* other = ours_changed ? theirs : ours;
-    for (const std::string& ancestor :
-         ancestors(find_in(changer, key) != nullptr ? changer : base, key)) {
-      if (find_in(base, ancestor) != nullptr && find_in(other, ancestor) == nullptr) {
+    // What the changed object stands on: its ancestors and, when it still
+    // exists, its dependencies (a view over a column the other side dropped).
+    std::vector<std::string> needs =
+        ancestors(find_in(changer, key) != nullptr ? changer : base, key);
+    if (const Object* object = find_in(changer, key)) {
+      needs.insert(needs.end(), object->depends_on.begin(), object->depends_on.end());
+    }
+    for (const std::string& need : needs) {
+      if (find_in(base, need) != nullptr && find_in(other, need) == nullptr) {
         record(key);
-        record(ancestor);
+        record(need);
       }
     }
   }

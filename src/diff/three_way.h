@@ -30,7 +30,8 @@ struct ThreeWay {
 // target now. An object changed on one side only takes that side's state;
 // changed identically on both, it is neither a conflict nor re-applied;
 // changed differently, it is a conflict. So is a change by one side to an
-// object (or a child of one) that the other dropped.
+// object (or a child of one) that the other dropped, and one to an object
+// that needs (pg_depend) what the other dropped.
 ThreeWay three_way(const ClusterSchema& base, const ClusterSchema& ours,
                    const ClusterSchema& theirs);
 

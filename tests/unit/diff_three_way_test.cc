@@ -118,6 +118,25 @@ TEST(DiffThreeWayTest, AChangeUnderAnObjectTheOtherSideDroppedConflicts) {
   EXPECT_NE(merge.merged.databases["app"].find("table public.orders"), nullptr);
 }
 
+TEST(DiffThreeWayTest, ANewObjectNeedingWhatTheOtherSideDroppedConflicts) {
+  auto base = cluster(base_schema);
+  auto ours = cluster([](SchemaBuilder& s) {
+    base_schema(s);
+    s.view("public.v", "SELECT total FROM public.orders", {"column public.orders.total"});
+  });
+  auto theirs = cluster([](SchemaBuilder& s) {
+    s.schema("public");
+    s.table("public.orders");
+    s.column("public.orders", "id", "bigint", 1, "", true);  // total dropped
+  });
+  ThreeWay merge = three_way(base, ours, theirs);
+  ASSERT_EQ(merge.conflicts.size(), 2u);  // the view and the column
+  EXPECT_EQ(merge.conflicts[0].identity, "public.orders.total");
+  EXPECT_EQ(merge.conflicts[0].theirs, "dropped");
+  EXPECT_EQ(merge.conflicts[1].identity, "public.v");
+  EXPECT_TRUE(merge.changes.empty());
+}
+
 TEST(DiffThreeWayTest, DatabasesCreatedAndDroppedByOurs) {
   auto base = cluster(base_schema);
   base.databases["old"] = base.databases["app"];
