@@ -35,8 +35,8 @@ std::string user_schema(const std::string& nsp_alias) {
 }
 
 std::string not_in_extension(const std::string& catalog, const std::string& oid) {
-  return "NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" + catalog +
-         "'::regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
+  return "NOT EXISTS (SELECT 1 FROM pg_depend member WHERE member.classid = '" + catalog +
+         "'::regclass AND member.objid = " + oid + " AND member.deptype = 'e')";
 }
 
 std::string address_of(const std::string& catalog, const std::string& oid,

@@ -21,7 +21,7 @@ const KindRules kUnknownRules = {
     .hazards = nullptr,
     .alter_rebuilds_dependents = nullptr};
 
-const std::array<const KindRules*, 22> kAllRules = {&kSchemaRules,
+const std::array<const KindRules*, 23> kAllRules = {&kSchemaRules,
                                                     &kTableRules,
                                                     &kColumnRules,
                                                     &kConstraintRules,
@@ -42,7 +42,8 @@ const std::array<const KindRules*, 22> kAllRules = {&kSchemaRules,
                                                     &kDefaultPrivilegesRules,
                                                     &kCommentRules,
                                                     &kRuleRules,
-                                                    &kStatisticsRules};
+                                                    &kStatisticsRules,
+                                                    &kEventTriggerRules};
 
 // Kinds whose drop destroys stored rows or values.
 bool holds_data(std::string_view kind) {
