@@ -21,7 +21,7 @@ const KindRules kUnknownRules = {
     .hazards = nullptr,
     .alter_rebuilds_dependents = nullptr};
 
-const std::array<const KindRules*, 23> kAllRules = {&kSchemaRules,
+const std::array<const KindRules*, 24> kAllRules = {&kSchemaRules,
                                                     &kTableRules,
                                                     &kColumnRules,
                                                     &kConstraintRules,
@@ -43,7 +43,8 @@ const std::array<const KindRules*, 23> kAllRules = {&kSchemaRules,
                                                     &kCommentRules,
                                                     &kRuleRules,
                                                     &kStatisticsRules,
-                                                    &kEventTriggerRules};
+                                                    &kEventTriggerRules,
+                                                    &kReplicaIdentityRules};
 
 // Kinds whose drop destroys stored rows or values.
 bool holds_data(std::string_view kind) {

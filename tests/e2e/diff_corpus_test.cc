@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "diff/diff.h"
+#include "diff/kinds.h"
 #include "pg/connection.h"
 #include "support/source_server.h"
 #include "util/fs.h"
@@ -170,6 +171,10 @@ TEST_P(DiffCorpusTest, PlanTurnsBeforeIntoAfter) {
   ASSERT_NO_FATAL_FAILURE(make_database("diff_c", {"before.sql"}));
   ClusterSchema a = read("diff_a");
   ClusterSchema b = read("diff_b");
+  // Every kind read has its row of rules (else it plans as an unknown kind).
+  for (const auto& [key, object] : b.databases["app"].objects) {
+    EXPECT_EQ(rules_for(object.kind).kind, object.kind) << key;
+  }
   auto changes = diff(a, b);
   ASSERT_FALSE(changes.empty()) << "the migration changes nothing the differ sees";
   Plan plan_ab = plan(changes, a, b);
