@@ -61,6 +61,7 @@ Status read_rules(Catalog& catalog);
 Status read_statistics(Catalog& catalog);
 Status read_event_triggers(Catalog& catalog);
 Status read_replica_identities(Catalog& catalog);
+Status read_publications(Catalog& catalog);
 Status read_default_privileges(Catalog& catalog);
 // After all objects: what they depend on, their comments and privileges.
 Status read_dependencies(Catalog& catalog);

@@ -21,7 +21,7 @@ const KindRules kUnknownRules = {
     .hazards = nullptr,
     .alter_rebuilds_dependents = nullptr};
 
-const std::array<const KindRules*, 24> kAllRules = {&kSchemaRules,
+const std::array<const KindRules*, 25> kAllRules = {&kSchemaRules,
                                                     &kTableRules,
                                                     &kColumnRules,
                                                     &kConstraintRules,
@@ -44,7 +44,8 @@ const std::array<const KindRules*, 24> kAllRules = {&kSchemaRules,
                                                     &kRuleRules,
                                                     &kStatisticsRules,
                                                     &kEventTriggerRules,
-                                                    &kReplicaIdentityRules};
+                                                    &kReplicaIdentityRules,
+                                                    &kPublicationRules};
 
 // Kinds whose drop destroys stored rows or values.
 bool holds_data(std::string_view kind) {

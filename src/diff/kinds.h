@@ -46,7 +46,7 @@ extern const KindRules kSchemaRules, kTableRules, kColumnRules, kConstraintRules
     kSequenceRules, kSequenceOwnerRules, kViewRules, kMaterializedViewRules, kFunctionRules,
     kProcedureRules, kTriggerRules, kTypeRules, kDomainRules, kExtensionRules, kCollationRules,
     kPolicyRules, kPrivilegesRules, kDefaultPrivilegesRules, kCommentRules, kRuleRules,
-    kStatisticsRules, kEventTriggerRules, kReplicaIdentityRules;
+    kStatisticsRules, kEventTriggerRules, kReplicaIdentityRules, kPublicationRules;
 
 // Hazards of a change to an object, from its kind's rules plus the generic
 // ones.

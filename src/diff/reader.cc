@@ -28,28 +28,13 @@ Status read_all(pg::Session& session, DatabaseSchema& schema) {
       .session = session, .schema = schema, .key_by_address = {}, .object_by_address = {}};
   // Objects first (each reader maps its addresses), then what refers to
   // them by address.
-  for (auto reader : {read_schemas,
-                      read_extensions,
-                      read_collations,
-                      read_types,
-                      read_domains,
-                      read_functions,
-                      read_sequences,
-                      read_tables,
-                      read_columns,
-                      read_constraints,
-                      read_indexes,
-                      read_views,
-                      read_triggers,
-                      read_policies,
-                      read_rules,
-                      read_statistics,
-                      read_event_triggers,
-                      read_replica_identities,
-                      read_default_privileges,
-                      read_dependencies,
-                      read_comments,
-                      read_privileges}) {
+  for (auto reader :
+       {read_schemas,        read_extensions,         read_collations,   read_types,
+        read_domains,        read_functions,          read_sequences,    read_tables,
+        read_columns,        read_constraints,        read_indexes,      read_views,
+        read_triggers,       read_policies,           read_rules,        read_statistics,
+        read_event_triggers, read_replica_identities, read_publications, read_default_privileges,
+        read_dependencies,   read_comments,           read_privileges}) {
     VELO_TRY(reader(catalog));
   }
   return Status::Ok();
