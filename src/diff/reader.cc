@@ -1,0 +1,78 @@
+#include "diff/reader.h"
+
+#include "diff/catalog.h"
+
+namespace velo::diff {
+namespace {
+
+Status read_database_attributes(pg::Session& session, DatabaseSchema& schema) {
+  VELO_ASSIGN_OR_RETURN(
+      auto rows,
+      session.query("SELECT pg_encoding_to_char(d.encoding), CASE d.datlocprovider WHEN 'i'"
+                    " THEN 'icu' ELSE 'libc' END, d.datcollate, d.datctype,"
+                    " coalesce(d.daticulocale, ''), quote_ident(pg_get_userbyid(d.datdba))"
+                    " FROM pg_database d WHERE d.datname = current_database()"));
+  if (rows.size() != 1) return make_error(ErrorKind::Io, "cannot read the current database");
+  schema.encoding = rows[0][0];
+  schema.collation_provider = rows[0][1];
+  schema.collate = rows[0][2];
+  schema.ctype = rows[0][3];
+  schema.icu_locale = rows[0][4];
+  schema.owner = rows[0][5];
+  return Status::Ok();
+}
+
+Status read_all(pg::Session& session, DatabaseSchema& schema) {
+  VELO_TRY(read_database_attributes(session, schema));
+  Catalog catalog{
+      .session = session, .schema = schema, .key_by_address = {}, .object_by_address = {}};
+  // Objects first (each reader maps its addresses), then what refers to
+  // them by address.
+  for (auto reader :
+       {read_schemas,        read_extensions,         read_collations,   read_types,
+        read_domains,        read_functions,          read_sequences,    read_tables,
+        read_columns,        read_constraints,        read_indexes,      read_views,
+        read_triggers,       read_policies,           read_rules,        read_statistics,
+        read_event_triggers, read_replica_identities, read_publications, read_default_privileges,
+        read_dependencies,   read_comments,           read_privileges}) {
+    VELO_TRY(reader(catalog));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<DatabaseSchema> read_schema(pg::Session& session) {
+  VELO_TRY(session.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"));
+  DatabaseSchema schema;
+  Status read = session.exec("SET LOCAL search_path = ''");
+  if (read.ok()) read = read_all(session, schema);
+  Status ended = session.exec(read.ok() ? "COMMIT" : "ROLLBACK");
+  if (!read.ok()) {
+    return make_error(read.error().kind, "reading the schema: {}", read.error().message);
+  }
+  VELO_TRY(ended);
+  return schema;
+}
+
+Result<ClusterSchema> read_cluster(pg::Client& client, const pg::ConnParams& params) {
+  VELO_ASSIGN_OR_RETURN(auto session, client.connect(params));
+  VELO_ASSIGN_OR_RETURN(auto rows,
+                        session->query("SELECT datname FROM pg_database WHERE datallowconn"
+                                       " AND datname NOT IN ('template0', 'template1')"
+                                       " ORDER BY datname"));
+  ClusterSchema cluster;
+  for (const auto& row : rows) {
+    pg::ConnParams database = params;
+    database.dbname = row[0];
+    VELO_ASSIGN_OR_RETURN(auto database_session, client.connect(database));
+    auto schema = read_schema(*database_session);
+    if (!schema.ok()) {
+      return make_error(schema.error().kind, "database {}: {}", row[0], schema.error().message);
+    }
+    cluster.databases[row[0]] = std::move(*schema);
+  }
+  return cluster;
+}
+
+}  // namespace velo::diff

@@ -1,0 +1,2 @@
+ALTER TABLE public.orders ADD COLUMN status text NOT NULL DEFAULT 'new';
+ALTER TABLE public.orders ADD COLUMN shipped_at timestamptz;

@@ -1,0 +1,1 @@
+CREATE TABLE public.people (id int, name text);

@@ -1,0 +1,1 @@
+ALTER TABLE public.orders ALTER COLUMN placed_at DROP DEFAULT;

@@ -1,0 +1,1 @@
+CREATE TABLE public.t (id int, n smallint DEFAULT 1);

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN public.orders.placed_at IS 'when';

@@ -1,0 +1,2 @@
+ALTER TABLE public.b DROP CONSTRAINT b_a_fk;
+ALTER TABLE public.b ADD CONSTRAINT b_a_fk FOREIGN KEY (a_id) REFERENCES public.a (id) DEFERRABLE;

@@ -1,0 +1,2 @@
+ALTER TABLE public.t DROP CONSTRAINT t_code_key;
+ALTER TABLE public.t DROP CONSTRAINT t_pkey;

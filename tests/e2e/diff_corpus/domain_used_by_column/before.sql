@@ -1,0 +1,2 @@
+CREATE DOMAIN public.email AS text;
+CREATE TABLE public.users (id int, email public.email);

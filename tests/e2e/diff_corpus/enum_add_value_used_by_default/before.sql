@@ -1,0 +1,2 @@
+CREATE TYPE public.state AS ENUM ('draft');
+CREATE TABLE public.docs (id int, state public.state);

@@ -1,0 +1,2 @@
+CREATE TYPE public.kind AS ENUM ('a', 'b');
+CREATE TABLE public.t (id int, k public.kind);

@@ -1,0 +1,2 @@
+DROP TYPE public.color;
+CREATE TYPE public.color AS ENUM ('red', 'blue');

@@ -1,0 +1,2 @@
+CREATE EXTENSION citext WITH SCHEMA ext;
+CREATE TABLE public.users (email ext.citext PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE FUNCTION public.other() RETURNS int LANGUAGE sql AS 'SELECT 1';

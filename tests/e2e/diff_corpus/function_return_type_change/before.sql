@@ -1,0 +1,2 @@
+CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+CREATE VIEW public.v AS SELECT public.f() AS x;

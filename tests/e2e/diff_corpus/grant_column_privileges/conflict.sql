@@ -1,0 +1,1 @@
+GRANT UPDATE (customer) ON public.orders TO PUBLIC;

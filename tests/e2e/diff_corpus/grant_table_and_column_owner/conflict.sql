@@ -1,0 +1,1 @@
+GRANT DELETE ON public.orders TO diff_reader;

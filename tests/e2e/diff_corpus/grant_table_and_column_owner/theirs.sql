@@ -1,0 +1,1 @@
+CREATE INDEX orders_total_idx ON public.orders (total);

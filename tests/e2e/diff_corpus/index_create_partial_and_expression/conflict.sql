@@ -1,0 +1,1 @@
+CREATE INDEX orders_big_idx ON public.orders (total) WHERE total > 1000;

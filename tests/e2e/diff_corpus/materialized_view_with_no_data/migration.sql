@@ -1,0 +1,1 @@
+CREATE MATERIALIZED VIEW public.later AS SELECT id FROM public.orders WITH NO DATA;

@@ -1,0 +1,12 @@
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'diff_app') THEN CREATE ROLE diff_app; END IF; END $$;
+CREATE TABLE public.orders (
+  id bigint PRIMARY KEY,
+  customer text NOT NULL,
+  total numeric(10,2) NOT NULL DEFAULT 0,
+  placed_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO public.orders VALUES (1, 'ada', 12.50), (2, 'bob', 3.00);
+ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p1 ON public.orders USING (customer = current_user);
+CREATE POLICY p2 ON public.orders FOR DELETE USING (false);
+CREATE POLICY p3 ON public.orders FOR UPDATE USING (true) WITH CHECK (total > 0);

@@ -1,0 +1,2 @@
+ALTER TABLE public.events ENABLE ROW LEVEL SECURITY;
+CREATE POLICY recent ON public.events USING (at > '2024-01-01');

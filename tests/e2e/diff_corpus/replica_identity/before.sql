@@ -1,0 +1,9 @@
+CREATE TABLE public.orders (
+  id bigint PRIMARY KEY,
+  customer text NOT NULL,
+  total numeric(10,2) NOT NULL DEFAULT 0,
+  placed_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO public.orders VALUES (1, 'ada', 12.50), (2, 'bob', 3.00);
+CREATE TABLE public.audit (id int NOT NULL, at date);
+ALTER TABLE public.audit REPLICA IDENTITY FULL;

@@ -1,0 +1,2 @@
+CREATE SCHEMA sales;
+CREATE TABLE sales.leads (id bigint);

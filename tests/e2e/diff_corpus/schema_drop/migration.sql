@@ -1,0 +1,1 @@
+DROP SCHEMA old_stuff CASCADE;

@@ -1,0 +1,1 @@
+ALTER SCHEMA reports OWNER TO diff_owner;

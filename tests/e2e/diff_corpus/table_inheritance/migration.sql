@@ -1,0 +1,2 @@
+CREATE TABLE public.bikes (gears int) INHERITS (public.vehicles);
+ALTER TABLE public.cars NO INHERIT public.vehicles;

@@ -1,0 +1,2 @@
+CREATE TABLE public.named (name text);
+CREATE TABLE public.dated (at date);

@@ -1,0 +1,1 @@
+CREATE VIEW public.recent AS SELECT id FROM public.orders;

@@ -1,0 +1,3 @@
+DROP VIEW public.w;
+DROP VIEW public.v;
+ALTER TABLE public.orders DROP COLUMN customer;
