@@ -9,6 +9,10 @@
 
 namespace velo::core {
 
+// The lock file goes again on release when the project has no row then:
+// a refused command on an unknown project, a failed project create and a
+// project delete leave no lock file behind.
+// REQUIRES: `ctx` outlives the lock.
 Result<state::FileLock> lock_project(Context& ctx, const std::string& project);
 
 }  // namespace velo::core
