@@ -42,8 +42,15 @@ class RealRuntimeProvider : public core::RuntimeProvider {
 }  // namespace
 
 std::string resolve_home(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  if (const char* env = std::getenv("VELO_HOME"); env && *env) return env;
+  // Absolute: the home's path names its data root (a hash of it), which
+  // must not depend on the directory velo runs in.
+  auto absolute = [](const std::string& path) {
+    std::string out = std::filesystem::absolute(path).lexically_normal().string();
+    while (out.size() > 1 && out.back() == '/') out.pop_back();
+    return out;
+  };
+  if (!flag.empty()) return absolute(flag);
+  if (const char* env = std::getenv("VELO_HOME"); env && *env) return absolute(env);
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/root") + "/.velo";
 }

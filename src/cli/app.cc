@@ -7,6 +7,7 @@
 
 #include "cli/parser.h"
 #include "cli/unknown_command.h"
+#include "core/names.h"
 #include "util/interrupt.h"
 
 namespace velo::cli {
@@ -21,7 +22,7 @@ int parse_failed(Parser& parser, const CommandTable& table, const CLI::ParseErro
   if (auto unknown = unknown_command(table, command_words(parser.app(), args))) {
     fmt::print(stderr, "velo: error: {}\n", *unknown);
   } else {
-    fmt::print(stderr, "velo: error: {} (see velo --help)\n", e.what());
+    fmt::print(stderr, "velo: error: {} (see velo --help)\n", core::printable(e.what()));
   }
   return 2;
 }
@@ -47,8 +48,12 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
     return 128 + interrupt::received();
   }
   if (!status.ok()) {
-    fmt::print(stderr, "velo: error: {}\n", status.error().message);
-    return exit_code_for(status.error().kind);
+    int code = exit_code_for(status.error().kind);
+    // Bad input is answered in one line, whatever control characters the
+    // input held; other failures may quote a server's log lines.
+    const std::string& message = status.error().message;
+    fmt::print(stderr, "velo: error: {}\n", code == 2 ? core::printable(message) : message);
+    return code;
   }
   return 0;
 }

@@ -11,7 +11,6 @@ namespace {
 
 struct InitArgs {
   core::InitOptions options;
-  CLI::Option* port_range = nullptr;  // given, even if empty
 };
 
 void declare_init(CLI::App& cmd, InitArgs& args) {
@@ -22,16 +21,12 @@ void declare_init(CLI::App& cmd, InitArgs& args) {
   cmd.add_option("--image-file", options.image_file, "create a file-backed pool here (root)");
   cmd.add_option("--size", options.image_size, "size of the image file (default 8G)");
   cmd.add_option("--fs", options.image_fs, "filesystem of the image: zfs|btrfs|xfs");
-  args.port_range =
-      cmd.add_option("--port-range", options.port_range, "ports for branches (default 6000-6999)");
+  cmd.add_option("--port-range", options.port_range, "ports for branches (default 6000-6999)");
   cmd.add_option("--os-user", options.os_user, "OS user servers run as (root default: postgres)");
 }
 
 Status init(const GlobalOptions& global, const InitArgs& args) {
   core::InitOptions options = args.options;
-  if (args.port_range->count() > 0 && options.port_range.empty()) {
-    return make_error(ErrorKind::Invalid, "invalid port range '': expected LOW-HIGH");
-  }
   options.home = app::resolve_home(global.home);
   if (options.storage == "auto" && !options.image_fs.empty()) {
     options.storage = options.image_fs == "xfs" ? "reflink" : options.image_fs;

@@ -6,6 +6,7 @@
 #include "cli/output.h"
 #include "core/branch/inspect.h"
 #include "core/names.h"
+#include "core/project/create_options.h"
 #include "core/project/project_ops.h"
 
 namespace velo::cli {
@@ -129,6 +130,7 @@ void declare_create(CLI::App& cmd, CreateArgs& args) {
 }
 
 Status project_create(const GlobalOptions& global, const CreateArgs& args) {
+  VELO_TRY(core::validate_project_options(args.options));
   if (args.import.any()) return run_import(global, args.options, args.import);
   VELO_TRY(check_import_flags(args.import));
   return plain_create(global, args.options);

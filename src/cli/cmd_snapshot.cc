@@ -43,6 +43,7 @@ std::string joined(const std::vector<std::string>& words) {
 
 Status snapshot_create(const GlobalOptions& global, const SnapshotArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.branch));
+  VELO_TRY(core::validate_label(args.label));
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto snapshot, core::create_snapshot(env->ctx(), name, args.label));
   if (global.json) {
@@ -134,7 +135,15 @@ void declare_delete(CLI::App& cmd, SnapshotArgs& args) {
 
 void declare_prune(CLI::App& cmd, SnapshotArgs& args) {
   cmd.add_option("branch", args.branch, "PROJECT/BRANCH")->required();
-  auto* keep = cmd.add_option("--keep", args.keep, "keep the N newest");
+  // CLI11 reads "-1" into a size_t as its largest value: "keep all".
+  auto* keep = cmd.add_option("--keep", args.keep, "keep the N newest")
+                   ->check(CLI::Validator(
+                       [](std::string& value) {
+                         return value.find('-') == std::string::npos
+                                    ? std::string()
+                                    : "expected 0 or more, not " + value;
+                       },
+                       ""));
   cmd.add_option("--older-than", args.older_than,
                  "delete those older than DURATION (90s, 30m, 12h, 7d)")
       ->excludes(keep);

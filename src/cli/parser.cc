@@ -23,6 +23,27 @@ class GlobalOptionsFormatter : public CLI::Formatter {
   }
 };
 
+// What CLI11 would take silently and velo refuses: an empty value for an
+// option ("--at ''" is not "no --at"), and a value for a flag other than
+// true or false (CLI11 reads "--json=5" as true).
+void refuse_odd_values(CLI::App& app) {
+  static const CLI::Validator non_empty(
+      [](std::string& value) { return value.empty() ? std::string("needs a value, not ''") : ""; },
+      "");
+  static const CLI::Validator flag_value(
+      [](std::string& value) {
+        return value == "true" || value == "false"
+                   ? std::string()
+                   : "is a flag: give it alone, or =true or =false, not '" + value + "'";
+      },
+      "");
+  for (CLI::Option* option : app.get_options()) {
+    if (option == app.get_help_ptr() || option == app.get_help_all_ptr()) continue;
+    if (!option->nonpositional()) continue;  // the handlers say what a bad argument is
+    option->check(option->get_expected_max() == 0 ? flag_value : non_empty);
+  }
+}
+
 }  // namespace
 
 Parser::Parser(const CommandTable& table)
@@ -34,13 +55,17 @@ Parser::Parser(const CommandTable& table)
   app_.add_option("--home", global_.home, "velo home (default: $VELO_HOME, else ~/.velo)");
   app_.add_flag("--json", global_.json, "print JSON instead of tables");
   app_.add_flag("-v,--verbose", global_.verbose, "print progress even when not on a terminal");
+  refuse_odd_values(app_);
 
   for (const CommandRow& row : table) {
     CLI::App* parent = &app_;
     for (size_t i = 0; i + 1 < row.path.size(); ++i) parent = parent->get_subcommand(row.path[i]);
     CLI::App* cmd = parent->add_subcommand(row.path.back(), row.help);
     if (row.hidden) cmd->group("");
-    if (row.declare) row.declare(*cmd);
+    if (row.declare) {
+      row.declare(*cmd);
+      refuse_odd_values(*cmd);
+    }
     if (row.run) {
       cmd->callback([this, &row] { chosen_ = &row; });
     } else {

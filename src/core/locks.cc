@@ -9,6 +9,11 @@ Result<ProjectLock> lock_project(Context& ctx, const std::string& project) {
   VELO_TRY(make_dirs(dir, 0700));
   VELO_ASSIGN_OR_RETURN(auto file,
                         state::FileLock::acquire(dir + "/" + project + ".lock", 600, ctx.clock));
+  state::Store& store = ctx.store;
+  file.remove_file_if([&store, project] {
+    auto row = store.project(project);
+    return row.ok() && !row->has_value();
+  });
   return ProjectLock{std::move(file), {}};
 }
 

@@ -12,7 +12,10 @@ namespace velo::core {
 
 // A project's lock. While it is held, SIGINT and SIGTERM are deferred
 // (util/interrupt.h): a command that changes a project finishes, or undoes
-// what it made, before it exits.
+// what it made, before it exits. The lock file goes again on release when
+// the project has no row then: a refused command on an unknown project, a
+// failed project create and a project delete leave no lock file behind.
+// REQUIRES: `ctx` outlives the lock.
 struct ProjectLock {
   state::FileLock file;
   interrupt::Deferral deferral;

@@ -6,10 +6,6 @@
 
 namespace velo::core {
 
-namespace {
-
-// The name as it may be printed: control characters escaped, so that an
-// error stays on one line whatever the input.
 std::string printable(const std::string& text) {
   std::string out;
   for (unsigned char c : text) {
@@ -20,8 +16,6 @@ std::string printable(const std::string& text) {
   }
   return out;
 }
-
-}  // namespace
 
 Status validate_name(const std::string& what, const std::string& name) {
   static const std::regex pattern("[a-z0-9][a-z0-9_-]{0,62}");

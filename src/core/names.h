@@ -14,6 +14,10 @@ struct BranchName {
   std::string full() const { return project + "/" + branch; }
 };
 
+// `text` for an error message: control characters escaped (\x0a), so
+// that the message stays one line whatever the user typed.
+std::string printable(const std::string& text);
+
 Status validate_name(const std::string& what, const std::string& name);
 // "PROJECT/BRANCH" -> parts; Invalid for anything else.
 Result<BranchName> parse_branch_name(const std::string& text);

@@ -73,6 +73,10 @@ Result<SourceUrl> parse_source_url(const std::string& url) {
     } else if (key == "passfile") {
       params.passfile = value;
     } else if (key == "connect_timeout") {
+      if (value.size() > 6 || value.find_first_not_of("0123456789") != std::string::npos) {
+        return make_error(ErrorKind::Invalid, "invalid connect_timeout '{}' in the source URL {}",
+                          value, redact_url(url));
+      }
       params.connect_timeout_s = std::atoi(value.c_str());
     } else {
       params.options.emplace_back(key, value);

@@ -57,12 +57,6 @@ std::string trim(std::string s) {
   return s;
 }
 
-uint64_t minimum_size(const std::string& fs) {
-  if (fs == "xfs") return 300ull << 20;  // mkfs.xfs refuses smaller
-  if (fs == "btrfs") return 128ull << 20;
-  return 64ull << 20;  // zfs's smallest vdev
-}
-
 std::string pool_of(const DriverConfig& config) {
   return config.zfs_parent.substr(0, config.zfs_parent.find('/'));
 }
@@ -193,6 +187,13 @@ Result<uint64_t> parse_size(const std::string& text) {
   return value << shift;
 }
 
+uint64_t minimum_image_size(const std::string& fs) {
+  if (fs == "xfs") return 300ull << 20;  // mkfs.xfs refuses smaller
+  if (fs == "btrfs") return 128ull << 20;
+  if (fs == "zfs") return 64ull << 20;  // zfs's smallest vdev
+  return 0;
+}
+
 std::string image_pool_name(const std::string& image_file) {
   uint32_t hash = 2166136261u;  // FNV-1a: stable across builds and machines
   for (unsigned char c : absolute(image_file)) {
@@ -210,9 +211,9 @@ Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner&
   if (spec.image_file.empty() || spec.mountpoint.empty()) {
     return make_error(ErrorKind::Invalid, "an image pool needs an image file and a mountpoint");
   }
-  if (spec.size_bytes < minimum_size(spec.fs)) {
+  if (spec.size_bytes < minimum_image_size(spec.fs)) {
     return make_error(ErrorKind::Invalid, "--size must be at least {} MiB for {}",
-                      minimum_size(spec.fs) >> 20, spec.fs);
+                      minimum_image_size(spec.fs) >> 20, spec.fs);
   }
   const std::string file = absolute(spec.image_file);
   const std::string mountpoint = absolute(spec.mountpoint);
@@ -229,7 +230,14 @@ Result<DriverConfig> create_image_pool(const ImagePoolSpec& spec, ProcessRunner&
     VELO_TRY(make_dirs(mountpoint, 0755));
     rollback.add([mountpoint] { rmdir(mountpoint.c_str()); });
   }
+  // The image's directory, and the undo of what that made.
+  std::string made_dir;
+  for (auto dir = std::filesystem::path(file).parent_path(); !path_exists(dir.string());
+       dir = dir.parent_path()) {
+    made_dir = dir.string();
+  }
   VELO_TRY(make_dirs(std::filesystem::path(file).parent_path().string(), 0700));
+  if (!made_dir.empty()) rollback.add([made_dir] { (void)remove_tree(made_dir); });
   bool created = false;
   VELO_TRY(create_image_file(file, spec.size_bytes, &created));
   if (created) rollback.add([file] { unlink(file.c_str()); });

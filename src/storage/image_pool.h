@@ -29,6 +29,10 @@ struct ImagePoolSpec {
 // or "iB" is allowed ("8GiB"). Invalid for zero, fractions, overflow.
 Result<uint64_t> parse_size(const std::string& text);
 
+// The smallest image a filesystem takes (mkfs.xfs refuses less than
+// 300 MiB, btrfs 128 MiB, a zfs vdev 64 MiB); 0 for an unknown one.
+uint64_t minimum_image_size(const std::string& fs);
+
 // The zfs pool name for an image file: "velo" + 8 hex digits (FNV-1a of
 // the absolute path), so that two images never share a pool name.
 std::string image_pool_name(const std::string& image_file);

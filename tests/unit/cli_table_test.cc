@@ -163,6 +163,71 @@ TEST(RunTest, ErrorsBecomeOneLineAndTheirExitCode) {
   EXPECT_EQ(r.err, "velo: error: no such thing\n");
 }
 
+// A table of one command with a flag and an option, and what it saw.
+struct Probe {
+  bool flag = false;
+  std::string value;
+  bool ran = false;
+};
+
+CommandTable probe_table(Probe& probe) {
+  return {command<int>(
+      {"probe"}, "takes a flag and an option",
+      [&probe](CLI::App& cmd, int&) {
+        cmd.add_flag("--flag", probe.flag, "a flag");
+        cmd.add_option("--value", probe.value, "an option");
+      },
+      [&probe](const GlobalOptions&, const int&) {
+        probe.ran = true;
+        return Status::Ok();
+      })};
+}
+
+TEST(RunTest, AnOptionGivenAnEmptyValueIsRefused) {
+  Probe probe;
+  Outcome r = run_with(probe_table(probe), {"probe", "--value", ""});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: --value: needs a value, not '' (see velo --help)\n");
+  EXPECT_FALSE(probe.ran);
+  r = run_with(probe_table(probe), {"probe", "--value="});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(probe.ran);
+  r = run_with(probe_table(probe), {"probe", "--home", "", "--value", "x"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(probe.ran);
+}
+
+TEST(RunTest, AFlagTakesTrueOrFalseAndNothingElse) {
+  for (const char* bad : {"--flag=5", "--flag=2", "--flag=yes", "--flag=-1", "--json=5"}) {
+    Probe probe;
+    Outcome r = run_with(probe_table(probe), {"probe", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_EQ(r.err.find("velo: error: --"), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(probe.ran) << bad;
+  }
+  for (const auto& [arg, want] : std::vector<std::pair<std::string, bool>>{
+           {"--flag", true}, {"--flag=true", true}, {"--flag=false", false}}) {
+    Probe probe;
+    EXPECT_EQ(run_with(probe_table(probe), {"probe", arg}).exit_code, 0) << arg;
+    EXPECT_TRUE(probe.ran);
+    EXPECT_EQ(probe.flag, want) << arg;
+  }
+}
+
+TEST(RunTest, BadInputIsOneLineWhateverItHolds) {
+  CommandTable table = {command({"ping"}, "answers", [](const GlobalOptions&) -> Status {
+    return make_error(ErrorKind::Invalid, "'a\nb' is not a time");
+  })};
+  Outcome r = run_with(table, {"ping"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: 'a\\x0ab' is not a time\n");
+  Probe probe;
+  r = run_with(probe_table(probe), {"probe", "--flag=a\nb"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST(RunTest, AnExceptionFromAHandlerIsAnInternalError) {
   CommandTable table = {
       command({"boom"}, "throws",

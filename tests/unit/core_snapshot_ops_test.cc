@@ -32,6 +32,20 @@ TEST_F(SnapshotTest, StoppedBranchIsSnapshottedWithoutASession) {
   EXPECT_EQ(count_rows("snapshots"), 1);
 }
 
+// A label is shown in tables and JSON as given: one short line.
+TEST_F(SnapshotTest, ALabelOfManyLinesOrHugeIsRefusedAndNothingIsMade) {
+  seed_project("api");
+  for (const std::string& label :
+       {std::string("two\nlines"), std::string("tab\there"), std::string(201, 'x')}) {
+    auto snapshot = take(label);
+    ASSERT_FALSE(snapshot.ok());
+    EXPECT_EQ(snapshot.error().kind, ErrorKind::Invalid);
+  }
+  EXPECT_TRUE(driver_->snapshots.empty());
+  EXPECT_EQ(count_rows("snapshots"), 0);
+  EXPECT_TRUE(take(std::string(200, 'x')).ok());
+}
+
 TEST_F(SnapshotTest, RunningBranchIsCheckpointedFirstOnAnAtomicDriver) {
   seed_project("api", {.running = true});
   pg_.on_each("pg_current_wal_lsn() END::text", {{{"0/3000028"}}, {{"0/30000A0"}}});

@@ -46,6 +46,14 @@ TEST(ImportChecks, ClassifiesConnectErrors) {
   EXPECT_EQ(refused.kind, ErrorKind::Unavailable);
   EXPECT_NE(refused.message.find("cannot reach"), std::string::npos);
   EXPECT_EQ(refused.message.find("topsecret"), std::string::npos);
+  // libpq's second line ("\tIs the server running ...") joins the first.
+  Error two_lines = classify_connect_error(
+      params, "connection to server failed: Connection refused\n\tIs the server running?\n");
+  EXPECT_EQ(two_lines.message.find('\n'), std::string::npos) << two_lines.message;
+  EXPECT_NE(two_lines.message.find("refused Is the server"), std::string::npos);
+  // A parameter value libpq checks only when it connects is a bad URL.
+  Error sslmode = classify_connect_error(params, "invalid sslmode value: \"bogus\"");
+  EXPECT_EQ(sslmode.kind, ErrorKind::Invalid);
 }
 
 }  // namespace

@@ -33,6 +33,23 @@ TEST_F(ImportDumpFormat, Plain) {
   EXPECT_EQ(*tiny, DumpFormat::Plain);
 }
 
+// What is no dump at all is refused before a project is made.
+TEST_F(ImportDumpFormat, EmptyBinaryAndSpecialFilesAreNoDumps) {
+  for (const std::string& path : {write("empty.sql", ""),
+                                  write("binary", std::string("\x7f"
+                                                              "ELF\0\0\0",
+                                                              7)),
+                                  std::string("/dev/null")}) {
+    auto format = detect_dump_format(path);
+    ASSERT_FALSE(format.ok()) << path;
+    EXPECT_EQ(format.error().kind, ErrorKind::Invalid) << path;
+  }
+  // A NUL far into a large file is the restore's business, not this check's.
+  std::string late(70 * 1024, 'x');
+  late += '\0';
+  EXPECT_TRUE(detect_dump_format(write("late.sql", late)).ok());
+}
+
 TEST_F(ImportDumpFormat, Directory) {
   ASSERT_EQ(::mkdir((dir_ + "/d").c_str(), 0700), 0);
   write("d/toc.dat", "PGDMP");

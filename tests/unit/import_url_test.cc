@@ -42,7 +42,9 @@ TEST(ImportUrl, Ipv6Host) {
 
 TEST(ImportUrl, RefusesOtherThingsWithoutEchoingThePassword) {
   for (const char* bad : {"mysql://u:topsecret@h/db", "host=h password=topsecret",
-                          "postgres://u:topsecret@h:99999/db", "postgres://u:topsecret@h:12x/db"}) {
+                          "postgres://u:topsecret@h:99999/db", "postgres://u:topsecret@h:12x/db",
+                          "postgres://u:topsecret@h/db?connect_timeout=abc", "postgres://",
+                          "postgres://h:notaport/db", "http://x", ""}) {
     auto url = parse_source_url(bad);
     ASSERT_FALSE(url.ok()) << bad;
     EXPECT_EQ(url.error().kind, ErrorKind::Invalid) << bad;

@@ -68,6 +68,26 @@ TEST(PitrTimeTest, Durations) {
   }
 }
 
+// Far-off times would overflow system_clock's 64-bit nanoseconds (signed
+// overflow: "9999-12-31T23:59:59Z" came out as a time in 1816).
+TEST(PitrTimeTest, TimesBeyondTheClocksRangeAreRefused) {
+  const auto now = at("2026-11-24T12:00:00Z");
+  for (const char* text : {"9999-12-31T23:59:59Z", "2263-01-01T00:00:00Z", "1600-01-01T00:00:00Z",
+                           "0000-01-01T00:00:00Z", "999999999 weeks ago", "36601 days ago"}) {
+    auto parsed = parse_point_in_time(text, now);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.error().kind, ErrorKind::Invalid) << text;
+  }
+  EXPECT_FALSE(parse_duration("999999999w").ok());
+  EXPECT_TRUE(parse_point_in_time("2200-12-31T23:59:59Z", now).ok());
+  EXPECT_TRUE(parse_point_in_time("5200 weeks ago", now).ok());
+}
+
+TEST(PitrTimeTest, StoredTimesBefore1970FormatWithoutANegativeFraction) {
+  EXPECT_EQ(format_utc(at("1969-12-31T23:59:59.067Z")), "1969-12-31T23:59:59.067Z");
+  EXPECT_EQ(format_utc(at("2026-11-24T10:00:00.5Z")), "2026-11-24T10:00:00.500Z");
+}
+
 TEST(PitrTimeTest, PostgresFormatHasAnExplicitZone) {
   EXPECT_EQ(format_pg_utc(at("2026-11-24T12:00:00.123456+02:00")), "2026-11-24 10:00:00.123456+00");
   EXPECT_EQ(format_pg_utc(at("1969-12-31T23:59:59.5Z")), "1969-12-31 23:59:59.500000+00");

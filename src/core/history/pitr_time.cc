@@ -37,13 +37,17 @@ std::optional<int64_t> unit_seconds(const std::string& unit) {
   return std::nullopt;
 }
 
+// The longest amount taken: a century. Longer ones are typos, and a time
+// point that far off would overflow system_clock's nanoseconds.
+constexpr int64_t kMaxAmountSeconds = int64_t{100} * 366 * 86400;
+
 Result<seconds> parse_amount(const std::string& text, const std::string& what) {
   static const std::regex pattern(R"(([0-9]{1,9}) *([a-z]+))");
   std::smatch match;
   if (std::regex_match(text, match, pattern)) {
     if (auto unit = unit_seconds(match[2].str())) {
       int64_t count = std::stoll(match[1].str());
-      if (count > 0) return seconds(count * *unit);
+      if (count > 0 && count <= kMaxAmountSeconds / *unit) return seconds(count * *unit);
     }
   }
   return make_error(ErrorKind::Invalid,
@@ -68,7 +72,14 @@ Result<TimePoint> parse_rfc3339(const std::string& text) {
   };
   if (!std::regex_match(text, m, pattern)) return invalid();
   using namespace std::chrono;
-  year_month_day date{year{std::stoi(m[1])}, month{static_cast<unsigned>(std::stoi(m[2]))},
+  // system_clock counts nanoseconds in 64 bits: 1677 to 2262. Times of
+  // WAL are after 1970, and before 2200 for a while yet; 1900 leaves room.
+  int year_number = std::stoi(m[1]);
+  if (year_number < 1900 || year_number > 2200) {
+    return make_error(ErrorKind::Invalid, "'{}' is out of range: expected a year from 1900 to 2200",
+                      text);
+  }
+  year_month_day date{year{year_number}, month{static_cast<unsigned>(std::stoi(m[2]))},
                       day{static_cast<unsigned>(std::stoi(m[3]))}};
   int hour = std::stoi(m[4]), minute = std::stoi(m[5]), second = std::stoi(m[6]);
   if (!date.ok() || hour > 23 || minute > 59 || second > 59) return invalid();

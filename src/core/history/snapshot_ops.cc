@@ -51,8 +51,23 @@ Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
   return out;
 }
 
+Status validate_label(const std::string& label) {
+  constexpr size_t kMaxLabel = 200;
+  bool control = std::any_of(label.begin(), label.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  if (label.size() > kMaxLabel || control) {
+    return make_error(ErrorKind::Invalid,
+                      "invalid --label: at most {} characters on one line, without control "
+                      "characters (got {} bytes)",
+                      kMaxLabel, label.size());
+  }
+  return Status::Ok();
+}
+
 Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& name,
                                               const std::string& label) {
+  VELO_TRY(validate_label(label));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
   if (handle.branch.status != "ready") {

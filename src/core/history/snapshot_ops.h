@@ -30,6 +30,10 @@ state::SnapshotRecord base_snapshot_record(const BranchHandle& parent, const std
 Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
                                                      const state::SnapshotRecord& snapshot);
 
+// A label is one short line: at most 200 bytes, no control characters
+// (tables and JSON show it as given).
+Status validate_label(const std::string& label);
+
 Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& branch,
                                               const std::string& label);
 // Conflict (naming the branches) while a branch depends on it.

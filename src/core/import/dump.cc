@@ -37,10 +37,14 @@ Command client_command(BranchHandle& handle, std::vector<std::string> argv) {
 Result<std::string> target_database(Context& ctx, const ImportDumpOptions& options,
                                     BranchHandle& handle, DumpFormat format) {
   if (format == DumpFormat::Plain) return std::string("postgres");
-  VELO_ASSIGN_OR_RETURN(
-      ExecResult listing,
-      run_checked(ctx.runner, Command{{bin(options, "pg_restore"), "--list", options.dump_path}}));
-  std::string name = dump_database_name(listing.out).value_or("postgres");
+  auto listing =
+      run_checked(ctx.runner, Command{{bin(options, "pg_restore"), "--list", options.dump_path}});
+  if (!listing.ok()) {
+    // It starts like an archive, and pg_restore cannot read it.
+    return make_error(ErrorKind::Invalid, "{} is not a readable pg_dump archive: {}",
+                      options.dump_path, listing.error().message);
+  }
+  std::string name = dump_database_name(listing->out).value_or("postgres");
   pg::ConnParams params = conn_params(handle);
   VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(params));
   VELO_ASSIGN_OR_RETURN(auto rows,
@@ -106,8 +110,13 @@ Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& 
     if (why.find("No space left on device") != std::string::npos) {
       return make_error(ErrorKind::Io, "the disk filled up during the restore: {}", why);
     }
-    return make_error(ErrorKind::Io, "restoring {} failed: {}", options.dump_path,
-                      why.empty() ? "no message" : why);
+    // A statement of the dump failed: the input is at fault, not velo or
+    // the machine (psql exits 3 for a script error under ON_ERROR_STOP).
+    bool dump_at_fault = format == DumpFormat::Plain
+                             ? result.exit_code == 3
+                             : why.find("could not execute query") != std::string::npos;
+    return make_error(dump_at_fault ? ErrorKind::Invalid : ErrorKind::Io, "restoring {} failed: {}",
+                      options.dump_path, why.empty() ? "no message" : why);
   }
   return roles;
 }
@@ -138,11 +147,27 @@ Result<DumpFormat> detect_dump_format(const std::string& path) {
                       "directory archive",
                       path);
   }
+  if (!S_ISREG(st.st_mode)) {
+    return make_error(ErrorKind::Invalid, "{} is not a dump: neither a file nor a directory", path);
+  }
   std::ifstream in(path, std::ios::binary);
   char magic[5] = {};
   if (!in) return make_error(ErrorKind::Invalid, "cannot read the dump {}", path);
   in.read(magic, sizeof magic);
   if (in.gcount() == 5 && std::string(magic, 5) == "PGDMP") return DumpFormat::Custom;
+  // Plain SQL is text: an empty file or one with NUL bytes near its start
+  // is no dump at all (psql would stop at the first NUL).
+  if (in.gcount() == 0 && st.st_size == 0) {
+    return make_error(ErrorKind::Invalid, "{} is empty: not a pg_dump archive or SQL script", path);
+  }
+  std::string head(magic, static_cast<size_t>(in.gcount()));
+  std::string rest(64 * 1024, '\0');
+  in.read(rest.data(), static_cast<std::streamsize>(rest.size()));
+  head += rest.substr(0, static_cast<size_t>(in.gcount()));
+  if (head.find('\0') != std::string::npos) {
+    return make_error(ErrorKind::Invalid,
+                      "{} is not a pg_dump archive (custom or directory) nor SQL text", path);
+  }
   return DumpFormat::Plain;
 }
 

@@ -35,11 +35,25 @@ Status check_replication_privilege(const std::string& role, bool superuser, bool
 
 Error classify_connect_error(const pg::ConnParams& params, const std::string& message) {
   std::string where = pg::redact_url(pg::to_url(params, false));
-  std::string why = pg::redact_url(message);
+  // libpq's messages run over lines ("\n\tIs the server running ..."): one.
+  std::string why;
+  for (char c : pg::redact_url(message)) {
+    if (c != '\n' && c != '\t') {
+      why += c;
+    } else if (!why.empty() && why.back() != ' ') {
+      why += ' ';
+    }
+  }
+  while (!why.empty() && why.back() == ' ') why.pop_back();
   if (contains(why, "password authentication failed") || contains(why, "no password supplied") ||
       contains(why, "authentication failed") || contains(why, "does not exist") ||
       contains(why, "no pg_hba.conf entry")) {
     return make_error(ErrorKind::Invalid, "the source {} refused the login: {}", where, why);
+  }
+  // libpq checks the values of URL parameters (sslmode=bogus) only when
+  // it connects: a bad URL, not an unreachable server.
+  if (contains(why, "invalid ") && (contains(why, " value") || contains(why, "number"))) {
+    return make_error(ErrorKind::Invalid, "the source URL {} has a bad parameter: {}", where, why);
   }
   return make_error(ErrorKind::Unavailable, "cannot reach the source {}: {}", where, why);
 }

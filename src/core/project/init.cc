@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "core/config.h"
 #include "core/undo.h"
 #include "storage/driver.h"
@@ -20,6 +22,19 @@ std::string short_hash(const std::string& text) {
     hash *= 1099511628211ULL;
   }
   return fmt::format("{:08x}", static_cast<uint32_t>(hash ^ (hash >> 32)));
+}
+
+// The image pool's size, 8G unless --size says otherwise, at least what
+// its filesystem needs: checked before anything is made.
+Result<uint64_t> image_size(const InitOptions& o) {
+  VELO_ASSIGN_OR_RETURN(uint64_t size,
+                        storage::parse_size(o.image_size.empty() ? "8G" : o.image_size));
+  uint64_t minimum = storage::minimum_image_size(o.image_fs);
+  if (size < minimum) {
+    return make_error(ErrorKind::Invalid, "--size must be at least {} MiB for {}", minimum >> 20,
+                      o.image_fs);
+  }
+  return size;
 }
 
 Status validate(const InitOptions& o) {
@@ -45,14 +60,34 @@ Status validate(const InitOptions& o) {
   if (!o.zfs_parent.empty() && o.storage != "zfs") {
     return make_error(ErrorKind::Invalid, "--zfs-parent goes with --storage zfs");
   }
+  if (!o.path.empty() && o.path.front() != '/') {
+    return make_error(ErrorKind::Invalid, "--path must be absolute (got '{}')", o.path);
+  }
+  if (o.image_file.empty() && !o.image_size.empty()) {
+    return make_error(ErrorKind::Invalid, "--size goes with --image-file");
+  }
+  if (!o.image_file.empty()) VELO_TRY(image_size(o));
+  return Status::Ok();
+}
+
+// Makes `path` and every missing parent; the undo removes the topmost
+// directory it made, so that a failed init leaves no directory behind.
+Status make_dirs_undoably(const std::string& path, mode_t mode, UndoStack& undo) {
+  std::string topmost;
+  for (std::filesystem::path p = path; !p.empty() && !path_exists(p.string());
+       p = p.parent_path()) {
+    topmost = p.string();
+    if (p == p.parent_path()) break;
+  }
+  VELO_TRY(make_dirs(path, mode));
+  if (!topmost.empty()) undo.push(topmost, [topmost] { return remove_tree(topmost); });
   return Status::Ok();
 }
 
 Result<storage::DriverConfig> choose_storage(ProcessRunner& runner, const InitOptions& o,
-                                             const std::string& data_root) {
+                                             const std::string& data_root, UndoStack& undo) {
   if (!o.image_file.empty()) {
-    VELO_ASSIGN_OR_RETURN(uint64_t size,
-                          storage::parse_size(o.image_size.empty() ? "8G" : o.image_size));
+    VELO_ASSIGN_OR_RETURN(uint64_t size, image_size(o));
     storage::ImagePoolSpec spec{o.image_file, size, o.image_fs, data_root + "/pool"};
     return storage::create_image_pool(spec, runner);
   }
@@ -63,7 +98,7 @@ Result<storage::DriverConfig> choose_storage(ProcessRunner& runner, const InitOp
     return config;
   }
   config.path = o.path.empty() ? data_root + "/storage" : o.path;
-  VELO_TRY(make_dirs(config.path, 0711));
+  VELO_TRY(make_dirs_undoably(config.path, 0711, undo));
   if (o.storage == "auto") config.kind = storage::detect_best_driver(config.path);
   return config;
 }
@@ -96,11 +131,11 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
     return make_error(ErrorKind::Invalid, "running servers as {} needs root", config.os_user);
   }
   config.data_root = default_data_root(o.home, server_user.uid != self.uid);
-  VELO_TRY(make_dirs(config.data_root, 0711));
-  VELO_ASSIGN_OR_RETURN(config.storage, choose_storage(runner, o, config.data_root));
-  // A pool made here goes again if a later step fails: init changes
+  // What is made here goes again if a later step fails: init changes
   // nothing unless it succeeds.
   UndoStack undo;
+  VELO_TRY(make_dirs_undoably(config.data_root, 0711, undo));
+  VELO_ASSIGN_OR_RETURN(config.storage, choose_storage(runner, o, config.data_root, undo));
   if (!config.storage.image_file.empty()) {
     undo.push("the image pool",
               [&] { return storage::destroy_image_pool(config.storage, runner); });
