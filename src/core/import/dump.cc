@@ -161,7 +161,7 @@ Result<DumpFormat> detect_dump_format(const std::string& path) {
     return make_error(ErrorKind::Invalid, "{} is empty: not a pg_dump archive or SQL script", path);
   }
   std::string head(magic, static_cast<size_t>(in.gcount()));
-  std::string rest(64 * 1024, '\0');
+  std::string rest(size_t{64} * 1024, '\0');
   in.read(rest.data(), static_cast<std::streamsize>(rest.size()));
   head += rest.substr(0, static_cast<size_t>(in.gcount()));
   if (head.find('\0') != std::string::npos) {
