@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
+#include "core/project/init.h"
+#include "support/footprint.h"
 #include "support/velo_cli.h"
 #include "util/fs.h"
 
@@ -16,6 +20,24 @@ class CliInputTest : public CliTest {
   void expect_refused(const std::vector<std::string>& args) {
     CliResult r = velo().run(args);
     EXPECT_EQ(check_usage_error(r), "");
+  }
+
+  // What a refused command must not add to: the home (lock files, logs),
+  // the pool, the storage and the home's data root.
+  std::vector<std::string> files() {
+    return footprint({{velo().home(), 3},
+                      {pool().dir(), 2},
+                      {pool().config().path, 2},
+                      {core::default_data_root(velo().home(), true), 3}});
+  }
+
+  // Refused, and neither the state, the servers nor the files changed.
+  void expect_refused_leaving_nothing(const std::vector<std::string>& args) {
+    const nlohmann::json before = observable();
+    const std::vector<std::string> files_before = files();
+    expect_refused(args);
+    EXPECT_EQ(observable(), before);
+    EXPECT_EQ(files(), files_before);
   }
 };
 
@@ -169,6 +191,113 @@ TEST_P(CliInputTest, BadInputExitsTwoWithOneLineAndChangesNothing) {
   struct stat st {};
   ASSERT_EQ(::stat(velo().home().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u);
+}
+
+// Values CLI11 took as given (an empty --at made a plain branch, --json=5
+// was --json), values that overflowed a parser, files that are no dump,
+// URLs libpq refuses late: each exits 2 in one line and leaves nothing,
+// not even a lock file or a data root.
+TEST_P(CliInputTest, OddValuesOfEveryOptionCreateNothing) {
+  create_project("demo");
+  // The listing sees lock files: a refused command's would show.
+  const auto listed = files();
+  ASSERT_NE(std::find(listed.begin(), listed.end(), velo().home() + "/locks/demo.lock"),
+            listed.end());
+  const std::string huge(100000, 'x');
+  const std::vector<std::vector<std::string>> refused = {
+      {"branch", "create", "demo/x", "--at", ""},
+      {"branch", "create", "demo/x", "--lsn", ""},
+      {"branch", "create", "demo/x", "--at", "9999-12-31T23:59:59Z"},
+      {"branch", "create", "demo/x", "--at", "999999999 weeks ago"},
+      {"branch", "create", "demo/x", "--at", "a\nb"},
+      {"branch", "create", "demo/x", "--at", huge},
+      {"branch", "create", "demo/x", "--lsn", "FFFFFFFFF/0"},
+      {"branch", "create", "demo/x", "--lsn", "-1/5"},
+      {"branch", "create", "demo/x", "--parent", ""},
+      {"branch", "create", "demo/x", "--listen", ""},
+      {"branch", "create", "demo/x", "--listen", "../x"},
+      {"branch", "create", "demo/x", "--no-archive=2"},
+      {"branch", "create", "demo/x", "--no-start=yes"},
+      {"branch", "create", "nope/x"},
+      {"branch", "start", "nope/x"},
+      {"branch", "list", "--json=5"},
+      {"--json=5", "status"},
+      {"--home", "", "status"},
+      {"snapshot", "create", "demo/main", "--label", huge},
+      {"snapshot", "create", "demo/main", "--label", "two\nlines"},
+      {"snapshot", "prune", "demo/main", "--keep", "-1"},
+      {"snapshot", "prune", "demo/main", "--keep", "x"},
+      {"snapshot", "prune", "demo/main", "--older-than", ""},
+      {"snapshot", "prune", "demo/main", "--older-than", "999999999w"},
+      {"snapshot", "delete", "abc"},
+      {"snapshot", "create", "nope/main"},
+      {"wal", "prune", "nope/main"},
+      {"project", "delete", "nope", "--force"},
+      {"project", "unfollow", "nope"},
+      {"project", "create", "p", "--from", ""},
+      {"project", "create", "p", "--from-dump", ""},
+      {"project", "create", "p", "--from-dump", "/etc/passwd"},
+      {"project", "create", "p", "--from-dump", "/dev/null"},
+      {"project", "create", "p", "--from-dump", VELO_BINARY},
+      {"project", "create", "p", "--from", "postgres://"},
+      {"project", "create", "p", "--from", "postgres://h:notaport/db"},
+      {"project", "create", "p", "--from", "http://x"},
+      {"project", "create", "p", "--from", "postgres://u:secret@h/db?sslmode=bogus"},
+      {"project", "create", "p", "--from", "postgres://h/db?connect_timeout=x"},
+      {"project", "create", "p", "--pg-version", ""},
+      {"project", "create", "p", "--pg-version", "15.4"},
+      {"project", "create", "p", "--runtime", ""},
+      {"project", "create", "p", "--archive-timeout", "-1"},
+      {"project", "create", "p", "--archive-timeout", "99999999999999999999"},
+      {"project", "create", "p", "--jobs", "-1"},
+  };
+  for (const auto& args : refused) {
+    std::string shown;
+    for (const auto& arg : args) shown += " '" + arg.substr(0, 40) + "'";
+    SCOPED_TRACE(shown);
+    expect_refused_leaving_nothing(args);
+  }
+  EXPECT_FALSE(path_exists(velo().home() + "/locks/nope.lock"));
+  EXPECT_FALSE(path_exists(velo().home() + "/locks/p.lock"));
+  // --image means something to the docker runtime only.
+  if (!on_docker()) expect_refused_leaving_nothing({"project", "create", "p", "--image", "x"});
+}
+
+// init refuses every bad --size before it makes anything: no home, no
+// data root, no image file (--size '' made an 8 GB pool; refused sizes
+// left /var/lib/velo/<hash> behind).
+TEST_P(CliInputTest, InitRefusesBadSizesBeforeMakingAnything) {
+  const std::string fresh_home = pool().dir() + "/fresh-home";
+  const std::string image = pool().dir() + "/images/fresh.img";
+  VeloCli fresh(fresh_home);
+  const std::string data_root = core::default_data_root(fresh_home, true);
+  const std::vector<std::string> bad_sizes = {
+      "",   "0",   "-1",  "abc", "1",     "10M", "8X",    "1.5G", "99999999999999999999G",
+      "1E", "8G1", " 8G", "8 G", "0x10G", "1e9", "../8G", "8G\n"};
+  for (const std::string& size : bad_sizes) {
+    SCOPED_TRACE("--size '" + size + "'");
+    EXPECT_EQ(check_usage_error(
+                  fresh.run({"init", "--image-file", image, "--fs", "btrfs", "--size", size})),
+              "");
+    EXPECT_FALSE(path_exists(fresh_home));
+    EXPECT_FALSE(path_exists(data_root));
+    EXPECT_FALSE(path_exists(pool().dir() + "/images"));
+  }
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"init", "--size", "1G", "--storage", "copy", "--path", pool().dir() + "/p"},
+           {"init", "--storage", "copy", "--path", "relative/dir"},
+           {"init", "--storage", "copy", "--path", ""},
+           {"init", "--image-file", "/etc/passwd", "--fs", "btrfs", "--size", "200M"},
+           {"init", "--image-file", image, "--fs", "ext4"},
+           {"init", "--os-user", "no-such-user", "--storage", "copy"},
+       }) {
+    SCOPED_TRACE(args.back());
+    EXPECT_EQ(check_usage_error(fresh.run(args)), "");
+    EXPECT_FALSE(path_exists(fresh_home));
+    EXPECT_FALSE(path_exists(data_root));
+    EXPECT_FALSE(path_exists(pool().dir() + "/images"));
+    EXPECT_FALSE(path_exists(pool().dir() + "/p"));
+  }
 }
 
 // A mistyped command is named, with the nearest real one, in the one line.
