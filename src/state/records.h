@@ -61,6 +61,26 @@ struct SnapshotRecord {
   // A WAL position at or before the snapshot's redo point: recovering it
   // needs no archived WAL older than this ("" when unknown).
   std::string redo_lsn;
+  // The superuser password its data holds ("" when taken before velo
+  // recorded it): what a clone of it opens with.
+  std::string password;
+};
+
+// One `velo branch merge` (or the revert of one): the plan, what its
+// rehearsal measured, the snapshot taken before it was applied, and how it
+// ended. plan and rehearsal are JSON documents (core/merge/record.h).
+struct MergeRecord {
+  int64_t id = 0;
+  std::string project;
+  std::string source;   // the branch whose changes were merged
+  std::string target;   // the branch they were applied to
+  std::string kind;     // merge | revert
+  int64_t reverts = 0;  // kind revert: the merge it reverts
+  std::string created_at;
+  std::string plan;
+  std::string rehearsal;
+  int64_t snapshot_id = 0;  // the target's pre-merge snapshot (0: none, a dry run)
+  std::string outcome;      // applied | failed: ... | rolled back
 };
 
 // A volume (or snapshot) that could not be destroyed yet because clones

@@ -75,6 +75,26 @@ ALTER TABLE branches ADD COLUMN clone_password TEXT NOT NULL DEFAULT '';
       R"sql(
 ALTER TABLE branches ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
 )sql",
+      // Merges (velo branch merge) and their reverts, with what was
+      // rehearsed and applied; and the superuser password each snapshot's
+      // data holds, so that a clone of it can be opened after the branch's
+      // password changed ("" for snapshots taken before: the branch's own).
+      R"sql(
+CREATE TABLE merges (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  project TEXT NOT NULL,
+  source TEXT NOT NULL,
+  target TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  reverts INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  plan TEXT NOT NULL,
+  rehearsal TEXT NOT NULL,
+  snapshot_id INTEGER NOT NULL DEFAULT 0,
+  outcome TEXT NOT NULL
+);
+ALTER TABLE snapshots ADD COLUMN password TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return steps;
 }

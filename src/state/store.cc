@@ -14,7 +14,11 @@ const char* kBranchColumns =
     "created_at, listen_address, archive, source_snapshot, clone_password, "
     "stopped_by_user";
 const char* kSnapshotColumns =
-    "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn";
+    "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn, "
+    "password";
+const char* kMergeColumns =
+    "id, project, source, target, kind, reverts, created_at, plan, rehearsal, snapshot_id, "
+    "outcome";
 
 ProjectRecord to_project(const std::vector<Value>& row) {
   return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]), as_text(row[3]),
@@ -54,7 +58,24 @@ SnapshotRecord to_snapshot(const std::vector<Value>& row) {
   s.kind = as_text(row[8]);
   if (!std::holds_alternative<std::nullptr_t>(row[9])) s.for_branch = as_text(row[9]);
   s.redo_lsn = as_text(row[10]);
+  s.password = as_text(row[11]);
   return s;
+}
+
+MergeRecord to_merge(const std::vector<Value>& row) {
+  MergeRecord m;
+  m.id = as_int(row[0]);
+  m.project = as_text(row[1]);
+  m.source = as_text(row[2]);
+  m.target = as_text(row[3]);
+  m.kind = as_text(row[4]);
+  m.reverts = as_int(row[5]);
+  m.created_at = as_text(row[6]);
+  m.plan = as_text(row[7]);
+  m.rehearsal = as_text(row[8]);
+  m.snapshot_id = as_int(row[9]);
+  m.outcome = as_text(row[10]);
+  return m;
 }
 
 // Every row of a query, each made a record by `map`.
@@ -206,9 +227,9 @@ Result<std::optional<SnapshotRecord>> Store::snapshot(int64_t id) {
 Result<int64_t> Store::insert_snapshot(const SnapshotRecord& s) {
   VELO_TRY(
       db_.run("INSERT INTO snapshots(project, branch, volume, name, created_at, lsn, label, "
-              "kind, for_branch, redo_lsn) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              "kind, for_branch, redo_lsn, password) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               {s.project, s.branch, s.volume, s.name, s.created_at, s.lsn, s.label, s.kind,
-               text_or_null(s.for_branch), s.redo_lsn}));
+               text_or_null(s.for_branch), s.redo_lsn, s.password}));
   VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
   return as_int(rows[0][0]);
 }
@@ -219,6 +240,35 @@ Status Store::delete_snapshot(int64_t id) {
 
 Status Store::delete_snapshot_named(const std::string& volume, const std::string& name) {
   return db_.run("DELETE FROM snapshots WHERE volume = ? AND name = ?", {volume, name});
+}
+
+Result<std::vector<MergeRecord>> Store::merges(const std::optional<std::string>& project) {
+  std::string sql = std::string("SELECT ") + kMergeColumns + " FROM merges";
+  if (project) return map_rows(db_, sql + " WHERE project = ? ORDER BY id", {*project}, to_merge);
+  return map_rows(db_, sql + " ORDER BY id", {}, to_merge);
+}
+
+Result<std::optional<MergeRecord>> Store::merge(int64_t id) {
+  return map_first(db_, std::string("SELECT ") + kMergeColumns + " FROM merges WHERE id = ?", {id},
+                   to_merge);
+}
+
+Result<int64_t> Store::insert_merge(const MergeRecord& m) {
+  VELO_TRY(db_.run(
+      "INSERT INTO merges(project, source, target, kind, reverts, created_at, plan, rehearsal, "
+      "snapshot_id, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {m.project, m.source, m.target, m.kind, m.reverts, m.created_at, m.plan, m.rehearsal,
+       m.snapshot_id, m.outcome}));
+  VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
+  return as_int(rows[0][0]);
+}
+
+Status Store::update_merge_outcome(int64_t id, const std::string& outcome) {
+  return db_.run("UPDATE merges SET outcome = ? WHERE id = ?", {outcome, id});
+}
+
+Status Store::delete_merges(const std::string& project) {
+  return db_.run("DELETE FROM merges WHERE project = ?", {project});
 }
 
 Result<std::vector<RetiredRecord>> Store::retired() {

@@ -47,6 +47,14 @@ class Store {
   // The row of volume@name, if any.
   Status delete_snapshot_named(const std::string& volume, const std::string& name);
 
+  // Merges and reverts, oldest first.
+  Result<std::vector<MergeRecord>> merges(const std::optional<std::string>& project = {});
+  Result<std::optional<MergeRecord>> merge(int64_t id);
+  Result<int64_t> insert_merge(const MergeRecord& merge);
+  Status update_merge_outcome(int64_t id, const std::string& outcome);
+  // With the project (project delete).
+  Status delete_merges(const std::string& project);
+
   Result<std::vector<RetiredRecord>> retired();
   Status insert_retired(const RetiredRecord& record);
   Status delete_retired(const std::string& volume, const std::string& snapshot);

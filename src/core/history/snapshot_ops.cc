@@ -29,6 +29,7 @@ state::SnapshotRecord snapshot_record(const BranchHandle& handle, const Snapshot
   snapshot.lsn = point.lsn;
   snapshot.redo_lsn = point.redo_lsn;
   snapshot.kind = kind;
+  snapshot.password = password_in_data_dir(handle.branch);
   return snapshot;
 }
 

@@ -172,6 +172,7 @@ Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name
   VELO_TRY(retry_retired(ctx, name));
   // Whatever snapshot rows remain belong to volumes that are gone.
   VELO_TRY(ctx.store.db().run("DELETE FROM snapshots WHERE project = ?", {name}));
+  VELO_TRY(ctx.store.delete_merges(name));
   VELO_TRY(ctx.store.delete_project(name));
   return result;
 }
