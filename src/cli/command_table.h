@@ -53,6 +53,7 @@ CommandRow group(std::string name, std::string help);
 CommandTable init_commands();
 CommandTable project_commands();
 CommandTable branch_commands();
+CommandTable merge_commands();
 CommandTable maintenance_commands();
 CommandTable snapshot_commands();
 CommandTable wal_commands();

@@ -16,6 +16,8 @@ std::string to_string(HazardKind kind) {
       return "enum-value-removal";
     case HazardKind::NeedsBackfill:
       return "needs-backfill";
+    case HazardKind::LongLock:
+      return "long-lock";
   }
   return "unknown";
 }

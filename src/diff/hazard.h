@@ -17,6 +17,9 @@ enum class HazardKind {
   // A NOT NULL column without a default added to an existing table: fails
   // unless the table is empty; the rows need values first (a backfill).
   NeedsBackfill,
+  // Found by a merge's rehearsal, not by the planner: an ACCESS EXCLUSIVE
+  // lock held longer than the threshold.
+  LongLock,
 };
 
 struct Hazard {
@@ -25,7 +28,7 @@ struct Hazard {
 };
 
 // "data-loss", "table-rewrite", "index-build", "full-scan-validation",
-// "enum-value-removal", "needs-backfill".
+// "enum-value-removal", "needs-backfill", "long-lock".
 std::string to_string(HazardKind kind);
 
 bool operator==(const Hazard& a, const Hazard& b);

@@ -68,6 +68,7 @@ TEST(DiffSummaryTest, HazardKindNames) {
   EXPECT_EQ(to_string(HazardKind::FullScanValidation), "full-scan-validation");
   EXPECT_EQ(to_string(HazardKind::EnumValueRemoval), "enum-value-removal");
   EXPECT_EQ(to_string(HazardKind::NeedsBackfill), "needs-backfill");
+  EXPECT_EQ(to_string(HazardKind::LongLock), "long-lock");
 }
 
 }  // namespace

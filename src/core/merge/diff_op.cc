@@ -1,0 +1,45 @@
+#include "core/merge/diff_op.h"
+
+#include <fmt/format.h>
+
+#include "core/cluster.h"
+#include "core/locks.h"
+#include "core/merge/schemas.h"
+
+namespace velo::core {
+
+Result<BranchDiff> diff_branch(Context& ctx, const DiffOptions& options) {
+  const BranchName& name = options.name;
+  if (options.against && options.against->project != name.project) {
+    return make_error(ErrorKind::Invalid, "{} is in another project than {}",
+                      options.against->full(), name.full());
+  }
+  // Held while a scratch server exists, so that `velo gc` does not take it
+  // for a leftover.
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto branch, load_branch(ctx, name.project, name.branch));
+  BranchDiff out;
+  VELO_ASSIGN_OR_RETURN(out.to, read_branch_schema(ctx, branch));
+  if (options.against) {
+    VELO_ASSIGN_OR_RETURN(auto other,
+                          load_branch(ctx, options.against->project, options.against->branch));
+    VELO_ASSIGN_OR_RETURN(out.from, read_branch_schema(ctx, other));
+    out.from_label = options.against->full();
+  } else {
+    VELO_ASSIGN_OR_RETURN(out.from, read_base_schema(ctx, branch));
+    out.from_label = fmt::format("{}'s starting point", name.full());
+  }
+  if (options.database) {
+    if (out.from.databases.count(*options.database) == 0 &&
+        out.to.databases.count(*options.database) == 0) {
+      return make_error(ErrorKind::NotFound, "no database named '{}' in {} or {}",
+                        *options.database, name.full(), out.from_label);
+    }
+    keep_database(out.from, options.database);
+    keep_database(out.to, options.database);
+  }
+  out.changes = diff::diff(out.from, out.to);
+  return out;
+}
+
+}  // namespace velo::core
