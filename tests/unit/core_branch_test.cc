@@ -96,11 +96,17 @@ TEST_F(CoreTest, DeletingMainIsRefused) {
 TEST_F(CoreTest, DependentCloneRetiresInsteadOfFailing) {
   seed_project("api");
   ASSERT_TRUE(core::create_branch(*ctx_, stopped_branch("api", "dev")).ok());
-  // A volume with a dependent clone cannot go yet: it is retired for gc.
-  Status retired = core::destroy_or_retire(*ctx_, "api.main.0", "");
+  // A volume that a branch was cloned from is kept while the branch is
+  // recorded; its base snapshot, which the clone depends on, is retired.
+  Status kept = core::destroy_or_retire(*ctx_, "api.main.0", "");
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(count_rows("retired"), 0);
+  EXPECT_EQ(driver_->volumes.count("api.main.0"), 1u);
+  auto dev = store_->branch("api", "dev");
+  ASSERT_TRUE(dev.ok() && dev->has_value());
+  Status retired = core::destroy_or_retire(*ctx_, "api.main.0", (*dev)->base_snapshot);
   ASSERT_TRUE(retired.ok()) << retired.error().message;
   EXPECT_EQ(count_rows("retired"), 1);
-  EXPECT_EQ(driver_->volumes.count("api.main.0"), 1u);
 }
 
 TEST_F(CoreTest, OrphanVolumeIsFoundAndRemoved) {

@@ -31,6 +31,12 @@ Status delete_branch(Context& ctx, const BranchName& name, bool force);
 // Back to the parent's current state; keeps port and password.
 Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name);
 
+// Back to one of the branch's own snapshots (a pre-merge snapshot): a new
+// clone of it takes the data's place; port, password, parent and base stay.
+// The caller holds the project lock.
+Result<BranchHandle> restore_branch_locked(Context& ctx, const BranchName& name,
+                                           const state::SnapshotRecord& snapshot);
+
 Status start_branch(Context& ctx, const BranchName& name);
 Status stop_branch(Context& ctx, const BranchName& name);
 Status restart_branch(Context& ctx, const BranchName& name);
@@ -40,8 +46,16 @@ Result<std::string> rotate_password(Context& ctx, const BranchName& name);
 // Steps shared with project deletion (the caller holds the project lock).
 Status delete_branch_tree(Context& ctx, BranchHandle& handle);
 // Destroys a volume or snapshot now, or records it for `velo gc` when
-// clones still depend on it.
+// clones still depend on it; a volume in use (volume_in_use) is kept.
 Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot);
+// Whether a branch was cloned from one of the volume's snapshots, or a
+// snapshot record names the volume: then it is history to keep, not to
+// destroy (a branch's earlier incarnation holding its user snapshots and
+// its children's bases). destroy_or_retire keeps such a volume; gc finds it
+// once nothing refers to it.
+Result<bool> volume_in_use(Context& ctx, const std::string& volume);
+// Destroys `volume` unless a branch lives on it or it is still in use.
+Status destroy_history(Context& ctx, const std::string& volume);
 // Retries the project's retired volumes and snapshots.
 Status retry_retired(Context& ctx, const std::string& project);
 

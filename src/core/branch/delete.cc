@@ -3,6 +3,8 @@
 // a second delete (or gc) finishes.
 #include <fmt/format.h>
 
+#include <set>
+
 #include "core/branch/branch_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
@@ -12,6 +14,11 @@
 namespace velo::core {
 
 Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot) {
+  if (snapshot.empty()) {
+    // Kept as history while needed; gc removes it once nothing refers to it.
+    VELO_ASSIGN_OR_RETURN(bool in_use, volume_in_use(ctx, volume));
+    if (in_use) return ctx.store.delete_retired(volume, "");
+  }
   Status status = snapshot.empty() ? ctx.driver.destroy_volume(volume)
                                    : ctx.driver.destroy_snapshot(volume, snapshot);
   if (status.ok() || status.error().kind == ErrorKind::NotFound) {
@@ -31,14 +38,17 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
   VELO_TRY(stop_server(handle));
   VELO_TRY(handle.runtime->remove(handle.spec));
   if (handle.hooks != nullptr) handle.hooks->removed(handle);
-  // The branch's own snapshots go with its volume.
+  // The branch's own snapshots go with its volume, and with the volumes of
+  // its earlier incarnations that were kept for them (reset_branch).
   VELO_ASSIGN_OR_RETURN(auto snapshots,
                         ctx.store.snapshots(handle.project.name, handle.branch.name));
-  VELO_TRY(destroy_or_retire(ctx, handle.branch.volume, ""));
-  VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
+  std::set<std::string> volumes{handle.branch.volume};
   for (const auto& snapshot : snapshots) {
-    if (snapshot.volume == handle.branch.volume) VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
+    volumes.insert(snapshot.volume);
+    VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
   }
+  for (const auto& volume : volumes) VELO_TRY(destroy_or_retire(ctx, volume, ""));
+  VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
   // The snapshot made on the parent for this branch is part of the branch.
   if (!handle.branch.base_snapshot.empty()) {
     VELO_TRY(destroy_or_retire(ctx, handle.branch.parent_volume, handle.branch.base_snapshot));
@@ -46,8 +56,32 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
         ctx.store.delete_snapshot_named(handle.branch.parent_volume, handle.branch.base_snapshot));
   }
   VELO_TRY(ctx.store.delete_branch(handle.project.name, handle.branch.name));
+  // The parent's earlier incarnation, kept while this branch needed it.
+  if (!handle.branch.parent_volume.empty()) {
+    VELO_TRY(destroy_history(ctx, handle.branch.parent_volume));
+  }
   (void)remove_tree(handle.spec.log_path);
   return Status::Ok();
+}
+
+Result<bool> volume_in_use(Context& ctx, const std::string& volume) {
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots());
+  for (const auto& s : snapshots) {
+    if (s.volume == volume) return true;
+  }
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches());
+  for (const auto& b : branches) {
+    if (b.parent_volume == volume) return true;
+  }
+  return false;
+}
+
+Status destroy_history(Context& ctx, const std::string& volume) {
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches());
+  for (const auto& b : branches) {
+    if (b.volume == volume) return Status::Ok();  // a live branch's, not history
+  }
+  return destroy_or_retire(ctx, volume, "");
 }
 
 Status retry_retired(Context& ctx, const std::string& project) {

@@ -1,10 +1,13 @@
 // velo branch reset, as the steps of one Operation: a new clone of the
-// parent's current state takes the old one's place. The new clone is made
+// parent's current state (or, restoring, of one of the branch's own
+// snapshots) takes the old one's place. The new clone is made
 // and prepared before the old server stops; if the new one fails to
 // start, the old one comes back. After the commit, the old incarnation
 // (its volume, WAL archive and base snapshot) is cleaned up; a failure
 // there is a warning that `velo gc` finishes, never a failed reset.
 #include <fmt/format.h>
+
+#include <optional>
 
 #include "core/branch/branch_ops.h"
 #include "core/history/snapshot_ops.h"
@@ -18,12 +21,13 @@ namespace {
 // One branch reset: the operation's state between its steps.
 class Reset {
  public:
-  Reset(Context& ctx, BranchHandle old, BranchHandle parent)
-      : ctx_(ctx), old_(std::move(old)), parent_(std::move(parent)) {}
+  Reset(Context& ctx, BranchHandle old, BranchHandle parent,
+        std::optional<state::SnapshotRecord> restore = std::nullopt)
+      : ctx_(ctx), old_(std::move(old)), parent_(std::move(parent)), restore_(std::move(restore)) {}
 
   Result<BranchHandle> run() {
     VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
-    VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
+    if (!restore_) VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
     VELO_TRY(op_.step("clone", [&] { return clone(); }));
     VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
     VELO_TRY(op_.step("stop-old", [&] { return stop_old(); }));
@@ -43,10 +47,12 @@ class Reset {
     return ctx_.store.transaction([&]() -> Status {
       VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
       record.volume = fmt::format("{}.{}.{}", record.project, record.name, id);
+      record.clone_password.clear();  // the new clone gets the branch's password at start()
+      // Restored, the branch keeps its parent and base: only its data goes back.
+      if (restore_) return Status::Ok();
       record.base_snapshot = fmt::format("velo-{}", id);
       record.parent_volume = parent_.branch.volume;
       record.source_snapshot.clear();  // a point-in-time branch's source no longer serves it
-      record.clone_password.clear();   // the new clone gets the branch's password at start()
       return Status::Ok();
     });
   }
@@ -67,7 +73,11 @@ class Reset {
     const std::string volume = record.volume;
     op_.undo("the new clone",
              [this, volume] { return ok_if_absent(ctx_.driver.destroy_volume(volume)); });
-    VELO_TRY(ctx_.driver.clone(parent_.branch.volume, record.base_snapshot, record.volume));
+    if (restore_) {
+      VELO_TRY(ctx_.driver.clone(restore_->volume, restore_->name, record.volume));
+    } else {
+      VELO_TRY(ctx_.driver.clone(parent_.branch.volume, record.base_snapshot, record.volume));
+    }
     fresh_ = make_handle(ctx_, old_.project, record, old_.runtime);
     return Status::Ok();
   }
@@ -98,12 +108,19 @@ class Reset {
   Status start() {
     op_.undo("the new server", [this] { return discard_server(fresh_); });
     VELO_TRY(start_and_wait(ctx_, fresh_));
-    VELO_TRY(
-        apply_password(ctx_, fresh_, password_in_data_dir(parent_.branch), fresh_.branch.password));
+    VELO_TRY(apply_password(ctx_, fresh_, password_in_source(), fresh_.branch.password));
     return was_running_ ? Status::Ok() : stop_server(fresh_);
   }
 
+  // What the new clone's data holds: the snapshot's recorded password, else
+  // (older snapshots) the branch's own.
+  std::string password_in_source() const {
+    if (!restore_) return password_in_data_dir(parent_.branch);
+    return restore_->password.empty() ? password_in_data_dir(old_.branch) : restore_->password;
+  }
+
   Status commit() {
+    if (restore_) return Status::Ok();
     auto id = ctx_.store.insert_snapshot(base_snapshot_record(parent_, fresh_.branch.name, point_));
     return id.ok() ? Status::Ok() : Status(id.error());
   }
@@ -112,15 +129,20 @@ class Reset {
   // gc when children still depend on its snapshots.
   void clean_up_old() {
     const state::BranchRecord& old = old_.branch;
-    op_.cleanup("forgetting the old base snapshot", [&] {
-      return ctx_.store.delete_snapshot_named(old.parent_volume, old.base_snapshot);
-    });
+    if (!restore_) {  // restored, the branch keeps its base
+      op_.cleanup("forgetting the old base snapshot", [&] {
+        return ctx_.store.delete_snapshot_named(old.parent_volume, old.base_snapshot);
+      });
+    }
+    // Its snapshots may still serve (the bases of the branch's children, its
+    // user snapshots, a pre-merge snapshot): then it is retired, kept as
+    // history until nothing needs it.
     op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
     op_.cleanup("removing the old WAL archive",
                 [&] { return remove_archive(ctx_.config, old.volume); });
     // A point-in-time branch owns no base snapshot: an empty name here
     // would name the parent's whole volume.
-    if (!old.base_snapshot.empty()) {
+    if (!old.base_snapshot.empty() && !restore_) {
       op_.cleanup("removing the old base snapshot",
                   [&] { return destroy_or_retire(ctx_, old.parent_volume, old.base_snapshot); });
     }
@@ -130,11 +152,13 @@ class Reset {
   BranchHandle old_;
   BranchHandle parent_;
   BranchHandle fresh_;
+  std::optional<state::SnapshotRecord> restore_;
   SnapshotPoint point_;
   bool was_running_ = false;
   // Last: destroyed first, so its undos run while the state above lives.
-  Operation op_{"branch-reset",
-                fmt::format("{}/{} was not reset", old_.project.name, old_.branch.name)};
+  Operation op_{restore_ ? "branch-restore" : "branch-reset",
+                fmt::format("{}/{} was not {}", old_.project.name, old_.branch.name,
+                            restore_ ? "restored" : "reset")};
 };
 
 }  // namespace
@@ -149,6 +173,18 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
 
   Reset reset(ctx, std::move(old), std::move(parent));
   return reset.run();
+}
+
+Result<BranchHandle> restore_branch_locked(Context& ctx, const BranchName& name,
+                                           const state::SnapshotRecord& snapshot) {
+  VELO_ASSIGN_OR_RETURN(auto old, load_branch(ctx, name.project, name.branch));
+  if (snapshot.project != name.project || snapshot.branch != name.branch) {
+    return make_error(ErrorKind::Invalid, "snapshot {} is of {}/{}, not of {}", snapshot.id,
+                      snapshot.project, snapshot.branch, name.full());
+  }
+  BranchHandle parent = old;  // unused when restoring
+  Reset restore(ctx, std::move(old), std::move(parent), snapshot);
+  return restore.run();
 }
 
 }  // namespace velo::core

@@ -44,7 +44,11 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
   VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots());
   std::set<std::string> known_volumes;
   std::set<std::string> known_snapshots;
-  for (const auto& b : branches) known_volumes.insert(b.volume);
+  for (const auto& b : branches) {
+    known_volumes.insert(b.volume);
+    // An earlier incarnation kept for the snapshots it holds.
+    if (!b.parent_volume.empty()) known_volumes.insert(b.parent_volume);
+  }
   for (const auto& r : retired) {
     if (r.snapshot.empty())
       known_volumes.insert(r.volume);
@@ -53,7 +57,10 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
     out.push_back({"retired", r.snapshot.empty() ? r.volume : r.volume + "@" + r.snapshot,
                    "waiting for the clones that depend on it"});
   }
-  for (const auto& s : snapshots) known_snapshots.insert(s.volume + "@" + s.name);
+  for (const auto& s : snapshots) {
+    known_snapshots.insert(s.volume + "@" + s.name);
+    known_volumes.insert(s.volume);
+  }
 
   for (const auto& b : branches) {
     if (b.status == "creating") {
