@@ -5,6 +5,7 @@
 #include "cli/output.h"
 #include "core/merge/diff_op.h"
 #include "core/merge/merge_op.h"
+#include "core/merge/revert_op.h"
 #include "core/names.h"
 #include "diff/plan.h"
 #include "diff/summary.h"
@@ -26,6 +27,14 @@ struct MergeArgs {
   bool allow_hazards = false;
   int64_t lock_timeout_ms = 5000;
   int64_t lock_threshold_ms = 1000;
+};
+
+struct RevertArgs {
+  int64_t id = 0;
+  bool to_snapshot = false;
+  bool dry_run = false;
+  bool allow_hazards = false;
+  int64_t lock_timeout_ms = 5000;
 };
 
 struct ShowArgs {
@@ -155,8 +164,11 @@ void print_merge(const core::MergeOptions& options, const core::MergeResult& res
   for (const auto& sql : result.applied.outside_transaction) {
     fmt::print("ran outside the transaction (PostgreSQL allows no other way): {}\n", sql);
   }
-  fmt::print("merged {} into {} as merge {} in {:.0f} ms (pre-merge snapshot {})\n", result.source,
-             result.target, result.id, result.applied.ms, result.snapshot_id);
+  fmt::print(
+      "applied {} to {} in {:.0f} ms, recorded as {} (velo merge show {}); snapshot {} "
+      "holds {} as it was\n",
+      result.source, result.target, result.applied.ms, result.id, result.id, result.snapshot_id,
+      result.target);
 }
 
 Status branch_merge(const GlobalOptions& global, const MergeArgs& args) {
@@ -177,6 +189,39 @@ Status branch_merge(const GlobalOptions& global, const MergeArgs& args) {
     print_json(json);
   } else {
     print_merge(options, result);
+  }
+  return Status::Ok();
+}
+
+Status merge_revert(const GlobalOptions& global, const RevertArgs& args) {
+  core::RevertOptions options;
+  options.id = args.id;
+  options.to_snapshot = args.to_snapshot;
+  options.merge.dry_run = args.dry_run;
+  options.merge.allow_hazards = args.allow_hazards;
+  options.merge.apply.lock_timeout = std::chrono::milliseconds(args.lock_timeout_ms);
+  VELO_OPEN_ENV(env, global);
+  VELO_ASSIGN_OR_RETURN(auto result, core::revert_merge(env->ctx(), options));
+  if (global.json) {
+    nlohmann::json json = core::to_json(result.migration);
+    json["reverts"] = args.id;
+    json["dry_run"] = args.dry_run;
+    json["restored_snapshot"] = result.restored ? nlohmann::json(result.snapshot_id) : nullptr;
+    json["discarded"] = result.discarded;
+    print_json(json);
+  } else if (args.to_snapshot) {
+    if (result.restored) {
+      fmt::print("reverted merge {}: {} is back at snapshot {} ({} discarded); recorded as {}\n",
+                 args.id, result.migration.target, result.snapshot_id, result.discarded,
+                 result.migration.id);
+    } else {
+      fmt::print("dry run: putting the target back to snapshot {} would discard {}\n",
+                 result.snapshot_id, result.discarded);
+    }
+  } else {
+    core::MergeOptions shown;
+    shown.dry_run = args.dry_run;
+    print_merge(shown, result.migration);
   }
   return Status::Ok();
 }
@@ -277,6 +322,20 @@ void declare_merge(CLI::App& cmd, MergeArgs& args) {
       ->capture_default_str();
 }
 
+void declare_revert(CLI::App& cmd, RevertArgs& args) {
+  cmd.add_option("id", args.id, "merge id (see velo merge list)")->required();
+  cmd.add_flag("--to-snapshot", args.to_snapshot,
+               "put the target back to its pre-merge snapshot, discarding every write since "
+               "(needs --allow-hazards)");
+  cmd.add_flag("--dry-run", args.dry_run, "plan and rehearse, or count what would be discarded");
+  cmd.add_flag("--allow-hazards", args.allow_hazards,
+               "apply steps that lose data, or discard the writes since the merge");
+  cmd.add_option("--lock-timeout", args.lock_timeout_ms,
+                 "milliseconds a statement waits for a lock on the target")
+      ->check(CLI::Range(int64_t{1}, int64_t{3600000}))
+      ->capture_default_str();
+}
+
 void declare_list(CLI::App& cmd, ShowArgs& args) {
   cmd.add_option("project", args.project, "only this project");
 }
@@ -296,10 +355,13 @@ CommandTable merge_commands() {
                          "apply the branch's schema changes to its parent, rehearsed on a copy of "
                          "the parent's data first",
                          declare_merge, branch_merge),
-      group("merge", "the merges made: list and show them"),
+      group("merge", "the merges made: list, show and revert them"),
       command<ShowArgs>({"merge", "list"}, "list merges, oldest first", declare_list, merge_list),
       command<ShowArgs>({"merge", "show"}, "show a merge's plan, rehearsal and outcome",
                         declare_show, merge_show),
+      command<RevertArgs>({"merge", "revert"},
+                          "undo a merge: the inverse migration, or --to-snapshot", declare_revert,
+                          merge_revert),
   };
 }
 

@@ -80,7 +80,11 @@ struct MergeRecord {
   std::string plan;
   std::string rehearsal;
   int64_t snapshot_id = 0;  // the target's pre-merge snapshot (0: none, a dry run)
-  std::string outcome;      // applied | failed: ... | rolled back
+  std::string outcome;      // applying | applied | applied, reverted by N | failed...
+  // JSON: the source's schema, the target's before and after (diff/
+  // schema_json.h), what the next merge and a revert start from. Large:
+  // read by merge(id) and last_merge() only, "" from merges().
+  std::string schemas;
 };
 
 // A volume (or snapshot) that could not be destroyed yet because clones

@@ -91,7 +91,8 @@ CREATE TABLE merges (
   plan TEXT NOT NULL,
   rehearsal TEXT NOT NULL,
   snapshot_id INTEGER NOT NULL DEFAULT 0,
-  outcome TEXT NOT NULL
+  outcome TEXT NOT NULL,
+  schemas TEXT NOT NULL DEFAULT '{}'
 );
 ALTER TABLE snapshots ADD COLUMN password TEXT NOT NULL DEFAULT '';
 )sql",

@@ -75,6 +75,7 @@ MergeRecord to_merge(const std::vector<Value>& row) {
   m.rehearsal = as_text(row[8]);
   m.snapshot_id = as_int(row[9]);
   m.outcome = as_text(row[10]);
+  if (row.size() > 11) m.schemas = as_text(row[11]);
   return m;
 }
 
@@ -249,16 +250,27 @@ Result<std::vector<MergeRecord>> Store::merges(const std::optional<std::string>&
 }
 
 Result<std::optional<MergeRecord>> Store::merge(int64_t id) {
-  return map_first(db_, std::string("SELECT ") + kMergeColumns + " FROM merges WHERE id = ?", {id},
-                   to_merge);
+  return map_first(db_,
+                   std::string("SELECT ") + kMergeColumns + ", schemas FROM merges WHERE id = ?",
+                   {id}, to_merge);
+}
+
+Result<std::optional<MergeRecord>> Store::last_merge(const std::string& project,
+                                                     const std::string& source,
+                                                     const std::string& target) {
+  return map_first(db_,
+                   std::string("SELECT ") + kMergeColumns +
+                       ", schemas FROM merges WHERE project = ? AND source = ? AND target = ? "
+                       "AND kind = 'merge' AND outcome = 'applied' ORDER BY id DESC LIMIT 1",
+                   {project, source, target}, to_merge);
 }
 
 Result<int64_t> Store::insert_merge(const MergeRecord& m) {
   VELO_TRY(db_.run(
       "INSERT INTO merges(project, source, target, kind, reverts, created_at, plan, rehearsal, "
-      "snapshot_id, outcome) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "snapshot_id, outcome, schemas) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {m.project, m.source, m.target, m.kind, m.reverts, m.created_at, m.plan, m.rehearsal,
-       m.snapshot_id, m.outcome}));
+       m.snapshot_id, m.outcome, m.schemas.empty() ? std::string("{}") : m.schemas}));
   VELO_ASSIGN_OR_RETURN(auto rows, db_.query("SELECT last_insert_rowid()"));
   return as_int(rows[0][0]);
 }

@@ -50,6 +50,11 @@ class Store {
   // Merges and reverts, oldest first.
   Result<std::vector<MergeRecord>> merges(const std::optional<std::string>& project = {});
   Result<std::optional<MergeRecord>> merge(int64_t id);
+  // The newest merge of `source` into `target` still applied (not failed,
+  // not reverted): where the next merge of the two starts from.
+  Result<std::optional<MergeRecord>> last_merge(const std::string& project,
+                                                const std::string& source,
+                                                const std::string& target);
   Result<int64_t> insert_merge(const MergeRecord& merge);
   Status update_merge_outcome(int64_t id, const std::string& outcome);
   // With the project (project delete).

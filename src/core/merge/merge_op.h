@@ -49,6 +49,9 @@ struct MergeResult {
   ApplyReport applied;
   double plan_ms = 0;      // reading the three schemas and planning
   double snapshot_ms = 0;  // the pre-merge snapshot
+  // For the record (not printed): the source's schema and the target's
+  // before and after, as diff::schema_to_json makes them.
+  nlohmann::json schemas = nlohmann::json::object();
 };
 
 // Invalid (exit 2, nothing changed) for a merge into itself or a branch that

@@ -22,7 +22,7 @@ constexpr const char* kFilesSql =
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'";
 // ACCESS EXCLUSIVE locks this session holds on relations.
 constexpr const char* kLocksSql =
-    "SELECT l.relation::text, COALESCE(format('%I.%I', n.nspname, c.relname), "
+    "SELECT l.relation::text, COALESCE(quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
     "l.relation::text) FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation "
     "LEFT JOIN pg_namespace n ON n.oid = c.relnamespace WHERE l.pid = pg_backend_pid() "
     "AND l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'";
