@@ -56,7 +56,9 @@ struct SnapshotRecord {
   std::string created_at;
   std::string lsn;  // consistent at (checkpoint or backup stop LSN)
   std::string label;
-  std::string kind;                       // base (made for a child branch) | user
+  // base (made for a child branch) | user | start (a point-in-time
+  // branch as promoted: its starting state)
+  std::string kind;
   std::optional<std::string> for_branch;  // base snapshots: the child it serves
   // A WAL position at or before the snapshot's redo point: recovering it
   // needs no archived WAL older than this ("" when unknown).

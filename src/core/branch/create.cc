@@ -53,6 +53,7 @@ class Creation {
     VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
     if (options_.start) VELO_TRY(op_.step(pitr ? "recover" : "start", [&] { return start(); }));
     VELO_TRY(op_.step("password", [&] { return set_password(); }));
+    if (pitr) VELO_TRY(op_.step("start-snapshot", [&] { return snapshot_start(); }));
     VELO_TRY(op_.step("commit", [&] { return commit(); }));
     op_.commit();
     return handle_;
@@ -153,11 +154,31 @@ class Creation {
     return Status::Ok();
   }
 
+  // A point-in-time branch has no base snapshot of its own: its state when
+  // promoted is kept instead, as what `velo branch diff` and merge compare
+  // it with. Not on the copy driver, where it would cost a full copy.
+  Status snapshot_start() {
+    if (ctx_.driver.name() == "copy") return Status::Ok();
+    VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
+    const std::string name = fmt::format("velo-{}", id);
+    const std::string volume = handle_.branch.volume;
+    op_.undo("the start snapshot", [this, volume, name] {
+      return ok_if_absent(ctx_.driver.destroy_snapshot(volume, name));
+    });
+    VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx_, handle_, name));
+    start_point_ = point;
+    return Status::Ok();
+  }
+
   Status commit() {
     handle_.branch.status = "ready";
     return ctx_.store.transaction([&]() -> Status {
       VELO_TRY(ctx_.store.update_branch(handle_.branch));
-      if (plan_) return Status::Ok();  // cloned from a snapshot it does not own
+      if (plan_) {  // cloned from a snapshot it does not own; its own start, if kept
+        if (!start_point_) return Status::Ok();
+        auto id = ctx_.store.insert_snapshot(snapshot_record(handle_, *start_point_, "start"));
+        return id.ok() ? Status::Ok() : Status(id.error());
+      }
       auto id =
           ctx_.store.insert_snapshot(base_snapshot_record(parent_, options_.name.branch, point_));
       return id.ok() ? Status::Ok() : Status(id.error());
@@ -170,6 +191,7 @@ class Creation {
   std::optional<RecoveryPlan> plan_;
   BranchHandle handle_;
   SnapshotPoint point_;
+  std::optional<SnapshotPoint> start_point_;
   // Last: destroyed first, so its undos run while the state above lives.
   Operation op_{"branch-create", fmt::format("branch {} was not created", options_.name.full())};
 };

@@ -24,6 +24,26 @@ Result<std::string> base_password(Context& ctx, const BranchHandle& parent,
   return password_in_data_dir(parent.branch);
 }
 
+// A point-in-time branch's state when it was promoted: the "start"
+// snapshot on its own volume.
+Result<diff::ClusterSchema> read_start_schema(Context& ctx, const BranchHandle& branch) {
+  const state::BranchRecord& record = branch.branch;
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(record.project, record.name));
+  for (const auto& s : snapshots) {
+    if (s.kind != "start" || s.volume != record.volume) continue;
+    ctx.reporter.step(
+        fmt::format("reading the schema {}/{} started with", record.project, record.name));
+    VELO_ASSIGN_OR_RETURN(auto scratch, ScratchServer::of_snapshot(
+                                            ctx, branch, s.volume, s.name,
+                                            s.password.empty() ? record.password : s.password));
+    return diff::read_cluster(ctx.pg, scratch->params());
+  }
+  return make_error(ErrorKind::Invalid,
+                    "{}/{} is a point-in-time branch whose starting state velo did not keep (made "
+                    "before velo kept it, or on the copy driver): use --against",
+                    record.project, record.name);
+}
+
 }  // namespace
 
 Result<diff::ClusterSchema> read_branch_schema(Context& ctx, BranchHandle& branch) {
@@ -44,12 +64,7 @@ Result<diff::ClusterSchema> read_base_schema(Context& ctx, const BranchHandle& b
                       "{} has no parent, so no starting point to diff against: use --against",
                       full);
   }
-  if (record.base_snapshot.empty()) {
-    return make_error(ErrorKind::Invalid,
-                      "{} is a point-in-time branch, whose starting schema velo does not keep: "
-                      "use --against",
-                      full);
-  }
+  if (record.base_snapshot.empty()) return read_start_schema(ctx, branch);
   VELO_ASSIGN_OR_RETURN(auto parent, load_branch(ctx, record.project, *record.parent));
   // Drivers whose clones do not depend on their snapshot drop it with its
   // volume (a parent reset or deleted since).
