@@ -217,6 +217,12 @@ std::set<std::string> DatabasePlanner::needs(const DatabaseSchema& db,
   return keys;
 }
 
+bool DatabasePlanner::dropped_ownership(const std::string& key) const {
+  const Object* object = from_.find(key);
+  return object != nullptr && object->kind == "sequence ownership" &&
+         index_[kDrop].count(object->parent) != 0;
+}
+
 std::vector<std::set<size_t>> DatabasePlanner::predecessors() const {
   std::vector<std::set<size_t>> before(steps_.size());
   auto add_edge = [&](int from_step, size_t to_step) {
@@ -231,6 +237,10 @@ std::vector<std::set<size_t>> DatabasePlanner::predecessors() const {
       // that move away from it.
       for (const std::string& part : with_descendants(step.key)) {
         for (const std::string& dependent : dependents(part)) {
+          // A sequence owned by a dropped column goes with it; its own
+          // DROP SEQUENCE IF EXISTS comes after, not before (the column's
+          // default needs the sequence: waiting for both is a cycle).
+          if (dropped_ownership(dependent)) continue;
           add_edge(step_for(kDrop, from_, dependent), i);
           add_edge(step_for(kAlter, from_, dependent), i);
         }

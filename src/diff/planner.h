@@ -52,6 +52,8 @@ class DatabasePlanner {
   int step_for(Op op, const DatabaseSchema& db, std::string key) const;
   bool ancestor_has(Op op, const DatabaseSchema& db, const std::string& key) const;
   std::vector<std::set<size_t>> predecessors() const;
+  // Whether `key` is a sequence's OWNED BY whose sequence is dropped.
+  bool dropped_ownership(const std::string& key) const;
 
   std::string database_;
   const DatabaseSchema& from_;
