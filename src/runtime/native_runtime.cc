@@ -214,12 +214,14 @@ Status NativeRuntime::start(const ClusterSpec& spec) {
 int NativeRuntime::reap(const std::string& data_dir) {
   auto found = children_.find(data_dir);
   if (found == children_.end()) return -1;
+  // A copy: erase() below frees the entry `found` points into.
+  const pid_t pid = found->second;
   int status = 0;
-  pid_t waited = ::waitpid(found->second, &status, WNOHANG);
+  pid_t waited = ::waitpid(pid, &status, WNOHANG);
   if (waited == 0) return -1;  // still running
   children_.erase(found);
   // ECHILD: someone else reaped it; the exit status is unknown.
-  return waited == found->second ? status : 0;
+  return waited == pid ? status : 0;
 }
 
 Status NativeRuntime::check_alive(const ClusterSpec& spec) {
