@@ -20,7 +20,9 @@ constexpr const char* kFilesSql =
     "FROM pg_class c "
     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm', 'p') "
     "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_toast'";
-// ACCESS EXCLUSIVE locks this session holds on relations.
+// ACCESS EXCLUSIVE locks this session holds on relations. A relation the
+// statement dropped has no pg_class row any more: quote_ident (unlike
+// format's %I, which raises an error for NULL) lets it fall back to its oid.
 constexpr const char* kLocksSql =
     "SELECT l.relation::text, COALESCE(quote_ident(n.nspname) || '.' || quote_ident(c.relname), "
     "l.relation::text) FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation "
