@@ -142,7 +142,12 @@ void print_rehearsal(const core::Rehearsal& rehearsal) {
   }
 }
 
-void print_merge(const core::MergeOptions& options, const core::MergeResult& result) {
+struct PrintOptions {
+  bool dry_run = false;
+  bool reverting = false;
+};
+
+void print_merge(const PrintOptions& options, const core::MergeResult& result) {
   if (result.plan.statements.empty()) {
     fmt::print("nothing to merge: {} has no schema changes that {} lacks\n", result.source,
                result.target);
@@ -164,11 +169,13 @@ void print_merge(const core::MergeOptions& options, const core::MergeResult& res
   for (const auto& sql : result.applied.outside_transaction) {
     fmt::print("ran outside the transaction (PostgreSQL allows no other way): {}\n", sql);
   }
+  // One line scripts can read: "merged SOURCE into TARGET as merge ID ...".
   fmt::print(
-      "applied {} to {} in {:.0f} ms, recorded as {} (velo merge show {}); snapshot {} "
-      "holds {} as it was\n",
-      result.source, result.target, result.applied.ms, result.id, result.id, result.snapshot_id,
-      result.target);
+      "{} {} into {} as {} {} in {:.0f} ms (velo merge show {}); snapshot {} holds {} as "
+      "it was\n",
+      options.reverting ? "reverted" : "merged", result.source, result.target,
+      options.reverting ? "revert" : "merge", result.id, result.applied.ms, result.id,
+      result.snapshot_id, result.target);
 }
 
 Status branch_merge(const GlobalOptions& global, const MergeArgs& args) {
@@ -188,7 +195,7 @@ Status branch_merge(const GlobalOptions& global, const MergeArgs& args) {
     json["dry_run"] = args.dry_run;
     print_json(json);
   } else {
-    print_merge(options, result);
+    print_merge({.dry_run = args.dry_run}, result);
   }
   return Status::Ok();
 }
@@ -219,9 +226,7 @@ Status merge_revert(const GlobalOptions& global, const RevertArgs& args) {
                  result.snapshot_id, result.discarded);
     }
   } else {
-    core::MergeOptions shown;
-    shown.dry_run = args.dry_run;
-    print_merge(shown, result.migration);
+    print_merge({.dry_run = args.dry_run, .reverting = true}, result.migration);
   }
   return Status::Ok();
 }
