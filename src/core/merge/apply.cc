@@ -12,7 +12,7 @@ namespace {
 class Applier {
  public:
   Applier(Context& ctx, BranchHandle& target, const ApplyOptions& options)
-      : ctx_(ctx), sessions_(ctx.pg, conn_params(target)), options_(options) {}
+      : sessions_(ctx.pg, conn_params(target)), options_(options) {}
 
   // Rolls back whatever is still open (a failure, an interrupt).
   ~Applier() {
@@ -63,7 +63,6 @@ class Applier {
     return Status::Ok();
   }
 
-  Context& ctx_;
   DatabaseSessions sessions_;
   const ApplyOptions& options_;
   std::set<std::string> in_transaction_;
