@@ -6,9 +6,8 @@
 namespace velo::state {
 namespace {
 
-const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> steps = {
-      R"sql(
+// Each step runs once, in order; PRAGMA user_version counts the steps done.
+constexpr const char* kInitial = R"sql(
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE projects (
   name TEXT PRIMARY KEY,
@@ -53,33 +52,37 @@ CREATE TABLE retired (
   retired_at TEXT NOT NULL,
   PRIMARY KEY (volume, snapshot)
 );
-)sql",
-      // WAL archiving and point-in-time branches: whether a branch
-      // archives (its archive directory follows from its volume), the
-      // snapshot a point-in-time branch was cloned from (it does not own
-      // it), and a lower bound of the WAL a snapshot needs (its redo).
-      R"sql(
+)sql";
+
+// WAL archiving and point-in-time branches: whether a branch
+// archives (its archive directory follows from its volume), the
+// snapshot a point-in-time branch was cloned from (it does not own
+// it), and a lower bound of the WAL a snapshot needs (its redo).
+constexpr const char* kArchiveAndPitr = R"sql(
 ALTER TABLE branches ADD COLUMN archive INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE branches ADD COLUMN source_snapshot TEXT NOT NULL DEFAULT '';
 ALTER TABLE snapshots ADD COLUMN redo_lsn TEXT NOT NULL DEFAULT '';
-)sql",
-      // A clone made without starting it still holds its parent's
-      // password inside its data directory: kept here until the branch's
-      // first start sets the branch's own.
-      R"sql(
+)sql";
+
+// A clone made without starting it still holds its parent's
+// password inside its data directory: kept here until the branch's
+// first start sets the branch's own.
+constexpr const char* kClonePassword = R"sql(
 ALTER TABLE branches ADD COLUMN clone_password TEXT NOT NULL DEFAULT '';
-)sql",
-      // Whether the user stopped the branch (velo branch stop, create
-      // --no-start): a branch that should run but has no server crashed,
-      // and `velo start --all` brings it back.
-      R"sql(
+)sql";
+
+// Whether the user stopped the branch (velo branch stop, create
+// --no-start): a branch that should run but has no server crashed,
+// and `velo start --all` brings it back.
+constexpr const char* kStoppedByUser = R"sql(
 ALTER TABLE branches ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0;
-)sql",
-      // Merges (velo branch merge) and their reverts, with what was
-      // rehearsed and applied; and the superuser password each snapshot's
-      // data holds, so that a clone of it can be opened after the branch's
-      // password changed ("" for snapshots taken before: the branch's own).
-      R"sql(
+)sql";
+
+// Merges (velo branch merge) and their reverts, with what was
+// rehearsed and applied; and the superuser password each snapshot's
+// data holds, so that a clone of it can be opened after the branch's
+// password changed ("" for snapshots taken before: the branch's own).
+constexpr const char* kMerges = R"sql(
 CREATE TABLE merges (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   project TEXT NOT NULL,
@@ -95,8 +98,11 @@ CREATE TABLE merges (
   schemas TEXT NOT NULL DEFAULT '{}'
 );
 ALTER TABLE snapshots ADD COLUMN password TEXT NOT NULL DEFAULT '';
-)sql",
-  };
+)sql";
+
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> steps = {kInitial, kArchiveAndPitr, kClonePassword,
+                                                 kStoppedByUser, kMerges};
   return steps;
 }
 
