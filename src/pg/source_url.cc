@@ -22,10 +22,12 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 }  // namespace
 
 std::string redact_url(const std::string& text) {
-  // scheme://user:SECRET@ -> scheme://user:***@ (the userinfo ends at the
-  // last '@' before the path), then password=SECRET in a query
-  // parameter, or a conninfo's password=..., quoted or not.
-  static const std::regex userinfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@?#\s]*):[^/?#\s]*@)");
+  // scheme://user:SECRET@ -> scheme://user:***@, then password=SECRET in
+  // a query parameter, or a conninfo's password=..., quoted or not.
+  // libpq takes the userinfo up to an '@' before any '/': a password may
+  // hold '?', '#' or spaces, so only a '/' ends it here (the last '@'
+  // before it: a longer match redacts more, never less).
+  static const std::regex userinfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^/]*@)");
   static const std::regex query(R"(([?&]password=)[^&#\s]*)", std::regex::icase);
   static const std::regex keyword(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&]+))",
                                   std::regex::icase);

@@ -59,6 +59,8 @@ TEST(ImportUrl, RedactsPasswords) {
   EXPECT_EQ(redact_url("postgres://h:5432/db"), "postgres://h:5432/db");
   EXPECT_EQ(redact_url("postgres://u@h/db?sslmode=require&password=x1&a=b"),
             "postgres://u@h/db?sslmode=require&password=***&a=b");
+  // libpq reads these passwords whole (found by tests/fuzz/source_url_fuzz).
+  EXPECT_EQ(redact_url("postgres://u:pa?ss#wo rd@h/db"), "postgres://u:***@h/db");
 }
 
 TEST(ImportUrl, ConninfoHasNoPassword) {

@@ -124,7 +124,9 @@ TEST(WalPositionTest, LsnsAndFileNames) {
   ASSERT_TRUE(history);
   EXPECT_FALSE(history->segno);
   for (const char* bad : {".000000010000000000000007.tmp.12", "00000001000000000000000",
-                          "x.history", "000000010000000000000007.tmp"}) {
+                          "x.history", "000000010000000000000007.tmp",
+                          // 16 MiB segments count 00..FF in the last part
+                          "000000010000000000000100", "001B0010FFB83D47480000FF"}) {
     EXPECT_FALSE(parse_wal_file_name(bad)) << bad;
   }
 }

@@ -53,6 +53,9 @@ std::optional<WalFileName> parse_wal_file_name(const std::string& name) {
     if (!backup) return std::nullopt;
     suffix = ".backup";
   }
+  // With 16 MiB segments the last part counts 00..FF: anything larger is
+  // no file of velo's clusters, and would alias another segment's number.
+  if (hex_value(name, 16, 8) >= kSegmentsPerId) return std::nullopt;
   out.timeline = static_cast<uint32_t>(hex_value(name, 0, 8));
   out.segno = hex_value(name, 8, 8) * kSegmentsPerId + hex_value(name, 16, 8);
   out.suffix = suffix;
