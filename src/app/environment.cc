@@ -13,6 +13,7 @@
 #include "state/store.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
+#include "util/timings.h"
 
 namespace velo::app {
 namespace {
@@ -73,6 +74,7 @@ struct Environment::Parts {
 Environment::~Environment() = default;
 
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
+  timings::Scope span("open");  // state, config, pool attach, driver
   std::string home = resolve_home(options.home);
   if (!path_exists(home + "/state.db")) {
     return make_error(ErrorKind::NotFound, "velo is not initialised in {}: run 'velo init' first",

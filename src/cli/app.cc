@@ -9,6 +9,7 @@
 #include "cli/unknown_command.h"
 #include "core/names.h"
 #include "util/interrupt.h"
+#include "util/timings.h"
 
 namespace velo::cli {
 namespace {
@@ -38,7 +39,9 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
     fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
     return 2;
   }
+  if (parser.global().timings) timings::enable();
   Status status = parser.chosen()->run(parser.global());
+  if (parser.global().timings) fmt::print(stderr, "{}", timings::report());
   // A command that completed despite a signal says so by its output and
   // exit 0: its work is done, and rerunning it would fail.
   if (!status.ok() && interrupt::received() != 0) {

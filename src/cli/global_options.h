@@ -9,6 +9,7 @@ struct GlobalOptions {
   std::string home;  // --home
   bool json = false;
   bool verbose = false;
+  bool timings = false;  // --timings: where the time went, on stderr
 };
 
 }  // namespace velo::cli

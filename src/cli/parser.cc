@@ -55,6 +55,8 @@ Parser::Parser(const CommandTable& table)
   app_.add_option("--home", global_.home, "velo home (default: $VELO_HOME, else ~/.velo)");
   app_.add_flag("--json", global_.json, "print JSON instead of tables");
   app_.add_flag("-v,--verbose", global_.verbose, "print progress even when not on a terminal");
+  app_.add_flag("--timings", global_.timings,
+                "print how long each step took (on stderr, after the command)");
   refuse_odd_values(app_);
 
   for (const CommandRow& row : table) {

@@ -6,6 +6,7 @@
 #include "pg/config_files.h"
 #include "util/fs.h"
 #include "util/interrupt.h"
+#include "util/timings.h"
 
 namespace velo::core {
 
@@ -106,7 +107,11 @@ std::string postmaster_status(const std::string& data_dir) {
 }
 
 Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait) {
-  VELO_TRY(handle.runtime->start(handle.spec));
+  {
+    timings::Scope span("spawn");
+    VELO_TRY(handle.runtime->start(handle.spec));
+  }
+  timings::Scope span("ready");  // recovery, then the first ping
   pg::ConnParams params = conn_params(handle);
   params.connect_timeout_s = 2;
   auto started = ctx.clock.monotonic();

@@ -1,10 +1,12 @@
 #include "core/locks.h"
 
 #include "util/fs.h"
+#include "util/timings.h"
 
 namespace velo::core {
 
 Result<ProjectLock> lock_project(Context& ctx, const std::string& project) {
+  timings::Scope span("lock");
   std::string dir = ctx.home + "/locks";
   VELO_TRY(make_dirs(dir, 0700));
   VELO_ASSIGN_OR_RETURN(auto file,

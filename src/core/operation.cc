@@ -21,6 +21,7 @@ Operation::~Operation() {
 Status Operation::step(std::string_view step, const std::function<Status()>& action) {
   VELO_TRY(inject_fault(name_, step));
   VELO_TRY(interrupt::check());
+  timings::Scope span(step);
   Status status = action();
   // What failed after an interrupt (a child killed, a wait cut short)
   // failed because of it.
@@ -29,6 +30,7 @@ Status Operation::step(std::string_view step, const std::function<Status()>& act
 }
 
 void Operation::cleanup(std::string_view what, const std::function<Status()>& work) {
+  timings::Scope span(what);
   Status status = inject_fault(name_, "cleanup");
   if (status.ok()) status = work();
   if (!status.ok()) {

@@ -18,6 +18,7 @@
 #include "core/undo.h"
 #include "util/interrupt.h"
 #include "util/result.h"
+#include "util/timings.h"
 
 namespace velo::core {
 
@@ -26,7 +27,7 @@ class Operation {
   // `rolled_back` says what an undone operation means to the user
   // ("branch shop/x was not created"); by default, "<name> was rolled back".
   explicit Operation(std::string name, std::string rolled_back = {})
-      : name_(std::move(name)), rolled_back_(std::move(rolled_back)) {}
+      : name_(std::move(name)), rolled_back_(std::move(rolled_back)), span_(name_) {}
   Operation(const Operation&) = delete;
   Operation& operator=(const Operation&) = delete;
   ~Operation();
@@ -50,6 +51,7 @@ class Operation {
  private:
   std::string name_;
   std::string rolled_back_;
+  timings::Scope span_;           // the whole operation, its undo included
   interrupt::Deferral deferral_;  // before undo_: the undos run deferred
   UndoStack undo_;
 };

@@ -10,6 +10,7 @@
 #include "core/locks.h"
 #include "util/fs.h"
 #include "util/time_format.h"
+#include "util/timings.h"
 
 namespace velo::core {
 
@@ -35,8 +36,12 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
     VELO_TRY(delete_branch_tree(ctx, child_handle));
   }
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
-  VELO_TRY(stop_server(handle));
-  VELO_TRY(handle.runtime->remove(handle.spec));
+  {
+    timings::Scope span("stop");
+    VELO_TRY(stop_server(handle));
+    VELO_TRY(handle.runtime->remove(handle.spec));
+  }
+  timings::Scope span("remove");
   if (handle.hooks != nullptr) handle.hooks->removed(handle);
   // The branch's own snapshots go with its volume, and with the volumes of
   // its earlier incarnations that were kept for them (reset_branch).

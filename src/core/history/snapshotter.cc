@@ -7,6 +7,7 @@
 #include "pg/backup.h"
 #include "util/fs.h"
 #include "util/time_format.h"
+#include "util/timings.h"
 
 namespace velo::core {
 namespace {
@@ -21,9 +22,15 @@ Result<std::string> current_lsn(pg::Session& conn) {
 Result<std::string> snapshot_atomic(Context& ctx, BranchHandle& handle, pg::Session& conn,
                                     const std::string& name) {
   // On a standby CHECKPOINT makes a restartpoint, which shortens replay too.
-  VELO_TRY(conn.exec("CHECKPOINT"));
+  {
+    timings::Scope span("checkpoint");
+    VELO_TRY(conn.exec("CHECKPOINT"));
+  }
   const std::string& volume = handle.branch.volume;
-  VELO_TRY(ctx.driver.snapshot(volume, name));
+  {
+    timings::Scope span("fs-snapshot");
+    VELO_TRY(ctx.driver.snapshot(volume, name));
+  }
   // The snapshot is only of use with its LSN: without it, none is left.
   auto lsn = current_lsn(conn);
   if (!lsn.ok()) (void)ctx.driver.destroy_snapshot(volume, name);
@@ -82,7 +89,11 @@ Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const 
   if (!running) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
   } else {
-    VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(handle)));
+    std::unique_ptr<pg::Session> conn;
+    {
+      timings::Scope span("connect");
+      VELO_ASSIGN_OR_RETURN(conn, ctx.pg.connect(conn_params(handle)));
+    }
     // In the same session as the snapshot: one connection per snapshot.
     VELO_ASSIGN_OR_RETURN(point.redo_lsn, current_lsn(*conn));
     if (ctx.driver.atomic_snapshots()) {
