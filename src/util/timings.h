@@ -13,7 +13,7 @@ namespace velo::timings {
 
 struct Span {
   std::string name;
-  int depth = 0;  // spans inside another span are indented under it
+  int depth = 0;                     // spans inside another span are indented under it
   std::chrono::nanoseconds start{};  // since enable()
   std::chrono::nanoseconds duration{};
 };
