@@ -29,6 +29,25 @@ record_time() {
   printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$WORK/times.tsv"
 }
 
+# record_steps DRIVER SCALE METHOD FILE: the `velo --timings` lines in FILE
+# (a span per line, nested ones indented) as rows of steps.tsv, each step
+# named by its path ("branch-create/snapshot/checkpoint").
+record_steps() {
+  [ -z "${WARMUP:-}" ] || return 0
+  "$PY" - "$@" >>"$WORK/steps.tsv" <<'PYEOF'
+import re, sys
+driver, scale, method, path = sys.argv[1:5]
+stack = []
+for line in open(path):
+    m = re.match(r"velo: timing: ( *)(.+) ([0-9.]+) ms$", line.rstrip("\n"))
+    if not m:
+        continue
+    depth, name, ms = len(m.group(1)) // 2, m.group(2), m.group(3)
+    stack = stack[:depth] + [name]
+    print("\t".join([driver, scale, method, "/".join(stack), ms]))
+PYEOF
+}
+
 # record_space DRIVER WHAT BYTES
 record_space() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$WORK/space.tsv"; }
 

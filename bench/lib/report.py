@@ -2,7 +2,8 @@
 """Turns the bench's raw records into the JSON file and the markdown table.
 
 Usage: report.py WORKDIR OUT_JSON [KEY=VALUE...]   (the run's settings)
-Reads WORKDIR/times.tsv (driver, scale, method, ms), space.tsv (driver,
+Reads WORKDIR/times.tsv (driver, scale, method, ms), steps.tsv (driver,
+scale, method, step path, ms: velo's own --timings), space.tsv (driver,
 what, bytes) and notes.tsv (driver, text); writes OUT_JSON and prints the
 markdown report on stdout.
 """
@@ -47,6 +48,32 @@ def summarize(times):
     order = {m: i for i, m in enumerate(METHODS)}
     results.sort(key=lambda r: (r["driver"], r["scale"], order.get(r["method"], 99)))
     return results
+
+
+def summarize_steps(steps):
+    """Median per step of each (driver, scale, method), in the order the
+    steps first ran."""
+    groups, order = {}, {}
+    for driver, scale, method, step, ms in steps:
+        key = (driver, int(scale), method, step)
+        groups.setdefault(key, []).append(float(ms))
+        order.setdefault(key, len(order))
+    return [{"driver": d, "scale": s, "method": m, "step": st,
+             "median_ms": round(statistics.median(v), 1), "runs": len(v)}
+            for (d, s, m, st), v in sorted(groups.items(), key=lambda kv: order[kv[0]])]
+
+
+def steps_markdown(steps):
+    if not steps:
+        return []
+    lines = ["", "## Where velo's time goes (`velo --timings`, median ms per step)", "",
+             "| driver | scale | method | step | ms |", "|---|---:|---|---|---:|"]
+    for r in sorted(steps, key=lambda r: (r["driver"], r["scale"], r["method"])):
+        depth = r["step"].count("/")
+        name = "&nbsp;&nbsp;" * depth + r["step"].rsplit("/", 1)[-1]
+        lines.append(f"| {r['driver']} | {r['scale']} | {r['method']} | {name} | "
+                     f"{r['median_ms']:.1f} |")
+    return lines
 
 
 def ratio(name, driver, scale, num, den, target=None, at_most=False):
@@ -104,7 +131,7 @@ def fmt_ms(r):
     return f"{r['median_ms']:.0f} ({r['min_ms']:.0f}–{r['max_ms']:.0f}, n={r['runs']})"
 
 
-def markdown(results, space, ratios, notes):
+def markdown(results, space, ratios, notes, steps=()):
     lines = ["## Time to a usable copy (ms: median (min–max, n=runs))", ""]
     methods = [m for m in METHODS if any(r["method"] == m for r in results)]
     lines.append("| driver | scale | " + " | ".join(methods) + " |")
@@ -125,6 +152,7 @@ def markdown(results, space, ratios, notes):
     lines += ["", "## Disk and memory", "", "| driver | what | bytes | |", "|---|---|---:|---:|"]
     for row in space:
         lines.append(f"| {row['driver']} | {row['what']} | {row['bytes']} | {human(row['bytes'])} |")
+    lines += steps_markdown(steps)
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {n['driver']}: {n['note']}" for n in notes]
@@ -138,6 +166,7 @@ def main():
              for d, w, b in read_tsv(os.path.join(work, "space.tsv"), 3)]
     notes = [{"driver": d, "note": n} for d, n in read_tsv(os.path.join(work, "notes.tsv"), 2)]
     ratios = compute_ratios(results, space)
+    steps = summarize_steps(read_tsv(os.path.join(work, "steps.tsv"), 5))
     config = {}
     for arg in sys.argv[3:]:
         key, _, value = arg.partition("=")
@@ -147,11 +176,11 @@ def main():
     doc = {"generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "host": {"cpus": os.cpu_count(), "kernel": os.uname().release},
            "config": config, "results": results, "space": space,
-           "ratios": ratios, "notes": notes}
+           "ratios": ratios, "steps": steps, "notes": notes}
     with open(out_json, "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")
-    print(markdown(results, space, ratios, notes))
+    print(markdown(results, space, ratios, notes, steps))
     return 0
 
 

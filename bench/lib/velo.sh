@@ -45,9 +45,11 @@ branch_conn() {
 # URL (port and password) in between is not measured.
 velo_create_run() {
   local project=${4:-bench} method=${5:-velo} t0 t1 t2 t3
+  local timings="$WORK/timings.txt"
   stamp t0
-  v branch create "$project/b$3" >/dev/null || return 1
+  v --timings branch create "$project/b$3" >/dev/null 2>"$timings" || { cat "$timings" >&2; return 1; }
   stamp t1
+  record_steps "$1" "$2" "$method" "$timings"
   branch_conn "$project/b$3" || return 1
   stamp t2
   PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
@@ -59,18 +61,23 @@ velo_create_run() {
 # (port and password of the branch from velo_create_run).
 velo_reset_run() {
   local t0 t1
+  local timings="$WORK/timings.txt"
   stamp t0
-  v branch reset "bench/b$3" >/dev/null && PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
+  v --timings branch reset "bench/b$3" >/dev/null 2>"$timings" || { cat "$timings" >&2; return 1; }
+  PGPASSWORD=$BR_PASSWORD first_query "$BR_PORT" || return 1
   stamp t1
   record_time "$1" "$2" velo_reset "$(elapsed_ms "$t0" "$t1")"
+  record_steps "$1" "$2" velo_reset "$timings"
 }
 
 velo_delete_run() {
   local t0 t1
+  local timings="$WORK/timings.txt"
   stamp t0
-  v branch delete "bench/b$3" >/dev/null || return 1
+  v --timings branch delete "bench/b$3" >/dev/null 2>"$timings" || { cat "$timings" >&2; return 1; }
   stamp t1
   record_time "$1" "$2" velo_delete "$(elapsed_ms "$t0" "$t1")"
+  record_steps "$1" "$2" velo_delete "$timings"
 }
 
 # velo_round DRIVER SCALE N: create, reset, delete of one branch. A failure
