@@ -1,9 +1,18 @@
 #include "diff/reader.h"
 
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <vector>
+
 #include "diff/catalog.h"
+#include "util/timings.h"
 
 namespace velo::diff {
 namespace {
+
+constexpr size_t kParallelReads = 4;  // sessions per cluster read at a time
 
 Status read_database_attributes(pg::Session& session, DatabaseSchema& schema) {
   VELO_ASSIGN_OR_RETURN(
@@ -61,16 +70,31 @@ Result<ClusterSchema> read_cluster(pg::Client& client, const pg::ConnParams& par
                         session->query("SELECT datname FROM pg_database WHERE datallowconn"
                                        " AND datname NOT IN ('template0', 'template1')"
                                        " ORDER BY datname"));
-  ClusterSchema cluster;
-  for (const auto& row : rows) {
-    pg::ConnParams database = params;
-    database.dbname = row[0];
-    VELO_ASSIGN_OR_RETURN(auto database_session, client.connect(database));
-    auto schema = read_schema(*database_session);
-    if (!schema.ok()) {
-      return make_error(schema.error().kind, "database {}: {}", row[0], schema.error().message);
+  // Databases are read side by side, a session each: a merge reads three
+  // or four clusters, and most of a read is waiting for the server.
+  std::vector<std::optional<Result<DatabaseSchema>>> read(rows.size());
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < rows.size(); i = next++) {
+      timings::Scope span("read " + rows[i][0]);
+      pg::ConnParams database = params;
+      database.dbname = rows[i][0];
+      auto database_session = client.connect(database);
+      read[i] = database_session.ok() ? read_schema(**database_session)
+                                      : Result<DatabaseSchema>(database_session.error());
     }
-    cluster.databases[row[0]] = std::move(*schema);
+  };
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < std::min(rows.size(), kParallelReads); ++i) workers.emplace_back(worker);
+  worker();
+  for (auto& thread : workers) thread.join();
+  ClusterSchema cluster;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!read[i]->ok()) {
+      return make_error(read[i]->error().kind, "database {}: {}", rows[i][0],
+                        read[i]->error().message);
+    }
+    cluster.databases[rows[i][0]] = std::move(**read[i]);
   }
   return cluster;
 }

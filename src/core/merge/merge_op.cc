@@ -2,14 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <future>
+#include <utility>
+
 #include "core/cluster.h"
 #include "core/locks.h"
 #include "core/merge/checks.h"
 #include "core/merge/migration.h"
 #include "core/merge/schemas.h"
 #include "core/merge/sessions.h"
+#include "diff/reader.h"
 #include "diff/schema_json.h"
 #include "diff/summary.h"
+#include "util/timings.h"
 
 namespace velo::core {
 namespace {
@@ -44,10 +49,27 @@ Result<diff::ClusterSchema> merge_base(Context& ctx, const BranchHandle& source,
 // applies and the schema the target must have afterwards.
 Status plan_merge(Context& ctx, BranchHandle& source, BranchHandle& target, MergeResult& result,
                   diff::ClusterSchema& expected) {
-  VELO_ASSIGN_OR_RETURN(auto ours, read_branch_schema(ctx, source));
-  VELO_ASSIGN_OR_RETURN(auto theirs, read_branch_schema(ctx, target));
+  VELO_TRY(require_running(source));
+  VELO_TRY(require_running(target));
+  // The running branches are read on a second thread while this one reads
+  // the base, which may start a scratch server: that thread only talks to
+  // PostgreSQL, never to the state or a runtime.
+  using Read = Result<diff::ClusterSchema>;
+  auto running = std::async(std::launch::async, [&ctx, &source, &target] {
+    timings::Scope span("read source and target");
+    Read ours = diff::read_cluster(ctx.pg, conn_params(source));
+    Read theirs = ours.ok() ? diff::read_cluster(ctx.pg, conn_params(target)) : Read(ours.error());
+    return std::pair<Read, Read>(std::move(ours), std::move(theirs));
+  });
+  Read base_read = [&] {
+    timings::Scope span("read base");
+    return merge_base(ctx, source, target);
+  }();
+  auto [ours_read, theirs_read] = running.get();
+  VELO_ASSIGN_OR_RETURN(auto ours, std::move(ours_read));
+  VELO_ASSIGN_OR_RETURN(auto theirs, std::move(theirs_read));
   VELO_TRY(check_compatible(ours, theirs, result.target));
-  VELO_ASSIGN_OR_RETURN(auto base, merge_base(ctx, source, target));
+  VELO_ASSIGN_OR_RETURN(auto base, std::move(base_read));
   diff::ThreeWay merge = diff::three_way(base, ours, theirs);
   if (!merge.conflicts.empty()) {
     return make_error(ErrorKind::Conflict, "{} conflict{} with {}: {}; nothing changed",

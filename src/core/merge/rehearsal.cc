@@ -9,6 +9,7 @@
 #include "diff/change.h"
 #include "diff/reader.h"
 #include "diff/summary.h"
+#include "util/timings.h"
 
 namespace velo::core {
 namespace {
@@ -132,6 +133,7 @@ Result<Rehearsal> rehearse(Context& ctx, BranchHandle& target, const diff::Plan&
   }
   auto ran = ctx.clock.monotonic();
   out.run_ms = elapsed_ms(cloned, ran);
+  timings::Scope check_span("check");
   VELO_ASSIGN_OR_RETURN(auto result, diff::read_cluster(ctx.pg, scratch->params()));
   auto left = diff::diff(expected, result);
   out.check_ms = elapsed_ms(ran, ctx.clock.monotonic());

@@ -46,13 +46,18 @@ Result<diff::ClusterSchema> read_start_schema(Context& ctx, const BranchHandle& 
 
 }  // namespace
 
-Result<diff::ClusterSchema> read_branch_schema(Context& ctx, BranchHandle& branch) {
+Status require_running(BranchHandle& branch) {
   VELO_ASSIGN_OR_RETURN(bool running, is_running(branch));
   if (!running) {
     return make_error(
         ErrorKind::Unavailable, "{}/{} is stopped: start it with 'velo branch start {}/{}'",
         branch.project.name, branch.branch.name, branch.project.name, branch.branch.name);
   }
+  return Status::Ok();
+}
+
+Result<diff::ClusterSchema> read_branch_schema(Context& ctx, BranchHandle& branch) {
+  VELO_TRY(require_running(branch));
   return diff::read_cluster(ctx.pg, conn_params(branch));
 }
 

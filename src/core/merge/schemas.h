@@ -12,6 +12,9 @@
 
 namespace velo::core {
 
+// Unavailable (exit 1) with a hint when the branch's server is stopped.
+Status require_running(BranchHandle& branch);
+
 // Every database of the branch's running server. Unavailable (exit 1) with
 // a hint when it is stopped.
 Result<diff::ClusterSchema> read_branch_schema(Context& ctx, BranchHandle& branch);
