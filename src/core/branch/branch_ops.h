@@ -37,6 +37,13 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name);
 Result<BranchHandle> restore_branch_locked(Context& ctx, const BranchName& name,
                                            const state::SnapshotRecord& snapshot);
 
+// A reset, restore or password change that velo did not live to finish
+// (the row says "resetting" or "rotating"): the branch as its row names
+// it, old or new data, is started again unless the user had stopped it,
+// gets the password the row holds, and is marked ready. For gc; the
+// caller holds the project lock.
+Status finish_interrupted(Context& ctx, BranchHandle& handle);
+
 Status start_branch(Context& ctx, const BranchName& name);
 Status stop_branch(Context& ctx, const BranchName& name);
 Status restart_branch(Context& ctx, const BranchName& name);

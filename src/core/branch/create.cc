@@ -29,7 +29,10 @@ Result<BranchHandle> load_parent(Context& ctx, const CreateBranchOptions& option
   }
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, parent.project, parent.branch));
   if (handle.branch.status != "ready") {
-    return make_error(ErrorKind::Conflict, "the parent {} is still being created", parent.full());
+    return make_error(ErrorKind::Conflict, "the parent {} is {}", parent.full(),
+                      handle.branch.status == "creating"
+                          ? "still being created"
+                          : "being reset (if no velo command is, run velo gc)");
   }
   return handle;
 }

@@ -10,9 +10,16 @@ namespace {
 // A branch created with --no-start still holds its source's password: its
 // first start replaces it with the branch's own, durably, before anyone
 // is handed the server.
+// After a crash the change may have been made already: then the branch's
+// own password is the one that works.
 Status set_own_password(Context& ctx, BranchHandle& handle) {
   if (handle.branch.clone_password.empty()) return Status::Ok();
-  VELO_TRY(apply_password(ctx, handle, handle.branch.clone_password, handle.branch.password));
+  Status applied =
+      apply_password(ctx, handle, handle.branch.clone_password, handle.branch.password);
+  if (!applied.ok() &&
+      !apply_password(ctx, handle, handle.branch.password, handle.branch.password).ok()) {
+    return applied;
+  }
   handle.branch.clone_password.clear();
   return ctx.store.update_branch(handle.branch);
 }
@@ -24,22 +31,46 @@ Status set_stopped_by_user(Context& ctx, BranchHandle& handle, bool stopped) {
   return ctx.store.update_branch(handle.branch);
 }
 
-}  // namespace
-
-Status start_branch(Context& ctx, const BranchName& name) {
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
-  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+// Starts the branch's server unless it runs; its own password set.
+Status start_locked(Context& ctx, BranchHandle& handle) {
   VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
   if (state == runtime::ClusterState::Missing) {
-    return make_error(ErrorKind::NotFound, "the data of {} is missing ({}); see velo doctor",
-                      name.full(), handle.spec.data_dir);
+    return make_error(ErrorKind::NotFound, "the data of {}/{} is missing ({}); see velo doctor",
+                      handle.project.name, handle.branch.name, handle.spec.data_dir);
   }
   if (state != runtime::ClusterState::Running) {
     // Settings may have changed since the last start (velo upgrade, port).
     VELO_TRY(prepare_data_dir(handle));
     VELO_TRY(start_and_wait(ctx, handle));
-    VELO_TRY(set_own_password(ctx, handle));
   }
+  return set_own_password(ctx, handle);
+}
+
+// The branch's row and, for a project's main, the project's password.
+Status save_password_row(Context& ctx, const state::BranchRecord& record) {
+  return ctx.store.transaction([&]() -> Status {
+    VELO_TRY(ctx.store.update_branch(record));
+    if (record.parent) return Status::Ok();
+    return ctx.store.db().run("UPDATE projects SET password = ? WHERE name = ?",
+                              {record.password, record.project});
+  });
+}
+
+}  // namespace
+
+Status finish_interrupted(Context& ctx, BranchHandle& handle) {
+  if (handle.branch.status != "resetting" && handle.branch.status != "rotating") {
+    return Status::Ok();
+  }
+  if (!handle.branch.stopped_by_user) VELO_TRY(start_locked(ctx, handle));
+  handle.branch.status = "ready";
+  return ctx.store.update_branch(handle.branch);
+}
+
+Status start_branch(Context& ctx, const BranchName& name) {
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  VELO_TRY(start_locked(ctx, handle));
   return set_stopped_by_user(ctx, handle, false);
 }
 
@@ -69,22 +100,26 @@ Result<std::string> rotate_password(Context& ctx, const BranchName& name) {
                       name.full(), name.full());
   }
   VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
-  const std::string old_password = handle.branch.password;
+  const state::BranchRecord before = handle.branch;
   Operation op("password-rotate", fmt::format("the password of {} was not changed", name.full()));
-  VELO_TRY(op.step("apply", [&] { return apply_password(ctx, handle, old_password, password); }));
-  // Until the row holds the new password, velo would log in with the old
-  // one: a failed write puts the old one back in the server.
-  op.undo("the new password", [&] { return apply_password(ctx, handle, password, old_password); });
+  // Recorded first, the old password as clone_password and the status
+  // "rotating": if velo dies midway, gc finishes the change
+  // (finish_interrupted) whichever password the server holds by then.
+  VELO_TRY(op.step("record", [&] {
+    handle.branch.password = password;
+    handle.branch.clone_password = before.password;
+    handle.branch.status = "rotating";
+    return save_password_row(ctx, handle.branch);
+  }));
+  op.undo("the state row", [&] { return save_password_row(ctx, before); });
+  VELO_TRY(
+      op.step("apply", [&] { return apply_password(ctx, handle, before.password, password); }));
+  op.undo("the new password",
+          [&] { return apply_password(ctx, handle, password, before.password); });
   VELO_TRY(op.step("commit", [&] {
-    return ctx.store.transaction([&]() -> Status {
-      state::BranchRecord record = handle.branch;
-      record.password = password;
-      VELO_TRY(ctx.store.update_branch(record));
-      // A project's main password is the project's password.
-      if (handle.branch.parent) return Status::Ok();
-      return ctx.store.db().run("UPDATE projects SET password = ? WHERE name = ?",
-                                {password, name.project});
-    });
+    handle.branch.clone_password.clear();
+    handle.branch.status = before.status;
+    return ctx.store.update_branch(handle.branch);
   }));
   op.commit();
   return password;

@@ -88,17 +88,46 @@ class Reset {
     return prepare_data_dir(fresh_);
   }
 
+  // From here until commit() the row says "resetting": if velo dies, the
+  // next gc finds the branch without its server and brings it back
+  // (finish_interrupted), as it was or reset, whichever the row names.
   Status stop_old() {
     VELO_ASSIGN_OR_RETURN(was_running_, is_running(old_));
+    const std::string status = old_.branch.status;
+    old_.branch.status = "resetting";
+    VELO_TRY(ctx_.store.update_branch(old_.branch));
+    op_.undo("the branch's status", [this, status] {
+      old_.branch.status = status;
+      return ctx_.store.update_branch(old_.branch);
+    });
     VELO_TRY(stop_server(old_));
     op_.undo("stopping the old server",
              [this] { return was_running_ ? start_and_wait(ctx_, old_) : Status::Ok(); });
     return old_.runtime->remove(old_.spec);
   }
 
+  // The row names the new clone, with the password its data holds as
+  // clone_password (so any later start sets the branch's own), and its base
+  // snapshot is recorded: a reset cut short after this is finished by gc.
   Status swap() {
-    VELO_TRY(ctx_.store.update_branch(fresh_.branch));
-    op_.undo("the state row", [this] { return ctx_.store.update_branch(old_.branch); });
+    fresh_.branch.status = "resetting";
+    fresh_.branch.clone_password = password_in_source();
+    VELO_TRY(ctx_.store.transaction([&]() -> Status {
+      VELO_TRY(ctx_.store.update_branch(fresh_.branch));
+      if (restore_) return Status::Ok();
+      auto id =
+          ctx_.store.insert_snapshot(base_snapshot_record(parent_, fresh_.branch.name, point_));
+      return id.ok() ? Status::Ok() : Status(id.error());
+    }));
+    op_.undo("the state row", [this] {
+      return ctx_.store.transaction([&]() -> Status {
+        if (!restore_) {
+          VELO_TRY(
+              ctx_.store.delete_snapshot_named(parent_.branch.volume, fresh_.branch.base_snapshot));
+        }
+        return ctx_.store.update_branch(old_.branch);
+      });
+    });
     return Status::Ok();
   }
 
@@ -109,6 +138,8 @@ class Reset {
     op_.undo("the new server", [this] { return discard_server(fresh_); });
     VELO_TRY(start_and_wait(ctx_, fresh_));
     VELO_TRY(apply_password(ctx_, fresh_, password_in_source(), fresh_.branch.password));
+    fresh_.branch.clone_password.clear();
+    VELO_TRY(ctx_.store.update_branch(fresh_.branch));  // gc must not set it again
     return was_running_ ? Status::Ok() : stop_server(fresh_);
   }
 
@@ -120,9 +151,8 @@ class Reset {
   }
 
   Status commit() {
-    if (restore_) return Status::Ok();
-    auto id = ctx_.store.insert_snapshot(base_snapshot_record(parent_, fresh_.branch.name, point_));
-    return id.ok() ? Status::Ok() : Status(id.error());
+    fresh_.branch.status = original_status_;
+    return ctx_.store.update_branch(fresh_.branch);
   }
 
   // The old incarnation is no longer referenced: remove it, or leave it to
@@ -155,6 +185,7 @@ class Reset {
   std::optional<state::SnapshotRecord> restore_;
   SnapshotPoint point_;
   bool was_running_ = false;
+  const std::string original_status_ = old_.branch.status;
   // Last: destroyed first, so its undos run while the state above lives.
   Operation op_{restore_ ? "branch-restore" : "branch-reset",
                 fmt::format("{}/{} was not {}", old_.project.name, old_.branch.name,

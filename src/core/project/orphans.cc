@@ -66,6 +66,11 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
     if (b.status == "creating") {
       out.push_back({"stale-row", b.project + "/" + b.name, "a create that did not finish"});
     }
+    if (b.status == "resetting" || b.status == "rotating") {
+      out.push_back({"interrupted", b.project + "/" + b.name,
+                     b.status == "resetting" ? "a reset that did not finish"
+                                             : "a password change that did not finish"});
+    }
   }
   VELO_TRY(find_orphan_clusters(ctx, branches, out));
   VELO_ASSIGN_OR_RETURN(auto volumes, ctx.driver.list_volumes());
@@ -93,6 +98,13 @@ Status remove_orphan(Context& ctx, const Orphan& orphan) {
     VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, orphan.what.substr(slash + 1)));
     if (handle.branch.status != "creating") return Status::Ok();  // finished meanwhile
     return delete_branch_tree(ctx, handle);
+  }
+  if (orphan.kind == "interrupted") {
+    auto slash = orphan.what.find('/');
+    std::string project = orphan.what.substr(0, slash);
+    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project));
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, orphan.what.substr(slash + 1)));
+    return finish_interrupted(ctx, handle);
   }
   if (orphan.kind == "container") {
     auto slash = orphan.what.find('/');
