@@ -78,7 +78,7 @@ Result<std::string> tail_lines(const std::string& path, int lines) {
   // first (the file's last newline ends the last line, not one more).
   std::string text;
   off_t start = size;
-  constexpr off_t kBlock = 64 * 1024;
+  constexpr off_t kBlock = off_t{64} * 1024;
   auto newlines = [&] {
     size_t count = 0;
     for (size_t i = 0; i + 1 < text.size(); ++i) count += text[i] == '\n' ? 1 : 0;
