@@ -237,7 +237,30 @@ TEST_P(CliConnectTest, BadInputIsRefusedWithOneLine) {
   EXPECT_EQ(show("shop/main")["database"], "postgres");
 }
 
+// On the docker runtime the log is the container's output, read through
+// the engine: tailed, not followed, and written out by --keep-logs
+// before the container goes.
+class CliConnectDockerTest : public CliConnectTest {};
+
+TEST_P(CliConnectDockerTest, LogsComeFromTheEngine) {
+  create_project("shop");
+  create_branch("shop/dev");
+  EXPECT_TRUE(show("shop/dev")["log"].is_null()) << show("shop/dev").dump();
+  CliResult tail = ok({"logs", "shop/dev", "--lines", "2"});
+  EXPECT_EQ(lines(tail.out).size(), 2U) << tail.out;
+  EXPECT_NE(tail.out.find("ready to accept connections"), std::string::npos) << tail.out;
+  EXPECT_EQ(check_usage_error(velo().run({"logs", "-f", "shop/dev"})), "");
+  CliResult deleted = ok({"branch", "delete", "shop/dev", "--keep-logs"});
+  const std::string prefix = velo().home() + "/logs/deleted/shop.dev.";
+  size_t at = deleted.out.find(prefix);
+  ASSERT_NE(at, std::string::npos) << deleted.out;
+  auto text = read_file(deleted.out.substr(at, deleted.out.find('\n', at) - at));
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("ready to accept connections"), std::string::npos) << *text;
+}
+
 VELO_CLI_INSTANTIATE_ON(CliConnectTest, std::string("btrfs"));
+VELO_CLI_INSTANTIATE_ON_DOCKER(CliConnectDockerTest);
 
 }  // namespace
 }  // namespace velo::e2e
