@@ -42,6 +42,10 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
   if (parser.global().timings) timings::enable();
   Status status = parser.chosen()->run(parser.global());
   if (parser.global().timings) fmt::print(stderr, "{}", timings::report());
+  // The program velo ran in its place (velo psql) has said why itself.
+  if (!status.ok() && status.error().kind == ErrorKind::ChildExit) {
+    return status.error().exit_code;
+  }
   // A command that completed despite a signal says so by its output and
   // exit 0: its work is done, and rerunning it would fail.
   if (!status.ok() && interrupt::received() != 0) {

@@ -2,6 +2,7 @@
 // restart | password
 #include <fmt/format.h>
 
+#include "cli/cmd_connect.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/branch_ops.h"
@@ -19,15 +20,18 @@ struct BranchArgs {
   std::string lsn;  // --lsn LSN
   std::string listen = core::kDefaultListenAddress;
   bool force = false;
-  bool no_password = false;
+  bool keep_logs = false;
   CLI::Option* project = nullptr;  // list: given, even if empty
 };
 
+// create and reset (`handle`: with the connection a script needs) and show.
 void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
-                  std::optional<int64_t> elapsed_ms, const std::string& verb) {
+                  std::optional<int64_t> elapsed_ms, const std::string& verb,
+                  const core::BranchHandle* handle = nullptr) {
   if (global.json) {
     auto json = branch_json(info);
     if (elapsed_ms) json["elapsed_ms"] = *elapsed_ms;
+    if (handle != nullptr) json["connection"] = connection_object(*handle);
     print_json(json);
     return;
   }
@@ -42,6 +46,10 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
       info.status, info.parent ? info.project + "/" + *info.parent : "-", info.port, info.url,
       info.created_at, info.storage);
   if (info.used_bytes) fmt::print("  used     {}\n", human_bytes(*info.used_bytes));
+  fmt::print("  database {}\n  log      {}\n", info.database,
+             info.log.empty() ? "in the container: velo logs " + info.project + "/" + info.branch
+                              : info.log);
+  if (handle != nullptr) print_password_hint(*handle);
 }
 
 Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
@@ -60,7 +68,10 @@ Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_branch(ctx, options));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  print_branch(global, core::describe_branch(ctx, handle, false), elapsed.count(), "created");
+  // Space is measured after the clock stopped: scripts read used_bytes,
+  // people read the time.
+  print_branch(global, core::describe_branch(ctx, handle, global.json), elapsed.count(), "created",
+               &handle);
   return Status::Ok();
 }
 
@@ -92,22 +103,6 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   return Status::Ok();
 }
 
-Status branch_url(const GlobalOptions& global, const BranchArgs& args) {
-  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.name));
-  VELO_OPEN_ENV(env, global);
-  VELO_ASSIGN_OR_RETURN(auto handle, core::load_branch(env->ctx(), name.project, name.branch));
-  pg::ConnParams params = core::conn_params(handle);
-  std::string url = pg::to_url(params, !args.no_password);
-  if (global.json) {
-    nlohmann::json json = {{"name", name.full()}, {"url", url},          {"host", params.host},
-                           {"port", params.port}, {"user", params.user}, {"dbname", params.dbname}};
-    if (!args.no_password) json["password"] = params.password;
-    print_json(json);
-  } else
-    fmt::print("{}\n", url);
-  return Status::Ok();
-}
-
 Status branch_reset(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
@@ -116,7 +111,8 @@ Status branch_reset(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto handle, core::reset_branch(ctx, name));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  print_branch(global, core::describe_branch(ctx, handle, false), elapsed.count(), "reset");
+  print_branch(global, core::describe_branch(ctx, handle, global.json), elapsed.count(), "reset",
+               &handle);
   return Status::Ok();
 }
 
@@ -139,11 +135,17 @@ Status branch_password(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto password, core::rotate_password(env->ctx(), name));
-  (void)password;  // shown only through `velo branch url`, never echoed into logs
-  if (global.json)
-    print_json({{"name", name.full()}, {"result", "password changed"}});
-  else
-    fmt::print("new password set for {}: see velo branch url {}\n", name.full(), name.full());
+  (void)password;  // on a terminal only through `velo branch url`, never echoed
+  VELO_ASSIGN_OR_RETURN(auto handle, core::load_branch(env->ctx(), name.project, name.branch));
+  if (global.json) {
+    print_json({{"name", name.full()},
+                {"result", "password changed"},
+                {"connection", connection_object(handle)}});
+  } else {
+    fmt::print("new password set for {}\n  url      {}\n", name.full(),
+               core::describe_branch(env->ctx(), handle, false).url);
+    print_password_hint(handle);
+  }
   return Status::Ok();
 }
 
@@ -171,14 +173,12 @@ void declare_list(CLI::App& cmd, BranchArgs& args) {
   args.project = cmd.add_option("project", args.name, "only this project");
 }
 
-void declare_url(CLI::App& cmd, BranchArgs& args) {
-  declare_name(cmd, args);
-  cmd.add_flag("--no-password", args.no_password, "leave the password out");
-}
-
 void declare_delete(CLI::App& cmd, BranchArgs& args) {
   declare_name(cmd, args);
   cmd.add_flag("--force", args.force, "also delete its child branches");
+  cmd.add_flag("--keep-logs", args.keep_logs,
+               "keep the server log in $VELO_HOME/logs/deleted/ (velo gc removes it after 7 "
+               "days)");
 }
 
 // A branch command whose handler needs the name alone.
@@ -199,10 +199,24 @@ CommandRow simple(const char* verb, const char* help, const char* done, const Br
 
 Status branch_delete(const GlobalOptions& global, const BranchArgs& args) {
   bool force = args.force;
-  return simple_action(global, args.name, "deleted",
-                       [force](core::Context& c, const core::BranchName& n) {
-                         return core::delete_branch(c, n, force);
-                       });
+  if (!args.keep_logs) {
+    return simple_action(global, args.name, "deleted",
+                         [force](core::Context& c, const core::BranchName& n) {
+                           return core::delete_branch(c, n, force);
+                         });
+  }
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.name));
+  VELO_OPEN_ENV(env, global);
+  std::vector<std::string> kept;
+  VELO_TRY(core::delete_branch(env->ctx(), name, force, &kept));
+  if (global.json) {
+    print_json({{"name", name.full()}, {"result", "deleted"}, {"kept_logs", kept}});
+    return Status::Ok();
+  }
+  fmt::print("deleted {}\n", name.full());
+  for (const auto& path : kept) fmt::print("  log kept in {}\n", path);
+  if (kept.empty()) fmt::print("  no server log to keep\n");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -221,9 +235,7 @@ CommandTable branch_commands() {
                                                       : std::nullopt);
                           }),
       named("show", "show one branch", branch_show),
-      command<BranchArgs>({"branch", "url"},
-                          "print the branch's postgres:// URL (with its password)", declare_url,
-                          branch_url),
+      branch_url_command(),
       named("reset", "bring the branch back to its parent's current state", branch_reset),
       command<BranchArgs>({"branch", "delete"}, "delete a branch and its data", declare_delete,
                           branch_delete),

@@ -4,6 +4,7 @@
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/inspect.h"
+#include "core/branch/logs.h"
 #include "core/branch/start_all.h"
 #include "core/project/doctor.h"
 #include "core/project/orphans.h"
@@ -71,9 +72,15 @@ Status gc_command(const GlobalOptions& global) {
       }
     }
   }
+  // Logs `branch delete --keep-logs` kept, once a week old.
+  VELO_ASSIGN_OR_RETURN(auto old_logs, core::prune_kept_logs(ctx));
+  for (const auto& path : old_logs) {
+    removed.push_back({{"kind", "kept-log"}, {"what", path}});
+    if (!global.json) fmt::print("removed kept-log {}\n", path);
+  }
   if (global.json)
     print_json({{"removed", removed}, {"kept", kept}});
-  else if (orphans.empty())
+  else if (orphans.empty() && old_logs.empty())
     fmt::print("nothing to remove\n");
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 // velo project create | list | show | delete
 #include <fmt/format.h>
 
+#include "cli/cmd_connect.h"
 #include "cli/cmd_import.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
@@ -156,6 +157,7 @@ CommandTable project_commands() {
       command<std::string>({"project", "show"}, "show a project and its branches", declare_name,
                            project_show),
       unfollow_command(),
+      project_set_command(),
       command<DeleteArgs>({"project", "delete"}, "delete a project with all its branches and data",
                           declare_delete, project_delete),
   };

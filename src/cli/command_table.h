@@ -58,6 +58,7 @@ CommandTable maintenance_commands();
 CommandTable snapshot_commands();
 CommandTable wal_commands();
 CommandTable wal_hook_commands();
+CommandTable connect_commands();
 
 // Every row, in the order help lists them.
 CommandTable command_table();

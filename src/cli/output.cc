@@ -40,6 +40,8 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
       {"status", info.status},
       {"port", info.port},
       {"url", info.url},
+      {"database", info.database},
+      {"log", info.log.empty() ? nlohmann::json() : nlohmann::json(info.log)},  // docker: null
       {"created_at", info.created_at},
       {"storage", info.storage},
       {"runtime", info.runtime},

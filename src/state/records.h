@@ -16,6 +16,9 @@ struct ProjectRecord {
   std::string password;  // the project's generated superuser password
   std::string created_at;
   int64_t archive_timeout_s = 60;
+  // What its connection strings name unless told otherwise: the database
+  // a dump or server import brought in, else postgres.
+  std::string database = "postgres";
 };
 
 // A branch's row moves creating -> ready; a crash in between leaves a

@@ -100,9 +100,16 @@ CREATE TABLE merges (
 ALTER TABLE snapshots ADD COLUMN password TEXT NOT NULL DEFAULT '';
 )sql";
 
+// The database a project's connections name by default (velo branch
+// url, velo psql): the one a dump or a server import brought in, else
+// postgres; `velo project set --database` changes it.
+constexpr const char* kProjectDatabase = R"sql(
+ALTER TABLE projects ADD COLUMN database TEXT NOT NULL DEFAULT 'postgres';
+)sql";
+
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> steps = {kInitial, kArchiveAndPitr, kClonePassword,
-                                                 kStoppedByUser, kMerges};
+  static const std::vector<std::string> steps = {kInitial,       kArchiveAndPitr, kClonePassword,
+                                                 kStoppedByUser, kMerges,         kProjectDatabase};
   return steps;
 }
 

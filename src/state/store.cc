@@ -8,7 +8,8 @@ namespace velo::state {
 namespace {
 
 const char* kProjectColumns =
-    "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s";
+    "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s, "
+    "database";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
     "created_at, listen_address, archive, source_snapshot, clone_password, "
@@ -21,8 +22,9 @@ const char* kMergeColumns =
     "outcome";
 
 ProjectRecord to_project(const std::vector<Value>& row) {
-  return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]), as_text(row[3]),
-                       as_text(row[4]), as_text(row[5]), as_text(row[6]), as_int(row[7])};
+  return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]),
+                       as_text(row[3]), as_text(row[4]), as_text(row[5]),
+                       as_text(row[6]), as_int(row[7]),  as_text(row[8])};
 }
 
 BranchRecord to_branch(const std::vector<Value>& row) {
@@ -139,10 +141,14 @@ Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
 }
 
 Status Store::insert_project(const ProjectRecord& p) {
-  return db_.run(
-      std::string("INSERT INTO projects(") + kProjectColumns + ") VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
-      {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
-       p.archive_timeout_s});
+  return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
+                  p.archive_timeout_s, p.database});
+}
+
+Status Store::set_project_database(const std::string& name, const std::string& database) {
+  return db_.run("UPDATE projects SET database = ? WHERE name = ?", {database, name});
 }
 
 Status Store::delete_project(const std::string& name) {

@@ -30,6 +30,8 @@ class Store {
   Result<std::optional<ProjectRecord>> project(const std::string& name);
   Status insert_project(const ProjectRecord& project);
   Status delete_project(const std::string& name);
+  // The database the project's connection strings name by default.
+  Status set_project_database(const std::string& name, const std::string& database);
 
   Result<std::vector<BranchRecord>> branches(const std::optional<std::string>& project = {});
   Result<std::optional<BranchRecord>> branch(const std::string& project, const std::string& name);

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 
 #include "util/exec_child.h"
 #include "util/interrupt.h"
@@ -175,6 +176,41 @@ Status pump(pid_t pid, bool stop_on_interrupt, UniqueFd& in, UniqueFd& out, Uniq
   return Status::Ok();
 }
 
+// Command::inherit_stdio: the child on velo's own descriptors, velo
+// deaf to the terminal's SIGINT and SIGQUIT (the child's to act on) until
+// it exits.
+Result<ExecResult> run_inheriting(const Command& command) {
+  if (command.input) {
+    return make_error(ErrorKind::Invalid, "a command inheriting stdin takes no input");
+  }
+  exec_internal::ChildPlan plan;
+  VELO_TRY(plan.prepare(command));
+  UniqueFd report_read, report_write;
+  VELO_TRY(exec_internal::make_pipe(&report_read, &report_write));
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  struct sigaction old_int {
+  }, old_quit{};
+  ::sigaction(SIGINT, &ignore, &old_int);
+  ::sigaction(SIGQUIT, &ignore, &old_quit);
+  ::fflush(nullptr);  // what velo printed comes before what the child prints
+  pid_t pid = ::fork();
+  if (pid == 0) exec_internal::exec_child(plan, 0, 1, 2, report_write.get());
+  Result<int> status = pid < 0 ? Result<int>(os_error(errno, "fork")) : Result<int>(0);
+  if (pid > 0) {
+    report_write.reset();
+    Status started = exec_internal::await_exec(plan, std::move(report_read), pid);
+    status = started.ok() ? exec_internal::wait_for(pid) : Result<int>(started.error());
+  }
+  ::sigaction(SIGINT, &old_int, nullptr);
+  ::sigaction(SIGQUIT, &old_quit, nullptr);
+  VELO_ASSIGN_OR_RETURN(int raw, std::move(status));
+  ExecResult result;
+  result.exit_code = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+  return result;
+}
+
 }  // namespace
 
 std::string describe(const Command& command) {
@@ -203,6 +239,7 @@ Result<ExecResult> run_checked(ProcessRunner& runner, const Command& command) {
 }
 
 Result<ExecResult> RealProcessRunner::run(const Command& command) {
+  if (command.inherit_stdio) return run_inheriting(command);
   exec_internal::ChildPlan plan;
   VELO_TRY(plan.prepare(command));
 

@@ -31,6 +31,12 @@ struct Command {
   // land after its client is stopped (zfs-fuse finishes a snapshot the
   // `zfs` command was killed during): those run to their end.
   bool stop_on_interrupt = false;
+  // An interactive program (psql): the child gets velo's own stdin, stdout
+  // and stderr, nothing is captured, its locale is the user's (no
+  // LC_ALL=C), and it stays in velo's process group so that the terminal
+  // is its own and a Ctrl-C reaches it; velo ignores SIGINT and SIGQUIT
+  // until it exits, as system(3) does. `input` must be nullopt.
+  bool inherit_stdio = false;
 };
 
 struct ExecResult {

@@ -61,7 +61,7 @@ int lift(int fd) { return fd < 3 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 3) : fd; }
 bool is_overridden(const std::string& entry, const Command& command) {
   auto eq = entry.find('=');
   std::string key = entry.substr(0, eq);
-  if (key == "LC_ALL") return true;
+  if (key == "LC_ALL" && !command.inherit_stdio) return true;
   for (const auto& [name, value] : command.env) {
     if (name == key) return true;
   }
@@ -92,7 +92,9 @@ Status ChildPlan::prepare(const Command& cmd) {
   for (const auto& [name, value] : cmd.env) {
     if (name != "LC_ALL") env_storage.push_back(fmt::format("{}={}", name, value));
   }
-  env_storage.emplace_back("LC_ALL=C");
+  // An interactive program's output is read by a person, not parsed.
+  if (!cmd.inherit_stdio) env_storage.emplace_back("LC_ALL=C");
+  own_process_group = !cmd.inherit_stdio;
   for (auto& entry : env_storage) envp.push_back(entry.data());
   envp.push_back(nullptr);
 
@@ -127,7 +129,7 @@ void exec_child(const ChildPlan& plan, int stdin_fd, int stdout_fd, int stderr_f
   for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
   // Its own process group: a terminal's Ctrl-C goes to velo, which decides
   // (util/interrupt.h); an undo's `zfs destroy` must not die of it.
-  (void)::setpgid(0, 0);
+  if (plan.own_process_group) (void)::setpgid(0, 0);
 
   report_fd = lift(report_fd);
   stdin_fd = lift(stdin_fd);

@@ -37,6 +37,8 @@ class ChildPlan {
   std::vector<gid_t> groups;
   std::string cwd;
   int max_fd = 0;
+  // Command::inherit_stdio: stays in the parent's process group.
+  bool own_process_group = true;
   const Command* command = nullptr;
 };
 

@@ -31,6 +31,8 @@ Status chown_tree(const std::string& path, uid_t uid, gid_t gid);
 // Where the filesystem whose source is `source` (a device, or a zfs
 // dataset name) is mounted, from /proc/mounts; "" when it is not.
 std::string mountpoint_of_source(const std::string& source);
+// The first executable `program` in $PATH's directories, "" for none.
+std::string find_on_path(const std::string& program);
 // The last `lines` lines of a file ("" if unreadable).
 std::string tail_file(const std::string& path, int lines);
 

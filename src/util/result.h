@@ -20,11 +20,13 @@ enum class ErrorKind {
   Unavailable,  // a tool, engine or filesystem is missing: exit 1
   Io,           // a system call or external command failed: exit 1
   Interrupted,  // SIGINT or SIGTERM: exit 128 + the signal (util/interrupt.h)
+  ChildExit,    // a program run in velo's place (velo psql) failed: its exit code, no message
 };
 
 struct Error {
   ErrorKind kind = ErrorKind::Io;
   std::string message;
+  int exit_code = 0;  // ChildExit only
 };
 
 template <typename... Args>

@@ -28,6 +28,8 @@ TEST_P(ImportServerTest, CopiesPgbenchAndBranchesFromIt) {
   // Through velo's own URL (velo's generated password on the copy).
   EXPECT_EQ(sql_value("prod/main", counts), expected);
   EXPECT_EQ(sql_value("prod/main", "SELECT pg_is_in_recovery()"), "f");
+  // The URL named postgres: the project's connections do too.
+  EXPECT_EQ(show("prod/main")["database"], "postgres");
   // The source's other roles and their passwords came along (velo set its
   // own password on the bootstrap superuser only).
   pg::ConnParams reporter = main_params("prod");
@@ -60,14 +62,17 @@ TEST_P(ImportServerTest, CredentialsFromPgpassfile) {
                                 0600)
                   .ok());
   Command command;
-  command.argv = {VELO_BINARY, "--home",   velo().home(), "project",
-                  "create",    "fromfile", "--from",      source().url("postgres", "")};
+  command.argv = {
+      VELO_BINARY, "--home",   velo().home(), "project",
+      "create",    "fromfile", "--from",      source().url("postgres", "", "template1")};
   command.env = {{"PGPASSFILE", passfile}};
   RealProcessRunner runner;
   auto result = runner.run(command);
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->exit_code, 0) << result->err;
   EXPECT_EQ(sql_value("fromfile/main", "SELECT 1"), "1");
+  // The database the URL named is the project's default.
+  EXPECT_EQ(show("fromfile/main")["database"], "template1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Import, ImportServerTest, ::testing::ValuesIn(kinds_for_run({"copy"})),

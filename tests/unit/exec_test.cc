@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "support/temp_dir_test.h"
 #include "util/fs.h"
 
 namespace velo {
@@ -138,6 +139,49 @@ TEST(ExecTest, RunCheckedQuotesLastStderrLine) {
   EXPECT_NE(result.error().message.find("exit code 4"), std::string::npos);
   const std::string& message = result.error().message;
   EXPECT_EQ(message.substr(message.size() - 12), ": the reason") << message;
+}
+
+// velo psql: the child writes to velo's own stdout (nothing captured),
+// shares velo's process group (the terminal's, for Ctrl-C and reads), keeps
+// the user's locale, and its exit code comes back.
+TEST(ExecTest, InheritStdioRunsInOurGroupWithOurDescriptors) {
+  std::string dir = testing::make_temp_dir("inherit");
+  ASSERT_FALSE(dir.empty());
+  const std::string out = dir + "/out";
+  // Our stdout, pointed at a file for the test's duration.
+  int saved = ::dup(1);
+  FILE* file = std::fopen(out.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  ::fflush(stdout);
+  ::dup2(::fileno(file), 1);
+  Command command{{"sh", "-c",
+                   "echo \"pgrp $(cut -d' ' -f5 /proc/$$/stat) lc ${LC_ALL-unset} $SECRET\"; "
+                   "exit 4"}};
+  command.env = {{"SECRET", "in-env"}};
+  command.inherit_stdio = true;
+  RealProcessRunner runner;
+  auto result = runner.run(command);
+  ::fflush(stdout);
+  ::dup2(saved, 1);
+  ::close(saved);
+  std::fclose(file);
+  ASSERT_TRUE(result.ok()) << result.error().message;
+  EXPECT_EQ(result->exit_code, 4);
+  EXPECT_EQ(result->out, "");
+  const char* lc = std::getenv("LC_ALL");
+  EXPECT_EQ(*read_file(out), "pgrp " + std::to_string(::getpgrp()) + " lc " +
+                                 (lc == nullptr ? "unset" : lc) + " in-env\n");
+  EXPECT_TRUE(remove_tree(dir).ok());
+}
+
+TEST(ExecTest, InheritStdioRefusesInput) {
+  Command command{{"cat"}};
+  command.inherit_stdio = true;
+  command.input = "x";
+  RealProcessRunner runner;
+  auto result = runner.run(command);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::Invalid);
 }
 
 TEST(DescribeTest, JoinsArgv) {

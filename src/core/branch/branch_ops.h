@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/branch/listen_address.h"
 #include "core/cluster.h"
@@ -25,8 +26,11 @@ struct CreateBranchOptions {
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);
 
 // Refuses (Conflict) while the branch has children, unless `force`, which
-// deletes them first, deepest first.
-Status delete_branch(Context& ctx, const BranchName& name, bool force);
+// deletes them first, deepest first. With `kept_logs`, each deleted
+// branch's server log is moved to HOME/logs/deleted/ (core/branch/logs.h)
+// instead of removed, and its new path appended there.
+Status delete_branch(Context& ctx, const BranchName& name, bool force,
+                     std::vector<std::string>* kept_logs = nullptr);
 
 // Back to the parent's current state; keeps port and password.
 Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name);
@@ -51,7 +55,8 @@ Status restart_branch(Context& ctx, const BranchName& name);
 Result<std::string> rotate_password(Context& ctx, const BranchName& name);
 
 // Steps shared with project deletion (the caller holds the project lock).
-Status delete_branch_tree(Context& ctx, BranchHandle& handle);
+Status delete_branch_tree(Context& ctx, BranchHandle& handle,
+                          std::vector<std::string>* kept_logs = nullptr);
 // Destroys a volume or snapshot now, or records it for `velo gc` when
 // clones still depend on it; a volume in use (volume_in_use) is kept.
 Status destroy_or_retire(Context& ctx, const std::string& volume, const std::string& snapshot);

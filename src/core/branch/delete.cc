@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/branch/branch_ops.h"
+#include "core/branch/logs.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
 #include "util/fs.h"
@@ -29,16 +30,22 @@ Status destroy_or_retire(Context& ctx, const std::string& volume, const std::str
   return ctx.store.insert_retired({volume, snapshot, format_utc(ctx.clock.now())});
 }
 
-Status delete_branch_tree(Context& ctx, BranchHandle& handle) {
+Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::string>* kept_logs) {
   VELO_ASSIGN_OR_RETURN(auto children, ctx.store.children(handle.project.name, handle.branch.name));
   for (const auto& child : children) {
     VELO_ASSIGN_OR_RETURN(auto child_handle, load_branch(ctx, child.project, child.name));
-    VELO_TRY(delete_branch_tree(ctx, child_handle));
+    VELO_TRY(delete_branch_tree(ctx, child_handle, kept_logs));
   }
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
   {
     timings::Scope span("stop");
     VELO_TRY(stop_server(handle));
+    // After the stop, so that the server's last lines are in it; before the
+    // removal, which takes a container's log along.
+    if (kept_logs != nullptr) {
+      VELO_ASSIGN_OR_RETURN(std::string kept, keep_log(ctx, handle));
+      if (!kept.empty()) kept_logs->push_back(kept);
+    }
     VELO_TRY(handle.runtime->remove(handle.spec));
   }
   timings::Scope span("remove");
@@ -106,7 +113,8 @@ Status retry_retired(Context& ctx, const std::string& project) {
   return Status::Ok();
 }
 
-Status delete_branch(Context& ctx, const BranchName& name, bool force) {
+Status delete_branch(Context& ctx, const BranchName& name, bool force,
+                     std::vector<std::string>* kept_logs) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
   if (!handle.branch.parent) {
@@ -124,7 +132,7 @@ Status delete_branch(Context& ctx, const BranchName& name, bool force) {
                       "them too",
                       name.full(), names);
   }
-  VELO_TRY(delete_branch_tree(ctx, handle));
+  VELO_TRY(delete_branch_tree(ctx, handle, kept_logs));
   // What this branch kept alive (an earlier incarnation's volume, say)
   // may go now.
   return retry_retired(ctx, name.project);

@@ -1,5 +1,8 @@
 #include "core/branch/inspect.h"
 
+#include "core/branch/connection.h"
+#include "core/branch/logs.h"
+
 namespace velo::core {
 
 std::string server_status(BranchHandle& handle) {
@@ -23,7 +26,10 @@ BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) 
   info.branch = handle.branch.name;
   info.parent = handle.branch.parent;
   info.port = static_cast<int>(handle.branch.port);
-  info.url = pg::to_url(conn_params(handle), false);
+  pg::ConnParams params = user_connection(handle);
+  info.url = pg::to_url(params, false);
+  info.database = params.dbname;
+  info.log = branch_log_location(handle);
   info.created_at = handle.branch.created_at;
   info.storage = ctx.driver.name();
   info.runtime = handle.project.runtime;

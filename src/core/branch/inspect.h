@@ -20,13 +20,17 @@ struct BranchInfo {
   // crashed (should run, no server) | missing (data gone) | creating
   std::string status;
   int port = 0;
-  std::string url;  // without the password
+  std::string url;       // without the password, naming `database`
+  std::string database;  // the project's default (velo project set --database)
   std::string created_at;
   std::string storage;
   std::optional<uint64_t> used_bytes;
   std::string runtime;
   std::string listen_address;
   std::string data_dir;
+  // The server's log: a file on this host (native), or "docker logs
+  // CONTAINER" where the engine keeps it (branch_log_location).
+  std::string log;
 };
 
 // A ready branch's server as the user needs to know it: running,

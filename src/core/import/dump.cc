@@ -86,8 +86,14 @@ Result<std::vector<std::string>> prepare_roles(Context& ctx, const ImportDumpOpt
   return created;
 }
 
-Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& options,
-                                         DumpFormat format) {
+struct Restored {
+  std::vector<std::string> roles;
+  std::string database;
+};
+
+// The restore, and the database it went into as the project's default:
+// what `velo branch url` and `velo psql` name from then on.
+Result<Restored> restore(Context& ctx, const ImportDumpOptions& options, DumpFormat format) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.project.name));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, options.project.name, "main"));
   VELO_ASSIGN_OR_RETURN(std::string database, target_database(ctx, options, handle, format));
@@ -118,7 +124,8 @@ Result<std::vector<std::string>> restore(Context& ctx, const ImportDumpOptions& 
     return make_error(dump_at_fault ? ErrorKind::Invalid : ErrorKind::Io, "restoring {} failed: {}",
                       options.dump_path, why.empty() ? "no message" : why);
   }
-  return roles;
+  VELO_TRY(ctx.store.set_project_database(options.project.name, database));
+  return Restored{std::move(roles), database};
 }
 
 }  // namespace
@@ -201,16 +208,17 @@ Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOption
   VELO_TRY(validate_import_dump(options));
   VELO_ASSIGN_OR_RETURN(DumpFormat format, detect_dump_format(options.dump_path));
   VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, options.project));
-  auto roles = restore(ctx, options, format);
-  if (!roles.ok()) {
+  auto restored = restore(ctx, options, format);
+  if (!restored.ok()) {
     auto removed = delete_project(ctx, options.project.name, true);
     if (!removed.ok()) {
-      return make_error(roles.error().kind, "{} (and removing project {} failed too: {})",
-                        roles.error().message, options.project.name, removed.error().message);
+      return make_error(restored.error().kind, "{} (and removing project {} failed too: {})",
+                        restored.error().message, options.project.name, removed.error().message);
     }
-    return roles.error();
+    return restored.error();
   }
-  return DumpImport{std::move(handle), std::move(*roles)};
+  handle.project.database = restored->database;
+  return DumpImport{std::move(handle), std::move(restored->roles)};
 }
 
 }  // namespace velo::core

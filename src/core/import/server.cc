@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "core/branch/connection.h"
 #include "core/history/wal_archive.h"
 #include "core/import/area.h"
 #include "core/import/basebackup.h"
@@ -119,6 +120,7 @@ class ServerImport {
     project_.image = options_.project.image;
     project_.superuser = info_.bootstrap_superuser;
     project_.archive_timeout_s = options_.project.archive_timeout_s;
+    project_.database = imported_default_database(source_.params.dbname);
     VELO_ASSIGN_OR_RETURN(project_.password, generate_password());
     project_.created_at = format_utc(ctx_.clock.now());
     // No password for main yet: velo reaches the copy through its socket

@@ -1,0 +1,24 @@
+// Connecting to a branch: `velo branch url`, `velo psql`, `velo project
+// set --database`, and the connection that create, reset and password
+// hand back (cmd_connect.cc); `velo logs` (cmd_logs.cc).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "cli/command_table.h"
+#include "core/cluster.h"
+
+namespace velo::cli {
+
+CommandRow branch_url_command();
+CommandRow project_set_command();
+// velo logs (cmd_logs.cc), a row of connect_commands().
+CommandRow logs_command();
+
+// The `connection` object of create, reset and password --json: host,
+// port, database, user, password, url (with the password).
+nlohmann::json connection_object(const core::BranchHandle& handle);
+// On a terminal: how to get the password, which is never printed there.
+void print_password_hint(const core::BranchHandle& handle);
+
+}  // namespace velo::cli
