@@ -2,8 +2,10 @@
 #include <fmt/format.h>
 
 #include "cli/cmd_import.h"
+#include "cli/cmd_project_set.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
+#include "cli/retention_flags.h"
 #include "core/branch/inspect.h"
 #include "core/names.h"
 #include "core/project/create_options.h"
@@ -15,6 +17,7 @@ namespace {
 struct CreateArgs {
   core::CreateProjectOptions options;
   ImportFlags import;
+  RetentionFlags retention;
 };
 
 struct DeleteArgs {
@@ -127,13 +130,16 @@ void declare_create(CLI::App& cmd, CreateArgs& args) {
   cmd.add_option("--archive-timeout", create.archive_timeout_s,
                  "seconds after which a WAL segment is archived even if not full (default 60)");
   add_import_flags(cmd, args.import);
+  declare_retention_flags(cmd, args.retention);
 }
 
 Status project_create(const GlobalOptions& global, const CreateArgs& args) {
-  VELO_TRY(core::validate_project_options(args.options));
-  if (args.import.any()) return run_import(global, args.options, args.import);
+  core::CreateProjectOptions options = args.options;
+  VELO_TRY(apply_retention_flags(args.retention, options.retention_s, options.snapshot_every_s));
+  VELO_TRY(core::validate_project_options(options));
+  if (args.import.any()) return run_import(global, options, args.import);
   VELO_TRY(check_import_flags(args.import));
-  return plain_create(global, args.options);
+  return plain_create(global, options);
 }
 
 void declare_name(CLI::App& cmd, std::string& name) {
@@ -156,6 +162,7 @@ CommandTable project_commands() {
       command<std::string>({"project", "show"}, "show a project and its branches", declare_name,
                            project_show),
       unfollow_command(),
+      project_set_command(),
       command<DeleteArgs>({"project", "delete"}, "delete a project with all its branches and data",
                           declare_delete, project_delete),
   };

@@ -16,6 +16,10 @@ struct ProjectRecord {
   std::string password;  // the project's generated superuser password
   std::string created_at;
   int64_t archive_timeout_s = 60;
+  // The retention window: every moment of main's last retention_s seconds
+  // stays recoverable; main is snapshotted every snapshot_every_s for it.
+  int64_t retention_s = 86400;
+  int64_t snapshot_every_s = 3600;
 };
 
 // A branch's row moves creating -> ready; a crash in between leaves a
@@ -57,7 +61,8 @@ struct SnapshotRecord {
   std::string lsn;  // consistent at (checkpoint or backup stop LSN)
   std::string label;
   // base (made for a child branch) | user | start (a point-in-time
-  // branch as promoted: its starting state)
+  // branch as promoted: its starting state) | scheduled (main's, for its
+  // retention window: at project create and by `velo maintain`)
   std::string kind;
   std::optional<std::string> for_branch;  // base snapshots: the child it serves
   // A WAL position at or before the snapshot's redo point: recovering it
