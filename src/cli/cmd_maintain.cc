@@ -1,11 +1,12 @@
 // velo maintain [--every DURATION]: the timed work of the home
 // (core/history/maintain.h), once or in the foreground until a signal.
+#include "cli/cmd_maintain.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <optional>
 
-#include "cli/cmd_maintain.h"
 #include "cli/output.h"
 #include "core/history/maintain.h"
 #include "core/history/pitr_time.h"
@@ -94,8 +95,9 @@ CommandRow maintain_row() {
       {"maintain"},
       "scheduled snapshots and pruning past each project's retention (run it every minute)",
       [](CLI::App& app, MaintainArgs& a) {
-        app.add_option("--every", a.every,
-                       "run again every DURATION (e.g. 60s) in the foreground until SIGINT/SIGTERM");
+        app.add_option(
+            "--every", a.every,
+            "run again every DURATION (e.g. 60s) in the foreground until SIGINT/SIGTERM");
       },
       maintain_command);
 }

@@ -1,7 +1,8 @@
 // velo project set: change a project's settings after its creation.
+#include "cli/cmd_project_set.h"
+
 #include <fmt/format.h>
 
-#include "cli/cmd_project_set.h"
 #include "cli/output.h"
 #include "cli/retention_flags.h"
 #include "core/cluster.h"
@@ -51,8 +52,8 @@ Status project_set(const GlobalOptions& global, const SetArgs& args) {
 }  // namespace
 
 CommandRow project_set_command() {
-  return command<SetArgs>({"project", "set"}, "change a project's retention window",
-                          declare_set, project_set);
+  return command<SetArgs>({"project", "set"}, "change a project's retention window", declare_set,
+                          project_set);
 }
 
 }  // namespace velo::cli

@@ -10,6 +10,7 @@
 // moves velo's own decisions (when a snapshot is due, what is past
 // retention); the snapshots it takes are stamped with the simulated time,
 // and the WAL they keep is chosen by real LSNs.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -102,7 +103,7 @@ TEST_P(HistoryRetentionTest, WindowHoldsWhateverBranchesDo) {
   create_branch("p/dev", "p/main");
   int64_t dev_base = 0;
   for (const auto& s : ok_json({"snapshot", "list", "p/main"})) {
-    if (s["for_branch"] == "dev") dev_base = s["id"].get<int64_t>();
+    if (s["for_branch"] == "p/dev") dev_base = s["id"].get<int64_t>();
   }
   ASSERT_NE(dev_base, 0);
   exec("p/main", "SELECT pg_switch_wal()");
@@ -134,7 +135,16 @@ TEST_P(HistoryRetentionTest, WindowHoldsWhateverBranchesDo) {
   EXPECT_GT(late["wal_files_removed"].get<int>(), 0) << late.dump();
   auto status = ok_json({"wal", "status", "p/main"});
   EXPECT_GT(status["oldest_segment"]["name"], oldest_before);
-  EXPECT_NE(status["retention"].get<std::string>().find("retention 10m"), std::string::npos);
+  EXPECT_NE(status["retention"].get<std::string>().find("every 10m"), std::string::npos)
+      << status.dump();
+  // At +20 min, wal status says why the window starts where it does.
+  VeloCli later(velo());
+  later.set_env("VELO_NOW", format_utc(*created + minutes(20)));
+  std::string why = later.run_json({"wal", "status", "p/main"}).json()["retention"];
+  EXPECT_NE(why.find("(retention 10m)"), std::string::npos) << why;
+  // Its oldest recovery base is the user snapshot, older than retention.
+  EXPECT_NE(why.find(fmt::format("starts at snapshot {} (", user)), std::string::npos) << why;
+  EXPECT_NE(why.find("user snapshot"), std::string::npos) << why;
   // And it is recoverable: a branch from the user snapshot's time on.
   ok({"branch", "create", "p/now", "--parent", "p/main", "--at", "now"});
   EXPECT_EQ(sql_value("p/now", "SELECT count(*) FROM markers"), "2");

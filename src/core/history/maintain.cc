@@ -103,7 +103,8 @@ Finding check_maintained(Context& ctx) {
     return {"maintain", "fail", !last.ok() ? last.error().message : projects.error().message};
   }
   if (projects->empty()) return {"maintain", "ok", "no projects to maintain"};
-  const char* hint = "run 'velo maintain' every minute (a timer, cron or 'velo maintain --every 60s')";
+  const char* hint =
+      "run 'velo maintain' every minute (a timer, cron or 'velo maintain --every 60s')";
   if (!*last) return {"maintain", "warn", fmt::format("velo maintain never ran: {}", hint)};
   auto at = parse_rfc3339(**last);
   auto shortest = projects->front().snapshot_every_s;

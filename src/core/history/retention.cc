@@ -25,8 +25,8 @@ std::string dependents_of(const state::SnapshotRecord& s,
                           const std::vector<state::BranchRecord>& branches) {
   std::string names;
   for (const auto& b : branches) {
-    bool depends = b.parent_volume == s.volume &&
-                   (b.base_snapshot == s.name || b.source_snapshot == s.name);
+    bool depends =
+        b.parent_volume == s.volume && (b.base_snapshot == s.name || b.source_snapshot == s.name);
     if (depends) names += (names.empty() ? "" : ", ") + b.project + "/" + b.name;
   }
   return names;
@@ -107,8 +107,8 @@ constexpr seconds kMin(60);
 constexpr seconds kMax(int64_t{10} * 366 * 86400);
 
 Status validate_policy(int64_t retention_s, int64_t snapshot_every_s) {
-  for (auto [option, value] : {std::pair{"--retention", retention_s},
-                               std::pair{"--snapshot-every", snapshot_every_s}}) {
+  for (auto [option, value] :
+       {std::pair{"--retention", retention_s}, std::pair{"--snapshot-every", snapshot_every_s}}) {
     if (value < kMin.count() || value > kMax.count()) {
       return make_error(ErrorKind::Invalid, "invalid {} of {} s: expected 1m to 10 years", option,
                         value);
@@ -138,14 +138,22 @@ std::string format_span(seconds span) {
 
 std::string describe(KeepReason reason) {
   switch (reason) {
-    case KeepReason::None: return "past retention";
-    case KeepReason::BranchDepends: return "a branch depends on it";
-    case KeepReason::MergeDepends: return "a merge depends on it";
-    case KeepReason::User: return "user snapshot";
-    case KeepReason::InWindow: return "inside the retention window";
-    case KeepReason::WindowStart: return "base of the retention window's start";
-    case KeepReason::NoWindow: return "history of a branch without retention";
-    case KeepReason::Unreadable: return "unreadable time: kept";
+    case KeepReason::None:
+      return "past retention";
+    case KeepReason::BranchDepends:
+      return "a branch depends on it";
+    case KeepReason::MergeDepends:
+      return "a merge depends on it";
+    case KeepReason::User:
+      return "user snapshot";
+    case KeepReason::InWindow:
+      return "inside the retention window";
+    case KeepReason::WindowStart:
+      return "base of the retention window's start";
+    case KeepReason::NoWindow:
+      return "history of a branch without retention";
+    case KeepReason::Unreadable:
+      return "unreadable time: kept";
   }
   return "?";
 }

@@ -44,7 +44,7 @@ Status validate_policy(int64_t retention_s, int64_t snapshot_every_s);
 std::string format_span(std::chrono::seconds span);
 
 enum class KeepReason {
-  None,          // not kept: may be destroyed
+  None,           // not kept: may be destroyed
   BranchDepends,  // a branch was cloned from it
   MergeDepends,   // a merge's pre-merge snapshot
   User,           // `snapshot create`: until deleted
@@ -75,7 +75,7 @@ struct RetentionInputs {
 struct RetentionPlan {
   // max(now - retention, project creation): what should be recoverable from.
   TimePoint window_start{};
-  std::string window_start_reason;  // "retention 10m" or "the project was created then"
+  std::string window_start_reason;          // "retention 10m" or "the project was created then"
   std::vector<SnapshotDecision> decisions;  // one per input snapshot, in input order
   // Per volume with a kept recovery base: the first WAL segment needed.
   std::map<std::string, uint64_t> wal_needed_from;
