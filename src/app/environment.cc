@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/history/pitr_time.h"
 #include "core/import/import_hooks.h"
 #include "pg/connection.h"
 #include "runtime/registry.h"
@@ -60,9 +61,24 @@ void StderrReporter::step(const std::string& message) {
   if (enabled_) fmt::print(stderr, "velo: {}\n", message);
 }
 
+namespace {
+
+// VELO_NOW=<RFC 3339> fixes the wall clock of this process: for tests of
+// time-driven work (velo maintain). Read here only.
+Result<std::unique_ptr<Clock>> make_clock() {
+  const char* fixed = std::getenv("VELO_NOW");
+  if (fixed == nullptr || *fixed == '\0')
+    return std::unique_ptr<Clock>(std::make_unique<RealClock>());
+  auto at = core::parse_rfc3339(fixed);
+  if (!at.ok()) return make_error(ErrorKind::Invalid, "VELO_NOW: {}", at.error().message);
+  return std::unique_ptr<Clock>(std::make_unique<FixedClock>(*at));
+}
+
+}  // namespace
+
 struct Environment::Parts {
   RealProcessRunner runner;
-  RealClock clock;
+  std::unique_ptr<Clock> clock;
   std::optional<state::Store> store;
   std::unique_ptr<storage::Driver> driver;
   std::unique_ptr<RealRuntimeProvider> runtimes;
@@ -85,6 +101,7 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   Parts& parts = *env->parts_;
   VELO_ASSIGN_OR_RETURN(auto store, state::Store::open(home));
   parts.store.emplace(std::move(store));
+  VELO_ASSIGN_OR_RETURN(parts.clock, make_clock());
   VELO_ASSIGN_OR_RETURN(auto config, core::load_config(*parts.store));
   if (!config.storage.image_file.empty()) {
     VELO_TRY(storage::attach_image_pool(config.storage, parts.runner));
@@ -97,7 +114,7 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user,
                                                          ec ? home : canonical_home);
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
-  env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, parts.clock, config,
+  env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, *parts.clock, config,
                                   *parts.driver, *parts.runtimes, *parts.reporter, parts.pg,
                                   &parts.import_hooks});
   VELO_TRY(make_dirs(home + "/logs", 0700));

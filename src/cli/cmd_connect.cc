@@ -1,4 +1,4 @@
-// velo branch url | psql | project set --database
+// velo branch url | psql
 #include "cli/cmd_connect.h"
 
 #include <fmt/format.h>
@@ -7,7 +7,6 @@
 #include "cli/output.h"
 #include "core/branch/connection.h"
 #include "core/names.h"
-#include "core/project/default_database.h"
 #include "util/exec.h"
 #include "util/fs.h"
 
@@ -115,31 +114,6 @@ void declare_psql(CLI::App& cmd, ConnectArgs& args) {
   cmd.add_option("psql-args", args.psql_args, "arguments for psql, after --");
 }
 
-struct SetArgs {
-  std::string project;
-  std::string database;
-};
-
-Status project_set(const GlobalOptions& global, const SetArgs& args) {
-  if (args.database.empty()) {
-    return make_error(ErrorKind::Invalid, "nothing to set: give --database DB");
-  }
-  VELO_OPEN_ENV(env, global);
-  VELO_ASSIGN_OR_RETURN(auto change,
-                        core::set_default_database(env->ctx(), args.project, args.database));
-  if (global.json) {
-    print_json({{"project", args.project},
-                {"database", args.database},
-                {"previous", change.previous},
-                {"checked", change.checked}});
-  } else {
-    fmt::print("project {}: default database {} (was {}){}\n", args.project, args.database,
-               change.previous,
-               change.checked ? "" : "; main is stopped, so velo could not check it exists");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 CommandRow branch_url_command() {
@@ -148,18 +122,6 @@ CommandRow branch_url_command() {
       "print how to connect to the branch: a postgres:// URL (with the password), shell "
       "exports, a .pgpass line or JSON",
       declare_url, branch_url);
-}
-
-CommandRow project_set_command() {
-  return command<SetArgs>(
-      {"project", "set"}, "change a project's settings: --database, what its URLs name",
-      [](CLI::App& cmd, SetArgs& args) {
-        cmd.add_option("name", args.project, "project name")->required();
-        cmd.add_option("--database", args.database,
-                       "the database velo branch url, velo psql and velo status name by "
-                       "default (it must exist on main when main runs)");
-      },
-      project_set);
 }
 
 CommandTable connect_commands() {

@@ -1,6 +1,7 @@
-// Connecting to a branch: `velo branch url`, `velo psql`, `velo project
-// set --database`, and the connection that create, reset and password
-// hand back (cmd_connect.cc); `velo logs` (cmd_logs.cc).
+// Connecting to a branch: `velo branch url`, `velo psql`, and the
+// connection that create, reset and password hand back (cmd_connect.cc);
+// `velo logs` (cmd_logs.cc). `velo project set --database` is in
+// cmd_project_set.cc.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,7 +12,6 @@
 namespace velo::cli {
 
 CommandRow branch_url_command();
-CommandRow project_set_command();
 // velo logs (cmd_logs.cc), a row of connect_commands().
 CommandRow logs_command();
 

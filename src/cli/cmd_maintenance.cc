@@ -1,6 +1,7 @@
 // velo status | doctor | gc | start --all
 #include <fmt/format.h>
 
+#include "cli/cmd_maintain.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/branch/inspect.h"
@@ -125,6 +126,7 @@ CommandTable maintenance_commands() {
       command({"doctor"}, "check environment, storage, binaries, permissions, orphans",
               doctor_command),
       command({"gc"}, "remove what interrupted operations left behind", gc_command),
+      maintain_row(),
       command<StartArgs>(
           {"start"}, "start every branch that should run (after a reboot or a crash)",
           [](CLI::App& app, StartArgs& a) {

@@ -3,8 +3,10 @@
 
 #include "cli/cmd_connect.h"
 #include "cli/cmd_import.h"
+#include "cli/cmd_project_set.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
+#include "cli/retention_flags.h"
 #include "core/branch/inspect.h"
 #include "core/names.h"
 #include "core/project/create_options.h"
@@ -16,6 +18,7 @@ namespace {
 struct CreateArgs {
   core::CreateProjectOptions options;
   ImportFlags import;
+  RetentionFlags retention;
 };
 
 struct DeleteArgs {
@@ -128,13 +131,16 @@ void declare_create(CLI::App& cmd, CreateArgs& args) {
   cmd.add_option("--archive-timeout", create.archive_timeout_s,
                  "seconds after which a WAL segment is archived even if not full (default 60)");
   add_import_flags(cmd, args.import);
+  declare_retention_flags(cmd, args.retention);
 }
 
 Status project_create(const GlobalOptions& global, const CreateArgs& args) {
-  VELO_TRY(core::validate_project_options(args.options));
-  if (args.import.any()) return run_import(global, args.options, args.import);
+  core::CreateProjectOptions options = args.options;
+  VELO_TRY(apply_retention_flags(args.retention, options.retention_s, options.snapshot_every_s));
+  VELO_TRY(core::validate_project_options(options));
+  if (args.import.any()) return run_import(global, options, args.import);
   VELO_TRY(check_import_flags(args.import));
-  return plain_create(global, args.options);
+  return plain_create(global, options);
 }
 
 void declare_name(CLI::App& cmd, std::string& name) {

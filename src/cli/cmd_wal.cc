@@ -37,6 +37,7 @@ Status wal_status(const GlobalOptions& global, const std::string& text) {
                 {"oldest_segment", file_json(oldest)},
                 {"newest_segment", file_json(newest)},
                 {"window", window},
+                {"retention", status.retention},
                 {"no_window_reason",
                  status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}});
     return Status::Ok();
@@ -57,6 +58,7 @@ Status wal_status(const GlobalOptions& global, const std::string& text) {
   } else {
     fmt::print("window    none: {}\n", status.no_window_reason);
   }
+  if (!status.retention.empty()) fmt::print("retention {}\n", status.retention);
   return Status::Ok();
 }
 

@@ -21,6 +21,7 @@ struct ProjectLock {
   interrupt::Deferral deferral;
 };
 
-Result<ProjectLock> lock_project(Context& ctx, const std::string& project);
+// Busy when another velo holds it for longer than `timeout_s`.
+Result<ProjectLock> lock_project(Context& ctx, const std::string& project, int timeout_s = 600);
 
 }  // namespace velo::core

@@ -19,6 +19,10 @@ struct ProjectRecord {
   // What its connection strings name unless told otherwise: the database
   // a dump or server import brought in, else postgres.
   std::string database = "postgres";
+  // The retention window: every moment of main's last retention_s seconds
+  // stays recoverable; main is snapshotted every snapshot_every_s for it.
+  int64_t retention_s = 86400;
+  int64_t snapshot_every_s = 3600;
 };
 
 // A branch's row moves creating -> ready; a crash in between leaves a
@@ -60,7 +64,8 @@ struct SnapshotRecord {
   std::string lsn;  // consistent at (checkpoint or backup stop LSN)
   std::string label;
   // base (made for a child branch) | user | start (a point-in-time
-  // branch as promoted: its starting state)
+  // branch as promoted: its starting state) | scheduled (main's, for its
+  // retention window: at project create and by `velo maintain`)
   std::string kind;
   std::optional<std::string> for_branch;  // base snapshots: the child it serves
   // A WAL position at or before the snapshot's redo point: recovering it

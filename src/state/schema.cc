@@ -107,9 +107,18 @@ constexpr const char* kProjectDatabase = R"sql(
 ALTER TABLE projects ADD COLUMN database TEXT NOT NULL DEFAULT 'postgres';
 )sql";
 
+// A retention window per project (core/history/retention.h): how far
+// back every moment stays recoverable, and how often main is snapshotted
+// for it. Existing projects get the defaults, 24 h and 1 h.
+constexpr const char* kRetention = R"sql(
+ALTER TABLE projects ADD COLUMN retention_s INTEGER NOT NULL DEFAULT 86400;
+ALTER TABLE projects ADD COLUMN snapshot_every_s INTEGER NOT NULL DEFAULT 3600;
+)sql";
+
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> steps = {kInitial,       kArchiveAndPitr, kClonePassword,
-                                                 kStoppedByUser, kMerges,         kProjectDatabase};
+                                                 kStoppedByUser, kMerges,         kProjectDatabase,
+                                                 kRetention};
   return steps;
 }
 

@@ -9,7 +9,7 @@ namespace {
 
 const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s, "
-    "database";
+    "database, retention_s, snapshot_every_s";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
     "created_at, listen_address, archive, source_snapshot, clone_password, "
@@ -22,9 +22,12 @@ const char* kMergeColumns =
     "outcome";
 
 ProjectRecord to_project(const std::vector<Value>& row) {
-  return ProjectRecord{as_text(row[0]), as_text(row[1]), as_text(row[2]),
-                       as_text(row[3]), as_text(row[4]), as_text(row[5]),
-                       as_text(row[6]), as_int(row[7]),  as_text(row[8])};
+  ProjectRecord p{as_text(row[0]), as_text(row[1]), as_text(row[2]),
+                  as_text(row[3]), as_text(row[4]), as_text(row[5]),
+                  as_text(row[6]), as_int(row[7]),  as_text(row[8])};
+  p.retention_s = as_int(row[9]);
+  p.snapshot_every_s = as_int(row[10]);
+  return p;
 }
 
 BranchRecord to_branch(const std::vector<Value>& row) {
@@ -142,13 +145,19 @@ Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
 
 Status Store::insert_project(const ProjectRecord& p) {
   return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
-                  p.archive_timeout_s, p.database});
+                  p.archive_timeout_s, p.database, p.retention_s, p.snapshot_every_s});
 }
 
 Status Store::set_project_database(const std::string& name, const std::string& database) {
   return db_.run("UPDATE projects SET database = ? WHERE name = ?", {database, name});
+}
+
+Status Store::update_project_retention(const std::string& name, int64_t retention_s,
+                                       int64_t snapshot_every_s) {
+  return db_.run("UPDATE projects SET retention_s = ?, snapshot_every_s = ? WHERE name = ?",
+                 {retention_s, snapshot_every_s, name});
 }
 
 Status Store::delete_project(const std::string& name) {
@@ -247,6 +256,11 @@ Status Store::delete_snapshot(int64_t id) {
 
 Status Store::delete_snapshot_named(const std::string& volume, const std::string& name) {
   return db_.run("DELETE FROM snapshots WHERE volume = ? AND name = ?", {volume, name});
+}
+
+Status Store::release_snapshot(const std::string& volume, const std::string& name) {
+  return db_.run("UPDATE snapshots SET for_branch = NULL WHERE volume = ? AND name = ?",
+                 {volume, name});
 }
 
 Result<std::vector<MergeRecord>> Store::merges(const std::optional<std::string>& project) {

@@ -32,6 +32,8 @@ class Store {
   Status delete_project(const std::string& name);
   // The database the project's connection strings name by default.
   Status set_project_database(const std::string& name, const std::string& database);
+  Status update_project_retention(const std::string& name, int64_t retention_s,
+                                  int64_t snapshot_every_s);
 
   Result<std::vector<BranchRecord>> branches(const std::optional<std::string>& project = {});
   Result<std::optional<BranchRecord>> branch(const std::string& project, const std::string& name);
@@ -48,6 +50,8 @@ class Store {
   Status delete_snapshot(int64_t id);
   // The row of volume@name, if any.
   Status delete_snapshot_named(const std::string& volume, const std::string& name);
+  // volume@name no longer serves a child branch (it is kept as history).
+  Status release_snapshot(const std::string& volume, const std::string& name);
 
   // Merges and reverts, oldest first.
   Result<std::vector<MergeRecord>> merges(const std::optional<std::string>& project = {});

@@ -101,12 +101,22 @@ Result<DriverConfig> create_zfs_pool(const ImagePoolSpec& spec, const std::strin
   }
   VELO_TRY(run(runner, {"zpool", "create", "-f", "-m", mountpoint, pool, file}));
   rollback.add([&runner, &clock, pool] { (void)destroy_zpool(runner, clock, pool); });
-  VELO_TRY(run(runner, {"zfs", "create", pool + "/velo"}));
+  // Inherited by every volume and clone below it (zfs_driver.cc).
+  VELO_TRY(run(runner, {"zfs", "create", "-o", "compression=on", pool + "/velo"}));
   DriverConfig config;
   config.kind = "zfs";
   config.zfs_parent = pool + "/velo";
   config.path = mountpoint;
   return config;
+}
+
+// btrfs compresses what is worth it (zstd); XFS has no compression.
+Status mount_loop(ProcessRunner& runner, const std::string& fs, const std::string& device,
+                  const std::string& mountpoint) {
+  std::vector<std::string> argv = {"mount", device, mountpoint};
+  if (fs == "btrfs") argv = {"mount", "-o", "compress=zstd", device, mountpoint};
+  auto mounted = run(runner, argv);
+  return mounted.ok() ? Status::Ok() : Status(mounted.error());
 }
 
 Result<DriverConfig> create_loop_pool(const ImagePoolSpec& spec, const std::string& file,
@@ -123,7 +133,7 @@ Result<DriverConfig> create_loop_pool(const ImagePoolSpec& spec, const std::stri
   } else {
     VELO_TRY(run(runner, {"mkfs.xfs", "-q", "-m", "reflink=1", device}));
   }
-  VELO_TRY(run(runner, {"mount", device, mountpoint}));
+  VELO_TRY(mount_loop(runner, spec.fs, device, mountpoint));
   rollback.add([&runner, mountpoint] { (void)succeeds(runner, {"umount", mountpoint}); });
   DriverConfig config;
   config.kind = spec.fs == "btrfs" ? "btrfs" : "reflink";
@@ -278,7 +288,7 @@ Status attach_image_pool(const DriverConfig& config, ProcessRunner& runner, Cloc
     device = trim(loop.out);
   }
   VELO_TRY(make_dirs(config.path, 0755));
-  VELO_TRY(run(runner, {"mount", device, config.path}));
+  VELO_TRY(mount_loop(runner, config.image_fs, device, config.path));
   return Status::Ok();
 }
 

@@ -23,6 +23,18 @@ class RealClock : public Clock {
   void sleep_for(std::chrono::microseconds duration) override;
 };
 
+// Real but for the wall time, which stands at a given moment: what
+// VELO_NOW sets (app/environment.cc) so that end-to-end tests can run
+// `velo maintain` at simulated times. Sleeps and monotonic time are real.
+class FixedClock : public RealClock {
+ public:
+  explicit FixedClock(TimePoint now) : now_(now) {}
+  TimePoint now() override { return now_; }
+
+ private:
+  TimePoint now_;
+};
+
 // One RealClock for the process: the default of the constructors and
 // functions that take a Clock, so that only tests need to pass one.
 Clock& real_clock();

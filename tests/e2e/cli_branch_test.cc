@@ -12,6 +12,17 @@
 namespace velo::e2e {
 namespace {
 
+// What the storage holds, less the snapshots of main: those a branch
+// delete or reset releases stay while main's retention window keeps them.
+std::vector<std::string> without_main_history(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    bool main_snapshot = n.find(".main.") != std::string::npos && n.find('@') != std::string::npos;
+    if (!main_snapshot) out.push_back(n);
+  }
+  return out;
+}
+
 class CliBranchTest : public CliTest {
  protected:
   // The ids in table t on a branch, in order, as "1,2,3".
@@ -162,8 +173,10 @@ TEST_P(CliBranchTest, ResetDropsBranchWritesAndTakesParentsNewDataKeepingUrl) {
   // sub's (its volume and its base snapshot), nothing orphaned or retired.
   ok({"branch", "delete", "demo/sub"});
   EXPECT_EQ(orphans(), std::vector<std::string>{});
-  std::vector<std::string> storage_after = storage_names();
-  EXPECT_EQ(storage_after.size() + 2, storage_before.size())
+  // (main's snapshots, the released bases among them, stay as its
+  // retention window's history: velo maintain prunes them.)
+  std::vector<std::string> storage_after = without_main_history(storage_names());
+  EXPECT_EQ(storage_after.size() + 2, without_main_history(storage_before).size())
       << "before: " << testing::PrintToString(storage_before)
       << "\nafter: " << testing::PrintToString(storage_after);
 
@@ -224,8 +237,11 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
   EXPECT_EQ(sql_value("demo/b", "SELECT 42"), "42");
   EXPECT_EQ(orphans(), std::vector<std::string>{});
   // Left: main, b, and the snapshot of main that b was cloned from.
+  // (main's snapshots stay as its retention window's history.)
   std::vector<std::string> storage = storage_names();
-  EXPECT_EQ(storage.size(), storage_with_main.size() + 2) << testing::PrintToString(storage);
+  EXPECT_EQ(without_main_history(storage).size(),
+            without_main_history(storage_with_main).size() + 1)
+      << testing::PrintToString(storage);
   for (const auto& name : storage) {
     EXPECT_EQ(name.find("demo.a."), std::string::npos) << name;
     EXPECT_EQ(name.find("demo.child."), std::string::npos) << name;
@@ -236,15 +252,17 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
     int datasets = 0, snapshots = 0;
     for (const auto& n : zfs) (n.find('@') == std::string::npos ? datasets : snapshots)++;
     EXPECT_EQ(datasets, 2) << testing::PrintToString(zfs);
-    EXPECT_EQ(snapshots, 1) << testing::PrintToString(zfs);
+    EXPECT_GE(snapshots, 1) << testing::PrintToString(zfs);
   }
 
   // A leaf goes without --force, with its base snapshot.
   ok({"branch", "delete", "demo/b"});
-  EXPECT_EQ(storage_names(), storage_with_main);
+  EXPECT_EQ(without_main_history(storage_names()), without_main_history(storage_with_main));
   EXPECT_EQ(orphans(), std::vector<std::string>{});
   if (fs() == "zfs") {
-    EXPECT_EQ(zfs_names().size(), 1u) << testing::PrintToString(zfs_names());
+    size_t datasets = 0;
+    for (const auto& n : zfs_names()) datasets += n.find('@') == std::string::npos ? 1 : 0;
+    EXPECT_EQ(datasets, 1u) << testing::PrintToString(zfs_names());
   }
   // Deleting what is gone: exit 2.
   EXPECT_EQ(check_usage_error(velo().run({"branch", "delete", "demo/b"})), "");

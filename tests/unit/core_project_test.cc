@@ -37,8 +37,12 @@ TEST_F(CoreTest, ProjectCreateInitialisesAndStartsMain) {
   EXPECT_TRUE(path_exists(data + "/pg_hba.conf"));
   EXPECT_TRUE(path_exists(data + "/velo.conf"));
   EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, main.volume)));
-  // initdb set the password: no session was needed.
-  EXPECT_TRUE(pg_.connections().empty());
+  // The start of its retention window: a first scheduled snapshot.
+  auto snapshots = store_->snapshots("api");
+  ASSERT_TRUE(snapshots.ok());
+  ASSERT_EQ(snapshots->size(), 1u);
+  EXPECT_EQ(snapshots->front().kind, "scheduled");
+  EXPECT_EQ(snapshots->front().volume, main.volume);
 }
 
 TEST_F(CoreTest, ProjectCreateRefusesBadOptionsBeforeMakingAnything) {
@@ -146,9 +150,10 @@ TEST_F(ProjectDeleteTest, UnknownAndInvalidNames) {
 }
 
 TEST_F(ProjectDeleteTest, RetiredVolumesGoToo) {
-  // dev's old incarnation stays while feature's clone hangs on it.
+  // dev's old incarnation stays while feature's clone hangs on it, and
+  // its old base on main stays as main's history (the retention window).
   ASSERT_TRUE(core::reset_branch(*ctx_, {"api", "dev"}).ok());
-  ASSERT_GT(count_rows("retired"), 0);
+  ASSERT_GT(count_rows("snapshots WHERE kind = 'base' AND for_branch IS NULL"), 0);
   ASSERT_TRUE(core::delete_project(*ctx_, "api", true).ok());
   EXPECT_EQ(world(), "");
 }

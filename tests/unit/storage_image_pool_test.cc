@@ -130,7 +130,7 @@ TEST_F(ImagePoolTest, ZfsCommandsAndRollback) {
                 "zfs list -H -o name",
                 "zpool list -H -o name " + pool,
                 "zpool create -f -m " + spec.mountpoint + " " + pool + " " + spec.image_file,
-                "zfs create " + pool + "/velo",
+                "zfs create -o compression=on " + pool + "/velo",
                 "zpool destroy -f " + pool,
             }));
   EXPECT_FALSE(path_exists(spec.image_file));
@@ -161,7 +161,7 @@ TEST_F(ImagePoolTest, AttachReusesLoopDevice) {
   ASSERT_TRUE(attach_image_pool(config, runner).ok());
   EXPECT_EQ(runner.lines(), (std::vector<std::string>{
                                 "losetup -j " + spec.image_file,
-                                "mount /dev/loop3 " + dir + "/mnt",
+                                "mount -o compress=zstd /dev/loop3 " + dir + "/mnt",
                             }));
   EXPECT_TRUE(attach_image_pool(DriverConfig{"copy", "", dir}, runner).ok());
 }

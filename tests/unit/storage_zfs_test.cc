@@ -66,7 +66,7 @@ TEST_F(ZfsDriverTest, CommandLines) {
   ASSERT_TRUE(driver.clone("a.main.1", "s1", "a.dev.1").ok());
   ASSERT_TRUE(driver.destroy_snapshot("a.main.1", "s1").ok());
   EXPECT_EQ(runner.lines(), (std::vector<std::string>{
-                                "zfs create tank/velo/a.main.1",
+                                "zfs create -o compression=on tank/velo/a.main.1",
                                 "zfs snapshot tank/velo/a.main.1@s1",
                                 "zfs clone tank/velo/a.main.1@s1 tank/velo/a.dev.1",
                                 "zfs destroy tank/velo/a.main.1@s1",

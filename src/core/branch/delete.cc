@@ -7,6 +7,7 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/branch/logs.h"
+#include "core/history/retention_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
 #include "util/fs.h"
@@ -61,12 +62,9 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::s
   }
   for (const auto& volume : volumes) VELO_TRY(destroy_or_retire(ctx, volume, ""));
   VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
-  // The snapshot made on the parent for this branch is part of the branch.
-  if (!handle.branch.base_snapshot.empty()) {
-    VELO_TRY(destroy_or_retire(ctx, handle.branch.parent_volume, handle.branch.base_snapshot));
-    VELO_TRY(
-        ctx.store.delete_snapshot_named(handle.branch.parent_volume, handle.branch.base_snapshot));
-  }
+  // The snapshot made on the parent for this branch goes with it, unless
+  // the parent's retention window or another branch still keeps it.
+  VELO_TRY(release_base_snapshot(ctx, handle.branch));
   VELO_TRY(ctx.store.delete_branch(handle.project.name, handle.branch.name));
   // The parent's earlier incarnation, kept while this branch needed it.
   if (!handle.branch.parent_volume.empty()) {

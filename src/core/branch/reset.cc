@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/branch/branch_ops.h"
+#include "core/history/retention_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
@@ -159,22 +160,17 @@ class Reset {
   // gc when children still depend on its snapshots.
   void clean_up_old() {
     const state::BranchRecord& old = old_.branch;
-    if (!restore_) {  // restored, the branch keeps its base
-      op_.cleanup("forgetting the old base snapshot", [&] {
-        return ctx_.store.delete_snapshot_named(old.parent_volume, old.base_snapshot);
-      });
-    }
     // Its snapshots may still serve (the bases of the branch's children, its
     // user snapshots, a pre-merge snapshot): then it is retired, kept as
     // history until nothing needs it.
     op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
     op_.cleanup("removing the old WAL archive",
                 [&] { return remove_archive(ctx_.config, old.volume); });
-    // A point-in-time branch owns no base snapshot: an empty name here
-    // would name the parent's whole volume.
-    if (!old.base_snapshot.empty() && !restore_) {
-      op_.cleanup("removing the old base snapshot",
-                  [&] { return destroy_or_retire(ctx_, old.parent_volume, old.base_snapshot); });
+    // Restored, the branch keeps its base. Otherwise the old base goes,
+    // unless the parent's retention window or another branch keeps it.
+    if (!restore_) {
+      op_.cleanup("releasing the old base snapshot",
+                  [&] { return release_base_snapshot(ctx_, old); });
     }
   }
 

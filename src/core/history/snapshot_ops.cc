@@ -66,17 +66,12 @@ Status validate_label(const std::string& label) {
   return Status::Ok();
 }
 
-Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& name,
-                                              const std::string& label) {
-  VELO_TRY(validate_label(label));
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
-  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
-  if (handle.branch.status != "ready") {
-    return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
-  }
+Result<state::SnapshotRecord> snapshot_locked(Context& ctx, BranchHandle& handle,
+                                              const std::string& kind, const std::string& label) {
+  const std::string full = handle.project.name + "/" + handle.branch.name;
   std::string snapshot_name;
   state::SnapshotRecord record;
-  Operation op("snapshot-create", fmt::format("no snapshot of {} was taken", name.full()));
+  Operation op("snapshot-create", fmt::format("no snapshot of {} was taken", full));
   VELO_TRY(op.step("reserve", [&] {
     return ctx.store.transaction([&]() -> Status {
       VELO_ASSIGN_OR_RETURN(int64_t id, ctx.store.next_id());
@@ -86,12 +81,12 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
     });
   }));
   VELO_TRY(op.step("snapshot", [&]() -> Status {
-    ctx.reporter.step(fmt::format("snapshotting {}", name.full()));
+    ctx.reporter.step(fmt::format("snapshotting {}", full));
     op.undo("the snapshot", [&] {
       return ok_if_absent(ctx.driver.destroy_snapshot(handle.branch.volume, snapshot_name));
     });
     VELO_ASSIGN_OR_RETURN(auto point, snapshot_branch(ctx, handle, snapshot_name));
-    record = snapshot_record(handle, point, "user");
+    record = snapshot_record(handle, point, kind);
     record.label = label;
     return Status::Ok();
   }));
@@ -101,6 +96,17 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
   }));
   op.commit();
   return record;
+}
+
+Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& name,
+                                              const std::string& label) {
+  VELO_TRY(validate_label(label));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
+  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  if (handle.branch.status != "ready") {
+    return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
+  }
+  return snapshot_locked(ctx, handle, "user", label);
 }
 
 Status delete_snapshot(Context& ctx, int64_t id) {

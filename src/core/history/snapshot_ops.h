@@ -34,6 +34,10 @@ Result<std::vector<std::string>> snapshot_dependents(Context& ctx,
 // (tables and JSON show it as given).
 Status validate_label(const std::string& label);
 
+// Takes and records a snapshot of `kind` ("user", "scheduled").
+// REQUIRES: the caller holds the project lock.
+Result<state::SnapshotRecord> snapshot_locked(Context& ctx, BranchHandle& handle,
+                                              const std::string& kind, const std::string& label);
 Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& branch,
                                               const std::string& label);
 // Conflict (naming the branches) while a branch depends on it.

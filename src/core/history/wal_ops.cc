@@ -7,9 +7,11 @@
 
 #include "core/cluster.h"
 #include "core/history/pitr_source.h"
+#include "core/history/retention_ops.h"
 #include "core/locks.h"
 #include "util/fs.h"
 #include "util/os_error.h"
+#include "util/time_format.h"
 
 namespace velo::core {
 namespace {
@@ -23,6 +25,29 @@ std::vector<state::SnapshotRecord> current_snapshots(const BranchHandle& handle,
     if (s.volume == handle.branch.volume) out.push_back(std::move(s));
   }
   return out;
+}
+
+// "retention 10m: should reach back to T (why); the oldest kept snapshot
+// of main is N (T'), kept as <reason>".
+std::string describe_retention(Context& ctx, const BranchHandle& main) {
+  auto plan = project_retention(ctx, main.project);
+  if (!plan.ok()) return plan.error().message;
+  std::string text =
+      fmt::format("every {} from {} ({}), snapshots every {}",
+                  format_span(policy_of(main.project).retention), format_utc(plan->window_start),
+                  plan->window_start_reason, format_span(policy_of(main.project).snapshot_every));
+  const SnapshotDecision* oldest = nullptr;
+  for (const auto& d : plan->decisions) {
+    if (d.snapshot.volume != main.branch.volume || !d.kept() || !parse_lsn(d.snapshot.lsn).ok()) {
+      continue;
+    }
+    if (oldest == nullptr || d.snapshot.created_at < oldest->snapshot.created_at) oldest = &d;
+  }
+  if (oldest != nullptr) {
+    text += fmt::format("; the window starts at snapshot {} ({}: {})", oldest->snapshot.id,
+                        oldest->snapshot.created_at, describe(oldest->reason));
+  }
+  return text;
 }
 
 }  // namespace
@@ -41,6 +66,7 @@ Result<WalStatus> wal_status(Context& ctx, const BranchName& name) {
   } else if (contents.error().kind != ErrorKind::NotFound) {
     return contents.error();
   }
+  if (!handle.branch.parent) status.retention = describe_retention(ctx, handle);
   auto inputs = window_inputs(ctx, handle);
   if (!inputs.ok()) {
     status.no_window_reason = inputs.error().message;
@@ -94,16 +120,21 @@ Result<WalPruneResult> prune_wal(Context& ctx, const BranchName& name) {
   }
   VELO_ASSIGN_OR_RETURN(auto all, ctx.store.snapshots(name.project, name.branch));
   auto snapshots = current_snapshots(handle, std::move(all));
+  VELO_ASSIGN_OR_RETURN(uint64_t keep_from, wal_needed_from(snapshots));
+  return remove_wal_before(handle.spec.archive_dir, keep_from);
+}
+
+Result<WalPruneResult> remove_wal_before(const std::string& archive_dir, uint64_t keep_from) {
   WalPruneResult result;
-  VELO_ASSIGN_OR_RETURN(result.keep_from, wal_needed_from(snapshots));
-  VELO_ASSIGN_OR_RETURN(auto contents, list_archive(handle.spec.archive_dir));
+  result.keep_from = keep_from;
+  VELO_ASSIGN_OR_RETURN(auto contents, list_archive(archive_dir));
   for (const auto& file : select_wal_to_prune(contents, result.keep_from)) {
-    std::string path = handle.spec.archive_dir + "/" + file.name;
+    std::string path = archive_dir + "/" + file.name;
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return os_error(errno, "remove " + path);
     result.bytes_removed += file.bytes;
     result.removed.push_back(file);
   }
-  if (!result.removed.empty()) VELO_TRY(fsync_path(handle.spec.archive_dir));
+  if (!result.removed.empty()) VELO_TRY(fsync_path(archive_dir));
   return result;
 }
 

@@ -18,6 +18,9 @@ struct WalStatus {
   ArchiveContents contents;
   std::optional<Window> window;  // the recoverable window, when there is one
   std::string no_window_reason;  // else why not
+  // The project's retention window (core/history/retention.h) and why it
+  // starts where it does; "" for a branch without one.
+  std::string retention;
 };
 
 Result<WalStatus> wal_status(Context& ctx, const BranchName& name);
@@ -40,6 +43,9 @@ struct WalPruneResult {
   std::vector<ArchivedFile> removed;
   uint64_t bytes_removed = 0;
 };
+
+// Removes what select_wal_to_prune picks from `archive_dir`.
+Result<WalPruneResult> remove_wal_before(const std::string& archive_dir, uint64_t keep_from);
 
 // Never by file age: only relative to the oldest kept snapshot's redo.
 Result<WalPruneResult> prune_wal(Context& ctx, const BranchName& name);

@@ -121,6 +121,8 @@ class ServerImport {
     project_.superuser = info_.bootstrap_superuser;
     project_.archive_timeout_s = options_.project.archive_timeout_s;
     project_.database = imported_default_database(source_.params.dbname);
+    project_.retention_s = options_.project.retention_s;
+    project_.snapshot_every_s = options_.project.snapshot_every_s;
     VELO_ASSIGN_OR_RETURN(project_.password, generate_password());
     project_.created_at = format_utc(ctx_.clock.now());
     // No password for main yet: velo reaches the copy through its socket

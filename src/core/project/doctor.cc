@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/branch/inspect.h"
+#include "core/history/maintain.h"
 #include "core/project/orphans.h"
 
 namespace velo::core {
@@ -85,6 +86,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
           {"orphan " + o.kind, "warn", o.what + ": " + o.detail + " (velo gc removes it)"});
     }
   }
+  findings.push_back(check_maintained(ctx));
   return findings;
 }
 

@@ -6,6 +6,8 @@
 #include <regex>
 
 #include "core/branch/branch_ops.h"
+#include "core/history/retention.h"
+#include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/import/follow_ops.h"
 #include "core/locks.h"
@@ -38,6 +40,7 @@ Status validate(Context& ctx, const CreateProjectOptions& options) {
                       "seconds",
                       options.archive_timeout_s);
   }
+  VELO_TRY(validate_policy(options.retention_s, options.snapshot_every_s));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
   return Status::Ok();
@@ -93,11 +96,14 @@ class ProjectCreation {
     project.image = options_.image;
     project.superuser = "postgres";
     project.archive_timeout_s = options_.archive_timeout_s;
+    project.retention_s = options_.retention_s;
+    project.snapshot_every_s = options_.snapshot_every_s;
     VELO_ASSIGN_OR_RETURN(project.password, generate_password());
     project.created_at = format_utc(ctx_.clock.now());
     VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project, project.password, runtime_, op_));
     VELO_TRY(op_.step("init", [&] { return init(project); }));
     VELO_TRY(op_.step("start", [&] { return start(); }));
+    VELO_TRY(op_.step("snapshot", [&] { return first_snapshot(); }));
     VELO_TRY(op_.step("commit", [&] {
       handle_.branch.status = "ready";
       return ctx_.store.update_branch(handle_.branch);
@@ -126,6 +132,16 @@ class ProjectCreation {
     return start_and_wait(ctx_, handle_);
   }
 
+  // The start of the retention window: recoverable from here on.
+  Status first_snapshot() {
+    const std::string name = handle_.project.name;
+    op_.undo("the first snapshot's row", [this, name] {
+      return ctx_.store.db().run("DELETE FROM snapshots WHERE project = ?", {name});
+    });
+    auto taken = snapshot_locked(ctx_, handle_, "scheduled", "");
+    return taken.ok() ? Status::Ok() : Status(taken.error());
+  }
+
   Context& ctx_;
   const CreateProjectOptions& options_;
   runtime::Runtime* runtime_;
@@ -145,6 +161,16 @@ Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& op
   // Before anything is made: the binaries, or the engine and the image.
   VELO_TRY(runtime->check(options.pg_version, options.image));
   return ProjectCreation(ctx, options, runtime).run();
+}
+
+Status set_project_retention(Context& ctx, const std::string& name, int64_t retention_s,
+                             int64_t snapshot_every_s) {
+  VELO_TRY(validate_name("project", name));
+  VELO_TRY(validate_policy(retention_s, snapshot_every_s));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+  (void)project;
+  return ctx.store.update_project_retention(name, retention_s, snapshot_every_s);
 }
 
 Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force) {

@@ -16,9 +16,13 @@ struct CreateProjectOptions {
   std::string runtime = "native";  // native | docker
   std::string image;               // docker: "" means postgres:<pg_version>
   int64_t archive_timeout_s = 60;  // main archives its WAL; bounds the archive's lag
+  // The retention window (core/history/retention.h).
+  int64_t retention_s = 86400;
+  int64_t snapshot_every_s = 3600;
 };
 
-// Creates the project and its running main branch (initdb).
+// Creates the project and its running main branch (initdb), with a first
+// scheduled snapshot: the start of its retention window.
 Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options);
 
 struct DeleteProjectResult {
@@ -28,6 +32,11 @@ struct DeleteProjectResult {
 // Refuses (Conflict) while branches other than main exist, unless `force`.
 // A main that follows its source through a --slot has the slot dropped
 // there (core/follow_ops.h).
+// velo project set: a new retention window or snapshot interval, used
+// from the next `velo maintain` on. Invalid for values out of range.
+Status set_project_retention(Context& ctx, const std::string& name, int64_t retention_s,
+                             int64_t snapshot_every_s);
+
 Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force);
 
 // The first steps of every project create ("reserve", "volume"): the

@@ -1,0 +1,105 @@
+// velo maintain [--every DURATION]: the timed work of the home
+// (core/history/maintain.h), once or in the foreground until a signal.
+#include "cli/cmd_maintain.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <optional>
+
+#include "cli/output.h"
+#include "core/history/maintain.h"
+#include "core/history/pitr_time.h"
+#include "util/interrupt.h"
+#include "util/time_format.h"
+
+namespace velo::cli {
+namespace {
+
+struct MaintainArgs {
+  std::string every;  // "" for one run
+};
+
+nlohmann::json project_json(const core::ProjectMaintenance& m) {
+  nlohmann::json pruned = nlohmann::json::array();
+  for (const auto& s : m.pruned) pruned.push_back(s.id);
+  return {{"project", m.project},
+          {"snapshot", m.taken ? nlohmann::json(m.taken->id) : nlohmann::json()},
+          {"pruned_snapshots", pruned},
+          {"wal_files_removed", m.wal_files_removed},
+          {"wal_bytes_removed", m.wal_bytes_removed},
+          {"notes", m.notes}};
+}
+
+void print_text(const std::vector<core::ProjectMaintenance>& done) {
+  for (const auto& m : done) {
+    std::string line = m.project + ":";
+    if (m.taken) line += fmt::format(" snapshot {} taken;", m.taken->id);
+    if (!m.pruned.empty()) line += fmt::format(" {} snapshot(s) pruned;", m.pruned.size());
+    if (m.wal_files_removed > 0) {
+      line += fmt::format(" {} WAL file(s) ({}) removed;", m.wal_files_removed,
+                          human_bytes(m.wal_bytes_removed));
+    }
+    for (const auto& note : m.notes) line += " " + note + ";";
+    if (line.back() == ':') line += " nothing due";
+    if (line.back() == ';') line.pop_back();
+    fmt::print("{}\n", line);
+  }
+  if (done.empty()) fmt::print("no projects\n");
+}
+
+Status run_once(const GlobalOptions& global, core::Context& ctx) {
+  VELO_ASSIGN_OR_RETURN(auto done, core::maintain_home(ctx));
+  if (global.json) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& m : done) list.push_back(project_json(m));
+    print_json({{"at", format_utc(ctx.clock.now())}, {"projects", list}});
+  } else {
+    print_text(done);
+  }
+  std::fflush(stdout);
+  return Status::Ok();
+}
+
+Status maintain_command(const GlobalOptions& global, const MaintainArgs& args) {
+  std::optional<std::chrono::seconds> every;
+  if (!args.every.empty()) {
+    auto parsed = core::parse_duration(args.every);
+    if (!parsed.ok()) {
+      return make_error(ErrorKind::Invalid, "invalid --every '{}': expected e.g. 60s or 5m",
+                        args.every);
+    }
+    every = *parsed;
+  }
+  VELO_OPEN_ENV(env, global);
+  auto& ctx = env->ctx();
+  if (!every) return run_once(global, ctx);
+  // Signals are remembered, not fatal: a run finishes (or undoes its
+  // step), and the loop ends between runs.
+  interrupt::Deferral deferral;
+  while (interrupt::received() == 0) {
+    Status ran = run_once(global, ctx);
+    if (!ran.ok()) fmt::print(stderr, "velo: warning: maintain: {}\n", ran.error().message);
+    auto until = ctx.clock.monotonic() + *every;
+    while (interrupt::received() == 0 && ctx.clock.monotonic() < until) {
+      ctx.clock.sleep_for(std::chrono::milliseconds(200));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+CommandRow maintain_row() {
+  return command<MaintainArgs>(
+      {"maintain"},
+      "scheduled snapshots and pruning past each project's retention (run it every minute)",
+      [](CLI::App& app, MaintainArgs& a) {
+        app.add_option(
+            "--every", a.every,
+            "run again every DURATION (e.g. 60s) in the foreground until SIGINT/SIGTERM");
+      },
+      maintain_command);
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,90 @@
+// velo project set: change a project's settings after its creation.
+#include "cli/cmd_project_set.h"
+
+#include <fmt/format.h>
+
+#include "cli/output.h"
+#include "cli/retention_flags.h"
+#include "core/cluster.h"
+#include "core/history/retention.h"
+#include "core/names.h"
+#include "core/project/default_database.h"
+#include "core/project/project_ops.h"
+
+namespace velo::cli {
+namespace {
+
+struct SetArgs {
+  std::string name;
+  std::string database;
+  RetentionFlags retention;
+};
+
+void declare_set(CLI::App& cmd, SetArgs& args) {
+  cmd.add_option("name", args.name, "project name")->required();
+  cmd.add_option("--database", args.database,
+                 "the database velo branch url, velo psql and velo status name by default (it "
+                 "must exist on main when main runs)");
+  declare_retention_flags(cmd, args.retention);
+}
+
+// --database: what the project's connection strings name.
+Status set_database(const GlobalOptions& global, core::Context& ctx, const SetArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto change, core::set_default_database(ctx, args.name, args.database));
+  if (global.json) {
+    print_json({{"project", args.name},
+                {"database", args.database},
+                {"previous", change.previous},
+                {"checked", change.checked}});
+  } else {
+    fmt::print("project {}: default database {} (was {}){}\n", args.name, args.database,
+               change.previous,
+               change.checked ? "" : "; main is stopped, so velo could not check it exists");
+  }
+  return Status::Ok();
+}
+
+Status project_set(const GlobalOptions& global, const SetArgs& args) {
+  VELO_TRY(core::validate_name("project", args.name));
+  if (!args.retention.any() && args.database.empty()) {
+    return make_error(ErrorKind::Invalid,
+                      "nothing to set: give --database DB, --retention DURATION and/or "
+                      "--snapshot-every DURATION");
+  }
+  if (args.retention.any() && !args.database.empty()) {
+    return make_error(ErrorKind::Invalid,
+                      "give --database on its own: one setting per velo project set");
+  }
+  if (!args.database.empty()) {
+    VELO_OPEN_ENV(env, global);
+    return set_database(global, env->ctx(), args);
+  }
+  int64_t retention_s = 0;
+  int64_t every_s = 0;
+  VELO_TRY(apply_retention_flags(args.retention, retention_s, every_s));  // checked before opening
+  VELO_OPEN_ENV(env, global);
+  auto& ctx = env->ctx();
+  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, args.name));
+  retention_s = project.retention_s;
+  every_s = project.snapshot_every_s;
+  VELO_TRY(apply_retention_flags(args.retention, retention_s, every_s));
+  VELO_TRY(core::set_project_retention(ctx, args.name, retention_s, every_s));
+  auto retention = core::format_span(std::chrono::seconds(retention_s));
+  auto every = core::format_span(std::chrono::seconds(every_s));
+  if (global.json) {
+    print_json({{"project", args.name}, {"retention", retention}, {"snapshot_every", every}});
+  } else {
+    fmt::print("project {}: retention {}, snapshot every {}\n", args.name, retention, every);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+CommandRow project_set_command() {
+  return command<SetArgs>({"project", "set"},
+                          "change a project's settings: its default database, its retention window",
+                          declare_set, project_set);
+}
+
+}  // namespace velo::cli

@@ -1,0 +1,137 @@
+#include "core/history/maintain.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/branch/branch_ops.h"
+#include "core/history/retention_ops.h"
+#include "core/history/snapshot_ops.h"
+#include "core/history/wal_ops.h"
+#include "core/locks.h"
+#include "util/time_format.h"
+
+namespace velo::core {
+namespace {
+
+// Long enough for a quick command to finish; a long one (an import, a
+// merge) is not waited for: the next run does the work.
+constexpr int kLockTimeoutS = 5;
+
+Status snapshot_if_due(Context& ctx, const state::ProjectRecord& project, BranchHandle& main,
+                       ProjectMaintenance& out) {
+  if (main.branch.status != "ready") {
+    out.notes.push_back("main is still being created: no snapshot");
+    return Status::Ok();
+  }
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(project.name, main.branch.name));
+  auto last = newest_snapshot_time(snapshots, main.branch.volume, "scheduled");
+  auto every = policy_of(project).snapshot_every;
+  if (last && ctx.clock.now() - *last < every) return Status::Ok();
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(main));
+  if (!running) {
+    out.notes.push_back("main is stopped: no scheduled snapshot (its WAL does not move either)");
+    return Status::Ok();
+  }
+  VELO_ASSIGN_OR_RETURN(out.taken, snapshot_locked(ctx, main, "scheduled", ""));
+  return Status::Ok();
+}
+
+Status prune_snapshots_past_retention(Context& ctx, const state::ProjectRecord& project,
+                                      ProjectMaintenance& out) {
+  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+  for (const auto& d : plan.decisions) {
+    if (d.kept()) continue;
+    ctx.reporter.step(fmt::format("pruning snapshot {} of {}/{}", d.snapshot.id, project.name,
+                                  d.snapshot.branch));
+    VELO_TRY(destroy_or_retire(ctx, d.snapshot.volume, d.snapshot.name));
+    VELO_TRY(ctx.store.delete_snapshot(d.snapshot.id));
+    out.pruned.push_back(d.snapshot);
+  }
+  return Status::Ok();
+}
+
+Status prune_wal_past_retention(Context& ctx, const state::ProjectRecord& project,
+                                BranchHandle& main, ProjectMaintenance& out) {
+  if (main.spec.archive_dir.empty()) return Status::Ok();
+  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+  auto needed = plan.wal_needed_from.find(main.branch.volume);
+  if (needed == plan.wal_needed_from.end()) {
+    if (plan.wal_unknown.count(main.branch.volume) != 0) {
+      out.notes.push_back("a kept snapshot of main has no recorded redo point: WAL kept");
+    }
+    return Status::Ok();
+  }
+  auto removed = remove_wal_before(main.spec.archive_dir, needed->second);
+  if (!removed.ok()) {
+    if (removed.error().kind == ErrorKind::NotFound) return Status::Ok();  // nothing archived yet
+    return removed.error();
+  }
+  out.wal_files_removed = removed->removed.size();
+  out.wal_bytes_removed = removed->bytes_removed;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& name) {
+  ProjectMaintenance out;
+  out.project = name;
+  auto lock = lock_project(ctx, name, kLockTimeoutS);
+  if (!lock.ok()) {
+    if (lock.error().kind != ErrorKind::Busy) return lock.error();
+    out.notes.push_back("busy (another velo holds its lock): skipped until the next run");
+    return out;
+  }
+  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto main_row, ctx.store.branch(name, "main"));
+  if (!main_row) {
+    out.notes.push_back("no main branch");
+    return out;
+  }
+  VELO_ASSIGN_OR_RETURN(auto main, load_branch(ctx, name, "main"));
+  VELO_TRY(snapshot_if_due(ctx, project, main, out));
+  VELO_TRY(prune_snapshots_past_retention(ctx, project, out));
+  VELO_TRY(prune_wal_past_retention(ctx, project, main, out));
+  return out;
+}
+
+Finding check_maintained(Context& ctx) {
+  auto last = ctx.store.get_meta(kMaintainedAtKey);
+  auto projects = ctx.store.projects();
+  if (!last.ok() || !projects.ok()) {
+    return {"maintain", "fail", !last.ok() ? last.error().message : projects.error().message};
+  }
+  if (projects->empty()) return {"maintain", "ok", "no projects to maintain"};
+  const char* hint =
+      "run 'velo maintain' every minute (a timer, cron or 'velo maintain --every 60s')";
+  if (!*last) return {"maintain", "warn", fmt::format("velo maintain never ran: {}", hint)};
+  auto at = parse_rfc3339(**last);
+  auto shortest = projects->front().snapshot_every_s;
+  for (const auto& p : *projects) shortest = std::min(shortest, p.snapshot_every_s);
+  // Behind by more than a snapshot interval: the windows lose their points.
+  if (!at.ok() || ctx.clock.now() - *at > std::chrono::seconds(shortest + 60)) {
+    return {"maintain", "warn", fmt::format("velo maintain last ran {}: {}", **last, hint)};
+  }
+  return {"maintain", "ok", "last ran " + **last};
+}
+
+Result<std::vector<ProjectMaintenance>> maintain_home(Context& ctx) {
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  std::vector<ProjectMaintenance> out;
+  for (const auto& p : projects) {
+    auto done = maintain_project(ctx, p.name);
+    if (done.ok()) {
+      out.push_back(std::move(*done));
+    } else {
+      ProjectMaintenance failed;
+      failed.project = p.name;
+      failed.notes.push_back("failed: " + done.error().message);
+      out.push_back(std::move(failed));
+    }
+  }
+  VELO_TRY(ctx.store.set_meta(kMaintainedAtKey, format_utc(ctx.clock.now())));
+  return out;
+}
+
+}  // namespace velo::core
