@@ -12,17 +12,6 @@
 namespace velo::e2e {
 namespace {
 
-// What the storage holds, less the snapshots of main: those a branch
-// delete or reset releases stay while main's retention window keeps them.
-std::vector<std::string> without_main_history(const std::vector<std::string>& names) {
-  std::vector<std::string> out;
-  for (const auto& n : names) {
-    bool main_snapshot = n.find(".main.") != std::string::npos && n.find('@') != std::string::npos;
-    if (!main_snapshot) out.push_back(n);
-  }
-  return out;
-}
-
 class CliBranchTest : public CliTest {
  protected:
   // The ids in table t on a branch, in order, as "1,2,3".

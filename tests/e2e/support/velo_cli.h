@@ -128,8 +128,13 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // without used_bytes, which running servers change by themselves.
   nlohmann::json list();
   // Everything a refused or failed command must leave as it was: branches,
-  // projects, what the storage holds, and the running servers.
+  // projects, what the storage holds, and the running servers. Main's
+  // snapshots are left out: those a branch delete or reset releases stay
+  // while main's retention window keeps them (a snapshot a failed command
+  // leaked without a record is an orphan, which doctor reports).
   nlohmann::json observable();
+  // `names` (storage_names()) without main's snapshots.
+  static std::vector<std::string> without_main_history(const std::vector<std::string>& names);
   // `velo branch url NAME`, printed form.
   std::string url(const std::string& name);
   // The branch's connection parameters, parsed from `velo branch url`.
