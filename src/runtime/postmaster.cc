@@ -2,9 +2,11 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
+#include <string_view>
 
 #include "util/fs.h"
 
@@ -56,6 +58,14 @@ std::optional<pid_t> live_postmaster_of(const std::string& data_dir) {
   std::optional<pid_t> pid = read_postmaster_pid(data_dir);
   if (!pid || !is_live_postgres(*pid) || !process_runs_in(*pid, data_dir)) return std::nullopt;
   return pid;
+}
+
+bool runs_replaced_binary(pid_t pid) {
+  char target[4096];
+  const std::string exe = "/proc/" + std::to_string(pid) + "/exe";
+  ssize_t n = ::readlink(exe.c_str(), target, sizeof target - 1);
+  if (n <= 0) return false;
+  return std::string_view(target, static_cast<size_t>(n)).ends_with(" (deleted)");
 }
 
 }  // namespace velo::runtime

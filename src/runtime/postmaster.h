@@ -30,4 +30,9 @@ bool process_runs_in(pid_t pid, const std::string& dir);
 // that another branch's postmaster has now. Nothing may signal those.
 std::optional<pid_t> live_postmaster_of(const std::string& data_dir);
 
+// True if the program `pid` runs was replaced or removed on disk since it
+// started (the kernel marks /proc/PID/exe "(deleted)"): after a package
+// upgrade, a server keeps running the old code until it restarts.
+bool runs_replaced_binary(pid_t pid);
+
 }  // namespace velo::runtime

@@ -9,6 +9,7 @@
 #include "core/branch/inspect.h"
 #include "core/history/maintain.h"
 #include "core/project/orphans.h"
+#include "core/project/server_binaries.h"
 
 namespace velo::core {
 namespace {
@@ -72,7 +73,10 @@ std::vector<Finding> run_doctor(Context& ctx) {
                                         b.project, b.branch)});
       }
     }
-    findings.push_back({"branches", "ok", fmt::format("{} branches indexed", branches->size())});
+    const size_t n = branches->size();
+    findings.push_back(
+        {"branches", "ok", fmt::format("{} {} indexed", n, n == 1 ? "branch" : "branches")});
+    for (Finding& f : check_server_binaries(*branches)) findings.push_back(std::move(f));
   }
 
   auto orphans = find_orphans(ctx);
