@@ -21,7 +21,7 @@ void declare_init(CLI::App& cmd, InitArgs& args) {
   cmd.add_option("--image-file", options.image_file, "create a file-backed pool here (root)");
   cmd.add_option("--size", options.image_size, "size of the image file (default 8G)");
   cmd.add_option("--fs", options.image_fs, "filesystem of the image: zfs|btrfs|xfs");
-  cmd.add_option("--port-range", options.port_range, "ports for branches (default 6000-6999)");
+  cmd.add_option("--port-range", options.port_range, "ports for branches (default 54300-54999)");
   cmd.add_option("--os-user", options.os_user, "OS user servers run as (root default: postgres)");
 }
 

@@ -18,8 +18,8 @@ Result<Config> load_config(state::Store& store) {
   config.storage.path = json.value("path", "");
   config.storage.image_file = json.value("image_file", "");
   config.storage.image_fs = json.value("image_fs", "");
-  config.port_min = json.value("port_min", 6000);
-  config.port_max = json.value("port_max", 6999);
+  config.port_min = json.value("port_min", Config{}.port_min);
+  config.port_max = json.value("port_max", Config{}.port_max);
   config.data_root = json.value("data_root", "");
   config.os_user = json.value("os_user", "");
   return config;

@@ -13,8 +13,9 @@ namespace velo::core {
 
 struct Config {
   storage::DriverConfig storage;
-  int port_min = 6000;
-  int port_max = 6999;
+  // Clear of X11 (6000-6063) and of PostgreSQL's own 5432.
+  int port_min = 54300;
+  int port_max = 54999;
   // Server-owned files (logs excepted) live here, outside the 0700 home,
   // because servers run as another OS user than root.
   std::string data_root;

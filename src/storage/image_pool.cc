@@ -151,8 +151,14 @@ Status create_image_file(const std::string& file, uint64_t size, bool* created) 
     struct stat st;
     if (errno != EEXIST || stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
         st.st_size != 0) {
-      return os_error(errno == 0 ? EEXIST : errno,
-                      fmt::format("image file {} exists (or cannot be made)", file),
+      if (errno == EEXIST) {
+        return make_error(ErrorKind::Conflict,
+                          "image file {} exists already: velo makes a new pool file and never "
+                          "writes over one (remove it or choose another path; the home that "
+                          "made it re-attaches it by itself)",
+                          file);
+      }
+      return os_error(errno, fmt::format("image file {} cannot be made", file),
                       ErrorKind::Conflict);
     }
     fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);

@@ -17,7 +17,7 @@ struct InitOptions {
   std::string image_file;
   std::string image_size;  // "8G"
   std::string image_fs;    // zfs | btrfs | xfs
-  std::string port_range;  // "6000-6999"
+  std::string port_range;  // "54300-54999"
   std::string os_user;     // default: postgres when root, else ourselves
 };
 
