@@ -114,7 +114,8 @@ Status snapshot_prune(const GlobalOptions& global, const SnapshotArgs& args) {
   }
   for (const auto& s : result.deleted) fmt::print("deleted snapshot {} ({})\n", s.id, s.created_at);
   for (const auto& [s, used_by] : result.kept_in_use) {
-    fmt::print("kept snapshot {} ({}): {} depends on it\n", s.id, s.created_at, joined(used_by));
+    fmt::print("kept snapshot {} ({}): {} {} on it\n", s.id, s.created_at, joined(used_by),
+               used_by.size() == 1 ? "depends" : "depend");
   }
   if (result.deleted.empty() && result.kept_in_use.empty()) fmt::print("nothing to prune\n");
   return Status::Ok();

@@ -66,18 +66,21 @@ Status wal_prune(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::prune_wal(env->ctx(), name));
-  std::string keep_from = core::segment_file_name(0, result.keep_from).substr(8);
+  // Segments are kept by number on every timeline: an LSN names that
+  // point, where a file name would have to pick a timeline.
+  std::string keep_from = core::format_lsn(result.keep_from * core::kWalSegmentBytes);
   if (global.json) {
     nlohmann::json removed = nlohmann::json::array();
     for (const auto& file : result.removed) removed.push_back(file.name);
     print_json({{"name", name.full()},
-                {"kept_from_segment", keep_from},
+                {"kept_from_lsn", keep_from},
                 {"removed", removed},
                 {"bytes_removed", result.bytes_removed}});
     return Status::Ok();
   }
-  fmt::print("removed {} files ({}) older than segment {}, which the oldest snapshot needs\n",
-             result.removed.size(), human_bytes(result.bytes_removed), keep_from);
+  fmt::print("removed {} ({}) from before LSN {}, which the oldest snapshot needs\n",
+             counted(static_cast<int64_t>(result.removed.size()), "file", "files"),
+             human_bytes(result.bytes_removed), keep_from);
   return Status::Ok();
 }
 

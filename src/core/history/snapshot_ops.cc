@@ -119,9 +119,10 @@ Status delete_snapshot(Context& ctx, int64_t id) {
   if (!dependents.empty()) {
     std::string names;
     for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + d;
-    return make_error(ErrorKind::Conflict,
-                      "snapshot {} is kept: branch {} depends on it (delete the branch first)", id,
-                      names);
+    const bool one = dependents.size() == 1;
+    return make_error(ErrorKind::Conflict, "snapshot {} is kept: {} {} {} on it (delete {} first)",
+                      id, one ? "branch" : "branches", names, one ? "depends" : "depend",
+                      one ? "the branch" : "those branches");
   }
   VELO_TRY(destroy_or_retire(ctx, snapshot->volume, snapshot->name));
   return ctx.store.delete_snapshot(id);
