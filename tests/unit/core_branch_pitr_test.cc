@@ -125,11 +125,15 @@ TEST_F(PitrTest, RefusesAStoppedParentWithoutASession) {
 }
 
 TEST_F(PitrTest, RefusesAParentInRecovery) {
-  pg_.on("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text", {{"t", "0/5000000"}});
+  // A standby refuses pg_current_wal_lsn(): velo asks only whether it is one.
+  pg_.on_regex(R"(^SELECT pg_is_in_recovery\(\)$)", {{"t"}});
+  pg_.fail("SELECT pg_current_wal_lsn()::text");
   const std::string before = world();
   auto made = core::create_branch(*ctx_, at_lsn("0/4000000"));
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.error().kind, ErrorKind::Conflict);
+  EXPECT_NE(made.error().message.find("velo project unfollow"), std::string::npos)
+      << made.error().message;
   EXPECT_EQ(world(), before);
 }
 

@@ -37,14 +37,20 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent) {
     return archive.error();
   }
   VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(conn_params(parent)));
-  VELO_ASSIGN_OR_RETURN(auto rows,
-                        conn->query("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text"));
-  if (rows.at(0).at(0) == "t") {
-    return make_error(ErrorKind::Conflict, "{} is in recovery: branch from it once it is promoted",
-                      name);
+  // Asked first: a server in recovery refuses pg_current_wal_lsn().
+  VELO_ASSIGN_OR_RETURN(auto recovering, conn->query("SELECT pg_is_in_recovery()"));
+  if (recovering.at(0).at(0) == "t") {
+    const std::string parent_name = parent.project.name + "/" + parent.branch.name;
+    return make_error(ErrorKind::Conflict,
+                      "{} is a standby following its source, so it writes no WAL of its own to "
+                      "branch from at a past moment: branch it now without --at (velo branch "
+                      "create {} --parent {}), or stop following (velo project unfollow {}) and "
+                      "use --at for moments after that",
+                      parent_name, name, parent_name, parent.project.name);
   }
+  VELO_ASSIGN_OR_RETURN(auto rows, conn->query("SELECT pg_current_wal_lsn()::text"));
   inputs.now = ctx.clock.now();
-  VELO_ASSIGN_OR_RETURN(inputs.current_lsn, parse_lsn(rows.at(0).at(1)));
+  VELO_ASSIGN_OR_RETURN(inputs.current_lsn, parse_lsn(rows.at(0).at(0)));
   return inputs;
 }
 

@@ -45,7 +45,7 @@ std::vector<std::string> entries(const std::string& dir) {
 void answer_like_a_server(FakePg& pg) {
   pg.on("pg_current_wal_lsn() END::text", {{"0/3000028"}});
   pg.on_regex(R"(^SELECT pg_is_in_recovery\(\)$)", {{"f"}});
-  pg.on("SELECT pg_is_in_recovery(), pg_current_wal_lsn()::text", {{"f", "0/5000000"}});
+  pg.on("SELECT pg_current_wal_lsn()::text", {{"0/5000000"}});
   pg.on("FROM pg_stat_archiver", {{"-", "0"}});
   pg.on_call("format('ALTER ROLE %I PASSWORD %L'", [](const PgStatement& s) -> FakePg::Answer {
     return std::vector<pg::Row>{
