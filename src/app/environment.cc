@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -92,7 +93,16 @@ Environment::~Environment() = default;
 Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions& options) {
   timings::Scope span("open");  // state, config, pool attach, driver
   std::string home = resolve_home(options.home);
-  if (!path_exists(home + "/state.db")) {
+  const std::string db = home + "/state.db";
+  if (::access(db.c_str(), R_OK | W_OK) != 0) {
+    // Someone else's home (root's, 0700) is not an uninitialised one.
+    if (errno == EACCES) {
+      return make_error(ErrorKind::Unavailable,
+                        "cannot use the velo home {} (permission denied): run velo as the user "
+                        "who ran 'velo init' there, or give yourself a home of your own with "
+                        "--home or VELO_HOME",
+                        home);
+    }
     return make_error(ErrorKind::NotFound, "velo is not initialised in {}: run 'velo init' first",
                       home);
   }
