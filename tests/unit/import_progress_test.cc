@@ -54,8 +54,17 @@ TEST(ImportProgress, Bar) {
   ProgressSample sample = make_sample(50, 100, milliseconds(1000));
   std::string bar = format_progress_bar(sample, 10);
   EXPECT_EQ(bar.substr(0, 13), "[=====>    ] ");
-  ProgressSample unknown = make_sample(50, std::nullopt, milliseconds(1000));
-  EXPECT_EQ(format_progress_bar(unknown, 4).substr(0, 7), "[>   ] ");
+}
+
+TEST(ImportProgress, BarWithoutATotalSweepsInsteadOfStayingEmpty) {
+  auto at = [](int64_t ms) {
+    return format_progress_bar(make_sample(50, std::nullopt, milliseconds(ms)), 10).substr(0, 13);
+  };
+  EXPECT_EQ(at(0), "[<=>       ] ");
+  EXPECT_EQ(at(500), "[ <=>      ] ");
+  EXPECT_EQ(at(3500), "[       <=>] ");
+  EXPECT_EQ(at(4000), "[      <=> ] ") << "and back";
+  EXPECT_EQ(at(7000), "[<=>       ] ");
 }
 
 }  // namespace

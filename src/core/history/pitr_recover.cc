@@ -36,17 +36,19 @@ std::string last_restored_segment(const std::string& log) {
   return end == std::string::npos ? "" : log.substr(start, end - start);
 }
 
-// Reports replay progress at most every few seconds.
+// Reports replay progress at most every few seconds, with how far it is
+// toward the target.
 class Progress {
  public:
-  Progress(Context& ctx, BranchHandle& branch, const RecoveryTarget& target)
-      : ctx_(ctx), branch_(branch), target_(target) {}
+  Progress(Context& ctx, BranchHandle& branch, const RecoveryPlan& plan)
+      : ctx_(ctx), branch_(branch), plan_(plan) {}
 
   void maybe_report(const std::string& status) {
     auto now = ctx_.clock.monotonic();
     if (now < next_) return;
     next_ = now + std::chrono::seconds(2);
     std::string where;
+    std::optional<Lsn> at;
     if (status == "standby") {
       // Consistent: the replay position itself can be asked for.
       auto conn = ctx_.pg.connect(conn_params(branch_));
@@ -55,24 +57,33 @@ class Progress {
             "SELECT pg_last_wal_replay_lsn()::text, "
             "coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '-')");
-        if (rows.ok())
+        if (rows.ok()) {
           where = fmt::format("{} (last commit {})", rows->at(0).at(0), rows->at(0).at(1));
+          auto lsn = parse_lsn(rows->at(0).at(0));
+          if (lsn.ok()) at = *lsn;
+        }
       }
     }
     if (where.empty()) {
       std::string segment = last_restored_segment(branch_.runtime->log_tail(branch_.spec, 20));
-      if (!segment.empty()) where = "segment " + segment;
+      auto parsed = parse_wal_file_name(segment);
+      if (parsed && parsed->segno) {
+        where = "segment " + segment;
+        at = *parsed->segno * kWalSegmentBytes;
+      }
     }
     if (where.empty() || where == last_) return;
     last_ = where;
-    ctx_.reporter.step(
-        fmt::format("replaying WAL: at {}, target {}", where, describe_target(target_)));
+    std::optional<int> percent = at ? replay_percent(plan_, *at) : std::nullopt;
+    ctx_.reporter.step(fmt::format("replaying WAL: {}at {}, target {}",
+                                   percent ? fmt::format("{}% ", *percent) : "", where,
+                                   describe_target(plan_.target)));
   }
 
  private:
   Context& ctx_;
   BranchHandle& branch_;
-  const RecoveryTarget& target_;
+  const RecoveryPlan& plan_;
   std::chrono::steady_clock::time_point next_{};
   std::string last_;
 };
@@ -137,6 +148,16 @@ pg::Settings recovery_settings(const RecoveryTarget& target) {
   return settings;
 }
 
+std::optional<int> replay_percent(const RecoveryPlan& plan, Lsn at) {
+  auto start = parse_lsn(plan.snapshot.lsn);
+  if (!start.ok()) return std::nullopt;
+  const Lsn end = plan.target.kind == TargetSpec::Kind::Lsn ? plan.target.lsn : plan.window.to_lsn;
+  if (end <= *start) return std::nullopt;
+  if (at <= *start) return 0;
+  if (at >= end) return 100;
+  return static_cast<int>((at - *start) * 100 / (end - *start));
+}
+
 Status prepare_recovery(BranchHandle& branch, const RecoveryPlan& plan,
                         const std::string& restore_dir) {
   // The runtime turns restore_dir into restore_command (and, in a
@@ -151,7 +172,7 @@ Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan&
   ctx.reporter.step(fmt::format("recovering {}/{} from snapshot {} ({}) to {}", branch.project.name,
                                 branch.branch.name, plan.snapshot.id, plan.snapshot.created_at,
                                 describe_target(plan.target)));
-  Progress progress(ctx, branch, plan.target);
+  Progress progress(ctx, branch, plan);
   ReadyWait wait;
   wait.timeout = timeout;
   wait.standby_is_up = false;  // promoted, not merely consistent

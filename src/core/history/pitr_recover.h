@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "core/cluster.h"
@@ -19,6 +20,12 @@
 #include "core/history/pitr_plan.h"
 
 namespace velo::core {
+
+// How far replay is from the plan's snapshot toward its target, 0 to 100:
+// an LSN target is the end; a time target's LSN is unknown until replay
+// reaches it, so the window's end (the parent's position when the plan
+// was made) stands in for it. nullopt when the plan gives no start.
+std::optional<int> replay_percent(const RecoveryPlan& plan, Lsn at);
 
 // The velo.conf lines that make the server recover to `target`.
 // (restore_command comes from the runtime, for spec.restore_dir.)

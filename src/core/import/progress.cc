@@ -58,13 +58,20 @@ std::string format_progress(const ProgressSample& sample) {
 }
 
 std::string format_progress_bar(const ProgressSample& sample, int width) {
-  int filled = 0;
-  if (sample.total && *sample.total > 0) {
-    double fraction =
-        std::min(1.0, static_cast<double>(sample.done) / static_cast<double>(*sample.total));
-    filled = static_cast<int>(fraction * width);
-  }
   std::string bar = "[";
+  if (!sample.total || *sample.total == 0) {
+    // No end to fill toward (a restore): a block that sweeps back and
+    // forth, one step a half second, says it is alive without a false 0%.
+    constexpr int kBlock = 3;
+    const int span = std::max(1, width - kBlock);
+    const int step = static_cast<int>(sample.elapsed.count() / 500 % (2 * span));
+    const int at = step < span ? step : 2 * span - step;
+    for (int i = 0; i < width; ++i) bar += i >= at && i < at + kBlock ? "<=>"[i - at] : ' ';
+    return bar + "] " + format_progress(sample);
+  }
+  double fraction =
+      std::min(1.0, static_cast<double>(sample.done) / static_cast<double>(*sample.total));
+  int filled = static_cast<int>(fraction * width);
   for (int i = 0; i < width; ++i) bar += i < filled ? '=' : i == filled ? '>' : ' ';
   return bar + "] " + format_progress(sample);
 }
