@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "cli/cmd_help.h"
 #include "cli/parser.h"
 #include "cli/unknown_command.h"
 #include "core/names.h"
@@ -20,8 +21,11 @@ int parse_failed(Parser& parser, const CommandTable& table, const CLI::ParseErro
                  char** argv) {
   if (e.get_exit_code() == 0) return parser.app().exit(e);  // --help, --help-all
   const std::vector<std::string> args(argv + std::min(argc, 1), argv + argc);
-  if (auto unknown = unknown_command(table, command_words(parser.app(), args))) {
+  const std::vector<std::string> words = command_words(parser.app(), args);
+  if (auto unknown = unknown_command(table, words)) {
     fmt::print(stderr, "velo: error: {}\n", *unknown);
+  } else if (auto missing = missing_command(table, words)) {
+    fmt::print(stderr, "velo: error: {}\n", *missing);
   } else {
     fmt::print(stderr, "velo: error: {} (see velo --help)\n", core::printable(e.what()));
   }
@@ -35,12 +39,14 @@ int parse_and_run(const CommandTable& table, int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return parse_failed(parser, table, e, argc, argv);
   }
-  if (parser.chosen() == nullptr) {
-    fmt::print(stderr, "velo: error: missing subcommand (see velo --help)\n");
+  const bool version = parser.global().version;
+  if (parser.chosen() == nullptr && !version) {
+    fmt::print(stderr, "velo: error: no command given (see velo --help)\n");
     return 2;
   }
   if (parser.global().timings) timings::enable();
-  Status status = parser.chosen()->run(parser.global());
+  // --version wins over a command, as in git.
+  Status status = version ? print_version(parser.global()) : parser.chosen()->run(parser.global());
   if (parser.global().timings) fmt::print(stderr, "{}", timings::report());
   // The program velo ran in its place (velo psql) has said why itself.
   if (!status.ok() && status.error().kind == ErrorKind::ChildExit) {

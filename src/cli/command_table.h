@@ -27,6 +27,9 @@ struct CommandRow {
   // which then requires one of its commands.
   std::function<Status(const GlobalOptions&)> run;
   bool hidden = false;  // not in help or suggestions: for the server, not for people
+  // Other names for the command: every `list` is also `ls`, every
+  // `delete` also `rm` (set by command_table()).
+  std::vector<std::string> aliases = {};
 };
 
 using CommandTable = std::vector<CommandRow>;
@@ -59,8 +62,9 @@ CommandTable snapshot_commands();
 CommandTable wal_commands();
 CommandTable wal_hook_commands();
 CommandTable connect_commands();
+CommandTable help_commands();
 
-// Every row, in the order help lists them.
+// Every row, in the order help lists them, with their aliases.
 CommandTable command_table();
 
 // Opens the environment or returns its error from the enclosing handler.

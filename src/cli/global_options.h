@@ -10,6 +10,7 @@ struct GlobalOptions {
   bool json = false;
   bool verbose = false;
   bool timings = false;  // --timings: where the time went, on stderr
+  bool version = false;  // --version: what `velo version` prints
 };
 
 }  // namespace velo::cli

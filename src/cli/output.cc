@@ -51,6 +51,10 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
   return json;
 }
 
+std::string counted(int64_t n, const std::string& singular, const std::string& plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
 std::string human_bytes(uint64_t bytes) {
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);

@@ -50,13 +50,15 @@ Parser::Parser(const CommandTable& table)
     : app_("velo: branch PostgreSQL databases the way git branches code", "velo") {
   // Set before any subcommand exists: subcommands copy it when made.
   app_.formatter(std::make_shared<GlobalOptionsFormatter>());
-  app_.require_subcommand(1);
+  // None is an error too, but `velo --version` needs none.
+  app_.require_subcommand(0, 1);
   app_.fallthrough();  // global options after the command's name too
   app_.add_option("--home", global_.home, "velo home (default: $VELO_HOME, else ~/.velo)");
   app_.add_flag("--json", global_.json, "print JSON instead of tables");
   app_.add_flag("-v,--verbose", global_.verbose, "print progress even when not on a terminal");
   app_.add_flag("--timings", global_.timings,
                 "print how long each step took (on stderr, after the command)");
+  app_.add_flag("--version", global_.version, "print velo's version (as velo version does)");
   refuse_odd_values(app_);
 
   for (const CommandRow& row : table) {
@@ -64,6 +66,7 @@ Parser::Parser(const CommandTable& table)
     for (size_t i = 0; i + 1 < row.path.size(); ++i) parent = parent->get_subcommand(row.path[i]);
     CLI::App* cmd = parent->add_subcommand(row.path.back(), row.help);
     if (row.hidden) cmd->group("");
+    for (const std::string& alias : row.aliases) cmd->alias(alias);
     if (row.declare) {
       row.declare(*cmd);
       refuse_odd_values(*cmd);

@@ -22,4 +22,9 @@ std::vector<std::string> command_words(const CLI::App& root, const std::vector<s
 std::optional<std::string> unknown_command(const CommandTable& table,
                                            const std::vector<std::string>& words);
 
+// The error line when `words` name a group and stop there (`velo branch`):
+// the group's commands, to pick from.
+std::optional<std::string> missing_command(const CommandTable& table,
+                                           const std::vector<std::string>& words);
+
 }  // namespace velo::cli

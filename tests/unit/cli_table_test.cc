@@ -105,6 +105,29 @@ TEST(UnknownCommandTest, NamesTheMistypedWordAndTheNearestCommand) {
             "unknown command 'wal-archiv' (see velo --help)");
 }
 
+TEST(UnknownCommandTest, ACommandAfterItsArgumentIsPutFirst) {
+  const CommandTable table = command_table();
+  EXPECT_EQ(unknown_command(table, {"branch", "shop/x", "show"}),
+            "unknown command 'branch shop/x' (did you mean 'branch show shop/x'?)");
+  EXPECT_EQ(unknown_command(table, {"create", "branch", "x/y"}),
+            "unknown command 'create' (did you mean 'branch create x/y'?)");
+}
+
+TEST(UnknownCommandTest, AliasesAreKnown) {
+  const CommandTable table = command_table();
+  EXPECT_EQ(unknown_command(table, {"branch", "ls"}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"project", "rm", "p"}), std::nullopt);
+  EXPECT_EQ(unknown_command(table, {"snapshot", "ls", "p/main"}), std::nullopt);
+  for (const CommandRow& row : table) {
+    if (row.path.back() == "list") {
+      EXPECT_EQ(row.aliases, std::vector<std::string>{"ls"});
+    }
+    if (row.path.back() == "delete") {
+      EXPECT_EQ(row.aliases, std::vector<std::string>{"rm"});
+    }
+  }
+}
+
 TEST(UnknownCommandTest, KnownCommandsAndTheirArgumentsAreNotUnknown) {
   const CommandTable table = command_table();
   EXPECT_EQ(unknown_command(table, {}), std::nullopt);
@@ -122,11 +145,27 @@ TEST(RunTest, AnUnknownCommandIsOneLineAndExitTwo) {
   EXPECT_EQ(r.err, "velo: error: unknown command 'branch lst' (did you mean 'branch list'?)\n");
 }
 
-TEST(RunTest, OtherParserErrorsKeepCliElevensWords) {
-  Outcome r = run_with(command_table(), {"branch"});
+TEST(RunTest, AGroupWithoutACommandListsItsCommands) {
+  Outcome r = run_with(command_table(), {"--json", "snapshot"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "velo: error: A subcommand is required (see velo --help)\n");
-  r = run_with(command_table(), {"branch", "create", "demo/x", "--bogus"});
+  EXPECT_EQ(r.err,
+            "velo: error: 'velo snapshot' needs a command: create, list, delete, prune "
+            "(see velo snapshot --help)\n");
+  r = run_with(command_table(), {});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "velo: error: no command given (see velo --help)\n");
+}
+
+TEST(RunTest, VersionNeedsNoCommandAndWinsOverOne) {
+  Outcome r = run_with(command_table(), {"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("velo ", 0), 0u) << r.out;
+  EXPECT_EQ(run_with(command_table(), {"version"}).out, r.out);
+  EXPECT_EQ(run_with(command_table(), {"branch", "list", "--version"}).out, r.out);
+}
+
+TEST(RunTest, OtherParserErrorsKeepCliElevensWords) {
+  Outcome r = run_with(command_table(), {"branch", "create", "demo/x", "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bogus"), std::string::npos) << r.err;
 }
