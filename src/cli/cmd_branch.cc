@@ -4,6 +4,7 @@
 
 #include "cli/cmd_connect.h"
 #include "cli/command_table.h"
+#include "cli/destructive.h"
 #include "cli/output.h"
 #include "core/branch/branch_ops.h"
 #include "core/branch/inspect.h"
@@ -21,6 +22,7 @@ struct BranchArgs {
   std::string listen = core::kDefaultListenAddress;
   bool force = false;
   bool keep_logs = false;
+  bool yes = false;  // --yes: no question on a terminal
   CLI::Option* project = nullptr;  // list: given, even if empty
 };
 
@@ -103,10 +105,11 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   return Status::Ok();
 }
 
-Status branch_reset(const GlobalOptions& global, const std::string& text) {
-  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
+Status branch_reset(const GlobalOptions& global, const BranchArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.name));
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
+  VELO_TRY(confirm_branch_reset(ctx, name, args.yes));
   auto started = ctx.clock.monotonic();
   VELO_ASSIGN_OR_RETURN(auto handle, core::reset_branch(ctx, name));
   auto elapsed =
@@ -173,8 +176,18 @@ void declare_list(CLI::App& cmd, BranchArgs& args) {
   args.project = cmd.add_option("project", args.name, "only this project");
 }
 
+void declare_yes(CLI::App& cmd, BranchArgs& args) {
+  cmd.add_flag("-y,--yes", args.yes, "do not ask first (velo asks only a person at a terminal)");
+}
+
+void declare_reset(CLI::App& cmd, BranchArgs& args) {
+  declare_name(cmd, args);
+  declare_yes(cmd, args);
+}
+
 void declare_delete(CLI::App& cmd, BranchArgs& args) {
   declare_name(cmd, args);
+  declare_yes(cmd, args);
   cmd.add_flag("--force", args.force, "also delete its child branches");
   cmd.add_flag("--keep-logs", args.keep_logs,
                "keep the server log in $VELO_HOME/logs/deleted/ (velo gc removes it after 7 "
@@ -198,22 +211,19 @@ CommandRow simple(const char* verb, const char* help, const char* done, const Br
 }
 
 Status branch_delete(const GlobalOptions& global, const BranchArgs& args) {
-  bool force = args.force;
-  if (!args.keep_logs) {
-    return simple_action(global, args.name, "deleted",
-                         [force](core::Context& c, const core::BranchName& n) {
-                           return core::delete_branch(c, n, force);
-                         });
-  }
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(args.name));
   VELO_OPEN_ENV(env, global);
+  VELO_TRY(confirm_branch_delete(env->ctx(), name, args.force, args.yes));
   std::vector<std::string> kept;
-  VELO_TRY(core::delete_branch(env->ctx(), name, force, &kept));
+  VELO_TRY(core::delete_branch(env->ctx(), name, args.force, args.keep_logs ? &kept : nullptr));
   if (global.json) {
-    print_json({{"name", name.full()}, {"result", "deleted"}, {"kept_logs", kept}});
+    nlohmann::json json = {{"name", name.full()}, {"result", "deleted"}};
+    if (args.keep_logs) json["kept_logs"] = kept;
+    print_json(json);
     return Status::Ok();
   }
   fmt::print("deleted {}\n", name.full());
+  if (!args.keep_logs) return Status::Ok();
   for (const auto& path : kept) fmt::print("  log kept in {}\n", path);
   if (kept.empty()) fmt::print("  no server log to keep\n");
   return Status::Ok();
@@ -236,7 +246,9 @@ CommandTable branch_commands() {
                           }),
       named("show", "show one branch", branch_show),
       branch_url_command(),
-      named("reset", "bring the branch back to its parent's current state", branch_reset),
+      command<BranchArgs>({"branch", "reset"},
+                          "bring the branch back to its parent's current state", declare_reset,
+                          branch_reset),
       command<BranchArgs>({"branch", "delete"}, "delete a branch and its data", declare_delete,
                           branch_delete),
       simple("start", "start the branch's server", "started", core::start_branch),

@@ -5,6 +5,7 @@
 #include "cli/cmd_import.h"
 #include "cli/cmd_project_set.h"
 #include "cli/command_table.h"
+#include "cli/destructive.h"
 #include "cli/output.h"
 #include "cli/retention_flags.h"
 #include "core/branch/inspect.h"
@@ -24,6 +25,7 @@ struct CreateArgs {
 struct DeleteArgs {
   std::string name;
   bool force = false;
+  bool yes = false;  // --yes: no question on a terminal
 };
 
 Status plain_create(const GlobalOptions& global, const core::CreateProjectOptions& options) {
@@ -88,15 +90,17 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
                 {"runtime", project.runtime},
                 {"image", project.image},
                 {"superuser", project.superuser},
+                {"database", project.database},
                 {"created_at", project.created_at},
                 {"storage", ctx.driver.name()},
                 {"follow", follow},
                 {"branches", list}});
     return Status::Ok();
   }
-  fmt::print("project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ncreated    {}\n{}\n",
-             project.name, project.pg_version, project.runtime, ctx.driver.name(),
-             project.created_at, follow_text(follow));
+  fmt::print(
+      "project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ndatabase   {}\ncreated    {}\n{}\n",
+      project.name, project.pg_version, project.runtime, ctx.driver.name(), project.database,
+      project.created_at, follow_text(follow));
   std::vector<std::vector<std::string>> rows;
   rows.reserve(branches.size());
   for (const auto& b : branches) {
@@ -110,6 +114,7 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
 Status project_delete(const GlobalOptions& global, const DeleteArgs& args) {
   const std::string& name = args.name;
   VELO_OPEN_ENV(env, global);
+  VELO_TRY(confirm_project_delete(env->ctx(), name, args.force, args.yes));
   VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(env->ctx(), name, args.force));
   if (!result.warning.empty()) fmt::print(stderr, "velo: warning: {}\n", result.warning);
   if (global.json) {
@@ -150,6 +155,7 @@ void declare_name(CLI::App& cmd, std::string& name) {
 void declare_delete(CLI::App& cmd, DeleteArgs& args) {
   declare_name(cmd, args.name);
   cmd.add_flag("--force", args.force, "also when it has branches besides main");
+  cmd.add_flag("-y,--yes", args.yes, "do not ask first (velo asks only a person at a terminal)");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ enum class ErrorKind {
   Io,           // a system call or external command failed: exit 1
   Interrupted,  // SIGINT or SIGTERM: exit 128 + the signal (util/interrupt.h)
   ChildExit,    // a program run in velo's place (velo psql) failed: its exit code, no message
+  Declined,     // the user answered no when asked to confirm: exit 1, nothing changed
 };
 
 struct Error {
