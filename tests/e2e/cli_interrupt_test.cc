@@ -99,7 +99,12 @@ TEST_P(CliInterruptTest, ACtrlCFromOutsideLeavesABranchOrNothing) {
       ok({"branch", "delete", "demo/y"});
     } else {
       EXPECT_EQ(r.exit_code, 130) << r.describe();
-      EXPECT_EQ(last_line(r).rfind("velo: interrupted", 0), 0u) << r.describe();
+      // Silent only when the signal came before velo could catch it (the
+      // program still loading its libraries, on a busy machine): killed
+      // before it did anything.
+      if (!r.err.empty()) {
+        EXPECT_EQ(last_line(r).rfind("velo: interrupted", 0), 0u) << r.describe();
+      }
     }
     EXPECT_EQ(observable(), before) << r.describe();
     EXPECT_EQ(orphans(), std::vector<std::string>{}) << r.describe();
