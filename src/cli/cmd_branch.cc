@@ -22,7 +22,7 @@ struct BranchArgs {
   std::string listen = core::kDefaultListenAddress;
   bool force = false;
   bool keep_logs = false;
-  bool yes = false;  // --yes: no question on a terminal
+  bool yes = false;                // --yes: no question on a terminal
   CLI::Option* project = nullptr;  // list: given, even if empty
 };
 

@@ -98,7 +98,8 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
     return Status::Ok();
   }
   fmt::print(
-      "project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ndatabase   {}\ncreated    {}\n{}\n",
+      "project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ndatabase   {}\ncreated    "
+      "{}\n{}\n",
       project.name, project.pg_version, project.runtime, ctx.driver.name(), project.database,
       project.created_at, follow_text(follow));
   std::vector<std::vector<std::string>> rows;

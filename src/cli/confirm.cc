@@ -18,11 +18,11 @@ Status confirm(const std::string& question, const std::string& what, bool intera
   fmt::print(out, "{} [y/N] ", question);
   std::fflush(out);
   char answer[16] = {};
-  bool yes = std::fgets(answer, sizeof answer, in) != nullptr &&
-             (answer[0] == 'y' || answer[0] == 'Y');
+  bool yes =
+      std::fgets(answer, sizeof answer, in) != nullptr && (answer[0] == 'y' || answer[0] == 'Y');
   if (yes) return Status::Ok();
-  return make_error(ErrorKind::Declined, "not confirmed: {} left as it was (--yes skips the question)",
-                    what);
+  return make_error(ErrorKind::Declined,
+                    "not confirmed: {} left as it was (--yes skips the question)", what);
 }
 
 }  // namespace velo::cli

@@ -37,8 +37,8 @@ Status confirm_branch_delete(core::Context& ctx, const core::BranchName& name, b
   if (!children->empty() && !force) return Status::Ok();
   std::string also;
   if (!children->empty()) {
-    also = fmt::format(" with its {}",
-                       counted(static_cast<int>(children->size()), "child branch", "child branches"));
+    also = fmt::format(" with its {}", counted(static_cast<int>(children->size()), "child branch",
+                                               "child branches"));
   }
   auto clients = core::count_clients(ctx, *handle);
   return confirm(fmt::format("Delete branch {}{} and its data?{}", name.full(), also,
@@ -50,9 +50,9 @@ Status confirm_branch_reset(core::Context& ctx, const core::BranchName& name, bo
   if (yes || !interactive_terminal()) return Status::Ok();
   int clients = clients_of(ctx, name.project, name.branch);
   if (clients == 0) return Status::Ok();
-  return confirm(fmt::format("Reset {} to its parent's current state?{}", name.full(),
-                             cut_off(clients)),
-                 name.full(), false);
+  return confirm(
+      fmt::format("Reset {} to its parent's current state?{}", name.full(), cut_off(clients)),
+      name.full(), false);
 }
 
 Status confirm_project_delete(core::Context& ctx, const std::string& project, bool force,

@@ -16,7 +16,6 @@ Status confirm_branch_delete(core::Context& ctx, const core::BranchName& name, b
 Status confirm_branch_reset(core::Context& ctx, const core::BranchName& name, bool yes);
 // Asked only when the delete can go ahead: without --force (`force`), a
 // project with branches besides main is refused instead.
-Status confirm_project_delete(core::Context& ctx, const std::string& project, bool force,
-                              bool yes);
+Status confirm_project_delete(core::Context& ctx, const std::string& project, bool force, bool yes);
 
 }  // namespace velo::cli

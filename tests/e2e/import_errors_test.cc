@@ -121,12 +121,13 @@ TEST_F(ImportDiskFullTest, LeavesNothingBehind) {
   ASSERT_TRUE(source.ok()) << source.error().message;
   // About 350 MB of binary digests, which neither zstd (btrfs compresses
   // the pool) nor pglz can shrink: bigger than the pool.
-  ASSERT_TRUE((*source)
-                  ->sql("CREATE TABLE filler AS SELECT g, decode(md5(g::text) || md5((g+1)::text) "
-                        "|| md5((g+2)::text) || md5((g+3)::text) || md5((g+4)::text) "
-                        "|| md5((g+5)::text) || md5((g+6)::text) || md5((g+7)::text), 'hex') AS pad "
-                        "FROM generate_series(1, 2000000) g")
-                  .ok());
+  ASSERT_TRUE(
+      (*source)
+          ->sql("CREATE TABLE filler AS SELECT g, decode(md5(g::text) || md5((g+1)::text) "
+                "|| md5((g+2)::text) || md5((g+3)::text) || md5((g+4)::text) "
+                "|| md5((g+5)::text) || md5((g+6)::text) || md5((g+7)::text), 'hex') AS pad "
+                "FROM generate_series(1, 2000000) g")
+          .ok());
   std::string home = (*pool)->dir() + "/home";
   ASSERT_EQ(::mkdir(home.c_str(), 0700), 0);
   VeloCli velo(home);

@@ -2,6 +2,8 @@
 // upgrade): found through /proc, told apart from one that runs the file
 // still installed. The "postmaster" is a copy of sleep(1) named postgres,
 // running in its data directory as a real postmaster does.
+#include "core/project/server_binaries.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,7 +13,6 @@
 #include <filesystem>
 #include <thread>
 
-#include "core/project/server_binaries.h"
 #include "runtime/postmaster.h"
 #include "support/temp_dir_test.h"
 #include "util/fs.h"
