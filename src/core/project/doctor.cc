@@ -9,6 +9,7 @@
 #include "core/branch/inspect.h"
 #include "core/history/maintain.h"
 #include "core/project/orphans.h"
+#include "core/project/velo_binary_check.h"
 
 namespace velo::core {
 namespace {
@@ -73,6 +74,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
       }
     }
     findings.push_back({"branches", "ok", fmt::format("{} branches indexed", branches->size())});
+    for (auto& finding : check_velo_binaries(*branches)) findings.push_back(std::move(finding));
   }
 
   auto orphans = find_orphans(ctx);
