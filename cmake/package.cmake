@@ -15,9 +15,10 @@ set(CPACK_STRIP_FILES ON)
 # velo_<version>_amd64.deb, as Debian names packages.
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
-# The libraries velo links, named for dpkg; dpkg-shlibdeps adds what the
-# binary needs beyond them (libc, libstdc++) with their minimum versions.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpq5, libsqlite3-0, libcurl4, libfmt9")
+# Depends comes from dpkg-shlibdeps, which reads the binary: libpq5,
+# libsqlite3-0, libcurl4, libfmt9, libc6, libstdc++6 and libgcc-s1, each
+# with the minimum version velo needs. A hand-written list would repeat
+# them without versions.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Native branches run Debian's PostgreSQL 15 (project create's default);
 # docker-only setups do without it.
