@@ -12,6 +12,7 @@
 #include "core/import/import_hooks.h"
 #include "pg/connection.h"
 #include "runtime/registry.h"
+#include "runtime/velo_link.h"
 #include "state/store.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
@@ -23,14 +24,18 @@ namespace {
 // Makes each runtime from the registry when a project first asks for it.
 class RealRuntimeProvider : public core::RuntimeProvider {
  public:
-  RealRuntimeProvider(ProcessRunner& runner, std::string os_user, std::string home)
-      : runner_(runner), os_user_(std::move(os_user)), home_(std::move(home)) {}
+  RealRuntimeProvider(ProcessRunner& runner, std::string os_user, std::string home,
+                      std::string velo_link)
+      : runner_(runner),
+        os_user_(std::move(os_user)),
+        home_(std::move(home)),
+        velo_link_(std::move(velo_link)) {}
 
   Result<runtime::Runtime*> get(const std::string& kind) override {
     auto found = runtimes_.find(kind);
     if (found != runtimes_.end()) return found->second.get();
     const char* docker_host = std::getenv("DOCKER_HOST");
-    runtime::RuntimeDeps deps{runner_, os_user_, home_, docker_host ? docker_host : ""};
+    runtime::RuntimeDeps deps{runner_, os_user_, home_, docker_host ? docker_host : "", velo_link_};
     VELO_ASSIGN_OR_RETURN(auto made, runtime::make_runtime(kind, deps));
     return (runtimes_[kind] = std::move(made)).get();
   }
@@ -39,6 +44,7 @@ class RealRuntimeProvider : public core::RuntimeProvider {
   ProcessRunner& runner_;
   std::string os_user_;
   std::string home_;
+  std::string velo_link_;
   std::map<std::string, std::unique_ptr<runtime::Runtime>> runtimes_;
 };
 
@@ -121,8 +127,10 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   // path or symlink led here.
   std::error_code ec;
   const std::string canonical_home = std::filesystem::canonical(home, ec).string();
-  parts.runtimes = std::make_unique<RealRuntimeProvider>(parts.runner, config.os_user,
-                                                         ec ? home : canonical_home);
+  // Servers run velo by a link in the data root (runtime/velo_link.h).
+  std::string velo_link = config.data_root.empty() ? "" : runtime::velo_link_path(config.data_root);
+  parts.runtimes = std::make_unique<RealRuntimeProvider>(
+      parts.runner, config.os_user, ec ? home : canonical_home, std::move(velo_link));
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, *parts.clock, config,
                                   *parts.driver, *parts.runtimes, *parts.reporter, parts.pg,

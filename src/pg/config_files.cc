@@ -50,6 +50,32 @@ std::string quote_setting(const std::string& value) {
   return out + "'";
 }
 
+std::optional<std::string> read_setting(const std::string& conf_text, const std::string& name) {
+  std::optional<std::string> found;
+  std::istringstream lines(conf_text);
+  std::string line;
+  const std::string prefix = name + " = '";
+  while (std::getline(lines, line)) {
+    if (line.rfind(prefix, 0) != 0) continue;
+    // The inverse of quote_setting: '' and \\ are one character each.
+    std::string value;
+    bool closed = false;
+    for (size_t i = prefix.size(); i < line.size() && !closed; ++i) {
+      char c = line[i];
+      if ((c == '\'' || c == '\\') && i + 1 < line.size() && line[i + 1] == c) {
+        value += c;
+        ++i;
+      } else if (c == '\'') {
+        closed = true;
+      } else {
+        value += c;
+      }
+    }
+    if (closed) found = value;
+  }
+  return found;
+}
+
 Status write_velo_conf(const std::string& data_dir, const Settings& settings) {
   std::string content =
       "# Written by velo: the server settings that belong to this branch.\n"

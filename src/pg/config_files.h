@@ -4,6 +4,7 @@
 // (postgresql.auto.conf is read last, so the user's ALTER SYSTEM wins.)
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,5 +33,9 @@ Status remove_clone_leftovers(const std::string& data_dir);
 
 // Quotes a value for a postgresql.conf line ('...' with '' for ').
 std::string quote_setting(const std::string& value);
+
+// The value of the last `name = '...'` line of a file velo wrote
+// (velo.conf), unquoted; nullopt when no line sets it.
+std::optional<std::string> read_setting(const std::string& conf_text, const std::string& name);
 
 }  // namespace velo::pg

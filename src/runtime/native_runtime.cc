@@ -9,6 +9,7 @@
 #include <chrono>
 
 #include "runtime/postmaster.h"
+#include "runtime/velo_link.h"
 #include "util/fs.h"
 #include "util/os_error.h"
 
@@ -69,15 +70,6 @@ Status check_reachable(const std::string& data_dir, const OsUser& user) {
   }
 }
 
-// The velo binary itself, which the server runs as its archive and
-// restore command ("velo wal-archive", "velo wal-restore").
-std::string self_executable() {
-  char path[4096];
-  ssize_t n = ::readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n <= 0) return "velo";
-  return std::string(path, static_cast<size_t>(n));
-}
-
 // archive_command and restore_command go through the server's /bin/sh:
 // single quotes keep paths with spaces or metacharacters one word.
 std::string shell_quote(const std::string& word) {
@@ -102,11 +94,12 @@ bool is_wildcard(const std::string& address) {
 }  // namespace
 
 NativeRuntime::NativeRuntime(ProcessRunner& runner, OsUser server_user,
-                             std::string bin_dir_override, Clock& clock)
+                             std::string bin_dir_override, Clock& clock, std::string velo_link)
     : runner_(runner),
       clock_(clock),
       server_user_(std::move(server_user)),
-      bin_dir_override_(std::move(bin_dir_override)) {}
+      bin_dir_override_(std::move(bin_dir_override)),
+      velo_link_(std::move(velo_link)) {}
 
 std::string NativeRuntime::bin_dir(const std::string& pg_version) const {
   if (!bin_dir_override_.empty()) return bin_dir_override_;
@@ -178,7 +171,9 @@ pg::Settings NativeRuntime::server_settings(const ClusterSpec& spec) {
   };
   // velo's own commands copy durably and never overwrite a different file
   // (core/wal_copy.h); core adds archive_timeout.
-  const std::string velo = shell_quote(self_executable());
+  // The server runs velo ("velo wal-archive", "velo wal-restore") by
+  // the link start() keeps pointing at this binary (runtime/velo_link.h).
+  const std::string velo = shell_quote(velo_link_.empty() ? self_executable() : velo_link_);
   if (!spec.archive_dir.empty()) {
     settings.emplace_back("archive_mode", "on");
     settings.emplace_back("archive_command",
@@ -203,6 +198,7 @@ Status NativeRuntime::start(const ClusterSpec& spec) {
   if (current == ClusterState::Missing) {
     return make_error(ErrorKind::NotFound, "no PostgreSQL data directory at {}", spec.data_dir);
   }
+  if (!velo_link_.empty()) VELO_TRY(refresh_link(velo_link_, self_executable()));
   std::string log = log_path(spec);
   VELO_TRY(make_dirs(parent_of(log), 0700));
   Command postgres = as_server_user({bin_dir(spec.pg_version) + "/postgres", "-D", spec.data_dir});

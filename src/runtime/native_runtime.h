@@ -23,9 +23,11 @@ class NativeRuntime : public Runtime {
   // `server_user` runs initdb and postgres (switching to it needs root
   // unless it is the current user). `bin_dir_override` replaces the
   // per-version Debian directory, for tests and non-Debian layouts.
-  // `clock` paces the waits for a server to exit.
+  // `clock` paces the waits for a server to exit. `velo_link` is the
+  // path servers run velo by (runtime/velo_link.h), pointed at this binary
+  // on every start; empty: this binary's own path.
   NativeRuntime(ProcessRunner& runner, OsUser server_user, std::string bin_dir_override = "",
-                Clock& clock = real_clock());
+                Clock& clock = real_clock(), std::string velo_link = "");
 
   std::string name() const override { return "native"; }
   Status init_cluster(const ClusterSpec& spec, const std::string& superuser,
@@ -56,6 +58,7 @@ class NativeRuntime : public Runtime {
   Clock& clock_;
   OsUser server_user_;
   std::string bin_dir_override_;
+  std::string velo_link_;
   std::map<std::string, pid_t> children_;  // data_dir -> postmaster we spawned
 };
 

@@ -7,6 +7,7 @@
 #include "runtime/docker_api.h"
 #include "runtime/docker_runtime.h"
 #include "runtime/native_runtime.h"
+#include "util/clock.h"
 #include "util/os_user.h"
 
 namespace velo::runtime {
@@ -16,7 +17,8 @@ using Factory = Result<std::unique_ptr<Runtime>> (*)(const RuntimeDeps&);
 
 Result<std::unique_ptr<Runtime>> make_native(const RuntimeDeps& deps) {
   VELO_ASSIGN_OR_RETURN(OsUser user, lookup_user(deps.os_user));
-  return std::unique_ptr<Runtime>(std::make_unique<NativeRuntime>(deps.runner, user));
+  return std::unique_ptr<Runtime>(
+      std::make_unique<NativeRuntime>(deps.runner, user, "", real_clock(), deps.velo_link));
 }
 
 Result<std::unique_ptr<Runtime>> make_docker(const RuntimeDeps& deps) {

@@ -17,6 +17,7 @@ struct RuntimeDeps {
   std::string os_user;      // native: the account servers run as
   std::string home;         // docker: the velo home its containers are labelled with
   std::string docker_host;  // docker: $DOCKER_HOST ("" for the default socket)
+  std::string velo_link;    // native: the link servers run velo by ("": none)
 };
 
 // Makes the runtime called `name`: Invalid, naming the known ones, for any

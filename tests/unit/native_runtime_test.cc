@@ -7,8 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <map>
 #include <string>
 
+#include "runtime/velo_link.h"
 #include "support/temp_dir_test.h"
 #include "util/exec.h"
 #include "util/fd.h"
@@ -75,6 +78,24 @@ TEST_F(NativeRuntimeTest, ReportsHowItsOwnServerExited) {
   // Reaped: nothing of it is left for a wait.
   EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), -1);
   EXPECT_TRUE(runtime.stop(spec_).ok());
+}
+
+// The server runs velo by the link, never by this binary's path, and a
+// start points the link at this binary.
+TEST_F(NativeRuntimeTest, ServersRunVeloByTheLinkAStartRefreshes) {
+  const std::string link = dir_ + "/root/bin/velo";
+  NativeRuntime runtime(runner_, current_user(), dir_ + "/bin", real_clock(), link);
+  spec_.archive_dir = dir_ + "/archive";
+  spec_.restore_dir = dir_ + "/restore";
+  std::map<std::string, std::string> settings;
+  for (const auto& [name, value] : runtime.server_settings(spec_)) settings[name] = value;
+  EXPECT_EQ(settings["archive_command"], "'" + link + "' wal-archive %p '" + dir_ + "/archive' %f");
+  EXPECT_EQ(settings["restore_command"], "'" + link + "' wal-restore '" + dir_ + "/restore' %f %p");
+
+  ASSERT_TRUE(runtime.start(spec_).ok());
+  await_exit();
+  EXPECT_EQ(std::filesystem::read_symlink(link).string(), self_executable());
+  EXPECT_FALSE(runtime.check_alive(spec_).ok());
 }
 
 }  // namespace

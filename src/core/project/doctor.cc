@@ -10,6 +10,7 @@
 #include "core/history/maintain.h"
 #include "core/project/orphans.h"
 #include "core/project/server_binaries.h"
+#include "core/project/velo_binary_check.h"
 
 namespace velo::core {
 namespace {
@@ -77,6 +78,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
     findings.push_back(
         {"branches", "ok", fmt::format("{} {} indexed", n, n == 1 ? "branch" : "branches")});
     for (Finding& f : check_server_binaries(*branches)) findings.push_back(std::move(f));
+    for (Finding& f : check_velo_binaries(*branches)) findings.push_back(std::move(f));
   }
 
   auto orphans = find_orphans(ctx);

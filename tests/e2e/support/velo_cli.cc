@@ -179,7 +179,8 @@ CliResult VeloCli::run_interrupted(const std::string& signal_name, const std::st
 CliResult VeloCli::run_argv(std::vector<std::string> argv, const std::vector<std::string>& args) {
   Command command;
   command.argv = std::move(argv);
-  for (const char* part : {VELO_BINARY, "--home"}) command.argv.emplace_back(part);
+  command.argv.push_back(binary_);
+  command.argv.emplace_back("--home");
   command.argv.push_back(home_);
   command.argv.insert(command.argv.end(), args.begin(), args.end());
   command.env = env_;

@@ -66,6 +66,9 @@ class VeloCli {
     env_.emplace_back(name, value);
   }
 
+  // Runs this velo binary instead of the build's (VELO_BINARY).
+  void set_binary(std::string path) { binary_ = std::move(path); }
+
   // velo --home HOME ARGS...
   CliResult run(const std::vector<std::string>& args);
   // velo --home HOME ARGS..., sent `signal_name` ("INT", "TERM") after
@@ -83,6 +86,7 @@ class VeloCli {
   CliResult run_argv(std::vector<std::string> argv, const std::vector<std::string>& args);
 
   std::string home_;
+  std::string binary_ = VELO_BINARY;
   std::vector<std::pair<std::string, std::string>> env_;
   RealProcessRunner runner_;
 };
