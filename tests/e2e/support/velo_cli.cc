@@ -257,8 +257,9 @@ void CliTest::SetUp() {
   std::vector<std::string> init = pool_->init_args();
   init.push_back("--port-range");
   init.push_back(std::to_string(port_min()) + "-" + std::to_string(port_max()));
-  CliResult r = velo_->run(init);
+  CliResult r = velo_->run_json(init);
   ASSERT_EQ(r.exit_code, 0) << r.describe();
+  data_root_ = r.json().value("data_root", "");
 }
 
 void CliTest::TearDown() {
@@ -280,6 +281,9 @@ void CliTest::TearDown() {
   if (velo_ && on_docker()) remove_stray_containers(docker_socket_, velo_->home());
   velo_.reset();
   pool_.reset();
+  // Server-owned files live outside the pool, under /var/lib/velo/<id>
+  // (the home's data root): this test's go with it.
+  if (data_root_.starts_with("/var/lib/velo/")) (void)remove_tree(data_root_);
 }
 
 CliResult CliTest::ok(const std::vector<std::string>& args) {

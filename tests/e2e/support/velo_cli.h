@@ -190,6 +190,7 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   std::string docker_socket_;  // the test engine's, on docker
   std::string docker_image_;
   int port_min_ = 0;
+  std::string data_root_;  // from velo init, removed at teardown
   RealProcessRunner runner_;
 };
 
