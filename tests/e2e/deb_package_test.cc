@@ -149,7 +149,13 @@ TEST_F(DebPackageTest, InstallsAndRemovesCleanlyInAFreshDebian) {
   for (std::string line; std::getline(listed, line);) {
     if (!line.empty() && !fs::is_directory(root() + line)) files.push_back(line);
   }
-  EXPECT_EQ(files, std::vector<std::string>{"/usr/bin/velo"});
+  EXPECT_EQ(files, (std::vector<std::string>{"/usr/bin/velo",
+                                             "/usr/share/bash-completion/completions/velo"}));
+  ExecResult completes =
+      in_chroot({"bash", "-c",
+                 "source /usr/share/bash-completion/completions/velo; COMP_WORDS=(velo bra); "
+                 "COMP_CWORD=1; _velo; echo \"${COMPREPLY[*]}\""});
+  EXPECT_EQ(completes.out, "branch\n") << completes.err;
   ExecResult removed = in_chroot({"dpkg", "-r", "velo"});
   ASSERT_EQ(removed.exit_code, 0) << removed.out << removed.err;
   for (const auto& f : files) EXPECT_FALSE(fs::exists(root() + f)) << f << " left behind";
