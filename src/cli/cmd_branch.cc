@@ -8,6 +8,7 @@
 #include "cli/output.h"
 #include "core/branch/branch_ops.h"
 #include "core/branch/inspect.h"
+#include "core/branch/origin.h"
 
 namespace velo::cli {
 namespace {
@@ -101,7 +102,33 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto handle, core::load_branch(env->ctx(), name.project, name.branch));
-  print_branch(global, core::describe_branch(env->ctx(), handle, true), std::nullopt, "");
+  core::BranchInfo info = core::describe_branch(env->ctx(), handle, true);
+  core::BranchOrigin origin = core::describe_origin(env->ctx(), handle);
+  auto text_or_null = [](const std::string& text) {
+    return text.empty() ? nlohmann::json() : nlohmann::json(text);
+  };
+  if (global.json) {
+    nlohmann::json json = branch_json(info);
+    json["data_dir"] = info.data_dir;
+    json["cloned_from"] = origin.snapshot.empty()
+                              ? nlohmann::json()
+                              : nlohmann::json{{"snapshot", origin.snapshot},
+                                               {"taken_at", text_or_null(origin.snapshot_time)}};
+    json["recovered_to"] = text_or_null(origin.recovered_to);
+    json["server_version"] = text_or_null(origin.server_version);
+    print_json(json);
+    return Status::Ok();
+  }
+  print_branch(global, info, std::nullopt, "");
+  fmt::print("  data     {}\n", info.data_dir);
+  if (!origin.snapshot.empty()) {
+    // The snapshot's time is the moment of the create or the last reset.
+    fmt::print("  cloned   {}{}\n", origin.snapshot,
+               origin.snapshot_time.empty() ? "" : ", taken " + origin.snapshot_time);
+  }
+  if (!origin.recovered_to.empty()) fmt::print("  target   {}\n", origin.recovered_to);
+  if (!origin.server_version.empty())
+    fmt::print("  server   PostgreSQL {}\n", origin.server_version);
   return Status::Ok();
 }
 

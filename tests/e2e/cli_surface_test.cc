@@ -136,6 +136,27 @@ TEST_P(CliSurfaceTest, DeleteAsksOnATerminalAndCountsConnectedClients) {
   EXPECT_TRUE(ok_json({"project", "list"}).empty());
 }
 
+TEST_P(CliSurfaceTest, ShowSaysWhereABranchsDataCameFrom) {
+  create_project("p");
+  nlohmann::json main = show("p/main");
+  EXPECT_TRUE(main["cloned_from"].is_null()) << main.dump();
+  EXPECT_EQ(main["server_version"].get<std::string>().rfind("15.", 0), 0u) << main.dump();
+  EXPECT_FALSE(main.value("data_dir", "").empty()) << main.dump();
+  create_branch("p/dev");
+  nlohmann::json dev = show("p/dev");
+  ASSERT_TRUE(dev["cloned_from"].is_object()) << dev.dump();
+  const std::string first = dev["cloned_from"]["snapshot"];
+  EXPECT_EQ(first.find("@"), first.rfind("@")) << first;
+  EXPECT_TRUE(dev["cloned_from"]["taken_at"].is_string()) << dev.dump();
+  EXPECT_TRUE(dev["recovered_to"].is_null()) << dev.dump();
+  // A reset clones a new snapshot of the parent: show names it.
+  ok({"branch", "reset", "p/dev"});
+  EXPECT_NE(show("p/dev")["cloned_from"]["snapshot"], first);
+  CliResult text = ok({"branch", "show", "p/dev"});
+  EXPECT_NE(text.out.find("  cloned   "), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  server   PostgreSQL 15."), std::string::npos) << text.out;
+}
+
 TEST_P(CliSurfaceTest, SomeoneElsesHomeIsNotCalledUninitialised) {
   auto nobody = lookup_user("nobody");
   if (!nobody.ok()) GTEST_SKIP() << "no OS user nobody to run velo as";

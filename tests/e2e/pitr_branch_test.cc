@@ -104,6 +104,10 @@ TEST_P(PitrBranchTest, BranchesAtMomentsBetweenMarkers) {
   // By LSN: the records written before the position after marker 3.
   ok({"branch", "create", "p/lsn3", "--parent", "p/main", "--lsn", after[3].second});
   EXPECT_EQ(markers("p/lsn3"), "1,2,3");
+  // branch show says what the branch recovered to and from which snapshot.
+  nlohmann::json lsn3 = show("p/lsn3");
+  EXPECT_EQ(lsn3["recovered_to"], "LSN " + after[3].second) << lsn3.dump();
+  EXPECT_TRUE(lsn3["cloned_from"].is_object()) << lsn3.dump();
 
   // A point-in-time branch is promoted, writable, on a new timeline, and
   // a restart does not recover it again.

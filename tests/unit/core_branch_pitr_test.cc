@@ -293,7 +293,8 @@ TEST_F(RecoverTest, RecoveryEndingBeforeTheTargetSaysSo) {
       "target was reached\n";
   Status recovered = recover();
   ASSERT_FALSE(recovered.ok());
-  EXPECT_NE(recovered.error().message.find("ended before its target 0/4000000"), std::string::npos)
+  EXPECT_NE(recovered.error().message.find("ended before its target LSN 0/4000000"),
+            std::string::npos)
       << recovered.error().message;
 }
 

@@ -179,7 +179,10 @@ class Creation {
       VELO_TRY(ctx_.store.update_branch(handle_.branch));
       if (plan_) {  // cloned from a snapshot it does not own; its own start, if kept
         if (!start_point_) return Status::Ok();
-        auto id = ctx_.store.insert_snapshot(snapshot_record(handle_, *start_point_, "start"));
+        state::SnapshotRecord start = snapshot_record(handle_, *start_point_, "start");
+        // What branch show reports as the branch's target (core/branch/origin.h).
+        start.label = "recovered to " + describe_target(plan_->target);
+        auto id = ctx_.store.insert_snapshot(start);
         return id.ok() ? Status::Ok() : Status(id.error());
       }
       auto id =

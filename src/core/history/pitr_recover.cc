@@ -15,10 +15,6 @@ namespace {
 
 constexpr char kNotReached[] = "recovery ended before configured recovery target was reached";
 
-std::string describe_target(const RecoveryTarget& target) {
-  return target.kind == TargetSpec::Kind::Time ? format_utc(target.time) : format_lsn(target.lsn);
-}
-
 Status write_signal_file(const std::string& data_dir) {
   struct stat st {};
   if (::stat(data_dir.c_str(), &st) != 0) return os_error(errno, "stat " + data_dir);
@@ -146,6 +142,11 @@ pg::Settings recovery_settings(const RecoveryTarget& target) {
   settings.emplace_back("recovery_target_timeline", "latest");
   settings.emplace_back("recovery_target_action", "promote");
   return settings;
+}
+
+std::string describe_target(const RecoveryTarget& target) {
+  return target.kind == TargetSpec::Kind::Time ? format_utc(target.time)
+                                               : "LSN " + format_lsn(target.lsn);
 }
 
 std::optional<int> replay_percent(const RecoveryPlan& plan, Lsn at) {

@@ -21,6 +21,9 @@
 
 namespace velo::core {
 
+// "2026-11-24T10:00:00.000Z" or "LSN 0/5000000", for messages and records.
+std::string describe_target(const RecoveryTarget& target);
+
 // How far replay is from the plan's snapshot toward its target, 0 to 100:
 // an LSN target is the end; a time target's LSN is unknown until replay
 // reaches it, so the window's end (the parent's position when the plan
