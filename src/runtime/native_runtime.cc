@@ -254,7 +254,7 @@ Status NativeRuntime::stop(const ClusterSpec& spec) {
   // Only the postmaster of this data directory: a clone not yet prepared
   // holds its parent's postmaster.pid.
   std::optional<pid_t> pid = live_postmaster_of(spec.data_dir);
-  if (!pid) return Status::Ok();
+  if (!pid) return stop_own_starting_server(spec);
   // SIGINT is a fast shutdown: sessions are ended, a checkpoint is written.
   if (::kill(*pid, SIGINT) != 0 && errno != ESRCH) {
     return os_error(errno, fmt::format("signal postgres (pid {})", *pid));
@@ -265,6 +265,26 @@ Status NativeRuntime::stop(const ClusterSpec& spec) {
   if (wait_for_exit(spec.data_dir, *pid, 10000)) return Status::Ok();
   return make_error(ErrorKind::Timeout, "postgres for {}/{} (pid {}) did not stop", spec.project,
                     spec.branch, *pid);
+}
+
+// The server this velo spawned for `spec` before it wrote its
+// postmaster.pid (velo interrupted while the server starts): velo started
+// it for this data directory, so its pid is known without the file, and it
+// is waited for by reaping. Without this, an undo found no server, the
+// clone under it could not be removed, and the server ran on, orphaned.
+Status NativeRuntime::stop_own_starting_server(const ClusterSpec& spec) {
+  auto child = children_.find(spec.data_dir);
+  if (child == children_.end()) return Status::Ok();
+  const pid_t pid = child->second;
+  ::kill(pid, SIGINT);  // before its handlers exist, the default action ends it too
+  for (int waited_ms = 0; waited_ms < 60000; waited_ms += 20) {
+    if (reap(spec.data_dir) >= 0) return Status::Ok();
+    clock_.sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  children_.erase(spec.data_dir);
+  return Status::Ok();
 }
 
 Result<ClusterState> NativeRuntime::state(const ClusterSpec& spec) {

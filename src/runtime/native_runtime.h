@@ -53,6 +53,7 @@ class NativeRuntime : public Runtime {
   // status then, -1 otherwise.
   int reap(const std::string& data_dir);
   bool wait_for_exit(const std::string& data_dir, pid_t pid, int timeout_ms);
+  Status stop_own_starting_server(const ClusterSpec& spec);
 
   ProcessRunner& runner_;
   Clock& clock_;

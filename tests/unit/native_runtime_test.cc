@@ -80,6 +80,30 @@ TEST_F(NativeRuntimeTest, ReportsHowItsOwnServerExited) {
   EXPECT_TRUE(runtime.stop(spec_).ok());
 }
 
+// A server interrupted in its start has no postmaster.pid yet; the runtime
+// that spawned it still stops it (an undo used to leave it running on the
+// clone it was meant to remove).
+TEST_F(NativeRuntimeTest, StopsItsOwnServerBeforeItWritesItsPidFile) {
+  ASSERT_TRUE(write_file_atomic(dir_ + "/bin/postgres",
+                                "#!/bin/sh\necho $$ > '" + fifo_ + "'\nexec sleep 60\n", 0755)
+                  .ok());
+  NativeRuntime runtime(runner_, current_user(), dir_ + "/bin");
+  ASSERT_TRUE(runtime.start(spec_).ok());
+  std::string pid_text;
+  {
+    UniqueFd fifo(::open(fifo_.c_str(), O_RDONLY | O_CLOEXEC));
+    char buf[32];
+    ssize_t n = 0;
+    while ((n = ::read(fifo.get(), buf, sizeof buf)) > 0) pid_text.append(buf, n);
+  }
+  const pid_t pid = std::stoi(pid_text);
+  ASSERT_EQ(::kill(pid, 0), 0) << "the stand-in runs";
+  EXPECT_TRUE(runtime.stop(spec_).ok());
+  // Stopped and reaped by the runtime: no such process is left.
+  EXPECT_EQ(::kill(pid, 0), -1);
+  EXPECT_EQ(errno, ESRCH);
+}
+
 // The server runs velo by the link, never by this binary's path, and a
 // start points the link at this binary.
 TEST_F(NativeRuntimeTest, ServersRunVeloByTheLinkAStartRefreshes) {
