@@ -64,7 +64,8 @@ std::string format_progress_bar(const ProgressSample& sample, int width) {
     // forth, one step a half second, says it is alive without a false 0%.
     constexpr int kBlock = 3;
     const int span = std::max(1, width - kBlock);
-    const int step = static_cast<int>(sample.elapsed.count() / 500 % (2 * span));
+    const int64_t swing = int64_t{2} * span;
+    const int step = static_cast<int>(sample.elapsed.count() / 500 % swing);
     const int at = step < span ? step : 2 * span - step;
     for (int i = 0; i < width; ++i) bar += i >= at && i < at + kBlock ? "<=>"[i - at] : ' ';
     return bar + "] " + format_progress(sample);
