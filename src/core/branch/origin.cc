@@ -19,7 +19,8 @@ BranchOrigin describe_origin(Context& ctx, BranchHandle& handle) {
     origin.snapshot = branch.parent_volume + "@" + cloned;
     if (snapshots.ok()) {
       for (const auto& s : *snapshots) {
-        if (s.volume == branch.parent_volume && s.name == cloned) origin.snapshot_time = s.created_at;
+        if (s.volume == branch.parent_volume && s.name == cloned)
+          origin.snapshot_time = s.created_at;
       }
     }
   }

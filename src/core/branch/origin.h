@@ -13,9 +13,9 @@
 namespace velo::core {
 
 struct BranchOrigin {
-  std::string snapshot;       // "volume@name" of the parent's snapshot; "" for a root
-  std::string snapshot_time;  // when it was taken: the data is the parent's as of then
-  std::string recovered_to;   // point-in-time branches: "2026-...Z" or "LSN 0/5000000"
+  std::string snapshot;        // "volume@name" of the parent's snapshot; "" for a root
+  std::string snapshot_time;   // when it was taken: the data is the parent's as of then
+  std::string recovered_to;    // point-in-time branches: "2026-...Z" or "LSN 0/5000000"
   std::string server_version;  // a running server's (SHOW server_version), else ""
 };
 
