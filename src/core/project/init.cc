@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/undo.h"
+#include "runtime/velo_link.h"
 #include "storage/driver.h"
 #include "storage/image_pool.h"
 #include "util/fs.h"
@@ -135,6 +136,10 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
   // nothing unless it succeeds.
   UndoStack undo;
   VELO_TRY(make_dirs_undoably(config.data_root, 0711, undo));
+  // The link servers run velo by is the home's from the start: a later
+  // command that fails leaves the home's files as it found them.
+  VELO_TRY(
+      runtime::refresh_link(runtime::velo_link_path(config.data_root), runtime::self_executable()));
   VELO_ASSIGN_OR_RETURN(config.storage, choose_storage(runner, o, config.data_root, undo));
   if (!config.storage.image_file.empty()) {
     undo.push("the image pool",
