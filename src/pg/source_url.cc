@@ -26,9 +26,10 @@ std::string redact_url(const std::string& text) {
   // a query parameter, or a conninfo's password=..., quoted or not.
   // libpq takes the userinfo up to an '@' before any '/': a password may
   // hold '?', '#' or spaces, so only a '/' ends it here (the last '@'
-  // before it: a longer match redacts more, never less).
+  // before it: a longer match redacts more, never less). A query value
+  // runs to the next '&': libpq keeps its spaces and '#'.
   static const std::regex userinfo(R"(([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@]*):[^/]*@)");
-  static const std::regex query(R"(([?&]password=)[^&#\s]*)", std::regex::icase);
+  static const std::regex query(R"(([?&]password=)[^&]*)", std::regex::icase);
   static const std::regex keyword(R"((\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s'&]+))",
                                   std::regex::icase);
   std::string out = std::regex_replace(text, userinfo, "$1:***@");

@@ -61,6 +61,9 @@ TEST(ImportUrl, RedactsPasswords) {
             "postgres://u@h/db?sslmode=require&password=***&a=b");
   // libpq reads these passwords whole (found by tests/fuzz/source_url_fuzz).
   EXPECT_EQ(redact_url("postgres://u:pa?ss#wo rd@h/db"), "postgres://u:***@h/db");
+  EXPECT_EQ(redact_url("postgres://u@h/db?password= rd@db"), "postgres://u@h/db?password=***");
+  EXPECT_EQ(redact_url("postgres://u@h/db?password=a b#c&sslmode=require"),
+            "postgres://u@h/db?password=***&sslmode=require");
 }
 
 TEST(ImportUrl, ConninfoHasNoPassword) {
