@@ -62,17 +62,15 @@ Status completion_command(const GlobalOptions&, const ShellArgs& args) {
   return Status::Ok();
 }
 
-// Every project and branch name, one a line, for the completion scripts:
-// nothing at all when the home cannot be opened.
+// Every project and branch name, one a line, for the completion scripts
+// (which drop stderr: a home that cannot be opened completes nothing).
 Status complete_names_command(const GlobalOptions& global) {
   VELO_OPEN_ENV(env, global);
   auto& store = env->ctx().store;
   VELO_ASSIGN_OR_RETURN(auto projects, store.projects());
-  for (const auto& project : projects) {
-    fmt::print("{}\n", project.name);
-    VELO_ASSIGN_OR_RETURN(auto branches, store.branches(project.name));
-    for (const auto& branch : branches) fmt::print("{}/{}\n", project.name, branch.name);
-  }
+  for (const auto& project : projects) fmt::print("{}\n", project.name);
+  VELO_ASSIGN_OR_RETURN(auto branches, store.branches());
+  for (const auto& branch : branches) fmt::print("{}/{}\n", branch.project, branch.name);
   return Status::Ok();
 }
 

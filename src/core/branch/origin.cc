@@ -14,21 +14,16 @@ BranchOrigin describe_origin(Context& ctx, BranchHandle& handle) {
   const state::BranchRecord& branch = handle.branch;
   const std::string& cloned =
       branch.base_snapshot.empty() ? branch.source_snapshot : branch.base_snapshot;
+  if (!cloned.empty()) origin.snapshot = branch.parent_volume + "@" + cloned;
+  // One read of the project's snapshots answers both: the clone's source
+  // (on the parent's volume) and this branch's start (on its own).
   auto snapshots = ctx.store.snapshots(handle.project.name);
-  if (!cloned.empty()) {
-    origin.snapshot = branch.parent_volume + "@" + cloned;
-    if (snapshots.ok()) {
-      for (const auto& s : *snapshots) {
-        if (s.volume == branch.parent_volume && s.name == cloned)
-          origin.snapshot_time = s.created_at;
-      }
+  for (const auto& s : snapshots.ok() ? *snapshots : std::vector<state::SnapshotRecord>{}) {
+    if (!cloned.empty() && s.volume == branch.parent_volume && s.name == cloned) {
+      origin.snapshot_time = s.created_at;
     }
-  }
-  if (snapshots.ok()) {
-    for (const auto& s : *snapshots) {
-      if (s.volume == branch.volume && s.kind == "start" && s.label.starts_with(kRecoveredTo)) {
-        origin.recovered_to = s.label.substr(sizeof kRecoveredTo - 1);
-      }
+    if (s.volume == branch.volume && s.kind == "start" && s.label.starts_with(kRecoveredTo)) {
+      origin.recovered_to = s.label.substr(sizeof kRecoveredTo - 1);
     }
   }
   auto running = is_running(handle);
