@@ -2,6 +2,7 @@
 // restart | password
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/cmd_connect.h"
 #include "cli/command_table.h"
 #include "cli/destructive.h"
@@ -32,9 +33,9 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
                   std::optional<int64_t> elapsed_ms, const std::string& verb,
                   const core::BranchHandle* handle = nullptr) {
   if (global.json) {
-    auto json = branch_json(info);
+    auto json = app::branch_json(info);
     if (elapsed_ms) json["elapsed_ms"] = *elapsed_ms;
-    if (handle != nullptr) json["connection"] = connection_object(*handle);
+    if (handle != nullptr) json["connection"] = app::connection_object(*handle);
     print_json(json);
     return;
   }
@@ -84,7 +85,7 @@ Status branch_list(const GlobalOptions& global, const std::optional<std::string>
   VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(env->ctx(), project, global.json));
   if (global.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& b : branches) list.push_back(branch_json(b));
+    for (const auto& b : branches) list.push_back(app::branch_json(b));
     print_json(list);
     return Status::Ok();
   }
@@ -102,23 +103,12 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto handle, core::load_branch(env->ctx(), name.project, name.branch));
-  core::BranchInfo info = core::describe_branch(env->ctx(), handle, true);
-  core::BranchOrigin origin = core::describe_origin(env->ctx(), handle);
-  auto text_or_null = [](const std::string& text) {
-    return text.empty() ? nlohmann::json() : nlohmann::json(text);
-  };
   if (global.json) {
-    nlohmann::json json = branch_json(info);
-    json["data_dir"] = info.data_dir;
-    json["cloned_from"] = origin.snapshot.empty()
-                              ? nlohmann::json()
-                              : nlohmann::json{{"snapshot", origin.snapshot},
-                                               {"taken_at", text_or_null(origin.snapshot_time)}};
-    json["recovered_to"] = text_or_null(origin.recovered_to);
-    json["server_version"] = text_or_null(origin.server_version);
-    print_json(json);
+    print_json(app::branch_detail_json(env->ctx(), handle));
     return Status::Ok();
   }
+  core::BranchInfo info = core::describe_branch(env->ctx(), handle, true);
+  core::BranchOrigin origin = core::describe_origin(env->ctx(), handle);
   print_branch(global, info, std::nullopt, "");
   fmt::print("  data     {}\n", info.data_dir);
   if (!origin.snapshot.empty()) {
@@ -170,7 +160,7 @@ Status branch_password(const GlobalOptions& global, const std::string& text) {
   if (global.json) {
     print_json({{"name", name.full()},
                 {"result", "password changed"},
-                {"connection", connection_object(handle)}});
+                {"connection", app::connection_object(handle)}});
   } else {
     fmt::print("new password set for {}\n  url      {}\n", name.full(),
                core::describe_branch(env->ctx(), handle, false).url);

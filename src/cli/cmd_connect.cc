@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/connection_format.h"
 #include "cli/output.h"
 #include "core/branch/connection.h"
@@ -47,7 +48,7 @@ Status branch_url(const GlobalOptions& global, const ConnectArgs& args) {
   if (args.no_password) params.password.clear();
   VELO_ASSIGN_OR_RETURN(std::string text, format_connection(format, params));
   if (format == ConnFormat::Json) {
-    nlohmann::json json = connection_json(params);
+    nlohmann::json json = app::connection_json(params);
     json["name"] = name.full();
     text = json.dump(2) + "\n";
   }
@@ -132,10 +133,6 @@ CommandTable connect_commands() {
                            declare_psql, psql_command),
       logs_command(),
   };
-}
-
-nlohmann::json connection_object(const core::BranchHandle& handle) {
-  return connection_json(core::user_connection(handle));
 }
 
 void print_password_hint(const core::BranchHandle& handle) {

@@ -15,9 +15,6 @@ CommandRow branch_url_command();
 // velo logs (cmd_logs.cc), a row of connect_commands().
 CommandRow logs_command();
 
-// The `connection` object of create, reset and password --json: host,
-// port, database, user, password, url (with the password).
-nlohmann::json connection_object(const core::BranchHandle& handle);
 // On a terminal: how to get the password, which is never printed there.
 void print_password_hint(const core::BranchHandle& handle);
 

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <unistd.h>
 
+#include "app/reports.h"
 #include "cli/output.h"
 #include "cli/progress_display.h"
 #include "core/branch/inspect.h"
@@ -95,7 +96,7 @@ Status run_import(const GlobalOptions& global, const core::CreateProjectOptions&
   core::BranchInfo info = core::describe_branch(ctx, *handle, false);
   std::string source = flags.from.empty() ? flags.from_dump : pg::redact_url(flags.from);
   if (global.json) {
-    auto json = branch_json(info);
+    auto json = app::branch_json(info);
     json["elapsed_ms"] = elapsed.count();
     nlohmann::json out = {{"project", options.name},
                           {"pg_version", options.pg_version},
@@ -125,22 +126,6 @@ CommandRow unfollow_command() {
         cmd.add_option("name", name, "project name")->required();
       },
       unfollow);
-}
-
-Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project) {
-  VELO_ASSIGN_OR_RETURN(auto status, core::follow_status(ctx, project));
-  if (!status) return nlohmann::json();
-  auto optional = [](const auto& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json();
-  };
-  return nlohmann::json{
-      {"source", status->source},
-      {"slot", status->slot.empty() ? nlohmann::json() : nlohmann::json(status->slot)},
-      {"running", status->running},
-      {"receiver", status->receiver},
-      {"replay_lsn", status->replay_lsn},
-      {"lag_bytes", optional(status->lag_bytes)},
-      {"lag_seconds", optional(status->lag_seconds)}};
 }
 
 std::string follow_text(const nlohmann::json& follow) {

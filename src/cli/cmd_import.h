@@ -33,10 +33,8 @@ Status check_import_flags(const ImportFlags& flags);
 // The row of `velo project unfollow`.
 CommandRow unfollow_command();
 
-// For `velo project show`: {"source", "slot", "receiver", "lag_bytes",
-// "lag_seconds", ...} when main follows a source, else null.
-Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project);
-// The same as lines for people ("" when main follows nothing).
+// What main follows (app::follow_json) as lines for people ("" when main
+// follows nothing).
 std::string follow_text(const nlohmann::json& follow);
 
 }  // namespace velo::cli

@@ -1,6 +1,7 @@
 // velo status | doctor | gc | start --all
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/cmd_maintain.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
@@ -19,7 +20,7 @@ Status status_command(const GlobalOptions& global) {
   VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, true));
   if (global.json) {
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& b : branches) list.push_back(branch_json(b));
+    for (const auto& b : branches) list.push_back(app::branch_json(b));
     print_json({{"home", ctx.home}, {"storage", ctx.driver.name()}, {"branches", list}});
     return Status::Ok();
   }
@@ -38,15 +39,13 @@ Status doctor_command(const GlobalOptions& global) {
   VELO_OPEN_ENV(env, global);
   auto findings = core::run_doctor(env->ctx());
   bool failed = false;
-  nlohmann::json list = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& f : findings) {
     failed = failed || f.status == "fail";
-    list.push_back({{"check", f.check}, {"status", f.status}, {"detail", f.detail}});
     rows.push_back({f.status, f.check, f.detail});
   }
   if (global.json)
-    print_json(list);
+    print_json(app::doctor_json(findings));
   else
     print_table({"STATUS", "CHECK", "DETAIL"}, rows);
   if (failed) return make_error(ErrorKind::Io, "velo doctor found problems (see above)");

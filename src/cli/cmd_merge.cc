@@ -1,6 +1,7 @@
 // velo branch diff | branch merge, velo merge list | show
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/merge/diff_op.h"
@@ -231,23 +232,6 @@ Status merge_revert(const GlobalOptions& global, const RevertArgs& args) {
   return Status::Ok();
 }
 
-nlohmann::json merge_json(const state::MergeRecord& m, bool full) {
-  nlohmann::json json = {{"id", m.id},
-                         {"project", m.project},
-                         {"source", m.project + "/" + m.source},
-                         {"target", m.project + "/" + m.target},
-                         {"kind", m.kind},
-                         {"created_at", m.created_at},
-                         {"pre_merge_snapshot", m.snapshot_id},
-                         {"outcome", m.outcome}};
-  if (m.reverts != 0) json["reverts"] = m.reverts;
-  if (full) {
-    json["plan"] = nlohmann::json::parse(m.plan, nullptr, false);
-    json["rehearsal"] = nlohmann::json::parse(m.rehearsal, nullptr, false);
-  }
-  return json;
-}
-
 Status merge_list(const GlobalOptions& global, const ShowArgs& args) {
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
@@ -260,7 +244,7 @@ Status merge_list(const GlobalOptions& global, const ShowArgs& args) {
   nlohmann::json json = nlohmann::json::array();
   std::vector<std::vector<std::string>> rows;
   for (const auto& m : merges) {
-    json.push_back(merge_json(m, false));
+    json.push_back(app::merge_json(m, false));
     nlohmann::json plan = nlohmann::json::parse(m.plan, nullptr, false);
     rows.push_back({std::to_string(m.id), m.kind, m.project + "/" + m.source,
                     m.project + "/" + m.target, m.created_at,
@@ -280,7 +264,7 @@ Status merge_show(const GlobalOptions& global, const ShowArgs& args) {
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto merge, env->ctx().store.merge(args.id));
   if (!merge) return make_error(ErrorKind::NotFound, "no merge with id {}", args.id);
-  nlohmann::json json = merge_json(*merge, true);
+  nlohmann::json json = app::merge_json(*merge, true);
   if (global.json) {
     print_json(json);
     return Status::Ok();

@@ -1,6 +1,7 @@
 // velo project create | list | show | delete
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/cmd_connect.h"
 #include "cli/cmd_import.h"
 #include "cli/cmd_project_set.h"
@@ -37,7 +38,7 @@ Status plain_create(const GlobalOptions& global, const core::CreateProjectOption
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
   core::BranchInfo info = core::describe_branch(ctx, handle, false);
   if (global.json) {
-    auto json = branch_json(info);
+    auto json = app::branch_json(info);
     json["elapsed_ms"] = elapsed.count();
     print_json({{"project", options.name},
                 {"pg_version", options.pg_version},
@@ -54,59 +55,42 @@ Status plain_create(const GlobalOptions& global, const core::CreateProjectOption
 
 Status project_list(const GlobalOptions& global) {
   VELO_OPEN_ENV(env, global);
-  auto& ctx = env->ctx();
-  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
-  nlohmann::json json = nlohmann::json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : projects) {
-    VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(p.name));
-    json.push_back({{"name", p.name},
-                    {"pg_version", p.pg_version},
-                    {"runtime", p.runtime},
-                    {"branches", branches.size()},
-                    {"created_at", p.created_at}});
-    rows.push_back(
-        {p.name, p.pg_version, p.runtime, std::to_string(branches.size()), p.created_at});
-  }
-  if (global.json)
+  VELO_ASSIGN_OR_RETURN(auto json, app::project_list_json(env->ctx()));
+  if (global.json) {
     print_json(json);
-  else
-    print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
+    return Status::Ok();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : json) {
+    rows.push_back({p["name"], p["pg_version"], p["runtime"],
+                    std::to_string(p["branches"].get<size_t>()), p["created_at"]});
+  }
+  print_table({"PROJECT", "PG", "RUNTIME", "BRANCHES", "CREATED"}, rows);
   return Status::Ok();
 }
 
 Status project_show(const GlobalOptions& global, const std::string& name) {
   VELO_OPEN_ENV(env, global);
-  auto& ctx = env->ctx();
-  VELO_TRY(core::validate_name("project", name));
-  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, name));
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, true));
-  nlohmann::json list = nlohmann::json::array();
-  for (const auto& b : branches) list.push_back(branch_json(b));
-  VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto json, app::project_json(env->ctx(), name));
   if (global.json) {
-    print_json({{"name", project.name},
-                {"pg_version", project.pg_version},
-                {"runtime", project.runtime},
-                {"image", project.image},
-                {"superuser", project.superuser},
-                {"database", project.database},
-                {"created_at", project.created_at},
-                {"storage", ctx.driver.name()},
-                {"follow", follow},
-                {"branches", list}});
+    print_json(json);
     return Status::Ok();
   }
   fmt::print(
       "project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ndatabase   {}\ncreated    "
       "{}\n{}\n",
-      project.name, project.pg_version, project.runtime, ctx.driver.name(), project.database,
-      project.created_at, follow_text(follow));
+      json["name"].get<std::string>(), json["pg_version"].get<std::string>(),
+      json["runtime"].get<std::string>(), json["storage"].get<std::string>(),
+      json["database"].get<std::string>(), json["created_at"].get<std::string>(),
+      follow_text(json["follow"]));
   std::vector<std::vector<std::string>> rows;
-  rows.reserve(branches.size());
-  for (const auto& b : branches) {
-    rows.push_back({b.branch, b.parent.value_or("-"), b.status, std::to_string(b.port),
-                    b.used_bytes ? human_bytes(*b.used_bytes) : "?"});
+  for (const auto& b : json["branches"]) {
+    const nlohmann::json& used = b["used_bytes"];
+    rows.push_back(
+        {b["branch"],
+         b["parent"].is_null() ? "-" : b["parent"].get<std::string>().substr(name.size() + 1),
+         b["status"], std::to_string(b["port"].get<int>()),
+         used.is_null() ? "?" : human_bytes(used.get<uint64_t>())});
   }
   print_table({"BRANCH", "PARENT", "STATUS", "PORT", "USED"}, rows);
   return Status::Ok();

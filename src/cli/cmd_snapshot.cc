@@ -1,6 +1,7 @@
 // velo snapshot create | list | delete | prune
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/history/pitr_time.h"
@@ -18,23 +19,6 @@ struct SnapshotArgs {
   std::string older_than;
 };
 
-nlohmann::json snapshot_json(const state::SnapshotRecord& s,
-                             const std::vector<std::string>& used_by) {
-  return {{"id", s.id},
-          {"name", s.project + "/" + s.branch},
-          {"project", s.project},
-          {"branch", s.branch},
-          {"snapshot", s.name},
-          {"kind", s.kind},
-          {"label", s.label},
-          {"created_at", s.created_at},
-          {"lsn", s.lsn.empty() ? nlohmann::json() : nlohmann::json(s.lsn)},
-          {"redo_lsn", s.redo_lsn.empty() ? nlohmann::json() : nlohmann::json(s.redo_lsn)},
-          {"for_branch",
-           s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch) : nlohmann::json()},
-          {"used_by", used_by}};
-}
-
 std::string joined(const std::vector<std::string>& words) {
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
@@ -47,7 +31,7 @@ Status snapshot_create(const GlobalOptions& global, const SnapshotArgs& args) {
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto snapshot, core::create_snapshot(env->ctx(), name, args.label));
   if (global.json) {
-    print_json(snapshot_json(snapshot, {}));
+    print_json(app::snapshot_json(snapshot, {}));
   } else {
     fmt::print("created snapshot {} of {} at {} (LSN {})\n", snapshot.id, name.full(),
                snapshot.created_at, snapshot.lsn.empty() ? "-" : snapshot.lsn);
@@ -61,26 +45,18 @@ Status snapshot_list(const GlobalOptions& global, const SnapshotArgs& args) {
     VELO_ASSIGN_OR_RETURN(name, core::parse_branch_name(args.branch));
   }
   VELO_OPEN_ENV(env, global);
-  auto& ctx = env->ctx();
-  std::optional<std::string> project, branch;
-  if (name) {
-    VELO_TRY(core::load_branch(ctx, name->project, name->branch));
-    project = name->project;
-    branch = name->branch;
-  }
-  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(project, branch));
-  nlohmann::json json = nlohmann::json::array();
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& s : snapshots) {
-    VELO_ASSIGN_OR_RETURN(auto used_by, core::snapshot_dependents(ctx, s));
-    json.push_back(snapshot_json(s, used_by));
-    rows.push_back({std::to_string(s.id), s.project + "/" + s.branch, s.kind, s.created_at,
-                    s.lsn.empty() ? "-" : s.lsn, joined(used_by), s.label});
-  }
-  if (global.json)
+  VELO_ASSIGN_OR_RETURN(auto json, app::snapshot_list_json(env->ctx(), name));
+  if (global.json) {
     print_json(json);
-  else
-    print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
+    return Status::Ok();
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : json) {
+    rows.push_back({std::to_string(s["id"].get<int64_t>()), s["name"], s["kind"], s["created_at"],
+                    s["lsn"].is_null() ? "-" : s["lsn"].get<std::string>(),
+                    joined(s["used_by"].get<std::vector<std::string>>()), s["label"]});
+  }
+  print_table({"ID", "BRANCH", "KIND", "CREATED", "LSN", "USED BY", "LABEL"}, rows);
   return Status::Ok();
 }
 
@@ -107,8 +83,9 @@ Status snapshot_prune(const GlobalOptions& global, const SnapshotArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto result, core::prune_snapshots(env->ctx(), name, options));
   if (global.json) {
     nlohmann::json deleted = nlohmann::json::array(), kept = nlohmann::json::array();
-    for (const auto& s : result.deleted) deleted.push_back(snapshot_json(s, {}));
-    for (const auto& [s, used_by] : result.kept_in_use) kept.push_back(snapshot_json(s, used_by));
+    for (const auto& s : result.deleted) deleted.push_back(app::snapshot_json(s, {}));
+    for (const auto& [s, used_by] : result.kept_in_use)
+      kept.push_back(app::snapshot_json(s, used_by));
     print_json({{"name", name.full()}, {"deleted", deleted}, {"kept_in_use", kept}});
     return Status::Ok();
   }

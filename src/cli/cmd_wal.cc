@@ -1,6 +1,7 @@
 // velo wal status | prune
 #include <fmt/format.h>
 
+#include "app/reports.h"
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/history/wal_ops.h"
@@ -10,11 +11,6 @@
 namespace velo::cli {
 namespace {
 
-nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
-  if (!file) return nullptr;
-  return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
-}
-
 Status wal_status(const GlobalOptions& global, const std::string& text) {
   VELO_ASSIGN_OR_RETURN(auto name, core::parse_branch_name(text));
   VELO_OPEN_ENV(env, global);
@@ -22,24 +18,7 @@ Status wal_status(const GlobalOptions& global, const std::string& text) {
   auto oldest = status.contents.oldest_segment();
   auto newest = status.contents.newest_segment();
   if (global.json) {
-    nlohmann::json window = nullptr;
-    if (status.window) {
-      window = {{"from", format_utc(status.window->from_time)},
-                {"to", format_utc(status.window->to_time)},
-                {"from_lsn", core::format_lsn(status.window->from_lsn)},
-                {"to_lsn", core::format_lsn(status.window->to_lsn)}};
-    }
-    print_json({{"name", name.full()},
-                {"archiving", !status.archive_dir.empty()},
-                {"archive_dir", status.archive_dir},
-                {"files", status.contents.files.size()},
-                {"bytes", status.contents.total_bytes},
-                {"oldest_segment", file_json(oldest)},
-                {"newest_segment", file_json(newest)},
-                {"window", window},
-                {"retention", status.retention},
-                {"no_window_reason",
-                 status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}});
+    print_json(app::wal_status_json(name, status));
     return Status::Ok();
   }
   if (status.archive_dir.empty()) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "app/reports.h"
+
 namespace velo::cli {
 
 Result<ConnFormat> parse_conn_format(const std::string& text) {
@@ -59,16 +61,6 @@ Result<std::string> pgpass_line(const pg::ConnParams& params) {
                      pgpass_escape(params.password));
 }
 
-nlohmann::json connection_json(const pg::ConnParams& params) {
-  return {
-      {"host", params.host},
-      {"port", params.port},
-      {"database", params.dbname},
-      {"user", params.user},
-      {"password", params.password.empty() ? nlohmann::json() : nlohmann::json(params.password)},
-      {"url", pg::to_url(params, true)}};
-}
-
 Result<std::string> format_connection(ConnFormat format, const pg::ConnParams& params) {
   switch (format) {
     case ConnFormat::Url:
@@ -78,7 +70,7 @@ Result<std::string> format_connection(ConnFormat format, const pg::ConnParams& p
     case ConnFormat::Pgpass:
       return pgpass_line(params);
     case ConnFormat::Json:
-      return connection_json(params).dump(2) + "\n";
+      return app::connection_json(params).dump(2) + "\n";
   }
   return make_error(ErrorKind::Invalid, "unknown format");
 }

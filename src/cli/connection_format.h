@@ -29,9 +29,6 @@ std::string pgpass_escape(const std::string& field);
 // password: such a line would authenticate nothing.
 Result<std::string> pgpass_line(const pg::ConnParams& params);
 
-// {host, port, database, user, password (null when absent), url}.
-nlohmann::json connection_json(const pg::ConnParams& params);
-
 // The whole output of `velo branch url` in `format`, newline-terminated.
 Result<std::string> format_connection(ConnFormat format, const pg::ConnParams& params);
 

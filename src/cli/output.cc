@@ -30,27 +30,6 @@ void print_table(const std::vector<std::string>& header,
 
 void print_json(const nlohmann::json& value) { fmt::print("{}\n", value.dump(2)); }
 
-nlohmann::json branch_json(const core::BranchInfo& info) {
-  nlohmann::json json = {
-      {"name", info.project + "/" + info.branch},
-      {"project", info.project},
-      {"branch", info.branch},
-      {"parent",
-       info.parent ? nlohmann::json(info.project + "/" + *info.parent) : nlohmann::json()},
-      {"status", info.status},
-      {"port", info.port},
-      {"url", info.url},
-      {"database", info.database},
-      {"log", info.log.empty() ? nlohmann::json() : nlohmann::json(info.log)},  // docker: null
-      {"created_at", info.created_at},
-      {"storage", info.storage},
-      {"runtime", info.runtime},
-      {"listen_address", info.listen_address},
-      {"used_bytes", info.used_bytes ? nlohmann::json(*info.used_bytes) : nlohmann::json()},
-  };
-  return json;
-}
-
 std::string counted(int64_t n, const std::string& singular, const std::string& plural) {
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }

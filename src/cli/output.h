@@ -13,7 +13,6 @@ void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 void print_json(const nlohmann::json& value);
 
-nlohmann::json branch_json(const core::BranchInfo& info);
 std::string human_bytes(uint64_t bytes);
 // "1 branch", "2 branches", "0 branches".
 std::string counted(int64_t n, const std::string& singular, const std::string& plural);

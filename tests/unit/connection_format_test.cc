@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/reports.h"
 #include "util/exec.h"
 
 namespace velo::cli {
@@ -75,7 +76,7 @@ TEST(ConnectionFormatTest, PgpassWithoutPasswordIsRefused) {
 }
 
 TEST(ConnectionFormatTest, JsonHasEveryFieldAndNullForNoPassword) {
-  nlohmann::json json = connection_json(params());
+  nlohmann::json json = app::connection_json(params());
   EXPECT_EQ(json["host"], "127.0.0.1");
   EXPECT_EQ(json["port"], 6012);
   EXPECT_EQ(json["database"], "crm");
@@ -84,7 +85,7 @@ TEST(ConnectionFormatTest, JsonHasEveryFieldAndNullForNoPassword) {
   EXPECT_EQ(json["url"], pg::to_url(params(), true));
   pg::ConnParams p = params();
   p.password.clear();
-  EXPECT_TRUE(connection_json(p)["password"].is_null());
+  EXPECT_TRUE(app::connection_json(p)["password"].is_null());
 }
 
 TEST(ConnectionFormatTest, UrlPercentEncodesDatabaseAndRole) {

@@ -1,0 +1,199 @@
+#include "app/reports.h"
+
+#include "core/branch/connection.h"
+#include "core/branch/origin.h"
+#include "core/history/snapshot_ops.h"
+#include "core/history/wal_position.h"
+#include "core/import/follow_ops.h"
+#include "util/time_format.h"
+
+namespace velo::app {
+namespace {
+
+nlohmann::json text_or_null(const std::string& text) {
+  return text.empty() ? nlohmann::json() : nlohmann::json(text);
+}
+
+nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
+  if (!file) return nullptr;
+  return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
+}
+
+}  // namespace
+
+nlohmann::json branch_json(const core::BranchInfo& info) {
+  return {
+      {"name", info.project + "/" + info.branch},
+      {"project", info.project},
+      {"branch", info.branch},
+      {"parent",
+       info.parent ? nlohmann::json(info.project + "/" + *info.parent) : nlohmann::json()},
+      {"status", info.status},
+      {"port", info.port},
+      {"url", info.url},
+      {"database", info.database},
+      {"log", text_or_null(info.log)},  // docker: null
+      {"created_at", info.created_at},
+      {"storage", info.storage},
+      {"runtime", info.runtime},
+      {"listen_address", info.listen_address},
+      {"used_bytes", info.used_bytes ? nlohmann::json(*info.used_bytes) : nlohmann::json()},
+  };
+}
+
+nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle) {
+  core::BranchInfo info = core::describe_branch(ctx, handle, true);
+  core::BranchOrigin origin = core::describe_origin(ctx, handle);
+  nlohmann::json json = branch_json(info);
+  json["data_dir"] = info.data_dir;
+  json["cloned_from"] = origin.snapshot.empty()
+                            ? nlohmann::json()
+                            : nlohmann::json{{"snapshot", origin.snapshot},
+                                             {"taken_at", text_or_null(origin.snapshot_time)}};
+  json["recovered_to"] = text_or_null(origin.recovered_to);
+  json["server_version"] = text_or_null(origin.server_version);
+  return json;
+}
+
+nlohmann::json connection_json(const pg::ConnParams& params) {
+  return {{"host", params.host},
+          {"port", params.port},
+          {"database", params.dbname},
+          {"user", params.user},
+          {"password", text_or_null(params.password)},
+          {"url", pg::to_url(params, true)}};
+}
+
+nlohmann::json connection_object(const core::BranchHandle& handle) {
+  return connection_json(core::user_connection(handle));
+}
+
+Result<nlohmann::json> project_list_json(core::Context& ctx) {
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& p : projects) {
+    VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(p.name));
+    json.push_back({{"name", p.name},
+                    {"pg_version", p.pg_version},
+                    {"runtime", p.runtime},
+                    {"branches", branches.size()},
+                    {"created_at", p.created_at}});
+  }
+  return json;
+}
+
+Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name) {
+  VELO_TRY(core::validate_name("project", name));
+  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, true));
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& b : branches) list.push_back(branch_json(b));
+  VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
+  return nlohmann::json{{"name", project.name},
+                        {"pg_version", project.pg_version},
+                        {"runtime", project.runtime},
+                        {"image", project.image},
+                        {"superuser", project.superuser},
+                        {"database", project.database},
+                        {"created_at", project.created_at},
+                        {"storage", ctx.driver.name()},
+                        {"follow", follow},
+                        {"branches", list}};
+}
+
+Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project) {
+  VELO_ASSIGN_OR_RETURN(auto status, core::follow_status(ctx, project));
+  if (!status) return nlohmann::json();
+  auto optional = [](const auto& value) {
+    return value ? nlohmann::json(*value) : nlohmann::json();
+  };
+  return nlohmann::json{{"source", status->source},
+                        {"slot", text_or_null(status->slot)},
+                        {"running", status->running},
+                        {"receiver", status->receiver},
+                        {"replay_lsn", status->replay_lsn},
+                        {"lag_bytes", optional(status->lag_bytes)},
+                        {"lag_seconds", optional(status->lag_seconds)}};
+}
+
+nlohmann::json snapshot_json(const state::SnapshotRecord& s,
+                             const std::vector<std::string>& used_by) {
+  return {{"id", s.id},
+          {"name", s.project + "/" + s.branch},
+          {"project", s.project},
+          {"branch", s.branch},
+          {"snapshot", s.name},
+          {"kind", s.kind},
+          {"label", s.label},
+          {"created_at", s.created_at},
+          {"lsn", text_or_null(s.lsn)},
+          {"redo_lsn", text_or_null(s.redo_lsn)},
+          {"for_branch",
+           s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch) : nlohmann::json()},
+          {"used_by", used_by}};
+}
+
+Result<nlohmann::json> snapshot_list_json(core::Context& ctx,
+                                          const std::optional<core::BranchName>& branch) {
+  std::optional<std::string> project_name, branch_name;
+  if (branch) {
+    VELO_TRY(core::load_branch(ctx, branch->project, branch->branch));
+    project_name = branch->project;
+    branch_name = branch->branch;
+  }
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(project_name, branch_name));
+  nlohmann::json json = nlohmann::json::array();
+  for (const auto& s : snapshots) {
+    VELO_ASSIGN_OR_RETURN(auto used_by, core::snapshot_dependents(ctx, s));
+    json.push_back(snapshot_json(s, used_by));
+  }
+  return json;
+}
+
+nlohmann::json wal_status_json(const core::BranchName& name, const core::WalStatus& status) {
+  nlohmann::json window = nullptr;
+  if (status.window) {
+    window = {{"from", format_utc(status.window->from_time)},
+              {"to", format_utc(status.window->to_time)},
+              {"from_lsn", core::format_lsn(status.window->from_lsn)},
+              {"to_lsn", core::format_lsn(status.window->to_lsn)}};
+  }
+  return {{"name", name.full()},
+          {"archiving", !status.archive_dir.empty()},
+          {"archive_dir", status.archive_dir},
+          {"files", status.contents.files.size()},
+          {"bytes", status.contents.total_bytes},
+          {"oldest_segment", file_json(status.contents.oldest_segment())},
+          {"newest_segment", file_json(status.contents.newest_segment())},
+          {"window", window},
+          {"retention", status.retention},
+          {"no_window_reason",
+           status.window ? nlohmann::json() : nlohmann::json(status.no_window_reason)}};
+}
+
+nlohmann::json doctor_json(const std::vector<core::Finding>& findings) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : findings) {
+    list.push_back({{"check", f.check}, {"status", f.status}, {"detail", f.detail}});
+  }
+  return list;
+}
+
+nlohmann::json merge_json(const state::MergeRecord& m, bool full) {
+  nlohmann::json json = {{"id", m.id},
+                         {"project", m.project},
+                         {"source", m.project + "/" + m.source},
+                         {"target", m.project + "/" + m.target},
+                         {"kind", m.kind},
+                         {"created_at", m.created_at},
+                         {"pre_merge_snapshot", m.snapshot_id},
+                         {"outcome", m.outcome}};
+  if (m.reverts != 0) json["reverts"] = m.reverts;
+  if (full) {
+    json["plan"] = nlohmann::json::parse(m.plan, nullptr, false);
+    json["rehearsal"] = nlohmann::json::parse(m.rehearsal, nullptr, false);
+  }
+  return json;
+}
+
+}  // namespace velo::app
