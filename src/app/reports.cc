@@ -14,6 +14,16 @@ nlohmann::json text_or_null(const std::string& text) {
   return text.empty() ? nlohmann::json() : nlohmann::json(text);
 }
 
+template <typename T>
+nlohmann::json value_or_null(const std::optional<T>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+// "P/B" of a branch named in a record of project P, or null.
+nlohmann::json branch_or_null(const std::string& project, const std::optional<std::string>& name) {
+  return name ? nlohmann::json(project + "/" + *name) : nlohmann::json();
+}
+
 nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
   if (!file) return nullptr;
   return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
@@ -26,8 +36,7 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
       {"name", info.project + "/" + info.branch},
       {"project", info.project},
       {"branch", info.branch},
-      {"parent",
-       info.parent ? nlohmann::json(info.project + "/" + *info.parent) : nlohmann::json()},
+      {"parent", branch_or_null(info.project, info.parent)},
       {"status", info.status},
       {"port", info.port},
       {"url", info.url},
@@ -37,7 +46,7 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
       {"storage", info.storage},
       {"runtime", info.runtime},
       {"listen_address", info.listen_address},
-      {"used_bytes", info.used_bytes ? nlohmann::json(*info.used_bytes) : nlohmann::json()},
+      {"used_bytes", value_or_null(info.used_bytes)},
   };
 }
 
@@ -104,16 +113,13 @@ Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name)
 Result<nlohmann::json> follow_json(core::Context& ctx, const std::string& project) {
   VELO_ASSIGN_OR_RETURN(auto status, core::follow_status(ctx, project));
   if (!status) return nlohmann::json();
-  auto optional = [](const auto& value) {
-    return value ? nlohmann::json(*value) : nlohmann::json();
-  };
   return nlohmann::json{{"source", status->source},
                         {"slot", text_or_null(status->slot)},
                         {"running", status->running},
                         {"receiver", status->receiver},
                         {"replay_lsn", status->replay_lsn},
-                        {"lag_bytes", optional(status->lag_bytes)},
-                        {"lag_seconds", optional(status->lag_seconds)}};
+                        {"lag_bytes", value_or_null(status->lag_bytes)},
+                        {"lag_seconds", value_or_null(status->lag_seconds)}};
 }
 
 nlohmann::json snapshot_json(const state::SnapshotRecord& s,
@@ -128,8 +134,7 @@ nlohmann::json snapshot_json(const state::SnapshotRecord& s,
           {"created_at", s.created_at},
           {"lsn", text_or_null(s.lsn)},
           {"redo_lsn", text_or_null(s.redo_lsn)},
-          {"for_branch",
-           s.for_branch ? nlohmann::json(s.project + "/" + *s.for_branch) : nlohmann::json()},
+          {"for_branch", branch_or_null(s.project, s.for_branch)},
           {"used_by", used_by}};
 }
 

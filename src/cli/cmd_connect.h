@@ -4,8 +4,6 @@
 // cmd_project_set.cc.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "cli/command_table.h"
 #include "core/cluster.h"
 
