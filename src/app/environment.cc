@@ -132,8 +132,9 @@ Result<std::unique_ptr<Environment>> Environment::open(const EnvironmentOptions&
   parts.runtimes = std::make_unique<RealRuntimeProvider>(
       parts.runner, config.os_user, ec ? home : canonical_home, std::move(velo_link));
   parts.reporter = std::make_unique<StderrReporter>(options.verbose || ::isatty(STDERR_FILENO));
+  core::Reporter& reporter = options.reporter ? *options.reporter : *parts.reporter;
   env->ctx_.emplace(core::Context{home, *parts.store, parts.runner, *parts.clock, config,
-                                  *parts.driver, *parts.runtimes, *parts.reporter, parts.pg,
+                                  *parts.driver, *parts.runtimes, reporter, parts.pg,
                                   &parts.import_hooks});
   VELO_TRY(make_dirs(home + "/logs", 0700));
   return env;

@@ -16,6 +16,9 @@ namespace velo::app {
 struct EnvironmentOptions {
   std::string home;      // as given (--home); empty: $VELO_HOME, else ~/.velo
   bool verbose = false;  // report progress even when stderr is no terminal
+  // Where progress goes instead of stderr (velo serve: an operation's
+  // steps, or nowhere); not owned.
+  core::Reporter* reporter = nullptr;
 };
 
 // `flag`, else $VELO_HOME, else ~/.velo.

@@ -5,6 +5,8 @@
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_position.h"
 #include "core/import/follow_ops.h"
+#include "diff/plan.h"
+#include "diff/summary.h"
 #include "util/time_format.h"
 
 namespace velo::app {
@@ -198,6 +200,28 @@ nlohmann::json merge_json(const state::MergeRecord& m, bool full) {
     json["plan"] = nlohmann::json::parse(m.plan, nullptr, false);
     json["rehearsal"] = nlohmann::json::parse(m.rehearsal, nullptr, false);
   }
+  return json;
+}
+
+nlohmann::json diff_json(const core::BranchName& name, const core::BranchDiff& diff) {
+  return {{"name", name.full()},
+          {"from", diff.from_label},
+          {"summary", diff::summarize(diff.changes)},
+          {"changes", diff::to_json(diff.changes)},
+          {"plan", diff::to_json(diff::plan(diff.changes, diff.from, diff.to))}};
+}
+
+nlohmann::json merge_result_json(const core::MergeResult& result, bool dry_run) {
+  nlohmann::json json = core::to_json(result);
+  json["dry_run"] = dry_run;
+  return json;
+}
+
+nlohmann::json revert_json(const core::RevertResult& result, int64_t id, bool dry_run) {
+  nlohmann::json json = merge_result_json(result.migration, dry_run);
+  json["reverts"] = id;
+  json["restored_snapshot"] = result.restored ? nlohmann::json(result.snapshot_id) : nullptr;
+  json["discarded"] = result.discarded;
   return json;
 }
 

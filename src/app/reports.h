@@ -11,6 +11,9 @@
 #include "core/cluster.h"
 #include "core/context.h"
 #include "core/history/wal_ops.h"
+#include "core/merge/diff_op.h"
+#include "core/merge/merge_op.h"
+#include "core/merge/revert_op.h"
 #include "core/names.h"
 #include "core/project/doctor.h"
 #include "pg/conn_params.h"
@@ -46,5 +49,13 @@ nlohmann::json wal_status_json(const core::BranchName& name, const core::WalStat
 nlohmann::json doctor_json(const std::vector<core::Finding>& findings);
 // A merge record; `full` adds its plan and rehearsal.
 nlohmann::json merge_json(const state::MergeRecord& m, bool full);
+
+// `branch diff`: {name, from, summary, changes, plan}.
+nlohmann::json diff_json(const core::BranchName& name, const core::BranchDiff& diff);
+// `branch merge`: the merge's plan, rehearsal and timings, and whether it
+// was a dry run.
+nlohmann::json merge_result_json(const core::MergeResult& result, bool dry_run);
+// `merge revert` of merge `id`.
+nlohmann::json revert_json(const core::RevertResult& result, int64_t id, bool dry_run);
 
 }  // namespace velo::app

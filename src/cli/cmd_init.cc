@@ -4,6 +4,7 @@
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/project/init.h"
+#include "server/api_token.h"
 #include "util/fs.h"
 
 namespace velo::cli {
@@ -48,6 +49,8 @@ Status init(const GlobalOptions& global, const InitArgs& args) {
     }
     return result.error();
   }
+  // The bearer token of velo serve's API (server/api_token.h).
+  VELO_TRY(server::ensure_token(options.home));
   if (global.json) {
     print_json({{"home", options.home},
                 {"storage", result->storage},

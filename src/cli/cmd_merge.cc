@@ -101,10 +101,7 @@ Status branch_diff(const GlobalOptions& global, const DiffArgs& args) {
   if (args.sql) {
     print_sql(diff::plan(result.changes, result.from, result.to));
   } else if (global.json) {
-    print_json({{"name", options.name.full()},
-                {"from", result.from_label},
-                {"summary", diff::summarize(result.changes)},
-                {"changes", diff::to_json(result.changes)}});
+    print_json(app::diff_json(options.name, result));
   } else {
     fmt::print("{} since {}:\n", options.name.full(), result.from_label);
     print_changes(result.changes);
@@ -192,9 +189,7 @@ Status branch_merge(const GlobalOptions& global, const MergeArgs& args) {
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::merge_branch(env->ctx(), options));
   if (global.json) {
-    nlohmann::json json = core::to_json(result);
-    json["dry_run"] = args.dry_run;
-    print_json(json);
+    print_json(app::merge_result_json(result, args.dry_run));
   } else {
     print_merge({.dry_run = args.dry_run}, result);
   }
@@ -211,12 +206,7 @@ Status merge_revert(const GlobalOptions& global, const RevertArgs& args) {
   VELO_OPEN_ENV(env, global);
   VELO_ASSIGN_OR_RETURN(auto result, core::revert_merge(env->ctx(), options));
   if (global.json) {
-    nlohmann::json json = core::to_json(result.migration);
-    json["reverts"] = args.id;
-    json["dry_run"] = args.dry_run;
-    json["restored_snapshot"] = result.restored ? nlohmann::json(result.snapshot_id) : nullptr;
-    json["discarded"] = result.discarded;
-    print_json(json);
+    print_json(app::revert_json(result, args.id, args.dry_run));
   } else if (args.to_snapshot) {
     if (result.restored) {
       fmt::print("reverted merge {}: {} is back at snapshot {} ({} discarded); recorded as {}\n",

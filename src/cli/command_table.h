@@ -62,6 +62,7 @@ CommandTable snapshot_commands();
 CommandTable wal_commands();
 CommandTable wal_hook_commands();
 CommandTable connect_commands();
+CommandTable serve_commands();
 CommandTable help_commands();
 
 // Every row, in the order help lists them, with their aliases.

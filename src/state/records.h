@@ -105,4 +105,14 @@ struct RetiredRecord {
   std::string retired_at;
 };
 
+// A request that changed something through the HTTP API (velo serve).
+struct AuditRecord {
+  int64_t id = 0;
+  std::string at;
+  std::string actor;  // "bearer 127.0.0.1 curl/7.88.1"
+  std::string method;
+  std::string path;
+  int64_t status = 0;
+};
+
 }  // namespace velo::state

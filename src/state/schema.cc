@@ -115,10 +115,23 @@ ALTER TABLE projects ADD COLUMN retention_s INTEGER NOT NULL DEFAULT 86400;
 ALTER TABLE projects ADD COLUMN snapshot_every_s INTEGER NOT NULL DEFAULT 3600;
 )sql";
 
+// Requests that changed something through velo serve's API: who (the
+// peer and how it authenticated), what (method, path) and when.
+constexpr const char* kAudit = R"sql(
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  method TEXT NOT NULL,
+  path TEXT NOT NULL,
+  status INTEGER NOT NULL
+);
+)sql";
+
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> steps = {kInitial,       kArchiveAndPitr, kClonePassword,
                                                  kStoppedByUser, kMerges,         kProjectDatabase,
-                                                 kRetention};
+                                                 kRetention,     kAudit};
   return steps;
 }
 

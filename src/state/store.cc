@@ -303,6 +303,20 @@ Status Store::delete_merges(const std::string& project) {
   return db_.run("DELETE FROM merges WHERE project = ?", {project});
 }
 
+Status Store::insert_audit(const AuditRecord& r) {
+  return db_.run("INSERT INTO audit(at, actor, method, path, status) VALUES(?, ?, ?, ?, ?)",
+                 {r.at, r.actor, r.method, r.path, r.status});
+}
+
+Result<std::vector<AuditRecord>> Store::audit(int64_t limit) {
+  return map_rows(db_,
+                  "SELECT id, at, actor, method, path, status FROM audit ORDER BY id DESC LIMIT ?",
+                  {limit}, [](const std::vector<Value>& row) {
+                    return AuditRecord{as_int(row[0]),  as_text(row[1]), as_text(row[2]),
+                                       as_text(row[3]), as_text(row[4]), as_int(row[5])};
+                  });
+}
+
 Result<std::vector<RetiredRecord>> Store::retired() {
   return map_rows(db_, "SELECT volume, snapshot, retired_at FROM retired ORDER BY retired_at", {},
                   [](const std::vector<Value>& row) {

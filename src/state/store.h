@@ -66,6 +66,10 @@ class Store {
   // With the project (project delete).
   Status delete_merges(const std::string& project);
 
+  // The API's audit log, newest first.
+  Status insert_audit(const AuditRecord& record);
+  Result<std::vector<AuditRecord>> audit(int64_t limit);
+
   Result<std::vector<RetiredRecord>> retired();
   Status insert_retired(const RetiredRecord& record);
   Status delete_retired(const std::string& volume, const std::string& snapshot);

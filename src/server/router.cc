@@ -1,0 +1,120 @@
+#include "server/router.h"
+
+#include "server/http_error.h"
+
+namespace velo::server {
+namespace {
+
+const char* kApiPrefix = "/api/v1";
+
+// A JSON object, or an empty one for no body at all.
+Result<nlohmann::json> parse_body(const httplib::Request& request) {
+  if (request.body.empty()) return nlohmann::json::object();
+  auto body = nlohmann::json::parse(request.body, nullptr, false);
+  if (body.is_discarded()) return make_error(ErrorKind::Invalid, "the body is not valid JSON");
+  if (!body.is_object()) return make_error(ErrorKind::Invalid, "the body must be a JSON object");
+  return body;
+}
+
+Error wrong_type(const std::string& key, const char* expected) {
+  return make_error(ErrorKind::Invalid, "field \"{}\" must be {}", key, expected);
+}
+
+}  // namespace
+
+std::optional<std::string> Call::query(const std::string& name) const {
+  if (!request.has_param(name.c_str())) return std::nullopt;
+  return request.get_param_value(name.c_str());
+}
+
+Result<std::unique_ptr<app::Environment>> ServerParts::open(core::Reporter* reporter) const {
+  static core::SilentReporter silent;
+  return app::Environment::open({home, false, reporter ? reporter : &silent});
+}
+
+void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
+  response.status = status;
+  response.set_header("Cache-Control", "no-store");
+  // Replace invalid UTF-8 (a catalog's bytes) instead of throwing.
+  response.set_content(body.is_null() && status == 204
+                           ? std::string()
+                           : body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                       "application/json");
+}
+
+httplib::Server::Handler Router::wrap(Handler handler) const {
+  return [this, handler = std::move(handler)](const httplib::Request& request,
+                                              httplib::Response& response) {
+    Result<Reply> reply = [&]() -> Result<Reply> {
+      VELO_ASSIGN_OR_RETURN(auto body, parse_body(request));
+      VELO_ASSIGN_OR_RETURN(auto env, parts_.open());
+      try {
+        return handler(Call{request, *env, body});
+      } catch (const nlohmann::json::exception& e) {
+        // A field of an unexpected type that a handler read directly.
+        return make_error(ErrorKind::Invalid, "bad request body: {}", e.what());
+      }
+    }();
+    if (reply.ok()) {
+      send_json(response, reply->status, reply->body);
+    } else {
+      send_json(response, http_status(reply.error().kind), error_body(reply.error()));
+    }
+  };
+}
+
+void Router::get(const std::string& pattern, Handler handler) {
+  server_.Get(kApiPrefix + pattern, wrap(std::move(handler)));
+}
+
+void Router::post(const std::string& pattern, Handler handler) {
+  server_.Post(kApiPrefix + pattern, wrap(std::move(handler)));
+}
+
+void Router::del(const std::string& pattern, Handler handler) {
+  server_.Delete(kApiPrefix + pattern, wrap(std::move(handler)));
+}
+
+Status only_fields(const nlohmann::json& body, const std::vector<std::string>& known) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      return make_error(ErrorKind::Invalid, "unknown field \"{}\"", core::printable(key));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> text_field(const nlohmann::json& body, const std::string& key) {
+  auto found = body.find(key);
+  if (found == body.end() || found->is_null()) return std::optional<std::string>();
+  if (!found->is_string()) return wrong_type(key, "a string");
+  return std::optional<std::string>(found->get<std::string>());
+}
+
+Result<bool> flag_field(const nlohmann::json& body, const std::string& key, bool fallback) {
+  auto found = body.find(key);
+  if (found == body.end() || found->is_null()) return fallback;
+  if (!found->is_boolean()) return wrong_type(key, "true or false");
+  return found->get<bool>();
+}
+
+Result<std::optional<int64_t>> integer_field(const nlohmann::json& body, const std::string& key) {
+  auto found = body.find(key);
+  if (found == body.end() || found->is_null()) return std::optional<int64_t>();
+  if (!found->is_number_integer()) return wrong_type(key, "an integer");
+  return std::optional<int64_t>(found->get<int64_t>());
+}
+
+Result<core::BranchName> branch_from_path(const Call& call) {
+  return core::parse_branch_name(call.capture(1) + "/" + call.capture(2));
+}
+
+Result<bool> query_flag(const Call& call, const std::string& name) {
+  auto value = call.query(name);
+  if (!value || *value == "false" || *value == "0") return false;
+  if (*value == "true" || *value == "1" || value->empty()) return true;
+  return make_error(ErrorKind::Invalid, "?{}= takes true or false, not {}", name,
+                    core::printable(*value));
+}
+
+}  // namespace velo::server

@@ -1,0 +1,88 @@
+// The API's routes over cpp-httplib: a handler gets the request, an
+// environment of its own and the JSON body, and returns a reply or an
+// error; the router turns both into JSON responses with the right status,
+// so no handler writes HTTP by hand.
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/environment.h"
+#include "core/names.h"
+#include "server/event_hub.h"
+#include "server/operations.h"
+
+namespace velo::server {
+
+struct Call {
+  const httplib::Request& request;
+  app::Environment& env;
+  const nlohmann::json& body;  // an object; {} when the request had none
+  // The route pattern's capture `i` (1-based).
+  std::string capture(size_t i) const { return request.matches[static_cast<int>(i)].str(); }
+  // ?name=value, if given.
+  std::optional<std::string> query(const std::string& name) const;
+};
+
+struct Reply {
+  int status = 200;
+  nlohmann::json body;
+};
+
+using Handler = std::function<Result<Reply>(const Call&)>;
+
+// What the handlers share: the home, the operations running and the
+// event hub.
+struct ServerParts {
+  std::string home;
+  EventHub& events;
+  Operations& operations;
+  // A fresh environment, progress going to `reporter` (nowhere if null).
+  Result<std::unique_ptr<app::Environment>> open(core::Reporter* reporter = nullptr) const;
+};
+
+class Router {
+ public:
+  Router(httplib::Server& server, const ServerParts& parts) : server_(server), parts_(parts) {}
+  // `pattern` is under /api/v1 and a regular expression ("/branches/([^/]+)").
+  void get(const std::string& pattern, Handler handler);
+  void post(const std::string& pattern, Handler handler);
+  void del(const std::string& pattern, Handler handler);
+  const ServerParts& parts() const { return parts_; }
+  httplib::Server& http() { return server_; }
+
+ private:
+  httplib::Server::Handler wrap(Handler handler) const;
+  httplib::Server& server_;
+  const ServerParts& parts_;
+};
+
+// Writes `body` as the JSON response, with no caching.
+void send_json(httplib::Response& response, int status, const nlohmann::json& body);
+
+// Body fields, checked: a missing optional field is nullopt; a field of
+// the wrong type is Invalid, naming it.
+Status only_fields(const nlohmann::json& body, const std::vector<std::string>& known);
+Result<std::optional<std::string>> text_field(const nlohmann::json& body, const std::string& key);
+Result<bool> flag_field(const nlohmann::json& body, const std::string& key, bool fallback);
+Result<std::optional<int64_t>> integer_field(const nlohmann::json& body, const std::string& key);
+
+// P/B from the route's first two captures.
+Result<core::BranchName> branch_from_path(const Call& call);
+// ?force=true|false (absent: false).
+Result<bool> query_flag(const Call& call, const std::string& name);
+
+// Each api_*.cc adds its routes.
+void add_project_routes(Router& router);
+void add_branch_routes(Router& router);
+void add_history_routes(Router& router);
+void add_merge_routes(Router& router);
+void add_system_routes(Router& router);
+
+}  // namespace velo::server
