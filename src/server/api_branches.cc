@@ -48,7 +48,7 @@ Status check_create(core::Context& ctx, const core::CreateBranchOptions& options
 
 Result<Reply> create(Router& router, const Call& call) {
   VELO_ASSIGN_OR_RETURN(auto options, create_options(call.body));
-  VELO_TRY(check_create(call.env.ctx(), options));
+  VELO_TRY(check_create(call.env().ctx(), options));
   auto operation = router.parts().operations.start(
       "branch.create", options.name.full(),
       [options](app::Environment& env) -> Result<nlohmann::json> {
@@ -62,7 +62,7 @@ Result<Reply> create(Router& router, const Call& call) {
 Result<Reply> reset(Router& router, const Call& call) {
   VELO_TRY(only_fields(call.body, {}));
   VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
-  VELO_TRY(core::load_branch(call.env.ctx(), name.project, name.branch));
+  VELO_TRY(core::load_branch(call.env().ctx(), name.project, name.branch));
   auto operation = router.parts().operations.start(
       "branch.reset", name.full(), [name](app::Environment& env) -> Result<nlohmann::json> {
         auto& ctx = env.ctx();
@@ -78,7 +78,7 @@ Handler simple(Action act, const char* verb) {
   return [act, verb](const Call& call) -> Result<Reply> {
     VELO_TRY(only_fields(call.body, {}));
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
-    VELO_TRY(act(call.env.ctx(), name));
+    VELO_TRY(act(call.env().ctx(), name));
     return Reply{200, {{"name", name.full()}, {"result", verb}}};
   };
 }
@@ -86,25 +86,23 @@ Handler simple(Action act, const char* verb) {
 }  // namespace
 
 void add_branch_routes(Router& router) {
-  router.get("/branches", [](const Call& call) -> Result<Reply> {
+  router.get_light("/branches", [&router](const Call& call) -> Result<Reply> {
     auto project = call.query("project");
     if (project) VELO_TRY(core::validate_name("project", *project));
-    VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(call.env.ctx(), project, true));
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& b : branches) list.push_back(app::branch_json(b));
+    VELO_ASSIGN_OR_RETURN(auto list, router.parts().branches.branches(project));
     return Reply{200, list};
   });
   router.post("/branches", [&router](const Call& call) { return create(router, call); });
   router.get(kBranch, [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
     VELO_ASSIGN_OR_RETURN(auto handle,
-                          core::load_branch(call.env.ctx(), name.project, name.branch));
-    return Reply{200, app::branch_detail_json(call.env.ctx(), handle)};
+                          core::load_branch(call.env().ctx(), name.project, name.branch));
+    return Reply{200, app::branch_detail_json(call.env().ctx(), handle)};
   });
   router.del(kBranch, [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
     VELO_ASSIGN_OR_RETURN(bool force, query_flag(call, "force"));
-    VELO_TRY(core::delete_branch(call.env.ctx(), name, force));
+    VELO_TRY(core::delete_branch(call.env().ctx(), name, force));
     return Reply{200, {{"name", name.full()}, {"result", "deleted"}}};
   });
   router.post(route("/reset"), [&router](const Call& call) { return reset(router, call); });
@@ -114,9 +112,9 @@ void add_branch_routes(Router& router) {
   router.post(route("/password"), [](const Call& call) -> Result<Reply> {
     VELO_TRY(only_fields(call.body, {}));
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
-    VELO_TRY(core::rotate_password(call.env.ctx(), name));
+    VELO_TRY(core::rotate_password(call.env().ctx(), name));
     VELO_ASSIGN_OR_RETURN(auto handle,
-                          core::load_branch(call.env.ctx(), name.project, name.branch));
+                          core::load_branch(call.env().ctx(), name.project, name.branch));
     return Reply{200,
                  {{"name", name.full()},
                   {"result", "password changed"},
@@ -125,7 +123,7 @@ void add_branch_routes(Router& router) {
   router.get(route("/connection"), [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
     VELO_ASSIGN_OR_RETURN(auto handle,
-                          core::load_branch(call.env.ctx(), name.project, name.branch));
+                          core::load_branch(call.env().ctx(), name.project, name.branch));
     return Reply{200, app::connection_object(handle)};
   });
 }

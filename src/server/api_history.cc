@@ -11,7 +11,7 @@ void add_history_routes(Router& router) {
   const std::string branch = "/branches/([^/]+)/([^/]+)";
   router.get(branch + "/snapshots", [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
-    VELO_ASSIGN_OR_RETURN(auto list, app::snapshot_list_json(call.env.ctx(), name));
+    VELO_ASSIGN_OR_RETURN(auto list, app::snapshot_list_json(call.env().ctx(), name));
     return Reply{200, list};
   });
   router.post(branch + "/snapshots", [](const Call& call) -> Result<Reply> {
@@ -20,17 +20,17 @@ void add_history_routes(Router& router) {
     VELO_ASSIGN_OR_RETURN(auto label, text_field(call.body, "label"));
     VELO_TRY(core::validate_label(label.value_or("")));
     VELO_ASSIGN_OR_RETURN(auto snapshot,
-                          core::create_snapshot(call.env.ctx(), name, label.value_or("")));
+                          core::create_snapshot(call.env().ctx(), name, label.value_or("")));
     return Reply{201, app::snapshot_json(snapshot, {})};
   });
   router.del("/snapshots/([0-9]{1,18})", [](const Call& call) -> Result<Reply> {
     const int64_t id = std::stoll(call.capture(1));
-    VELO_TRY(core::delete_snapshot(call.env.ctx(), id));
+    VELO_TRY(core::delete_snapshot(call.env().ctx(), id));
     return Reply{200, {{"id", id}, {"result", "deleted"}}};
   });
   router.get(branch + "/wal", [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto name, branch_from_path(call));
-    VELO_ASSIGN_OR_RETURN(auto status, core::wal_status(call.env.ctx(), name));
+    VELO_ASSIGN_OR_RETURN(auto status, core::wal_status(call.env().ctx(), name));
     return Reply{200, app::wal_status_json(name, status)};
   });
 }

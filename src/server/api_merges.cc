@@ -19,7 +19,7 @@ Result<Reply> diff(Router& router, const Call& call) {
     VELO_ASSIGN_OR_RETURN(options.against, core::parse_branch_name(*against));
   }
   VELO_ASSIGN_OR_RETURN(options.database, text_field(call.body, "database"));
-  VELO_TRY(core::load_branch(call.env.ctx(), options.name.project, options.name.branch));
+  VELO_TRY(core::load_branch(call.env().ctx(), options.name.project, options.name.branch));
   auto operation = router.parts().operations.start(
       "branch.diff", options.name.full(),
       [options](app::Environment& env) -> Result<nlohmann::json> {
@@ -52,7 +52,7 @@ Result<Reply> merge(Router& router, const Call& call) {
     VELO_ASSIGN_OR_RETURN(options.into, core::parse_branch_name(*into));
   }
   VELO_TRY(read_merge_flags(call.body, options));
-  VELO_TRY(core::load_branch(call.env.ctx(), options.source.project, options.source.branch));
+  VELO_TRY(core::load_branch(call.env().ctx(), options.source.project, options.source.branch));
   auto operation = router.parts().operations.start(
       "branch.merge", options.source.full(),
       [options](app::Environment& env) -> Result<nlohmann::json> {
@@ -68,7 +68,7 @@ Result<Reply> revert(Router& router, const Call& call) {
   options.id = std::stoll(call.capture(1));
   VELO_ASSIGN_OR_RETURN(options.to_snapshot, flag_field(call.body, "to_snapshot", false));
   VELO_TRY(read_merge_flags(call.body, options.merge));
-  VELO_ASSIGN_OR_RETURN(auto record, call.env.ctx().store.merge(options.id));
+  VELO_ASSIGN_OR_RETURN(auto record, call.env().ctx().store.merge(options.id));
   if (!record) return make_error(ErrorKind::NotFound, "no merge {}", options.id);
   auto operation = router.parts().operations.start(
       "merge.revert", std::to_string(options.id),
@@ -86,7 +86,7 @@ void add_merge_routes(Router& router) {
   router.post(branch + "/diff", [&router](const Call& call) { return diff(router, call); });
   router.post(branch + "/merge", [&router](const Call& call) { return merge(router, call); });
   router.get("/merges", [](const Call& call) -> Result<Reply> {
-    auto& ctx = call.env.ctx();
+    auto& ctx = call.env().ctx();
     auto project = call.query("project");
     if (project) VELO_TRY(core::load_project(ctx, *project));
     VELO_ASSIGN_OR_RETURN(auto merges, ctx.store.merges(project));
@@ -96,7 +96,7 @@ void add_merge_routes(Router& router) {
   });
   router.get("/merges/([0-9]{1,18})", [](const Call& call) -> Result<Reply> {
     const int64_t id = std::stoll(call.capture(1));
-    VELO_ASSIGN_OR_RETURN(auto record, call.env.ctx().store.merge(id));
+    VELO_ASSIGN_OR_RETURN(auto record, call.env().ctx().store.merge(id));
     if (!record) return make_error(ErrorKind::NotFound, "no merge {}", id);
     return Reply{200, app::merge_json(*record, true)};
   });

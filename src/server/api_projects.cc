@@ -37,7 +37,7 @@ Result<core::CreateProjectOptions> create_options(const nlohmann::json& body) {
 
 Result<Reply> create(Router& router, const Call& call) {
   VELO_ASSIGN_OR_RETURN(auto options, create_options(call.body));
-  VELO_ASSIGN_OR_RETURN(auto existing, call.env.ctx().store.project(options.name));
+  VELO_ASSIGN_OR_RETURN(auto existing, call.env().ctx().store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
   auto operation = router.parts().operations.start(
       "project.create", options.name, [options](app::Environment& env) -> Result<nlohmann::json> {
@@ -51,19 +51,19 @@ Result<Reply> create(Router& router, const Call& call) {
 
 void add_project_routes(Router& router) {
   router.get("/projects", [](const Call& call) -> Result<Reply> {
-    VELO_ASSIGN_OR_RETURN(auto list, app::project_list_json(call.env.ctx()));
+    VELO_ASSIGN_OR_RETURN(auto list, app::project_list_json(call.env().ctx()));
     return Reply{200, list};
   });
   router.post("/projects", [&router](const Call& call) { return create(router, call); });
   router.get("/projects/([^/]+)", [](const Call& call) -> Result<Reply> {
-    VELO_ASSIGN_OR_RETURN(auto json, app::project_json(call.env.ctx(), call.capture(1)));
+    VELO_ASSIGN_OR_RETURN(auto json, app::project_json(call.env().ctx(), call.capture(1)));
     return Reply{200, json};
   });
   router.del("/projects/([^/]+)", [](const Call& call) -> Result<Reply> {
     const std::string name = call.capture(1);
     VELO_TRY(core::validate_name("project", name));
     VELO_ASSIGN_OR_RETURN(bool force, query_flag(call, "force"));
-    VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(call.env.ctx(), name, force));
+    VELO_ASSIGN_OR_RETURN(auto result, core::delete_project(call.env().ctx(), name, force));
     return Reply{
         200,
         {{"name", name},

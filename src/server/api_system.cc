@@ -32,20 +32,18 @@ Result<int64_t> limit_of(const Call& call) {
 }  // namespace
 
 void add_system_routes(Router& router) {
-  router.get("/status", [](const Call& call) -> Result<Reply> {
-    auto& ctx = call.env.ctx();
-    VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, true));
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& b : branches) list.push_back(app::branch_json(b));
-    return Reply{200, {{"home", ctx.home}, {"storage", ctx.driver.name()}, {"branches", list}}};
+  router.get_light("/status", [&router](const Call&) -> Result<Reply> {
+    const ServerParts& parts = router.parts();
+    VELO_ASSIGN_OR_RETURN(auto list, parts.branches.branches(std::nullopt));
+    return Reply{200, {{"home", parts.home}, {"storage", parts.storage}, {"branches", list}}};
   });
   router.get("/doctor", [](const Call& call) -> Result<Reply> {
-    return Reply{200, app::doctor_json(core::run_doctor(call.env.ctx()))};
+    return Reply{200, app::doctor_json(core::run_doctor(call.env().ctx()))};
   });
-  router.get("/operations", [&router](const Call&) -> Result<Reply> {
+  router.get_light("/operations", [&router](const Call&) -> Result<Reply> {
     return Reply{200, router.parts().operations.list()};
   });
-  router.get("/operations/([^/]+)", [&router](const Call& call) -> Result<Reply> {
+  router.get_light("/operations/([^/]+)", [&router](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(auto timeout, wait_for(call));
     auto operation = router.parts().operations.wait(call.capture(1), timeout);
     if (!operation) {
@@ -55,7 +53,7 @@ void add_system_routes(Router& router) {
   });
   router.get("/audit", [](const Call& call) -> Result<Reply> {
     VELO_ASSIGN_OR_RETURN(int64_t limit, limit_of(call));
-    VELO_ASSIGN_OR_RETURN(auto entries, call.env.ctx().store.audit(limit));
+    VELO_ASSIGN_OR_RETURN(auto entries, call.env().ctx().store.audit(limit));
     nlohmann::json list = nlohmann::json::array();
     for (const auto& e : entries) {
       list.push_back({{"id", e.id},

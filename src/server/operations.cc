@@ -77,6 +77,7 @@ void Operations::record_step(const std::string& id, const std::string& message) 
 }
 
 void Operations::finish(const std::string& id, const Result<nlohmann::json>& outcome) {
+  on_finish_();
   nlohmann::json copy;
   {
     std::lock_guard lock(mutex_);

@@ -27,7 +27,9 @@ class Operations {
   // The work: its result, as the operation's "result".
   using Work = std::function<Result<nlohmann::json>(app::Environment& env)>;
 
-  Operations(EnvironmentFactory open, EventHub& events) : open_(std::move(open)), events_(events) {}
+  // `finished` runs when an operation ends, before anyone waiting hears.
+  Operations(EnvironmentFactory open, std::function<void()> finished, EventHub& events)
+      : open_(std::move(open)), on_finish_(std::move(finished)), events_(events) {}
   ~Operations();
   Operations(const Operations&) = delete;
   Operations& operator=(const Operations&) = delete;
@@ -54,6 +56,7 @@ class Operations {
 
   static constexpr size_t kKeepFinished = 200;
   EnvironmentFactory open_;
+  std::function<void()> on_finish_;
   EventHub& events_;
   std::mutex mutex_;
   std::condition_variable finished_;

@@ -42,19 +42,24 @@ void send_json(httplib::Response& response, int status, const nlohmann::json& bo
                        "application/json");
 }
 
-httplib::Server::Handler Router::wrap(Handler handler) const {
-  return [this, handler = std::move(handler)](const httplib::Request& request,
-                                              httplib::Response& response) {
+httplib::Server::Handler Router::wrap(Handler handler, Kind kind) const {
+  return [this, handler = std::move(handler), kind](const httplib::Request& request,
+                                                    httplib::Response& response) {
     Result<Reply> reply = [&]() -> Result<Reply> {
       VELO_ASSIGN_OR_RETURN(auto body, parse_body(request));
-      VELO_ASSIGN_OR_RETURN(auto env, parts_.open());
+      std::unique_ptr<app::Environment> env;
+      if (kind != Kind::LightRead) {
+        VELO_ASSIGN_OR_RETURN(env, parts_.open());
+      }
       try {
-        return handler(Call{request, *env, body});
+        return handler(Call{request, env.get(), body});
       } catch (const nlohmann::json::exception& e) {
         // A field of an unexpected type that a handler read directly.
         return make_error(ErrorKind::Invalid, "bad request body: {}", e.what());
       }
     }();
+    // Even a refused change may have done part of its work and undone it.
+    if (kind == Kind::Change) parts_.branches.invalidate();
     if (reply.ok()) {
       send_json(response, reply->status, reply->body);
     } else {
@@ -64,15 +69,19 @@ httplib::Server::Handler Router::wrap(Handler handler) const {
 }
 
 void Router::get(const std::string& pattern, Handler handler) {
-  server_.Get(kApiPrefix + pattern, wrap(std::move(handler)));
+  server_.Get(kApiPrefix + pattern, wrap(std::move(handler), Kind::Read));
+}
+
+void Router::get_light(const std::string& pattern, Handler handler) {
+  server_.Get(kApiPrefix + pattern, wrap(std::move(handler), Kind::LightRead));
 }
 
 void Router::post(const std::string& pattern, Handler handler) {
-  server_.Post(kApiPrefix + pattern, wrap(std::move(handler)));
+  server_.Post(kApiPrefix + pattern, wrap(std::move(handler), Kind::Change));
 }
 
 void Router::del(const std::string& pattern, Handler handler) {
-  server_.Delete(kApiPrefix + pattern, wrap(std::move(handler)));
+  server_.Delete(kApiPrefix + pattern, wrap(std::move(handler), Kind::Change));
 }
 
 Status only_fields(const nlohmann::json& body, const std::vector<std::string>& known) {

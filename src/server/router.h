@@ -15,6 +15,7 @@
 
 #include "app/environment.h"
 #include "core/names.h"
+#include "server/branch_cache.h"
 #include "server/event_hub.h"
 #include "server/operations.h"
 
@@ -22,8 +23,9 @@ namespace velo::server {
 
 struct Call {
   const httplib::Request& request;
-  app::Environment& env;
-  const nlohmann::json& body;  // an object; {} when the request had none
+  app::Environment* environment;  // null for routes that read the branch cache only
+  const nlohmann::json& body;     // an object; {} when the request had none
+  app::Environment& env() const { return *environment; }
   // The route pattern's capture `i` (1-based).
   std::string capture(size_t i) const { return request.matches[static_cast<int>(i)].str(); }
   // ?name=value, if given.
@@ -43,6 +45,8 @@ struct ServerParts {
   std::string home;
   EventHub& events;
   Operations& operations;
+  BranchCache& branches;
+  std::string storage;  // the driver's name, for /status
   // A fresh environment, progress going to `reporter` (nowhere if null).
   Result<std::unique_ptr<app::Environment>> open(core::Reporter* reporter = nullptr) const;
 };
@@ -52,13 +56,16 @@ class Router {
   Router(httplib::Server& server, const ServerParts& parts) : server_(server), parts_(parts) {}
   // `pattern` is under /api/v1 and a regular expression ("/branches/([^/]+)").
   void get(const std::string& pattern, Handler handler);
+  // A read that needs no environment (the branch cache, operations).
+  void get_light(const std::string& pattern, Handler handler);
   void post(const std::string& pattern, Handler handler);
   void del(const std::string& pattern, Handler handler);
   const ServerParts& parts() const { return parts_; }
   httplib::Server& http() { return server_; }
 
  private:
-  httplib::Server::Handler wrap(Handler handler) const;
+  enum class Kind { Read, LightRead, Change };
+  httplib::Server::Handler wrap(Handler handler, Kind kind) const;
   httplib::Server& server_;
   const ServerParts& parts_;
 };

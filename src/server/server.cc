@@ -8,7 +8,7 @@
 #include "server/api_token.h"
 #include "server/assets.h"
 #include "server/auth.h"
-#include "server/branch_watch.h"
+#include "server/branch_cache.h"
 #include "server/http_error.h"
 #include "server/router.h"
 #include "state/store.h"
@@ -167,17 +167,19 @@ Status serve(const ServeOptions& options) {
   const bool tls = !options.tls_cert.empty();
   // The home must be initialised; the token is made now if velo init
   // predates the API.
-  VELO_TRY(app::Environment::open({options.home, false, nullptr}));
+  VELO_ASSIGN_OR_RETURN(auto first_env, app::Environment::open({options.home, false, nullptr}));
+  const std::string storage = first_env->ctx().driver.name();
+  first_env.reset();
   VELO_ASSIGN_OR_RETURN(auto token, ensure_token(options.home));
 
   EventHub events(kMaxEventStreams);
+  BranchCache branches(options.home, events);
   Operations operations(
       [home = options.home](core::Reporter* reporter) {
         return app::Environment::open({home, false, reporter});
       },
-      events);
-  const ServerParts parts{options.home, events, operations};
-  BranchWatch watch(parts, events);
+      [&branches] { branches.invalidate(); }, events);
+  const ServerParts parts{options.home, events, operations, branches, storage};
 
   auto http = make_server(options);
   if (!http->is_valid()) {
@@ -193,7 +195,7 @@ Status serve(const ServeOptions& options) {
   install_error_body(*http);
   install_logger(*http, options.home, options.verbose);
   add_static_routes(*http);
-  add_event_route(*http, events, watch);
+  add_event_route(*http, events, branches);
   Router router(*http, parts);
   add_project_routes(router);
   add_branch_routes(router);
@@ -219,7 +221,7 @@ Status serve(const ServeOptions& options) {
   std::fflush(stdout);
 
   std::atomic<bool> stopping{false};
-  watch.start();
+  branches.start();
   std::thread signal_watch([&] {
     while (!stopping && interrupt::received() == 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -237,7 +239,7 @@ Status serve(const ServeOptions& options) {
   events.close();
   signal_watch.join();
   if (maintainer.joinable()) maintainer.join();
-  watch.stop();
+  branches.stop();
   operations.join();
   if (!served && interrupt::received() == 0) {
     return make_error(ErrorKind::Io, "the server stopped: {}:{}", options.listen.host,

@@ -1,0 +1,136 @@
+#include "server/branch_cache.h"
+
+#include "app/environment.h"
+#include "app/reports.h"
+#include "core/branch/inspect.h"
+#include "server/http_error.h"
+#include "server/router.h"
+
+namespace velo::server {
+namespace {
+
+constexpr auto kRefreshEvery = std::chrono::seconds(1);
+constexpr auto kKeepalive = std::chrono::seconds(15);
+
+// Sizes change with every write: not a change worth an event.
+bool same_but_size(nlohmann::json a, nlohmann::json b) {
+  a.erase("used_bytes");
+  b.erase("used_bytes");
+  return a == b;
+}
+
+}  // namespace
+
+BranchCache::~BranchCache() { stop(); }
+
+void BranchCache::start() {
+  thread_ = std::thread([this] {
+    while (!stopping_) {
+      (void)refresh();  // a busy state database: the next second
+      for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(kRefreshEvery / 10);
+    }
+  });
+}
+
+void BranchCache::stop() {
+  stopping_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<app::Environment*> BranchCache::environment() {
+  if (!env_) {
+    static core::SilentReporter silent;
+    VELO_ASSIGN_OR_RETURN(env_, app::Environment::open({home_, false, &silent}));
+  }
+  return env_.get();
+}
+
+Status BranchCache::refresh() {
+  std::lock_guard refreshing(refresh_mutex_);
+  stale_ = false;  // a change from now on is seen by the next refresh
+  VELO_ASSIGN_OR_RETURN(auto* env, environment());
+  auto& ctx = env->ctx();
+  const auto now = std::chrono::steady_clock::now();
+  const bool measure = now - space_measured_ >= kSpaceEvery;
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, measure));
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  if (measure) space_measured_ = now;
+  std::map<std::string, nlohmann::json> fresh;
+  for (auto& b : branches) {
+    const std::string name = b.project + "/" + b.branch;
+    if (measure && b.used_bytes) space_[name] = *b.used_bytes;
+    if (!b.used_bytes) {
+      auto known = space_.find(name);
+      if (known != space_.end()) b.used_bytes = known->second;
+    }
+    fresh.emplace(name, app::branch_json(b));
+  }
+  std::erase_if(space_, [&](const auto& entry) { return !fresh.contains(entry.first); });
+  std::lock_guard lock(mutex_);
+  for (const auto& [name, branch] : fresh) {
+    auto before = known_.find(name);
+    if (before == known_.end()) {
+      events_.publish("branch", {{"action", "created"}, {"branch", branch}});
+    } else if (!same_but_size(before->second, branch)) {
+      events_.publish("branch", {{"action", "changed"}, {"branch", branch}});
+    }
+  }
+  for (const auto& [name, branch] : known_) {
+    if (!fresh.contains(name))
+      events_.publish("branch", {{"action", "deleted"}, {"branch", branch}});
+  }
+  known_ = std::move(fresh);
+  projects_.clear();
+  for (const auto& p : projects) projects_.insert(p.name);
+  return Status::Ok();
+}
+
+Result<nlohmann::json> BranchCache::branches(const std::optional<std::string>& project) {
+  if (stale_) VELO_TRY(refresh());
+  std::lock_guard lock(mutex_);
+  if (project && !projects_.contains(*project)) {
+    return make_error(ErrorKind::NotFound, "no project {}", core::printable(*project));
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& [name, branch] : known_) {
+    if (!project || branch["project"] == *project) list.push_back(branch);
+  }
+  return list;
+}
+
+void add_event_route(httplib::Server& server, EventHub& events, BranchCache& cache) {
+  server.Get(
+      "/api/v1/events", [&events, &cache](const httplib::Request&, httplib::Response& response) {
+        // Subscribed before the list is read: a change in between is sent too.
+        auto subscription = events.subscribe();
+        if (!subscription) {
+          send_json(response, 503, error_body("busy", "too many event streams are open"));
+          return;
+        }
+        auto hello = cache.branches(std::nullopt);
+        if (!hello.ok()) {
+          events.unsubscribe(subscription);
+          send_json(response, http_status(hello.error().kind), error_body(hello.error()));
+          return;
+        }
+        response.set_header("Cache-Control", "no-store");
+        response.set_header("X-Accel-Buffering", "no");
+        auto first = std::make_shared<std::string>(sse_frame("hello", {{"branches", *hello}}));
+        response.set_chunked_content_provider(
+            "text/event-stream",
+            [subscription, first](size_t, httplib::DataSink& sink) {
+              if (!first->empty()) {
+                std::string frame = std::move(*first);
+                first->clear();
+                return sink.write(frame.data(), frame.size());
+              }
+              auto frame = subscription->next(kKeepalive);
+              if (subscription->closed()) return false;
+              const std::string text = frame ? *frame : std::string(": keepalive\n\n");
+              return sink.write(text.data(), text.size());
+            },
+            [&events, subscription](bool) { events.unsubscribe(subscription); });
+      });
+}
+
+}  // namespace velo::server
