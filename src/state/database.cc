@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 namespace velo::state {
 namespace {
 
@@ -29,11 +31,17 @@ ErrorKind kind_of(int code) {
 }  // namespace
 
 Result<Database> Database::open(const std::string& path) {
-  // Create the file 0600 ourselves: it holds passwords.
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorKind::Io, "cannot open state database {}", path);
-  ::fchmod(fd, 0600);
-  ::close(fd);
+  // Create the file 0600 ourselves: it holds passwords. Only when it is
+  // absent: closing any descriptor of a database file drops every POSIX
+  // lock this process holds on it, those of SQLite connections in other
+  // threads (velo serve) too, and that corrupts the database.
+  if (::access(path.c_str(), F_OK) != 0) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      return make_error(ErrorKind::Io, "cannot create state database {}", path);
+    }
+    if (fd >= 0) ::close(fd);
+  }
   sqlite3* db = nullptr;
   int rc =
       sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, nullptr);
