@@ -41,6 +41,13 @@ function append(el, children) {
   }
 }
 
+// Replace el's children; null and false are skipped, arrays flattened.
+function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 const $ = (selector, root = document) => root.querySelector(selector);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -338,7 +345,7 @@ function renderOp(el, op) {
   if (op.status === 'succeeded' && op.result && op.kind === 'branch.create' && op.result.name) {
     result.push(h('p', null, 'Created ', h('a', { href: `#/branch/${op.result.name}` }, op.result.name), '.'));
   }
-  el.replaceChildren(
+  fill(el,
     h('div', { class: 'op-head' },
       op.status === 'running' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null,
       badge(op.status, { 'data-testid': 'op-status' }),
@@ -367,14 +374,14 @@ function upsertOp(op) {
 function showInTray(op) {
   const id = String(op.id);
   if (!state.tray.includes(id)) state.tray.unshift(id);
-  state.tray = state.tray.slice(0, 6);
+  state.tray = state.tray.slice(0, 4);
   renderTray();
 }
 
 function renderTray() {
   const tray = $('#ops-tray');
   tray.hidden = !state.authed || state.tray.length === 0;
-  $('#ops-list').replaceChildren(...state.tray.map((id) => h('li', null, opPanel(state.ops.get(id), `tray-op-${id}`))));
+  fill($('#ops-list'), ...state.tray.map((id) => h('li', null, opPanel(state.ops.get(id), `tray-op-${id}`))));
 }
 
 function whenFinished(id) {
@@ -412,7 +419,7 @@ async function follow(op) {
 // Start an operation (a 202), follow it, refresh what it touched.
 async function runOperation(method, path, body, { project, panelInto } = {}) {
   const op = await api(method, path, body);
-  if (panelInto) panelInto.replaceChildren(opPanel(op));
+  if (panelInto) fill(panelInto, opPanel(op));
   const done = await follow(op);
   if (project) {
     try {
@@ -522,7 +529,7 @@ function showLogin(message) {
   disconnectEvents();
   if (view && view.destroy) view.destroy();
   view = null;
-  $('#view').replaceChildren();
+  fill($('#view'));
   $('#nav').hidden = true;
   $('#logout').hidden = true;
   $('#ops-tray').hidden = true;
@@ -611,7 +618,7 @@ function mount(moveFocus = true) {
   }
   view = views[r.page](r);
   const root = $('#view');
-  root.replaceChildren(view.el);
+  fill(root, view.el);
   root.dataset.page = r.page;
   if (view.update) view.update();
   renderTray();
@@ -650,7 +657,7 @@ function treeView() {
   return {
     el,
     update() {
-      keepFocus(() => body.replaceChildren(...renderProjects()));
+      keepFocus(() => fill(body, ...renderProjects()));
     },
   };
 }
@@ -717,8 +724,9 @@ function renderNode(b, childCount) {
   const busy = state.busy.has(n);
   const flash = state.flash.delete(n);
   return h('div', { class: `node${busy ? ' busy' : ''}${flash ? ' flash' : ''}`, 'data-testid': `node-${n}`, 'data-status': b.status, 'aria-busy': busy ? 'true' : null },
-    h('a', { class: 'name', href: `#/branch/${n}`, title: `${n}: timeline and details` }, b.branch),
-    badge(b.status, { 'data-testid': `status-${n}` }),
+    h('span', { class: 'title' },
+      h('a', { class: 'name', href: `#/branch/${n}`, title: `${n}: timeline and details` }, b.branch),
+      badge(b.status, { 'data-testid': `status-${n}` })),
     h('span', { class: 'meta' },
       h('span', null, 'port ', h('span', { class: 'mono' }, b.port ?? '—')),
       h('span', null, 'age ', timeEl(b.created_at)),
@@ -879,16 +887,16 @@ function branchView(r) {
 
   function render() {
     const b = state.branches.get(name) || data.detail;
-    statusSlot.replaceChildren(b ? badge(b.status, { 'data-testid': 'branch-status' }) : null);
+    fill(statusSlot, b ? badge(b.status, { 'data-testid': 'branch-status' }) : null);
     if (data.loadError && !b) {
-      facts.replaceChildren(h('p', { class: 'error', 'data-testid': 'branch-missing' }, data.loadError));
+      fill(facts, h('p', { class: 'error', 'data-testid': 'branch-missing' }, data.loadError));
     } else if (b) {
       const d = { ...data.detail, ...b };
       const actions = h('div', { class: 'row', style: { marginTop: '0.6em' } },
         h('button', { type: 'button', 'data-testid': 'detail-copy', onclick: () => copyConnection(name) }, 'Copy connection string'),
         d.parent ? h('a', { class: 'button', href: `#/merge/${name}`, 'data-testid': 'link-merge' }, 'Diff and merge…') : null);
       const fact = (k, v) => [h('dt', null, k), h('dd', null, v ?? '—')];
-      facts.replaceChildren(h('dl', { class: 'facts' },
+      fill(facts, h('dl', { class: 'facts' },
         fact('status', d.status), fact('port', d.port), fact('parent', d.parent ? h('a', { href: `#/branch/${d.parent}` }, d.parent) : 'none'),
         fact('created', [timeEl(d.created_at), ' ago, ', utc(d.created_at)]), fact('used', bytes(d.used_bytes)),
         fact('URL (no password)', h('code', null, d.url)), fact('storage', d.storage), fact('runtime', d.runtime),
@@ -904,7 +912,7 @@ function branchView(r) {
   function renderSnapshots() {
     if (!data.snapshots) return;
     if (data.snapshots.length === 0) {
-      snapList.replaceChildren(h('p', { class: 'muted', 'data-testid': 'no-snapshots' }, 'No snapshots of this branch yet. A point-in-time branch starts from a snapshot and replays WAL after it.'));
+      fill(snapList, h('p', { class: 'muted', 'data-testid': 'no-snapshots' }, 'No snapshots of this branch yet. A point-in-time branch starts from a snapshot and replays WAL after it.'));
       return;
     }
     const rows = [...data.snapshots].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at))).map((s) => h('tr', { 'data-testid': `snapshot-${s.id}` },
@@ -912,7 +920,7 @@ function branchView(r) {
       h('td', null, utc(s.created_at)), h('td', null, s.lsn ? h('code', null, s.lsn) : '—'),
       h('td', null, (s.used_by || []).join(', ') || '—'),
       h('td', null, h('button', { type: 'button', 'aria-label': `Use the time of snapshot ${s.snapshot}`, onclick: () => select(parseTime(s.created_at)) }, 'Use time'))));
-    snapList.replaceChildren(h('div', { class: 'table-wrap' }, h('table', null,
+    fill(snapList, h('div', { class: 'table-wrap' }, h('table', null,
       h('thead', null, h('tr', null, ['snapshot', 'kind', 'label', 'taken', 'LSN', 'used by', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, rows))));
   }
@@ -960,7 +968,7 @@ function branchView(r) {
     if (data.selected && !Number.isNaN(data.selected)) {
       parts.push(h('div', { class: 'cursor', 'data-testid': 'timeline-cursor', style: { left: pos(data.selected) } }, h('span', null, utc(new Date(data.selected).toISOString(), false))));
     }
-    timeline.replaceChildren(...parts);
+    fill(timeline, ...parts);
     timeline.dataset.start = String(start);
     timeline.dataset.end = String(end);
     renderWalText();
@@ -970,17 +978,17 @@ function branchView(r) {
     const wal = data.wal;
     if (!wal) return;
     if (wal.error) {
-      walText.replaceChildren(h('span', { class: 'error' }, `The WAL archive could not be read: ${wal.error}`));
+      fill(walText, h('span', { class: 'error' }, `The WAL archive could not be read: ${wal.error}`));
       walText.dataset.window = 'error';
       return;
     }
     const archive = wal.archiving ? `WAL archive: ${wal.files} files, ${bytes(wal.bytes)}.` : 'This branch does not archive its WAL.';
     if (wal.window) {
       walText.dataset.window = 'yes';
-      walText.replaceChildren(`Recoverable from ${utc(wal.window.from)} to ${utc(wal.window.to)}. `, h('span', { class: 'muted' }, archive));
+      fill(walText, `Recoverable from ${utc(wal.window.from)} to ${utc(wal.window.to)}. `, h('span', { class: 'muted' }, archive));
     } else {
       walText.dataset.window = 'none';
-      walText.replaceChildren(h('strong', { 'data-testid': 'no-window-reason' }, `No point-in-time window yet: ${wal.no_window_reason || 'no snapshot and archived WAL after it'}.`), ' ', h('span', { class: 'muted' }, archive));
+      fill(walText, h('strong', { 'data-testid': 'no-window-reason' }, `No point-in-time window yet: ${wal.no_window_reason || 'no snapshot and archived WAL after it'}.`), ' ', h('span', { class: 'muted' }, archive));
     }
   }
 
@@ -1016,7 +1024,7 @@ function branchView(r) {
         nameInput.value = '';
       }
     } catch (err) {
-      progress.replaceChildren(h('p', { class: 'error', 'data-testid': 'pitr-error' }, err.message));
+      fill(progress, h('p', { class: 'error', 'data-testid': 'pitr-error' }, err.message));
     } finally {
       submit.disabled = false;
     }
@@ -1090,7 +1098,7 @@ function mergeView(r) {
     const current = into.value || (b && b.parent) || `${r.project}/main`;
     const options = branchesOf(r.project).filter((x) => x.name !== name).map((x) => x.name).sort();
     if (!options.includes(current)) options.unshift(current);
-    keepFocus(() => into.replaceChildren(...options.map((o) => h('option', { value: o, selected: o === current }, o))));
+    keepFocus(() => fill(into, ...options.map((o) => h('option', { value: o, selected: o === current }, o))));
     into.value = current;
   }
 
@@ -1101,19 +1109,19 @@ function mergeView(r) {
       if (!ok) return;
     }
     for (const b of buttons) b.disabled = true;
-    result.replaceChildren();
+    fill(result);
     try {
       const op = kind === 'diff'
         ? await runOperation('POST', `${branchPath(name)}/diff`, {}, { panelInto: progress })
         : await runOperation('POST', `${branchPath(name)}/merge`, { into: target, dry_run: kind === 'dry', allow_hazards: hazards.checked }, { panelInto: progress, project: r.project });
       if (op.status === 'succeeded' && op.result) {
-        result.replaceChildren(kind === 'diff' ? renderDiff(op.result) : renderMerge(op.result, kind === 'dry'));
+        fill(result, kind === 'diff' ? renderDiff(op.result) : renderMerge(op.result, kind === 'dry'));
       } else if (op.error) {
-        result.replaceChildren(h('p', { class: 'error', 'data-testid': 'merge-error' }, `${op.error.kind}: ${op.error.message}`));
+        fill(result, h('p', { class: 'error', 'data-testid': 'merge-error' }, `${op.error.kind}: ${op.error.message}`));
       }
       if (kind === 'merge') loadMerges();
     } catch (err) {
-      result.replaceChildren(h('p', { class: 'error', 'data-testid': 'merge-error' }, err.message));
+      fill(result, h('p', { class: 'error', 'data-testid': 'merge-error' }, err.message));
     } finally {
       for (const b of buttons) b.disabled = false;
     }
@@ -1123,7 +1131,7 @@ function mergeView(r) {
     try {
       const list = (await api('GET', `${API}/merges?project=${encodeURIComponent(r.project)}`)) || [];
       if (list.length === 0) {
-        merges.replaceChildren(h('p', { class: 'muted', 'data-testid': 'no-merges' }, `No merges in ${r.project} yet.`));
+        fill(merges, h('p', { class: 'muted', 'data-testid': 'no-merges' }, `No merges in ${r.project} yet.`));
         return;
       }
       const rows = list.map((m) => h('tr', { 'data-testid': `merge-row-${m.id}` },
@@ -1133,25 +1141,25 @@ function mergeView(r) {
         h('td', null, m.kind === 'merge'
           ? h('button', { type: 'button', 'data-testid': `revert-${m.id}`, 'aria-label': `Revert merge #${m.id} of ${m.source} into ${m.target}`, onclick: () => revert(m) }, 'Revert')
           : null)));
-      merges.replaceChildren(h('div', { class: 'table-wrap' }, h('table', null,
+      fill(merges, h('div', { class: 'table-wrap' }, h('table', null,
         h('thead', null, h('tr', null, ['id', 'kind', 'source → target', 'when', 'outcome', '', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', null, rows))));
     } catch (err) {
-      merges.replaceChildren(h('p', { class: 'error' }, err.message));
+      fill(merges, h('p', { class: 'error' }, err.message));
     }
   }
 
   async function revert(m) {
     const ok = await confirmDialog({ title: `Revert merge #${m.id}?`, message: `${m.target} goes back to its schema before merge #${m.id} of ${m.source}.`, ok: 'Revert', testid: 'revert' });
     if (!ok) return;
-    result.replaceChildren();
+    fill(result);
     try {
       const op = await runOperation('POST', `${API}/merges/${encodeURIComponent(m.id)}/revert`, { allow_hazards: hazards.checked }, { panelInto: progress, project: r.project });
       if (op.status === 'succeeded') {
         toast(`Reverted merge #${m.id}.`);
-        if (op.result) result.replaceChildren(renderMerge(op.result, false, 'Reverted'));
+        if (op.result) fill(result, renderMerge(op.result, false, 'Reverted'));
       } else if (op.error) {
-        result.replaceChildren(h('p', { class: 'error', 'data-testid': 'merge-error' }, `${op.error.kind}: ${op.error.message}`));
+        fill(result, h('p', { class: 'error', 'data-testid': 'merge-error' }, `${op.error.kind}: ${op.error.message}`));
       }
     } catch (err) {
       fail(err);
@@ -1263,10 +1271,10 @@ function spaceView() {
   function render() {
     const names = projectNames();
     if (names.length === 0) {
-      projects.replaceChildren(h('p', { class: 'panel' }, 'No projects.'));
+      fill(projects, h('p', { class: 'panel' }, 'No projects.'));
       return;
     }
-    projects.replaceChildren(...names.map((p) => {
+    fill(projects, ...names.map((p) => {
       const list = branchesOf(p).sort((a, b) => (b.used_bytes || 0) - (a.used_bytes || 0));
       const total = list.reduce((s, b) => s + (b.used_bytes || 0), 0);
       const color = (i) => PALETTE[i % PALETTE.length];
@@ -1290,13 +1298,13 @@ function spaceView() {
     const list = state.doctor;
     if (!list) return;
     if (list.error) {
-      doctor.replaceChildren(h('p', { class: 'error' }, list.error));
+      fill(doctor, h('p', { class: 'error' }, list.error));
       return;
     }
     const bad = list.filter((f) => f.status !== 'ok');
     const ok = list.length - bad.length;
     const shown = showAll.checked ? list : bad;
-    doctor.replaceChildren(
+    fill(doctor,
       h('p', { 'data-testid': 'doctor-summary' }, bad.length === 0 ? `All ${list.length} checks pass.` : `${bad.length} ${bad.length === 1 ? 'finding' : 'findings'} to look at; ${ok} checks pass.`),
       shown.length ? h('ul', { class: 'findings' }, shown.map((f) => h('li', { 'data-testid': `finding-${f.status}` },
         badge(f.status), h('strong', null, f.check), h('span', null, f.detail)))) : null);
@@ -1325,9 +1333,9 @@ function operationsView() {
     try {
       const ops = (await api('GET', `${API}/operations`)) || [];
       for (const op of ops) upsertOp(op);
-      list.replaceChildren(ops.length ? h('ol', { class: 'plain', style: { listStyle: 'none', padding: 0 } }, ops.map((op) => h('li', null, opPanel(state.ops.get(String(op.id)))))) : h('p', { class: 'muted' }, 'No operations since the server started.'));
+      fill(list, ops.length ? h('ol', { class: 'plain', style: { listStyle: 'none', padding: 0 } }, ops.map((op) => h('li', null, opPanel(state.ops.get(String(op.id)))))) : h('p', { class: 'muted' }, 'No operations since the server started.'));
     } catch (err) {
-      list.replaceChildren(h('p', { class: 'error' }, err.message));
+      fill(list, h('p', { class: 'error' }, err.message));
     }
   })();
   return { el };
