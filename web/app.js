@@ -419,8 +419,9 @@ async function follow(op) {
 // Start an operation (a 202), follow it, refresh what it touched.
 async function runOperation(method, path, body, { project, panelInto } = {}) {
   const op = await api(method, path, body);
-  if (panelInto) fill(panelInto, opPanel(op));
-  const done = await follow(op);
+  upsertOp(op);
+  if (panelInto) fill(panelInto, opPanel(state.ops.get(String(op.id)) || op));
+  const done = await follow(state.ops.get(String(op.id)) || op);
   if (project) {
     try {
       await refreshBranches(project);
@@ -654,9 +655,14 @@ function treeView() {
       h('button', { type: 'button', 'data-testid': 'project-create', onclick: createProject }, 'New project')),
     body);
   document.title = 'Branches · velo';
+  let drawn = null;
   return {
     el,
     update() {
+      // Events come often; redraw only when what the tree shows changed.
+      const key = JSON.stringify([state.projects, [...state.branches.values()].map((b) => [b.name, b.parent, b.status, b.port, b.used_bytes, b.created_at]), [...state.busy], [...state.flash]]);
+      if (key === drawn) return;
+      drawn = key;
       keepFocus(() => fill(body, ...renderProjects()));
     },
   };

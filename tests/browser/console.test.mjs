@@ -190,8 +190,10 @@ describe('velo web console', { concurrency: false }, () => {
   it('makes a point-in-time branch from the timeline', async () => {
     await page.goto(`${BASE_URL}/#/branch/shop/main`);
     await tid('branch-page').waitFor();
+    await page.locator('[data-testid="snapshots"] :is(table, [data-testid="no-snapshots"])').first().waitFor();
+    const before = await page.locator('[data-testid="snapshots"] tbody tr').count();
     await tid('snapshot-create').click();
-    await page.locator('[data-testid="snapshots"] tbody tr').first().waitFor({ timeout: SLOW });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="snapshots"] tbody tr').length > n, before, { timeout: SLOW });
     // Written after the snapshot, then the time to branch at.
     await psql('shop/main', 'create table pitr_marker(x int); insert into pitr_marker values (1)');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -310,12 +312,21 @@ describe('velo web console', { concurrency: false }, () => {
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
-  it('signs out, and a 401 brings the login back', async () => {
+  it('asks to sign in again on a 401, and signs out', async () => {
+    await page.goto(`${BASE_URL}/#/`);
+    await tid('node-shop/main').waitFor();
+    await context.clearCookies();
+    await page.getByRole('link', { name: 'Space' }).click();
+    await tid('login').waitFor({ state: 'visible' });
+    assert.match(await tid('login-error').textContent(), /sign in again/);
+    assert.equal(await tid('view').locator('*').count(), 0);
+    await page.getByLabel('API token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await tid('space-page').waitFor();
     await tid('logout').click();
     await tid('login').waitFor({ state: 'visible' });
-    await page.goto(`${BASE_URL}/#/space`);
-    await tid('login').waitFor({ state: 'visible' });
-    assert.equal(await tid('view').locator('*').count(), 0);
+    const status = await page.evaluate(async () => (await fetch('/api/v1/status')).status);
+    assert.equal(status, 401, 'the cookie is gone');
     const leaked = consoleLines.filter((line) => password && line.includes(password));
     assert.deepEqual(leaked, [], 'no password in the console log');
     const errors = consoleLines.filter((line) => line.startsWith('pageerror'));
