@@ -532,6 +532,7 @@ function showLogin(message) {
   view = null;
   fill($('#view'));
   $('#nav').hidden = true;
+  $('#live').hidden = true;
   $('#logout').hidden = true;
   $('#ops-tray').hidden = true;
   state.tray = [];
@@ -564,7 +565,7 @@ async function signIn(event) {
     await enter();
   } catch (err) {
     input.value = '';
-    error.textContent = err.status === 401 ? 'That token is not right. Check `velo token show`.' : err.message;
+    error.textContent = err.status === 401 ? 'That token is not right: check what velo token show prints.' : err.message;
     error.hidden = false;
     input.focus();
   } finally {
@@ -586,6 +587,7 @@ async function enter() {
   state.authed = true;
   $('#login').hidden = true;
   $('#nav').hidden = false;
+  $('#live').hidden = false;
   $('#logout').hidden = false;
   connectEvents();
   mount(false);
