@@ -1118,6 +1118,7 @@ function mergeView(r) {
     }
     for (const b of buttons) b.disabled = true;
     fill(result);
+    fill(progress);
     try {
       const op = kind === 'diff'
         ? await runOperation('POST', `${branchPath(name)}/diff`, {}, { panelInto: progress })
@@ -1161,6 +1162,7 @@ function mergeView(r) {
     const ok = await confirmDialog({ title: `Revert merge #${m.id}?`, message: `${m.target} goes back to its schema before merge #${m.id} of ${m.source}.`, ok: 'Revert', testid: 'revert' });
     if (!ok) return;
     fill(result);
+    fill(progress);
     try {
       const op = await runOperation('POST', `${API}/merges/${encodeURIComponent(m.id)}/revert`, { allow_hazards: hazards.checked }, { panelInto: progress, project: r.project });
       if (op.status === 'succeeded') {

@@ -5,7 +5,7 @@
 //   VELO, VELO_HOME the velo binary and home (for CLI changes)
 //   SCREENSHOT_DIR  where <page>.png go
 // One browser (Debian's chromium through playwright-core), steps in order.
-import { after, before, describe, it } from 'node:test';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -114,6 +114,15 @@ describe('velo web console', { concurrency: false }, () => {
     page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
     password = (await api('GET', '/branches/shop/main/connection')).password;
+  });
+
+  // A server that died fails the rest at once, not after each timeout.
+  beforeEach(async () => {
+    try {
+      await fetch(`${BASE_URL}/favicon.svg`, { signal: AbortSignal.timeout(5000) });
+    } catch (err) {
+      throw new Error(`velo serve does not answer at ${BASE_URL}: ${err.cause ? err.cause.code : err.message}`);
+    }
   });
 
   after(async () => {
@@ -249,9 +258,17 @@ describe('velo web console', { concurrency: false }, () => {
     await revert.waitFor();
     await shot('merge');
 
+    // Reverting drops the table: refused unless hazards are allowed.
     await revert.click();
     await confirm(/Revert merge/);
-    const progress = tid('merge-progress').getByTestId('op-progress');
+    const refused = tid('merge-progress').getByTestId('op-progress').filter({ hasText: 'merge.revert' });
+    assert.equal(await finished(refused), 'failed', await refused.textContent());
+    assert.match(await tid('merge-error').textContent(), /lose data|hazard/);
+    const refusedId = await refused.getAttribute('data-op-id');
+    await tid('merge-allow-hazards').check();
+    await revert.click();
+    await confirm(/Revert merge/);
+    const progress = tid('merge-progress').locator(`[data-testid="op-progress"]:not([data-op-id="${refusedId}"])`);
     assert.equal(await finished(progress), 'succeeded', await progress.textContent());
     assert.equal(await psql('shop/main', "select to_regclass('public.t') is null"), 't');
   });
