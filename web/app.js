@@ -349,7 +349,7 @@ function renderOp(el, op) {
     h('div', { class: 'op-head' },
       op.status === 'running' ? h('span', { class: 'spinner', 'aria-hidden': 'true' }) : null,
       badge(op.status, { 'data-testid': 'op-status' }),
-      h('strong', null, op.kind), op.target ? h('code', null, op.target) : null,
+      h('strong', null, op.kind), op.target ? h('code', null, op.kind === 'merge.revert' ? `merge #${op.target}` : op.target) : null,
       h('span', { class: 'muted' }, `#${op.id}${took}`)),
     steps.length ? h('ol', { 'data-testid': 'op-steps', 'aria-label': 'Steps' }, steps) : null,
     result);

@@ -304,8 +304,15 @@ describe('velo web console', { concurrency: false }, () => {
     const seconds = (Date.now() - made) / 1000;
     assert.ok(seconds < 5, `shown ${seconds} s after the CLI finished`);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+  });
+
+  it('drops a branch the CLI deletes without a reload', async () => {
     await velo('branch', 'delete', 'shop/cli', '--yes');
+    const deleted = Date.now();
     await tid('node-shop/cli').waitFor({ state: 'detached', timeout: 10_000 });
+    const seconds = (Date.now() - deleted) / 1000;
+    assert.ok(seconds < 5, `gone ${seconds} s after the CLI finished`);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
   });
 
   it('shows space per project and the doctor', async () => {
