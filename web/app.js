@@ -1226,7 +1226,9 @@ function sqlBlock(statements, title = 'SQL') {
 function renderDiff(d) {
   return h('div', { 'data-testid': 'diff-result' },
     h('h3', null, `Changes of ${d.name || ''}${d.from ? ` since ${d.from}` : ''}`),
-    summaryBlock(d.summary), changesBlock(d.changes), sqlBlock(d.sql));
+    summaryBlock(d.summary), changesBlock(d.changes),
+    // The spec names it sql; velo serve answers plan (a list).
+    sqlBlock(d.sql || (Array.isArray(d.plan) ? d.plan : d.plan && d.plan.statements)));
 }
 
 function renderMerge(m, dry, verb = 'Merged') {

@@ -228,6 +228,7 @@ describe('velo web console', { concurrency: false }, () => {
     const progress = tid('pitr-progress').getByTestId('op-progress');
     const status = await finished(progress);
     await shot('timeline');
+    assert.deepEqual(await unnamedControls(), []);
     assert.equal(status, 'succeeded', await progress.textContent());
     assert.ok(await progress.getByTestId('op-steps').locator('li').count() > 0, 'the steps are shown');
     assert.equal(await psql('shop/main-pitr', "select to_regclass('pitr_marker') is not null, to_regclass('after_pitr') is null"), 't|t');
@@ -241,13 +242,15 @@ describe('velo web console', { concurrency: false }, () => {
 
     await tid('diff-button').click();
     await tid('diff-result').waitFor({ timeout: SLOW });
-    assert.match(await tid('diff-result').textContent(), /\bt\b/);
+    assert.match(await tid('diff-result').getByTestId('changes').textContent(), /create\s*table\s*public\.t/);
+    assert.match(await tid('diff-result').getByTestId('sql').textContent(), /CREATE TABLE public\.t/);
 
     await tid('dry-run-button').click();
     const dry = tid('dry-run-result');
     await dry.waitFor({ timeout: SLOW });
     assert.match(await dry.getByTestId('rehearsal-statements').textContent(), /CREATE TABLE/i);
     assert.match(await dry.getByTestId('rehearsal-timings').textContent(), /clone \d/);
+    assert.ok(await dry.getByTestId('exclusive-locks').count() > 0, 'each statement says which exclusive locks it took');
     assert.equal(await psql('shop/main', "select to_regclass('public.t') is null"), 't', 'a dry run changes nothing');
 
     await tid('merge-button').click();
@@ -257,6 +260,7 @@ describe('velo web console', { concurrency: false }, () => {
     const revert = tid('merges-list').locator('[data-testid^="revert-"]').first();
     await revert.waitFor();
     await shot('merge');
+    assert.deepEqual(await unnamedControls(), []);
 
     // Reverting drops the table: refused unless hazards are allowed.
     await revert.click();
@@ -322,6 +326,7 @@ describe('velo web console', { concurrency: false }, () => {
     await tid('doctor-summary').waitFor({ timeout: SLOW });
     assert.match(await tid('doctor-summary').textContent(), /checks pass|findings? to look at/);
     await shot('space');
+    assert.deepEqual(await unnamedControls(), []);
   });
 
   it('renders the tree on a phone', async () => {
