@@ -1095,7 +1095,7 @@ function mergeView(r) {
       h('p', { class: 'muted' }, 'Diff shows what changed on this branch since it was made. Dry run rehearses the merge on a copy of the target and reports each statement\'s time and locks; Merge applies it after a snapshot of the target.'),
       h('div', { class: 'row' },
         h('div', { class: 'field', style: { flex: '0 1 16em' } }, h('label', { for: 'merge-into' }, 'Merge into'), into),
-        h('div', { class: 'row', style: { alignItems: 'center', gap: '0.3em' } }, hazards, h('label', { for: 'merge-hazards' }, 'Allow hazards')),
+        h('span', { class: 'check' }, hazards, h('label', { for: 'merge-hazards' }, 'Allow hazards')),
         buttons),
       progress, result),
     h('section', { class: 'panel', 'aria-labelledby': 'merges-title' },
@@ -1264,6 +1264,12 @@ function ms(v) {
 
 const PALETTE = ['#1f5fa0', '#e07a1f', '#2e9e5b', '#b43f8d', '#6b5bd2', '#c9a227', '#2a9bb0', '#b24a3a', '#7a8a24', '#5b6572'];
 
+function share(used, total) {
+  if (!total) return '—';
+  const pct = ((used || 0) / total) * 100;
+  return used && pct < 1 ? '<1%' : `${Math.round(pct)}%`;
+}
+
 function spaceView() {
   document.title = 'Space · velo';
   const projects = h('div', { 'data-testid': 'space' });
@@ -1276,7 +1282,7 @@ function spaceView() {
       h('div', { class: 'row', style: { justifyContent: 'space-between', alignItems: 'center' } },
         h('h2', { id: 'doctor-title' }, 'Doctor'),
         h('div', { class: 'row', style: { alignItems: 'center' } },
-          h('span', null, showAll, ' ', h('label', { for: 'doctor-all' }, 'Show passing checks')),
+          h('span', { class: 'check' }, showAll, h('label', { for: 'doctor-all' }, 'Show passing checks')),
           h('button', { type: 'button', 'data-testid': 'doctor-refresh', onclick: () => loadDoctor() }, 'Run again'))),
       doctor));
 
@@ -1300,7 +1306,7 @@ function spaceView() {
           h('tbody', null, list.map((b, i) => h('tr', null,
             h('td', null, h('span', { class: 'sw', style: { background: color(i) }, 'aria-hidden': 'true' }), h('a', { href: `#/branch/${b.name}` }, b.branch)),
             h('td', { class: 'num' }, bytes(b.used_bytes)),
-            h('td', { class: 'num' }, total ? `${Math.round(((b.used_bytes || 0) / total) * 100)}%` : '—'),
+            h('td', { class: 'num' }, share(b.used_bytes, total)),
             h('td', null, badge(b.status))))))),
         h('p', { class: 'muted' }, 'Used is what each branch has written since it was cloned: copy-on-write clones share the rest.'));
     }));
@@ -1317,7 +1323,7 @@ function spaceView() {
     const ok = list.length - bad.length;
     const shown = showAll.checked ? list : bad;
     fill(doctor,
-      h('p', { 'data-testid': 'doctor-summary' }, bad.length === 0 ? `All ${list.length} checks pass.` : `${bad.length} ${bad.length === 1 ? 'finding' : 'findings'} to look at; ${ok} checks pass.`),
+      h('p', { 'data-testid': 'doctor-summary' }, bad.length === 0 ? `All ${list.length} checks pass.` : `${bad.length} ${bad.length === 1 ? 'finding' : 'findings'} to look at; ${ok} ${ok === 1 ? 'check passes' : 'checks pass'}.`),
       shown.length ? h('ul', { class: 'findings' }, shown.map((f) => h('li', { 'data-testid': `finding-${f.status}` },
         badge(f.status), h('strong', null, f.check), h('span', null, f.detail)))) : null);
   }
