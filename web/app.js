@@ -204,8 +204,12 @@ async function refreshAll() {
   await refreshProjects();
   const fresh = new Map();
   await Promise.all(state.projects.map(async (p) => {
-    const list = (await api('GET', `${API}/branches?project=${encodeURIComponent(p.name)}`)) || [];
-    for (const b of list) fresh.set(b.name, b);
+    try {
+      const list = (await api('GET', `${API}/branches?project=${encodeURIComponent(p.name)}`)) || [];
+      for (const b of list) fresh.set(b.name, b);
+    } catch (err) {
+      if (err.status !== 404) throw err; // deleted since the list: gone
+    }
   }));
   state.branches = fresh;
   changed();
