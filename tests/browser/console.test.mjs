@@ -192,6 +192,17 @@ describe('velo web console', { concurrency: false }, () => {
     ]);
     assert.equal(copied, expected);
     if (await tid('connection-dialog').isVisible()) await tid('connection-close').click();
+
+    // Without a clipboard, a field to select it from.
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));
+    });
+    await tid('action-copy-shop/feature').click();
+    await tid('connection-dialog').waitFor({ state: 'visible' });
+    assert.equal(await tid('connection-url').inputValue(), expected);
+    await tid('connection-close').click();
+    await tid('connection-dialog').waitFor({ state: 'hidden' });
+    assert.equal(await tid('connection-url').inputValue(), '', 'the field forgets it');
     assert.ok(password, 'main has a password');
     assert.equal((await page.content()).includes(password), false, 'no password in the page');
   });
