@@ -12,6 +12,9 @@ add_custom_target(velo_completion ALL DEPENDS velo.bash-completion)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/velo.bash-completion
   DESTINATION share/bash-completion/completions RENAME velo)
 
+# velo serve as a service, installed disabled (contrib/velo-serve.service).
+install(FILES ${CMAKE_SOURCE_DIR}/contrib/velo-serve.service DESTINATION lib/systemd/system)
+
 set(CPACK_PACKAGE_NAME velo)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "velo maintainers <velo@localhost>")

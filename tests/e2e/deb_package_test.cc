@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <sstream>
@@ -149,8 +150,10 @@ TEST_F(DebPackageTest, InstallsAndRemovesCleanlyInAFreshDebian) {
   for (std::string line; std::getline(listed, line);) {
     if (!line.empty() && !fs::is_directory(root() + line)) files.push_back(line);
   }
-  EXPECT_EQ(files, (std::vector<std::string>{"/usr/bin/velo",
-                                             "/usr/share/bash-completion/completions/velo"}));
+  std::sort(files.begin(), files.end());
+  EXPECT_EQ(files,
+            (std::vector<std::string>{"/usr/bin/velo", "/usr/lib/systemd/system/velo-serve.service",
+                                      "/usr/share/bash-completion/completions/velo"}));
   ExecResult completes =
       in_chroot({"bash", "-c",
                  "source /usr/share/bash-completion/completions/velo; COMP_WORDS=(velo bra); "
