@@ -7,6 +7,8 @@
 namespace velo::server {
 namespace {
 
+bool is_done(const nlohmann::json& operation) { return operation["status"] != "running"; }
+
 std::string now_utc() { return format_utc(std::chrono::system_clock::now()); }
 
 }  // namespace
@@ -38,14 +40,14 @@ nlohmann::json Operations::start(const std::string& kind, const std::string& tar
                          {"steps", nlohmann::json::array()},
                          {"result", nullptr},
                          {"error", nullptr}};
-  records_[number] = Record{json, false};
+  records_[number] = json;
   // Forget the oldest finished ones; running operations always stay.
   for (auto it = records_.begin(); records_.size() > kKeepFinished && it != records_.end();) {
-    it = it->second.done ? records_.erase(it) : std::next(it);
+    it = is_done(it->second) ? records_.erase(it) : std::next(it);
   }
   for (auto it = threads_.begin(); it != threads_.end();) {
     auto record = records_.find(it->first);
-    if (record != records_.end() && !record->second.done) {
+    if (record != records_.end() && !is_done(record->second)) {
       ++it;
       continue;
     }
@@ -70,8 +72,8 @@ void Operations::record_step(const std::string& id, const std::string& message) 
     std::lock_guard lock(mutex_);
     auto found = records_.find(std::stoll(id));
     if (found == records_.end()) return;
-    found->second.json["steps"].push_back({{"at", now_utc()}, {"message", message}});
-    copy = found->second.json;
+    found->second["steps"].push_back({{"at", now_utc()}, {"message", message}});
+    copy = found->second;
   }
   publish(copy);
 }
@@ -83,7 +85,7 @@ void Operations::finish(const std::string& id, const Result<nlohmann::json>& out
     std::lock_guard lock(mutex_);
     auto found = records_.find(std::stoll(id));
     if (found == records_.end()) return;
-    auto& json = found->second.json;
+    auto& json = found->second;
     json["finished_at"] = now_utc();
     if (outcome.ok()) {
       json["status"] = "succeeded";
@@ -92,7 +94,6 @@ void Operations::finish(const std::string& id, const Result<nlohmann::json>& out
       json["status"] = "failed";
       json["error"] = error_body(outcome.error())["error"];
     }
-    found->second.done = true;
     copy = json;
   }
   finished_.notify_all();
@@ -116,17 +117,17 @@ std::optional<nlohmann::json> Operations::wait(const std::string& id,
   std::unique_lock lock(mutex_);
   finished_.wait_for(lock, timeout, [&] {
     auto found = records_.find(number);
-    return found == records_.end() || found->second.done;
+    return found == records_.end() || is_done(found->second);
   });
   auto found = records_.find(number);
   if (found == records_.end()) return std::nullopt;
-  return found->second.json;
+  return found->second;
 }
 
 nlohmann::json Operations::list() {
   std::lock_guard lock(mutex_);
   nlohmann::json list = nlohmann::json::array();
-  for (auto it = records_.rbegin(); it != records_.rend(); ++it) list.push_back(it->second.json);
+  for (auto it = records_.rbegin(); it != records_.rend(); ++it) list.push_back(it->second);
   return list;
 }
 

@@ -46,10 +46,6 @@ class Operations {
 
  private:
   class StepReporter;
-  struct Record {
-    nlohmann::json json;
-    bool done = false;
-  };
   void record_step(const std::string& id, const std::string& message);
   void finish(const std::string& id, const Result<nlohmann::json>& outcome);
   void publish(const nlohmann::json& json);
@@ -61,8 +57,8 @@ class Operations {
   std::mutex mutex_;
   std::condition_variable finished_;
   int64_t next_id_ = 1;
-  std::map<int64_t, Record> records_;
-  std::map<int64_t, std::thread> threads_;  // joined once finished, at the next start
+  std::map<int64_t, nlohmann::json> records_;  // by number; done once "status" is not running
+  std::map<int64_t, std::thread> threads_;     // joined once finished, at the next start
 };
 
 }  // namespace velo::server

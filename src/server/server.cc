@@ -10,6 +10,7 @@
 #include "server/auth.h"
 #include "server/branch_cache.h"
 #include "server/http_error.h"
+#include "server/reaper.h"
 #include "server/router.h"
 #include "state/store.h"
 #include "util/interrupt.h"
@@ -22,6 +23,7 @@ constexpr size_t kThreads = 32;          // requests, event streams and waits at
 constexpr size_t kMaxEventStreams = 16;  // the rest stay free for requests
 constexpr size_t kMaxBody = 1 << 20;     // JSON bodies are small; larger is refused (413)
 constexpr auto kMaintainEvery = std::chrono::minutes(1);
+constexpr auto kReapEvery = std::chrono::seconds(5);
 
 Status check_options(const ServeOptions& options) {
   if (options.tls_cert.empty() != options.tls_key.empty()) {
@@ -162,14 +164,81 @@ std::unique_ptr<httplib::Server> make_server(const ServeOptions& options) {
 
 }  // namespace
 
+namespace {
+
+// Limits, error bodies, the audit log, and every route.
+void configure(httplib::Server& http, const ServeOptions& options, const ServerParts& parts,
+               TokenGuard& guard, Router& router) {
+  http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  http.set_payload_max_length(kMaxBody);
+  http.set_read_timeout(std::chrono::seconds(30));
+  http.set_tcp_nodelay(true);
+  install_auth(http, guard, !options.tls_cert.empty());
+  install_error_body(http);
+  install_logger(http, options.home, options.verbose);
+  add_static_routes(http);
+  add_event_route(http, parts.events, parts.branches);
+  add_project_routes(router);
+  add_branch_routes(router);
+  add_history_routes(router);
+  add_merge_routes(router);
+  add_system_routes(router);
+}
+
+void say_listening(const ServeOptions& options, const std::string& token) {
+  const std::string& host = options.listen.host;
+  fmt::print(stderr, "velo serve: listening on {}://{}:{} (the API token is in {})\n",
+             options.tls_cert.empty() ? "http" : "https",
+             host.find(':') != std::string::npos ? "[" + host + "]" : host, options.listen.port,
+             token_path(options.home));
+  if (options.print_token) fmt::print("{}\n", token);
+  std::fflush(stdout);
+}
+
+// Serves until a signal; then stops the helpers and waits for the
+// operations under way, which roll back.
+bool run_until_stopped(httplib::Server& http, const ServeOptions& options,
+                       const ServerParts& parts) {
+  std::atomic<bool> stopping{false};
+  parts.branches.start();
+  std::thread signal_watch([&] {
+    while (!stopping && interrupt::received() == 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (interrupt::received() != 0) fmt::print(stderr, "velo serve: stopping\n");
+    http.stop();
+  });
+  std::thread reaper([&] {
+    ZombieReaper zombies;
+    run_every(kReapEvery, stopping, [&] { zombies.sweep(); });
+  });
+  std::thread maintainer;
+  if (options.maintain) {
+    maintainer =
+        std::thread([&] { run_every(kMaintainEvery, stopping, [&] { maintain_once(parts); }); });
+  }
+  const bool served = http.listen_after_bind();
+  stopping = true;
+  parts.events.close();
+  signal_watch.join();
+  reaper.join();
+  if (maintainer.joinable()) maintainer.join();
+  parts.branches.stop();
+  parts.operations.join();
+  return served;
+}
+
+}  // namespace
+
 Status serve(const ServeOptions& options) {
   VELO_TRY(check_options(options));
-  const bool tls = !options.tls_cert.empty();
   // The home must be initialised; the token is made now if velo init
   // predates the API.
-  VELO_ASSIGN_OR_RETURN(auto first_env, app::Environment::open({options.home, false, nullptr}));
-  const std::string storage = first_env->ctx().driver.name();
-  first_env.reset();
+  std::string storage;
+  {
+    VELO_ASSIGN_OR_RETURN(auto env, app::Environment::open({options.home, false, nullptr}));
+    storage = env->ctx().driver.name();
+  }
   VELO_ASSIGN_OR_RETURN(auto token, ensure_token(options.home));
 
   EventHub events(kMaxEventStreams);
@@ -186,62 +255,19 @@ Status serve(const ServeOptions& options) {
     return make_error(ErrorKind::Invalid, "cannot use --tls-cert {} and --tls-key {}",
                       options.tls_cert, options.tls_key);
   }
-  http->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
-  http->set_payload_max_length(kMaxBody);
-  http->set_read_timeout(std::chrono::seconds(30));
-  http->set_tcp_nodelay(true);
   TokenGuard guard(options.home);
-  install_auth(*http, guard, tls);
-  install_error_body(*http);
-  install_logger(*http, options.home, options.verbose);
-  add_static_routes(*http);
-  add_event_route(*http, events, branches);
   Router router(*http, parts);
-  add_project_routes(router);
-  add_branch_routes(router);
-  add_history_routes(router);
-  add_merge_routes(router);
-  add_system_routes(router);
-
+  configure(*http, options, parts, guard, router);
   if (!http->bind_to_port(options.listen.host, options.listen.port)) {
     return make_error(ErrorKind::Unavailable,
-                      "cannot listen on {}:{} (in use, or not an address "
-                      "of this host)",
+                      "cannot listen on {}:{} (in use, or not an address of this host)",
                       options.listen.host, options.listen.port);
   }
   // From here a signal is remembered, not fatal: the server stops
   // accepting, running operations roll back, and velo exits.
   interrupt::Deferral deferral;
-  const std::string scheme = tls ? "https" : "http";
-  fmt::print(stderr, "velo serve: listening on {}://{}:{} (the API token is in {})\n", scheme,
-             options.listen.host.find(':') != std::string::npos ? "[" + options.listen.host + "]"
-                                                                : options.listen.host,
-             options.listen.port, token_path(options.home));
-  if (options.print_token) fmt::print("{}\n", token);
-  std::fflush(stdout);
-
-  std::atomic<bool> stopping{false};
-  branches.start();
-  std::thread signal_watch([&] {
-    while (!stopping && interrupt::received() == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    if (interrupt::received() != 0) fmt::print(stderr, "velo serve: stopping\n");
-    http->stop();
-  });
-  std::thread maintainer;
-  if (options.maintain) {
-    maintainer =
-        std::thread([&] { run_every(kMaintainEvery, stopping, [&] { maintain_once(parts); }); });
-  }
-  const bool served = http->listen_after_bind();
-  stopping = true;
-  events.close();
-  signal_watch.join();
-  if (maintainer.joinable()) maintainer.join();
-  branches.stop();
-  operations.join();
-  if (!served && interrupt::received() == 0) {
+  say_listening(options, token);
+  if (!run_until_stopped(*http, options, parts) && interrupt::received() == 0) {
     return make_error(ErrorKind::Io, "the server stopped: {}:{}", options.listen.host,
                       options.listen.port);
   }

@@ -2,6 +2,8 @@
 // statuses, the event hub and the operations registry.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <thread>
 
@@ -10,6 +12,7 @@
 #include "server/http_error.h"
 #include "server/listen_address.h"
 #include "server/operations.h"
+#include "server/reaper.h"
 #include "support/temp_dir_test.h"
 
 namespace velo::server {
@@ -148,6 +151,24 @@ TEST(ServeOperationsTest, ReportsFailureAndWaits) {
   ASSERT_TRUE(first && second);
   EXPECT_NE(first->find("\"status\":\"running\""), std::string::npos);
   EXPECT_NE(second->find("\"status\":\"failed\""), std::string::npos);
+}
+
+TEST(ServeReaperTest, ReapsAZombieOnlyOnItsSecondSighting) {
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) ::_exit(0);
+  // Until it has exited, it is no zombie.
+  for (int i = 0; i < 200; ++i) {
+    siginfo_t info{};
+    if (::waitid(P_PID, child, &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == child) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ZombieReaper reaper;
+  EXPECT_EQ(reaper.sweep(), 0) << "seen once: its waiter may be about to collect it";
+  EXPECT_EQ(reaper.sweep(), 1);
+  EXPECT_EQ(::waitpid(child, nullptr, WNOHANG), -1) << "already reaped";
 }
 
 }  // namespace
