@@ -88,7 +88,7 @@ void install_error_body(httplib::Server& server) {
   };
   server.set_error_handler(std::move(handler));
   server.set_exception_handler(
-      [](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+      [](const httplib::Request&, httplib::Response& response, const std::exception_ptr& error) {
         std::string what = "unknown exception";
         try {
           std::rethrow_exception(error);
@@ -206,6 +206,9 @@ bool run_until_stopped(httplib::Server& http, const ServeOptions& options,
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     if (interrupt::received() != 0) fmt::print(stderr, "velo serve: stopping\n");
+    // Event streams first: a stream waiting for its next event would hold
+    // up the worker threads that stop() waits for.
+    parts.events.close();
     http.stop();
   });
   std::thread reaper([&] {
@@ -219,7 +222,6 @@ bool run_until_stopped(httplib::Server& http, const ServeOptions& options,
   }
   const bool served = http.listen_after_bind();
   stopping = true;
-  parts.events.close();
   signal_watch.join();
   reaper.join();
   if (maintainer.joinable()) maintainer.join();
