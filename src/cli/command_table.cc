@@ -13,10 +13,9 @@ CommandRow group(std::string name, std::string help) {
 
 CommandTable command_table() {
   CommandTable table;
-  for (CommandTable (*rows)() :
-       {init_commands, project_commands, branch_commands, connect_commands, merge_commands,
-        maintenance_commands, snapshot_commands, wal_commands, wal_hook_commands, serve_commands,
-        help_commands}) {
+  for (CommandTable (*rows)() : {init_commands, project_commands, branch_commands, connect_commands,
+                                 merge_commands, maintenance_commands, snapshot_commands,
+                                 wal_commands, wal_hook_commands, serve_commands, help_commands}) {
     for (CommandRow& row : rows()) table.push_back(std::move(row));
   }
   // The names people type from other tools' habits.
