@@ -1,5 +1,7 @@
 #include "server/branch_cache.h"
 
+#include <fmt/format.h>
+
 #include "app/environment.h"
 #include "app/reports.h"
 #include "core/branch/inspect.h"
@@ -9,7 +11,7 @@
 namespace velo::server {
 namespace {
 
-constexpr auto kRefreshEvery = std::chrono::seconds(1);
+constexpr auto kRefreshEvery = std::chrono::milliseconds(1000);
 constexpr auto kKeepalive = std::chrono::seconds(15);
 
 // Sizes change with every write: not a change worth an event.
@@ -26,7 +28,13 @@ BranchCache::~BranchCache() { stop(); }
 void BranchCache::start() {
   thread_ = std::thread([this] {
     while (!stopping_) {
-      (void)refresh();  // a busy state database: the next second
+      // A busy state database: the next second. Each new failure is said once.
+      Status status = refresh(false);
+      std::string failure = status.ok() ? "" : status.error().message;
+      if (!failure.empty() && failure != last_failure_) {
+        fmt::print(stderr, "velo serve: cannot read the branches: {}\n", failure);
+      }
+      last_failure_ = failure;
       for (int i = 0; i < 10 && !stopping_; ++i) std::this_thread::sleep_for(kRefreshEvery / 10);
     }
   });
@@ -45,9 +53,21 @@ Result<app::Environment*> BranchCache::environment() {
   return env_.get();
 }
 
-Status BranchCache::refresh() {
+Status BranchCache::refresh(bool only_if_stale) {
   std::lock_guard refreshing(refresh_mutex_);
+  // Someone else refreshed while this reader waited for the lock.
+  if (only_if_stale && loaded_ && !stale_) return Status::Ok();
   stale_ = false;  // a change from now on is seen by the next refresh
+  Status status = read_branches();
+  if (status.ok()) {
+    loaded_ = true;
+  } else {
+    stale_ = true;  // readers try again rather than see an old list
+  }
+  return status;
+}
+
+Status BranchCache::read_branches() {
   VELO_ASSIGN_OR_RETURN(auto* env, environment());
   auto& ctx = env->ctx();
   const auto now = std::chrono::steady_clock::now();
@@ -86,7 +106,7 @@ Status BranchCache::refresh() {
 }
 
 Result<nlohmann::json> BranchCache::branches(const std::optional<std::string>& project) {
-  if (stale_) VELO_TRY(refresh());
+  if (stale_ || !loaded_) VELO_TRY(refresh(true));
   std::lock_guard lock(mutex_);
   if (project && !projects_.contains(*project)) {
     return make_error(ErrorKind::NotFound, "no project {}", core::printable(*project));

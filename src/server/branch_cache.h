@@ -40,7 +40,10 @@ class BranchCache {
   Result<nlohmann::json> branches(const std::optional<std::string>& project);
 
  private:
-  Status refresh();
+  // Reads the branches again; `only_if_stale`: unless another thread did
+  // since this one found the list stale.
+  Status refresh(bool only_if_stale);
+  Status read_branches();  // refresh's work, under refresh_mutex_
   Result<app::Environment*> environment();
 
   static constexpr auto kSpaceEvery = std::chrono::seconds(10);
@@ -48,7 +51,9 @@ class BranchCache {
   EventHub& events_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stale_{true};
+  std::atomic<bool> loaded_{false};  // a first read succeeded
   std::thread thread_;
+  std::string last_failure_;  // the refresh thread's own
   std::mutex refresh_mutex_;  // one refresh at a time; it owns env_
   std::unique_ptr<app::Environment> env_;
   std::chrono::steady_clock::time_point space_measured_{};
