@@ -88,7 +88,11 @@ Handler simple(Action act, const char* verb) {
 void add_branch_routes(Router& router) {
   router.get_light("/branches", [&router](const Call& call) -> Result<Reply> {
     auto project = call.query("project");
-    if (project) VELO_TRY(core::validate_name("project", *project));
+    if (!project) {
+      VELO_ASSIGN_OR_RETURN(auto text, router.parts().branches.all_branches_text());
+      return Reply{200, nullptr, std::move(text)};
+    }
+    VELO_TRY(core::validate_name("project", *project));
     VELO_ASSIGN_OR_RETURN(auto list, router.parts().branches.branches(project));
     return Reply{200, list};
   });

@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "app/environment.h"
 #include "app/reports.h"
 #include "core/branch/inspect.h"
 #include "server/http_error.h"
 #include "server/router.h"
+#include "state/store.h"
 
 namespace velo::server {
 namespace {
@@ -67,25 +70,48 @@ Status BranchCache::refresh(bool only_if_stale) {
   return status;
 }
 
+// Disk use costs a walk of the volume on some drivers (btrfs filesystem
+// du, du on copy): a few volumes a second, those measured longest ago
+// first, keep the cost flat whatever the number of branches.
+void BranchCache::measure_some(core::Context& ctx,
+                               const std::vector<state::BranchRecord>& records) {
+  std::vector<std::pair<std::chrono::steady_clock::time_point, const state::BranchRecord*>> due;
+  for (const auto& r : records) {
+    auto known = space_.find(r.project + "/" + r.name);
+    due.emplace_back(
+        known == space_.end() ? std::chrono::steady_clock::time_point{} : known->second.measured_at,
+        &r);
+  }
+  const size_t count = std::min(due.size(), kMeasurePerRefresh);
+  std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(count), due.end(),
+                    [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < count; ++i) {
+    const state::BranchRecord& r = *due[i].second;
+    Space& space = space_[r.project + "/" + r.name];
+    space.measured_at = std::chrono::steady_clock::now();
+    auto used = ctx.driver.used_bytes(r.volume);
+    if (used.ok()) space.bytes = *used;
+  }
+}
+
 Status BranchCache::read_branches() {
   VELO_ASSIGN_OR_RETURN(auto* env, environment());
   auto& ctx = env->ctx();
-  const auto now = std::chrono::steady_clock::now();
-  const bool measure = now - space_measured_ >= kSpaceEvery;
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, measure));
+  VELO_ASSIGN_OR_RETURN(auto records, ctx.store.branches(std::nullopt));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, false));
   VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
-  if (measure) space_measured_ = now;
+  measure_some(ctx, records);
   std::map<std::string, nlohmann::json> fresh;
   for (auto& b : branches) {
     const std::string name = b.project + "/" + b.branch;
-    if (measure && b.used_bytes) space_[name] = *b.used_bytes;
-    if (!b.used_bytes) {
-      auto known = space_.find(name);
-      if (known != space_.end()) b.used_bytes = known->second;
-    }
+    auto known = space_.find(name);
+    if (known != space_.end()) b.used_bytes = known->second.bytes;
     fresh.emplace(name, app::branch_json(b));
   }
   std::erase_if(space_, [&](const auto& entry) { return !fresh.contains(entry.first); });
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& [name, branch] : fresh) all.push_back(branch);
+  std::string all_text = all.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::lock_guard lock(mutex_);
   for (const auto& [name, branch] : fresh) {
     auto before = known_.find(name);
@@ -100,9 +126,16 @@ Status BranchCache::read_branches() {
       events_.publish("branch", {{"action", "deleted"}, {"branch", branch}});
   }
   known_ = std::move(fresh);
+  all_text_ = std::move(all_text);
   projects_.clear();
   for (const auto& p : projects) projects_.insert(p.name);
   return Status::Ok();
+}
+
+Result<std::string> BranchCache::all_branches_text() {
+  if (stale_ || !loaded_) VELO_TRY(refresh(true));
+  std::lock_guard lock(mutex_);
+  return all_text_;
 }
 
 Result<nlohmann::json> BranchCache::branches(const std::optional<std::string>& project) {

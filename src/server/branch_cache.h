@@ -17,8 +17,11 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "core/context.h"
 #include "server/event_hub.h"
+#include "state/records.h"
 #include "util/result.h"
 
 namespace velo::app {
@@ -38,15 +41,23 @@ class BranchCache {
   // The branches of `project` (every project's if none), as branch_json
   // gives them; NotFound for an unknown project.
   Result<nlohmann::json> branches(const std::optional<std::string>& project);
+  // Every branch as the JSON text of that list, made once per refresh:
+  // the most frequent request costs a copy of a string.
+  Result<std::string> all_branches_text();
 
  private:
   // Reads the branches again; `only_if_stale`: unless another thread did
   // since this one found the list stale.
   Status refresh(bool only_if_stale);
   Status read_branches();  // refresh's work, under refresh_mutex_
+  void measure_some(core::Context& ctx, const std::vector<state::BranchRecord>& records);
   Result<app::Environment*> environment();
 
-  static constexpr auto kSpaceEvery = std::chrono::seconds(10);
+  static constexpr size_t kMeasurePerRefresh = 4;
+  struct Space {
+    std::optional<uint64_t> bytes;
+    std::chrono::steady_clock::time_point measured_at;
+  };
   std::string home_;
   EventHub& events_;
   std::atomic<bool> stopping_{false};
@@ -56,10 +67,10 @@ class BranchCache {
   std::string last_failure_;  // the refresh thread's own
   std::mutex refresh_mutex_;  // one refresh at a time; it owns env_
   std::unique_ptr<app::Environment> env_;
-  std::chrono::steady_clock::time_point space_measured_{};
-  std::map<std::string, uint64_t> space_;        // "P/B": used bytes, measured every kSpaceEvery
-  std::mutex mutex_;                             // guards what readers see
+  std::map<std::string, Space> space_;  // "P/B": disk use, a few volumes measured per refresh
+  std::mutex mutex_;                    // guards what readers see
   std::map<std::string, nlohmann::json> known_;  // "P/B": branch_json
+  std::string all_text_;                         // known_ as a JSON array
   std::set<std::string> projects_;
 };
 

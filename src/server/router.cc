@@ -60,7 +60,11 @@ httplib::Server::Handler Router::wrap(Handler handler, Kind kind) const {
     }();
     // Even a refused change may have done part of its work and undone it.
     if (kind == Kind::Change) parts_.branches.invalidate();
-    if (reply.ok()) {
+    if (reply.ok() && !reply->text.empty()) {
+      response.status = reply->status;
+      response.set_header("Cache-Control", "no-store");
+      response.set_content(std::move(reply->text), "application/json");
+    } else if (reply.ok()) {
       send_json(response, reply->status, reply->body);
     } else {
       send_json(response, http_status(reply.error().kind), error_body(reply.error()));

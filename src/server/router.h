@@ -35,6 +35,7 @@ struct Call {
 struct Reply {
   int status = 200;
   nlohmann::json body;
+  std::string text = {};  // the body as JSON text already, instead of `body`
 };
 
 using Handler = std::function<Result<Reply>(const Call&)>;
