@@ -63,7 +63,7 @@ httplib::Server::Handler Router::wrap(Handler handler, Kind kind) const {
     if (reply.ok() && !reply->text.empty()) {
       response.status = reply->status;
       response.set_header("Cache-Control", "no-store");
-      response.set_content(std::move(reply->text), "application/json");
+      response.set_content(reply->text, "application/json");
     } else if (reply.ok()) {
       send_json(response, reply->status, reply->body);
     } else {
