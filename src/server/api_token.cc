@@ -9,6 +9,10 @@ namespace {
 // "velo_" tells a leaked token's origin to a secret scanner.
 constexpr const char* kPrefix = "velo_";
 
+}  // namespace
+
+std::string token_path(const std::string& home) { return home + "/api-token"; }
+
 Result<std::string> read_token(const std::string& home) {
   VELO_ASSIGN_OR_RETURN(auto text, read_file(token_path(home)));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
@@ -18,10 +22,6 @@ Result<std::string> read_token(const std::string& home) {
   }
   return text;
 }
-
-}  // namespace
-
-std::string token_path(const std::string& home) { return home + "/api-token"; }
 
 Result<std::string> ensure_token(const std::string& home) {
   if (path_exists(token_path(home))) return read_token(home);

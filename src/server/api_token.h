@@ -11,6 +11,8 @@ namespace velo::server {
 
 std::string token_path(const std::string& home);
 
+// The token HOME/api-token holds (Invalid when it holds none).
+Result<std::string> read_token(const std::string& home);
 // The home's token, made now if it has none.
 Result<std::string> ensure_token(const std::string& home);
 // A new token; the old one stops working at once in a running server,

@@ -5,7 +5,6 @@
 #include "server/api_token.h"
 #include "server/http_error.h"
 #include "server/router.h"
-#include "util/fs.h"
 
 namespace velo::server {
 namespace {
@@ -48,10 +47,9 @@ bool TokenGuard::accepts(const std::string& given) {
   if (::stat(path.c_str(), &info) != 0) return false;  // no token: nobody gets in
   const int64_t stamp = info.st_mtim.tv_sec * 1'000'000'000LL + info.st_mtim.tv_nsec;
   if (stamp != stamp_) {
-    auto text = read_file(path);
-    if (!text.ok()) return false;
-    token_ = *text;
-    while (!token_.empty() && (token_.back() == '\n' || token_.back() == '\r')) token_.pop_back();
+    auto token = read_token(home_);
+    if (!token.ok()) return false;
+    token_ = *token;
     stamp_ = stamp;
   }
   return token_matches(token_, given);
