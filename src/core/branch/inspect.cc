@@ -1,5 +1,7 @@
 #include "core/branch/inspect.h"
 
+#include <map>
+
 #include "core/branch/connection.h"
 #include "core/branch/logs.h"
 
@@ -47,10 +49,19 @@ Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
                                                   const std::optional<std::string>& project,
                                                   bool with_space) {
   if (project) VELO_TRY(load_project(ctx, *project));
+  // Two reads of the state for any number of branches, not two per branch:
+  // `velo serve` lists them every second.
   VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(project));
+  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  std::map<std::string, const state::ProjectRecord*> by_name;
+  for (const auto& p : projects) by_name[p.name] = &p;
   std::vector<BranchInfo> out;
+  out.reserve(branches.size());
   for (const auto& branch : branches) {
-    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, branch.project, branch.name));
+    auto owner = by_name.find(branch.project);
+    if (owner == by_name.end()) continue;  // the rows reference their project
+    VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(owner->second->runtime));
+    BranchHandle handle = make_handle(ctx, *owner->second, branch, runtime);
     out.push_back(describe_branch(ctx, handle, with_space));
   }
   return out;
