@@ -162,7 +162,7 @@ void discard_prepared(const BranchHandle& handle) {
 Status stop_server(BranchHandle& handle) { return handle.runtime->stop(handle.spec); }
 
 Status discard_server(BranchHandle& handle) {
-  VELO_TRY(stop_server(handle));
+  VELO_TRY(handle.runtime->stop_immediately(handle.spec));
   return handle.runtime->remove(handle.spec);
 }
 

@@ -77,8 +77,9 @@ struct ReadyWait {
 // log lines, when the server exits.
 Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait = {});
 Status stop_server(BranchHandle& handle);
-// Stops the server and removes what the runtime keeps of it (a docker
-// container, also one that exited at start): the undo of a start.
+// Stops the server at once (its data is thrown away next: no shutdown
+// checkpoint) and removes what the runtime keeps of it (a docker container,
+// also one that exited at start): the undo of a start.
 Status discard_server(BranchHandle& handle);
 // Whether the branch's server runs; an error when the runtime cannot tell
 // (no Docker engine answering), never a guess: a snapshot of a server

@@ -19,6 +19,7 @@ constexpr const char* kBranchLabel = "dev.velo.branch";
 constexpr const char* kHomeLabel = "dev.velo.home";
 constexpr const char* kRoleLabel = "dev.velo.role";
 constexpr const char* kPwfileInContainer = "/var/lib/velo/pwfile";
+constexpr int kImmediateStopTimeoutS = 10;
 constexpr int kStopTimeoutS = 60;            // then the engine sends SIGKILL
 constexpr long kRunOnceTimeoutS = 600;       // initdb of a fresh cluster
 constexpr long long kShmSize = 256LL << 20;  // Docker's 64 MB is too small for parallel query
@@ -319,6 +320,21 @@ Status DockerRuntime::stop(const ClusterSpec& spec) {
   if (!info.ok())
     return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
   if (!info->running || !is_ours(*info, spec)) return Status::Ok();
+  return client_.stop_container(name, kStopTimeoutS);
+}
+
+Status DockerRuntime::stop_immediately(const ClusterSpec& spec) {
+  const std::string name = container_name(spec);
+  auto info = client_.inspect_container(name);
+  if (!info.ok())
+    return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
+  if (!info->running || !is_ours(*info, spec)) return Status::Ok();
+  // SIGQUIT is postgres's immediate shutdown; the engine's stop is the
+  // fallback when the container does not exit on it.
+  if (client_.kill_container(name, "SIGQUIT").ok() &&
+      client_.wait_container(name, kImmediateStopTimeoutS).ok()) {
+    return Status::Ok();
+  }
   return client_.stop_container(name, kStopTimeoutS);
 }
 

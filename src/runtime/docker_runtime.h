@@ -69,6 +69,7 @@ class DockerRuntime : public Runtime {
   Status start(const ClusterSpec& spec) override;
   Status check_alive(const ClusterSpec& spec) override;
   Status stop(const ClusterSpec& spec) override;
+  Status stop_immediately(const ClusterSpec& spec) override;
   Result<ClusterState> state(const ClusterSpec& spec) override;
   Status remove(const ClusterSpec& spec) override;
   std::string log_tail(const ClusterSpec& spec, int lines) override;

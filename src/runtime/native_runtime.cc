@@ -267,6 +267,19 @@ Status NativeRuntime::stop(const ClusterSpec& spec) {
                     spec.branch, *pid);
 }
 
+Status NativeRuntime::stop_immediately(const ClusterSpec& spec) {
+  reap(spec.data_dir);
+  std::optional<pid_t> pid = live_postmaster_of(spec.data_dir);
+  if (!pid) return stop_own_starting_server(spec);
+  // SIGQUIT: children exit at once, no checkpoint is written.
+  if (::kill(*pid, SIGQUIT) != 0 && errno != ESRCH) {
+    return os_error(errno, fmt::format("signal postgres (pid {})", *pid));
+  }
+  if (wait_for_exit(spec.data_dir, *pid, 10000)) return Status::Ok();
+  return make_error(ErrorKind::Timeout, "postgres for {}/{} (pid {}) did not stop", spec.project,
+                    spec.branch, *pid);
+}
+
 // The server this velo spawned for `spec` before it wrote its
 // postmaster.pid (velo interrupted while the server starts): velo started
 // it for this data directory, so its pid is known without the file, and it

@@ -60,6 +60,10 @@ class Runtime {
 
   // Fast shutdown; returns when the server has exited. Ok if not running.
   virtual Status stop(const ClusterSpec& spec) = 0;
+  // Immediate shutdown, for a server whose data is thrown away next: no
+  // shutdown checkpoint to wait for. Returns when the server has exited;
+  // Ok if not running.
+  virtual Status stop_immediately(const ClusterSpec& spec) = 0;
 
   virtual Result<ClusterState> state(const ClusterSpec& spec) = 0;
 

@@ -64,6 +64,12 @@ Status FakeRuntime::stop(const runtime::ClusterSpec& spec) {
   return Status::Ok();
 }
 
+Status FakeRuntime::stop_immediately(const runtime::ClusterSpec& spec) {
+  VELO_TRY(maybe_fail("stop-immediately", spec));
+  if (running_.erase(spec.data_dir) > 0) (void)remove_tree(spec.data_dir + "/postmaster.pid");
+  return Status::Ok();
+}
+
 Result<runtime::ClusterState> FakeRuntime::state(const runtime::ClusterSpec& spec) {
   if (fails("state")) {
     return make_error(ErrorKind::Unavailable, "injected failure in state of {}", spec.branch);

@@ -28,6 +28,7 @@ class FakeRuntime : public runtime::Runtime {
   // Fails like a server that exited, unless the cluster runs.
   Status check_alive(const runtime::ClusterSpec& spec) override;
   Status stop(const runtime::ClusterSpec& spec) override;
+  Status stop_immediately(const runtime::ClusterSpec& spec) override;
   // Missing without a data directory, else Running between start and stop.
   Result<runtime::ClusterState> state(const runtime::ClusterSpec& spec) override;
   Status remove(const runtime::ClusterSpec& spec) override;
