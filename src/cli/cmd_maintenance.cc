@@ -8,6 +8,7 @@
 #include "core/branch/inspect.h"
 #include "core/branch/logs.h"
 #include "core/branch/start_all.h"
+#include "core/merge/schema_cache.h"
 #include "core/project/doctor.h"
 #include "core/project/orphans.h"
 
@@ -78,6 +79,8 @@ Status gc_command(const GlobalOptions& global) {
     removed.push_back({{"kind", "kept-log"}, {"what", path}});
     if (!global.json) fmt::print("removed kept-log {}\n", path);
   }
+  // velo's own cache, not a leftover of the user's: pruned without a word.
+  (void)core::prune_schema_cache(ctx);
   if (global.json)
     print_json({{"removed", removed}, {"kept", kept}});
   else if (orphans.empty() && old_logs.empty())

@@ -6,8 +6,10 @@
 // fails on the target's data refused with the target unchanged and nothing
 // left behind; --dry-run; --into an ancestor only, never a stopped target).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <sstream>
 
@@ -116,13 +118,17 @@ class CliMergeTest : public CliTest {
   nlohmann::json merges() { return ok_json({"merge", "list"}); }
   nlohmann::json snapshots() { return ok_json({"snapshot", "list"}); }
 
-  // What velo keeps on disk, down to the depth it lays out itself.
+  // What velo keeps on disk, down to the depth it lays out itself; not
+  // its cache of snapshots' schemas, which any read may fill.
   std::vector<std::string> files() {
-    return footprint({{velo().home(), 3},
-                      {pool().config().path, 2},
-                      // Not the WAL archives' files: servers add to them
-                      // as they run.
-                      {core::default_data_root(velo().home(), true), 2}});
+    std::vector<std::string> out = footprint({{velo().home(), 3},
+                                              {pool().config().path, 2},
+                                              // Not the WAL archives' files: servers add to them
+                                              // as they run.
+                                              {core::default_data_root(velo().home(), true), 2}});
+    const std::string cache = velo().home() + "/cache";
+    std::erase_if(out, [&](const std::string& path) { return path.rfind(cache, 0) == 0; });
+    return out;
   }
 
   // Everything a refused merge must leave as it was.
@@ -278,6 +284,25 @@ TEST_P(CliMergeTest, DiffListsChangesSinceTheStartOrAgainstAnotherBranch) {
             "");
   // A diff reads its starting point from a scratch server, and leaves none.
   EXPECT_EQ(orphans(), std::vector<std::string>{});
+
+  // The starting point's schema is kept (a snapshot never changes): one
+  // private file per snapshot read. A damaged one is read again.
+  const std::string cache = velo().home() + "/cache/schemas";
+  std::vector<std::string> entries;
+  for (const auto& entry : std::filesystem::directory_iterator(cache)) {
+    entries.push_back(entry.path().string());
+  }
+  ASSERT_EQ(entries.size(), 1u) << "the starting point of demo/dev only";
+  struct stat info {};
+  ASSERT_EQ(::stat(entries[0].c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  ASSERT_TRUE(write_file_atomic(entries[0], "{\"reader\": 1", 0600).ok());
+  EXPECT_EQ(keys(diff({"demo/dev"})), changes);
+  // Its snapshot gone (with the project: the retention window keeps it
+  // otherwise), velo gc drops it.
+  ok({"project", "delete", "demo", "--force"});
+  ok({"gc"});
+  EXPECT_FALSE(std::filesystem::exists(entries[0])) << entries[0];
 }
 
 TEST_P(CliMergeTest, MergeAppliesTheSchemaRecordsItAndSnapshotsTheTarget) {

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <future>
+
 #include "core/cluster.h"
 #include "core/locks.h"
 #include "core/merge/schemas.h"
+#include "diff/reader.h"
+#include "util/timings.h"
 
 namespace velo::core {
 
@@ -19,7 +23,14 @@ Result<BranchDiff> diff_branch(Context& ctx, const DiffOptions& options) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto branch, load_branch(ctx, name.project, name.branch));
   BranchDiff out;
-  VELO_ASSIGN_OR_RETURN(out.to, read_branch_schema(ctx, branch));
+  VELO_TRY(require_running(branch));
+  // The branch is read on a second thread while this one reads the other
+  // side, which may start a scratch server: that thread only talks to
+  // PostgreSQL, never to the state or a runtime.
+  auto now = std::async(std::launch::async, [&ctx, params = conn_params(branch)] {
+    timings::Scope span("read branch");
+    return diff::read_cluster(ctx.pg, params);
+  });
   if (options.against) {
     VELO_ASSIGN_OR_RETURN(auto other,
                           load_branch(ctx, options.against->project, options.against->branch));
@@ -29,6 +40,7 @@ Result<BranchDiff> diff_branch(Context& ctx, const DiffOptions& options) {
     VELO_ASSIGN_OR_RETURN(out.from, read_base_schema(ctx, branch));
     out.from_label = fmt::format("{}'s starting point", name.full());
   }
+  VELO_ASSIGN_OR_RETURN(out.to, now.get());
   if (options.database) {
     if (out.from.databases.count(*options.database) == 0 &&
         out.to.databases.count(*options.database) == 0) {

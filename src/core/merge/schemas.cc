@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/merge/schema_cache.h"
 #include "core/merge/scratch.h"
 #include "diff/reader.h"
 
@@ -24,6 +25,19 @@ Result<std::string> base_password(Context& ctx, const BranchHandle& parent,
   return password_in_data_dir(parent.branch);
 }
 
+// The schema of `volume`@`snapshot`: from the cache, else read from a
+// scratch server on a clone of it (and cached).
+Result<diff::ClusterSchema> snapshot_schema(Context& ctx, const BranchHandle& owner,
+                                            const std::string& volume, const std::string& snapshot,
+                                            const std::string& password) {
+  if (auto cached = cached_schema(ctx, volume, snapshot)) return std::move(*cached);
+  VELO_ASSIGN_OR_RETURN(auto scratch,
+                        ScratchServer::of_snapshot(ctx, owner, volume, snapshot, password));
+  VELO_ASSIGN_OR_RETURN(auto schema, diff::read_cluster(ctx.pg, scratch->params()));
+  cache_schema(ctx, volume, snapshot, schema);
+  return schema;
+}
+
 // A point-in-time branch's state when it was promoted: the "start"
 // snapshot on its own volume.
 Result<diff::ClusterSchema> read_start_schema(Context& ctx, const BranchHandle& branch) {
@@ -33,10 +47,8 @@ Result<diff::ClusterSchema> read_start_schema(Context& ctx, const BranchHandle& 
     if (s.kind != "start" || s.volume != record.volume) continue;
     ctx.reporter.step(
         fmt::format("reading the schema {}/{} started with", record.project, record.name));
-    VELO_ASSIGN_OR_RETURN(auto scratch, ScratchServer::of_snapshot(
-                                            ctx, branch, s.volume, s.name,
-                                            s.password.empty() ? record.password : s.password));
-    return diff::read_cluster(ctx.pg, scratch->params());
+    return snapshot_schema(ctx, branch, s.volume, s.name,
+                           s.password.empty() ? record.password : s.password);
   }
   return make_error(ErrorKind::Invalid,
                     "{}/{} is a point-in-time branch whose starting state velo did not keep (made "
@@ -82,9 +94,7 @@ Result<diff::ClusterSchema> read_base_schema(Context& ctx, const BranchHandle& b
   }
   VELO_ASSIGN_OR_RETURN(std::string password, base_password(ctx, parent, record));
   ctx.reporter.step(fmt::format("reading the schema {} started with", full));
-  VELO_ASSIGN_OR_RETURN(auto scratch, ScratchServer::of_snapshot(ctx, parent, record.parent_volume,
-                                                                 record.base_snapshot, password));
-  return diff::read_cluster(ctx.pg, scratch->params());
+  return snapshot_schema(ctx, parent, record.parent_volume, record.base_snapshot, password);
 }
 
 void keep_database(diff::ClusterSchema& schema, const std::optional<std::string>& database) {
