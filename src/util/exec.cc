@@ -1,5 +1,5 @@
-// RealProcessRunner::run, describe() and run_checked(). The fork/exec
-// mechanics shared with spawn_detached live in exec_child.cc.
+// RealProcessRunner::run, describe() and run_checked(). The mechanics of
+// starting a child, shared with spawn_detached, live in exec_child.cc.
 #include "util/exec.h"
 
 #include <fcntl.h>
@@ -195,10 +195,10 @@ Result<ExecResult> run_inheriting(const Command& command) {
   ::sigaction(SIGINT, &ignore, &old_int);
   ::sigaction(SIGQUIT, &ignore, &old_quit);
   ::fflush(nullptr);  // what velo printed comes before what the child prints
-  pid_t pid = ::fork();
-  if (pid == 0) exec_internal::exec_child(plan, 0, 1, 2, report_write.get());
-  Result<int> status = pid < 0 ? Result<int>(os_error(errno, "fork")) : Result<int>(0);
-  if (pid > 0) {
+  Result<pid_t> launched = exec_internal::launch_child(plan, {0, 1, 2, report_write.get()}, false);
+  Result<int> status = launched.ok() ? Result<int>(0) : Result<int>(launched.error());
+  if (launched.ok()) {
+    const pid_t pid = *launched;
     report_write.reset();
     Status started = exec_internal::await_exec(plan, std::move(report_read), pid);
     status = started.ok() ? exec_internal::wait_for(pid) : Result<int>(started.error());
@@ -255,12 +255,10 @@ Result<ExecResult> RealProcessRunner::run(const Command& command) {
   VELO_TRY(exec_internal::make_pipe(&report_read, &report_write));
 
   SigpipeGuard sigpipe_guard;
-  pid_t pid = ::fork();
-  if (pid < 0) return os_error(errno, "fork");
-  if (pid == 0) {
-    exec_internal::exec_child(plan, in_read.get(), out_write.get(), err_write.get(),
-                              report_write.get());
-  }
+  VELO_ASSIGN_OR_RETURN(
+      pid_t pid,
+      exec_internal::launch_child(
+          plan, {in_read.get(), out_write.get(), err_write.get(), report_write.get()}, false));
   // The parent keeps only its own ends, so that EOF arrives when the child
   // (and anything it spawned) closes them.
   in_read.reset();

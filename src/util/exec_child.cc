@@ -2,7 +2,10 @@
 
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -121,20 +124,46 @@ Status ChildPlan::prepare(const Command& cmd) {
   return Status::Ok();
 }
 
-void exec_child(const ChildPlan& plan, int stdin_fd, int stdout_fd, int stderr_fd, int report_fd) {
+namespace {
+
+struct Launch {
+  const ChildPlan* plan;
+  ChildFds fds;
+  bool new_session;
+};
+
+// The child, on its own stack in velo's memory. It changes nothing of that
+// memory but its stack, and calls the kernel directly where glibc would
+// touch other threads (set*id signals every thread of the process it
+// believes it is in).
+int child_main(void* arg) {
+  const Launch& launch = *static_cast<const Launch*>(arg);
+  const ChildPlan& plan = *launch.plan;
+  int report_fd = launch.fds.report_fd;
+  // Handlers first (this child has its own table), then the mask the
+  // parent blocked everything with: no velo handler runs in here.
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) (void)::sigaction(sig, &fallback, nullptr);
   // Signals ignored or blocked in velo would stay so across exec.
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-  // Its own process group: a terminal's Ctrl-C goes to velo, which decides
-  // (util/interrupt.h); an undo's `zfs destroy` must not die of it.
-  if (plan.own_process_group) (void)::setpgid(0, 0);
+  if (launch.new_session) {
+    // A new session is also a new process group: a Ctrl-C aimed at velo
+    // does not reach a server. A fresh child is no group leader, so this
+    // cannot fail.
+    (void)::setsid();
+  } else if (plan.own_process_group) {
+    // Its own process group: a terminal's Ctrl-C goes to velo, which
+    // decides (util/interrupt.h); an undo's `zfs destroy` must not die of it.
+    (void)::setpgid(0, 0);
+  }
 
   report_fd = lift(report_fd);
-  stdin_fd = lift(stdin_fd);
-  stdout_fd = lift(stdout_fd);
-  stderr_fd = lift(stderr_fd);
+  int stdin_fd = lift(launch.fds.stdin_fd);
+  int stdout_fd = lift(launch.fds.stdout_fd);
+  int stderr_fd = lift(launch.fds.stderr_fd);
   if (report_fd < 0 || stdin_fd < 0 || stdout_fd < 0 || stderr_fd < 0) fail(report_fd, kStdio);
   if (!install(stdin_fd, 0) || !install(stdout_fd, 1) || !install(stderr_fd, 2)) {
     fail(report_fd, kStdio);
@@ -147,13 +176,41 @@ void exec_child(const ChildPlan& plan, int stdin_fd, int stdout_fd, int stderr_f
 
   if (plan.switch_user) {
     // Groups first, then gid, then uid: after setuid we could not change them.
-    if (::setgroups(plan.groups.size(), plan.groups.data()) != 0) fail(report_fd, kSetgroups);
-    if (::setgid(plan.gid) != 0) fail(report_fd, kSetgid);
-    if (::setuid(plan.uid) != 0) fail(report_fd, kSetuid);
+    if (::syscall(SYS_setgroups, plan.groups.size(), plan.groups.data()) != 0) {
+      fail(report_fd, kSetgroups);
+    }
+    if (::syscall(SYS_setgid, plan.gid) != 0) fail(report_fd, kSetgid);
+    if (::syscall(SYS_setuid, plan.uid) != 0) fail(report_fd, kSetuid);
   }
   if (!plan.cwd.empty() && ::chdir(plan.cwd.c_str()) != 0) fail(report_fd, kChdir);
   ::execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
   fail(report_fd, kExec);
+}
+
+// execvpe builds each candidate path on its stack.
+constexpr size_t kChildStack = size_t{256} * 1024;
+
+}  // namespace
+
+Result<pid_t> launch_child(const ChildPlan& plan, ChildFds fds, bool new_session) {
+  void* stack = ::mmap(nullptr, kChildStack, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (stack == MAP_FAILED) return os_error(errno, "mmap a stack for a child");
+  Launch launch{&plan, fds, new_session};
+  // Blocked until the child has reset its handlers: a signal in between
+  // would run one of velo's handlers on velo's memory from the child.
+  sigset_t all, old;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_SETMASK, &all, &old);
+  // CLONE_VFORK: this thread waits until the child has exec'd or exited,
+  // so the stack is free again when clone returns.
+  pid_t pid = ::clone(child_main, static_cast<char*>(stack) + kChildStack,
+                      CLONE_VM | CLONE_VFORK | SIGCHLD, &launch);
+  int clone_errno = errno;
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  ::munmap(stack, kChildStack);
+  if (pid < 0) return os_error(clone_errno, "clone");
+  return pid;
 }
 
 Result<int> wait_for(pid_t pid) {

@@ -1,7 +1,7 @@
-// Internal to exec.cc and spawn.cc: what a forked child needs, prepared in
-// the parent, and the child's side of fork. After fork() the child may only
-// make async-signal-safe calls, so everything that allocates (argv, envp,
-// the user's supplementary groups) is built beforehand into a ChildPlan.
+// Internal to exec.cc and spawn.cc: what a child needs, prepared in the
+// parent, and starting it. Until it execs, the child may only make
+// async-signal-safe calls, so everything that allocates (argv, envp, the
+// user's supplementary groups) is built beforehand into a ChildPlan.
 #pragma once
 
 #include <sys/types.h>
@@ -42,13 +42,27 @@ class ChildPlan {
   const Command* command = nullptr;
 };
 
-// The child's side: installs stdin/stdout/stderr, marks every other
-// descriptor close-on-exec, drops privileges, changes directory and execs.
-// On failure it writes {stage, errno} to `report_fd` and exits 127; a
-// successful exec closes `report_fd` (close-on-exec), which the parent
-// reads as success.
-[[noreturn]] void exec_child(const ChildPlan& plan, int stdin_fd, int stdout_fd, int stderr_fd,
-                             int report_fd);
+// The descriptors the child gets as 0, 1 and 2, and the pipe it reports
+// a failure to start on.
+struct ChildFds {
+  int stdin_fd;
+  int stdout_fd;
+  int stderr_fd;
+  int report_fd;
+};
+
+// Starts the child: it installs stdin/stdout/stderr, marks every other
+// descriptor close-on-exec, starts a new session if `new_session`, drops
+// privileges, changes directory and execs. On failure it writes {stage,
+// errno} to `report_fd` and exits 127; a successful exec closes
+// `report_fd` (close-on-exec), which the parent reads as success.
+//
+// Like posix_spawn, the child shares velo's memory until it execs
+// (clone with CLONE_VM | CLONE_VFORK, on a stack of its own), where fork
+// would copy the page tables of every thread and make each thread's next
+// writes fault: in `velo serve`, a fork's copy-on-write faults and TLB
+// shootdowns stalled every request for tens of milliseconds.
+Result<pid_t> launch_child(const ChildPlan& plan, ChildFds fds, bool new_session);
 
 // The parent's side of the report: Ok once exec succeeded; otherwise reaps
 // `pid` and returns why the child could not start.

@@ -29,15 +29,10 @@ Result<pid_t> spawn_detached(const Command& command, const std::string& log_path
   UniqueFd report_read, report_write;
   VELO_TRY(exec_internal::make_pipe(&report_read, &report_write));
 
-  pid_t pid = ::fork();
-  if (pid < 0) return os_error(errno, "fork");
-  if (pid == 0) {
-    // A new session is also a new process group: a Ctrl-C aimed at velo
-    // does not reach the server. Fresh from fork we are no group leader,
-    // so setsid cannot fail.
-    ::setsid();
-    exec_internal::exec_child(plan, null_in.get(), log.get(), log.get(), report_write.get());
-  }
+  // In a session of its own: spared the terminal's SIGHUP and SIGINT.
+  VELO_ASSIGN_OR_RETURN(pid_t pid,
+                        exec_internal::launch_child(
+                            plan, {null_in.get(), log.get(), log.get(), report_write.get()}, true));
   report_write.reset();
   VELO_TRY(exec_internal::await_exec(plan, std::move(report_read), pid));
   return pid;
