@@ -1,6 +1,8 @@
 #include "server/branch_cache.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -16,6 +18,7 @@ namespace {
 
 constexpr auto kRefreshEvery = std::chrono::milliseconds(1000);
 constexpr auto kKeepalive = std::chrono::seconds(15);
+constexpr int kRefreshNice = 19;
 
 // Sizes change with every write: not a change worth an event.
 bool same_but_size(nlohmann::json a, nlohmann::json b) {
@@ -30,6 +33,10 @@ BranchCache::~BranchCache() { stop(); }
 
 void BranchCache::start() {
   thread_ = std::thread([this] {
+    // Requests come first: this thread and the disk walks it starts (their
+    // processes inherit its nice value; on Linux it is per thread) use
+    // what CPU the requests leave.
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kRefreshNice);
     while (!stopping_) {
       // A busy state database: the next second. Each new failure is said once.
       Status status = refresh(false);
