@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/velo_cli.h"
+#include "util/fs.h"
 
 namespace velo::e2e {
 namespace {
@@ -83,8 +84,13 @@ class CliFaultMatrixTest : public CliTest {
     return observed;
   }
 
-  // A merge needs a change to carry: a new table on dev for each case.
+  // A diff reads its starting point from a scratch server (the steps
+  // under test) unless velo kept that schema from an earlier case. A merge
+  // needs a change to carry: a new table on dev for each case.
   void prepare_case(const FaultCase& c, const std::string& what) {
+    if (c.operation == "scratch") {
+      ASSERT_TRUE(remove_tree(velo().home() + "/cache").ok()) << what;
+    }
     if (c.operation != "branch-merge") return;
     std::string table = "t_" + std::to_string(++tables_);
     ASSERT_TRUE(sql("demo/dev", "CREATE TABLE " + table + " (id int)").ok()) << what;

@@ -1,11 +1,10 @@
 #include "core/merge/schema_cache.h"
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
 #include <system_error>
-
-#include <nlohmann/json.hpp>
 
 #include "diff/schema_json.h"
 #include "util/fs.h"
@@ -18,8 +17,7 @@ constexpr const char* kSuffix = ".json";
 
 std::string cache_dir(const Context& ctx) { return ctx.home + "/cache/schemas"; }
 
-std::string cache_path(const Context& ctx, const std::string& volume,
-                       const std::string& snapshot) {
+std::string cache_path(const Context& ctx, const std::string& volume, const std::string& snapshot) {
   // Volume and snapshot names are velo's own (letters, digits, . _ -).
   return cache_dir(ctx) + "/" + volume + "@" + snapshot + kSuffix;
 }
