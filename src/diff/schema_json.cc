@@ -3,15 +3,18 @@
 namespace velo::diff {
 namespace {
 
+// Member by member: an initializer list would copy each value once more.
 nlohmann::json object_json(const Object& o) {
-  return {{"kind", o.kind},
-          {"identity", o.identity},
-          {"sql_name", o.sql_name},
-          {"parent", o.parent},
-          {"definition", o.definition},
-          {"attributes", o.attributes},
-          {"depends_on", o.depends_on},
-          {"position", o.position}};
+  nlohmann::json j = nlohmann::json::object();
+  j["kind"] = o.kind;
+  j["identity"] = o.identity;
+  j["sql_name"] = o.sql_name;
+  j["parent"] = o.parent;
+  j["definition"] = o.definition;
+  j["attributes"] = o.attributes;
+  j["depends_on"] = o.depends_on;
+  j["position"] = o.position;
+  return j;
 }
 
 Object object_from(const nlohmann::json& j) {
@@ -30,16 +33,21 @@ Object object_from(const nlohmann::json& j) {
 }  // namespace
 
 nlohmann::json schema_to_json(const ClusterSchema& schema) {
-  nlohmann::json databases = nlohmann::json::object();
+  nlohmann::json out = nlohmann::json::object();
+  nlohmann::json& databases = out["databases"] = nlohmann::json::object();
   for (const auto& [name, db] : schema.databases) {
-    nlohmann::json objects = nlohmann::json::array();
+    nlohmann::json& j = databases[name] = nlohmann::json::object();
+    j["encoding"] = db.encoding;
+    j["collation_provider"] = db.collation_provider;
+    j["collate"] = db.collate;
+    j["ctype"] = db.ctype;
+    j["icu_locale"] = db.icu_locale;
+    j["owner"] = db.owner;
+    nlohmann::json& objects = j["objects"] = nlohmann::json::array();
+    objects.get_ref<nlohmann::json::array_t&>().reserve(db.objects.size());
     for (const auto& [key, object] : db.objects) objects.push_back(object_json(object));
-    databases[name] = {{"encoding", db.encoding},     {"collation_provider", db.collation_provider},
-                       {"collate", db.collate},       {"ctype", db.ctype},
-                       {"icu_locale", db.icu_locale}, {"owner", db.owner},
-                       {"objects", objects}};
   }
-  return {{"databases", databases}};
+  return out;
 }
 
 Result<ClusterSchema> schema_from_json(const nlohmann::json& json) {

@@ -45,7 +45,9 @@ std::optional<diff::ClusterSchema> cached_schema(const Context& ctx, const std::
 void cache_schema(const Context& ctx, const std::string& volume, const std::string& snapshot,
                   const diff::ClusterSchema& schema) {
   if (!make_dirs(cache_dir(ctx), 0700).ok()) return;
-  nlohmann::json json{{"reader", reader_stamp()}, {"schema", diff::schema_to_json(schema)}};
+  nlohmann::json json = nlohmann::json::object();
+  json["reader"] = reader_stamp();
+  json["schema"] = diff::schema_to_json(schema);
   (void)write_file_atomic(cache_path(ctx, volume, snapshot), json.dump(), 0600);
 }
 

@@ -7,6 +7,7 @@
 #include "core/merge/schema_cache.h"
 #include "core/merge/scratch.h"
 #include "diff/reader.h"
+#include "util/timings.h"
 
 namespace velo::core {
 namespace {
@@ -34,7 +35,11 @@ Result<diff::ClusterSchema> snapshot_schema(Context& ctx, const BranchHandle& ow
   VELO_ASSIGN_OR_RETURN(auto scratch,
                         ScratchServer::of_snapshot(ctx, owner, volume, snapshot, password));
   VELO_ASSIGN_OR_RETURN(auto schema, diff::read_cluster(ctx.pg, scratch->params()));
-  cache_schema(ctx, volume, snapshot, schema);
+  scratch.reset();  // the server and its clone go before the cache is written
+  {
+    timings::Scope span("cache");
+    cache_schema(ctx, volume, snapshot, schema);
+  }
   return schema;
 }
 
