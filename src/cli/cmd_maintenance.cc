@@ -85,6 +85,11 @@ Status gc_command(const GlobalOptions& global) {
     print_json({{"removed", removed}, {"kept", kept}});
   else if (orphans.empty() && old_logs.empty())
     fmt::print("nothing to remove\n");
+  // A script must see that leftovers remain (exit 1), not only a person.
+  if (!kept.empty()) {
+    return make_error(ErrorKind::Io, "velo gc could not remove {} of {} leftover{} (see above)",
+                      kept.size(), orphans.size(), orphans.size() == 1 ? "" : "s");
+  }
   return Status::Ok();
 }
 
