@@ -132,10 +132,10 @@ struct Launch {
   bool new_session;
 };
 
-// The child, on its own stack in velo's memory. It changes nothing of that
-// memory but its stack, and calls the kernel directly where glibc would
-// touch other threads (set*id signals every thread of the process it
-// believes it is in).
+// The child, on its own stack in velo's memory. It writes nothing of that
+// memory but its stack (and errno, the waiting thread's), and calls the
+// kernel directly where glibc would touch other threads (set*id signals
+// every thread of the process it believes it is in).
 int child_main(void* arg) {
   const Launch& launch = *static_cast<const Launch*>(arg);
   const ChildPlan& plan = *launch.plan;
