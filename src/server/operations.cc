@@ -94,10 +94,11 @@ void Operations::finish(const std::string& id, const Result<nlohmann::json>& out
       json["status"] = "failed";
       json["error"] = error_body(outcome.error())["error"];
     }
-    copy = json;
+    // Published before the record is seen done: whoever waited for the end
+    // finds its event already sent (the hub's lock never takes this one).
+    publish(json);
   }
   finished_.notify_all();
-  publish(copy);
 }
 
 void Operations::publish(const nlohmann::json& json) { events_.publish("operation", json); }
