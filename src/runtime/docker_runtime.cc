@@ -314,21 +314,26 @@ Status DockerRuntime::check_alive(const ClusterSpec& spec) {
                     info->error.empty() ? "" : ": " + info->error, log_tail(spec, 10));
 }
 
+Result<bool> DockerRuntime::runs_ours(const std::string& name, const ClusterSpec& spec) {
+  auto info = client_.inspect_container(name);
+  if (!info.ok()) {
+    if (info.error().kind == ErrorKind::NotFound) return false;
+    return info.error();
+  }
+  return info->running && is_ours(*info, spec);
+}
+
 Status DockerRuntime::stop(const ClusterSpec& spec) {
   const std::string name = container_name(spec);
-  auto info = client_.inspect_container(name);
-  if (!info.ok())
-    return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
-  if (!info->running || !is_ours(*info, spec)) return Status::Ok();
+  VELO_ASSIGN_OR_RETURN(bool running, runs_ours(name, spec));
+  if (!running) return Status::Ok();
   return client_.stop_container(name, kStopTimeoutS);
 }
 
 Status DockerRuntime::stop_immediately(const ClusterSpec& spec) {
   const std::string name = container_name(spec);
-  auto info = client_.inspect_container(name);
-  if (!info.ok())
-    return info.error().kind == ErrorKind::NotFound ? Status::Ok() : Status(info.error());
-  if (!info->running || !is_ours(*info, spec)) return Status::Ok();
+  VELO_ASSIGN_OR_RETURN(bool running, runs_ours(name, spec));
+  if (!running) return Status::Ok();
   // SIGQUIT is postgres's immediate shutdown; the engine's stop is the
   // fallback when the container does not exit on it.
   if (client_.kill_container(name, "SIGQUIT").ok() &&

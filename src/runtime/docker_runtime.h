@@ -114,6 +114,8 @@ class DockerRuntime : public Runtime {
 
   // Labelled as this home's container of spec's project and branch.
   bool is_ours(const ContainerInfo& info, const ClusterSpec& spec) const;
+  // Whether container `name` is running and is `spec`'s (false when absent).
+  Result<bool> runs_ours(const std::string& name, const ClusterSpec& spec);
 
   std::unique_ptr<DockerClient> owned_client_;
   DockerClient& client_;

@@ -260,11 +260,8 @@ Status NativeRuntime::stop(const ClusterSpec& spec) {
     return os_error(errno, fmt::format("signal postgres (pid {})", *pid));
   }
   if (wait_for_exit(spec.data_dir, *pid, 60000)) return Status::Ok();
-  // SIGQUIT is an immediate shutdown: the next start runs crash recovery.
-  ::kill(*pid, SIGQUIT);
-  if (wait_for_exit(spec.data_dir, *pid, 10000)) return Status::Ok();
-  return make_error(ErrorKind::Timeout, "postgres for {}/{} (pid {}) did not stop", spec.project,
-                    spec.branch, *pid);
+  // Then an immediate shutdown: the next start runs crash recovery.
+  return stop_immediately(spec);
 }
 
 Status NativeRuntime::stop_immediately(const ClusterSpec& spec) {

@@ -80,23 +80,22 @@ Status BranchCache::refresh(bool only_if_stale) {
 // Disk use costs a walk of the volume on some drivers (btrfs filesystem
 // du, du on copy): a few volumes a second, those measured longest ago
 // first, keep the cost flat whatever the number of branches.
-void BranchCache::measure_some(core::Context& ctx,
-                               const std::vector<state::BranchRecord>& records) {
-  std::vector<std::pair<std::chrono::steady_clock::time_point, const state::BranchRecord*>> due;
-  for (const auto& r : records) {
-    auto known = space_.find(r.project + "/" + r.name);
+void BranchCache::measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches) {
+  std::vector<std::pair<std::chrono::steady_clock::time_point, const core::BranchInfo*>> due;
+  for (const auto& b : branches) {
+    auto known = space_.find(b.project + "/" + b.branch);
     due.emplace_back(
         known == space_.end() ? std::chrono::steady_clock::time_point{} : known->second.measured_at,
-        &r);
+        &b);
   }
   const size_t count = std::min(due.size(), kMeasurePerRefresh);
   std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(count), due.end(),
                     [](const auto& a, const auto& b) { return a.first < b.first; });
   for (size_t i = 0; i < count; ++i) {
-    const state::BranchRecord& r = *due[i].second;
-    Space& space = space_[r.project + "/" + r.name];
+    const core::BranchInfo& b = *due[i].second;
+    Space& space = space_[b.project + "/" + b.branch];
     space.measured_at = std::chrono::steady_clock::now();
-    auto used = ctx.driver.used_bytes(r.volume);
+    auto used = ctx.driver.used_bytes(b.volume);
     if (used.ok()) space.bytes = *used;
   }
 }
@@ -104,10 +103,9 @@ void BranchCache::measure_some(core::Context& ctx,
 Status BranchCache::read_branches() {
   VELO_ASSIGN_OR_RETURN(auto* env, environment());
   auto& ctx = env->ctx();
-  VELO_ASSIGN_OR_RETURN(auto records, ctx.store.branches(std::nullopt));
   VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, false));
   VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
-  measure_some(ctx, records);
+  measure_some(ctx, branches);
   std::map<std::string, nlohmann::json> fresh;
   for (auto& b : branches) {
     const std::string name = b.project + "/" + b.branch;

@@ -19,9 +19,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/branch/inspect.h"
 #include "core/context.h"
 #include "server/event_hub.h"
-#include "state/records.h"
 #include "util/result.h"
 
 namespace velo::app {
@@ -50,7 +50,7 @@ class BranchCache {
   // since this one found the list stale.
   Status refresh(bool only_if_stale);
   Status read_branches();  // refresh's work, under refresh_mutex_
-  void measure_some(core::Context& ctx, const std::vector<state::BranchRecord>& records);
+  void measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches);
   Result<app::Environment*> environment();
 
   static constexpr size_t kMeasurePerRefresh = 4;

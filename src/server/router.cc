@@ -33,13 +33,17 @@ Result<std::unique_ptr<app::Environment>> ServerParts::open(core::Reporter* repo
 }
 
 void send_json(httplib::Response& response, int status, const nlohmann::json& body) {
+  // Replace invalid UTF-8 (a catalog's bytes) instead of throwing.
+  send_json_text(response, status,
+                 body.is_null() && status == 204
+                     ? std::string()
+                     : body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void send_json_text(httplib::Response& response, int status, const std::string& text) {
   response.status = status;
   response.set_header("Cache-Control", "no-store");
-  // Replace invalid UTF-8 (a catalog's bytes) instead of throwing.
-  response.set_content(body.is_null() && status == 204
-                           ? std::string()
-                           : body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       "application/json");
+  response.set_content(text, "application/json");
 }
 
 httplib::Server::Handler Router::wrap(Handler handler, Kind kind) const {
@@ -61,9 +65,7 @@ httplib::Server::Handler Router::wrap(Handler handler, Kind kind) const {
     // Even a refused change may have done part of its work and undone it.
     if (kind == Kind::Change) parts_.branches.invalidate();
     if (reply.ok() && !reply->text.empty()) {
-      response.status = reply->status;
-      response.set_header("Cache-Control", "no-store");
-      response.set_content(reply->text, "application/json");
+      send_json_text(response, reply->status, reply->text);
     } else if (reply.ok()) {
       send_json(response, reply->status, reply->body);
     } else {

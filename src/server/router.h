@@ -73,6 +73,8 @@ class Router {
 
 // Writes `body` as the JSON response, with no caching.
 void send_json(httplib::Response& response, int status, const nlohmann::json& body);
+// The same for a body that is JSON text already.
+void send_json_text(httplib::Response& response, int status, const std::string& text);
 
 // Body fields, checked: a missing optional field is nullopt; a field of
 // the wrong type is Invalid, naming it.

@@ -286,7 +286,8 @@ TEST_P(CliMergeTest, DiffListsChangesSinceTheStartOrAgainstAnotherBranch) {
   EXPECT_EQ(orphans(), std::vector<std::string>{});
 
   // The starting point's schema is kept (a snapshot never changes): one
-  // private file per snapshot read. A damaged one is read again.
+  // private file per snapshot read, and what later diffs read: an entry
+  // whose database "other" lost its objects makes table o look new.
   const std::string cache = velo().home() + "/cache/schemas";
   std::vector<std::string> entries;
   for (const auto& entry : std::filesystem::directory_iterator(cache)) {
@@ -296,8 +297,19 @@ TEST_P(CliMergeTest, DiffListsChangesSinceTheStartOrAgainstAnotherBranch) {
   struct stat info {};
   ASSERT_EQ(::stat(entries[0].c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+  auto kept = read_file(entries[0]);
+  ASSERT_TRUE(kept.ok());
+  nlohmann::json planted = nlohmann::json::parse(*kept);
+  planted["schema"]["databases"]["other"]["objects"] = nlohmann::json::array();
+  ASSERT_TRUE(write_file_atomic(entries[0], planted.dump(), 0600).ok());
+  EXPECT_EQ(keys(diff({"demo/dev", "--database", "other"})).count("create table public.o (other)"),
+            1u);
+  // A damaged one is read again from the snapshot, and written anew.
   ASSERT_TRUE(write_file_atomic(entries[0], "{\"reader\": 1", 0600).ok());
   EXPECT_EQ(keys(diff({"demo/dev"})), changes);
+  auto rewritten = read_file(entries[0]);
+  ASSERT_TRUE(rewritten.ok());
+  EXPECT_FALSE(nlohmann::json::parse(*rewritten, nullptr, false).is_discarded());
   // Its snapshot gone (with the project: the retention window keeps it
   // otherwise), velo gc drops it.
   ok({"project", "delete", "demo", "--force"});

@@ -37,9 +37,10 @@ BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) 
   info.runtime = handle.project.runtime;
   info.listen_address = handle.branch.listen_address;
   info.data_dir = handle.spec.data_dir;
+  info.volume = handle.branch.volume;
   info.status = handle.branch.status == "ready" ? server_status(handle) : handle.branch.status;
   if (with_space) {
-    auto used = ctx.driver.used_bytes(handle.branch.volume);
+    auto used = ctx.driver.used_bytes(info.volume);
     if (used.ok()) info.used_bytes = *used;
   }
   return info;

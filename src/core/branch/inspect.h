@@ -28,6 +28,7 @@ struct BranchInfo {
   std::string runtime;
   std::string listen_address;
   std::string data_dir;
+  std::string volume;  // the storage driver's name for it (disk use)
   // The server's log: a file on this host (native), or "docker logs
   // CONTAINER" where the engine keeps it (branch_log_location).
   std::string log;

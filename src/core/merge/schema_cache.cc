@@ -51,7 +51,7 @@ void cache_schema(const Context& ctx, const std::string& volume, const std::stri
   (void)write_file_atomic(cache_path(ctx, volume, snapshot), json.dump(), 0600);
 }
 
-Result<int> prune_schema_cache(Context& ctx) {
+Status prune_schema_cache(Context& ctx) {
   std::set<std::string> live;
   VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots());
   for (const auto& s : snapshots) live.insert(s.volume + "@" + s.name);
@@ -59,7 +59,6 @@ Result<int> prune_schema_cache(Context& ctx) {
   for (const auto& r : retired) live.insert(r.volume + "@" + r.snapshot);
   VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches());
   for (const auto& b : branches) live.insert(b.parent_volume + "@" + b.base_snapshot);
-  int removed = 0;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator(cache_dir(ctx), error)) {
     std::string name = entry.path().filename().string();
@@ -67,9 +66,9 @@ Result<int> prune_schema_cache(Context& ctx) {
     std::string key = name.size() > suffix ? name.substr(0, name.size() - suffix) : name;
     if (live.count(key) != 0) continue;
     std::error_code ignored;
-    if (std::filesystem::remove(entry.path(), ignored)) ++removed;
+    std::filesystem::remove(entry.path(), ignored);
   }
-  return removed;
+  return Status::Ok();
 }
 
 }  // namespace velo::core

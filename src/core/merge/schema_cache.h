@@ -22,8 +22,7 @@ std::optional<diff::ClusterSchema> cached_schema(const Context& ctx, const std::
 void cache_schema(const Context& ctx, const std::string& volume, const std::string& snapshot,
                   const diff::ClusterSchema& schema);
 
-// Drops the entries of snapshots that no longer exist (`velo gc`); the
-// number removed.
-Result<int> prune_schema_cache(Context& ctx);
+// Drops the entries of snapshots that no longer exist (`velo gc`).
+Status prune_schema_cache(Context& ctx);
 
 }  // namespace velo::core
