@@ -666,7 +666,7 @@ function treeView() {
     el,
     update() {
       // Events come often; redraw only when what the tree shows changed.
-      const key = JSON.stringify([state.projects, [...state.branches.values()].map((b) => [b.name, b.parent, b.status, b.port, b.used_bytes, b.created_at]), [...state.busy], [...state.flash]]);
+      const key = JSON.stringify([state.projects, [...state.branches.values()].map((b) => [b.name, b.parent, b.status, b.port, b.unique_bytes, b.created_at]), [...state.busy], [...state.flash]]);
       if (key === drawn) return;
       drawn = key;
       keepFocus(() => fill(body, ...renderProjects()));
@@ -703,7 +703,7 @@ function renderProjects() {
         info.pg_version ? h('span', { class: 'muted' }, `PostgreSQL ${info.pg_version}`) : null,
         info.runtime ? h('span', { class: 'muted' }, info.runtime) : null,
         h('span', { class: 'muted' }, `${list.length} ${list.length === 1 ? 'branch' : 'branches'}`),
-        h('span', { class: 'muted' }, `${bytes(list.reduce((s, b) => s + (b.used_bytes || 0), 0))} used`)),
+        h('span', { class: 'muted' }, `${bytes(list.reduce((s, b) => s + (b.unique_bytes || 0), 0))} used`)),
       renderTree(list));
   });
 }
@@ -742,7 +742,7 @@ function renderNode(b, childCount) {
     h('span', { class: 'meta' },
       h('span', null, 'port ', h('span', { class: 'mono' }, b.port ?? '—')),
       h('span', null, 'age ', timeEl(b.created_at)),
-      h('span', { 'data-testid': `used-${n}` }, 'used ', bytes(b.used_bytes))),
+      h('span', { 'data-testid': `used-${n}` }, 'used ', bytes(b.unique_bytes))),
     h('span', { class: 'actions', role: 'group', 'aria-label': `Actions for ${n}` },
       h('button', { type: 'button', 'aria-label': `Branch from ${n}`, 'data-testid': `action-branch-${n}`, disabled: busy, onclick: () => branchFrom(b) }, 'Branch'),
       b.parent ? h('button', { type: 'button', 'aria-label': `Reset ${n} to ${b.parent}`, 'data-testid': `action-reset-${n}`, disabled: busy, onclick: () => resetBranch(b) }, 'Reset') : null,
@@ -910,7 +910,7 @@ function branchView(r) {
       const fact = (k, v) => [h('dt', null, k), h('dd', null, v ?? '—')];
       fill(facts, h('dl', { class: 'facts' },
         fact('status', d.status), fact('port', d.port), fact('parent', d.parent ? h('a', { href: `#/branch/${d.parent}` }, d.parent) : 'none'),
-        fact('created', [timeEl(d.created_at), ' ago, ', utc(d.created_at)]), fact('used', bytes(d.used_bytes)),
+        fact('created', [timeEl(d.created_at), ' ago, ', utc(d.created_at)]), fact('used', bytes(d.unique_bytes)), fact('logical', bytes(d.logical_bytes)), fact('WAL archive', bytes(d.archive_bytes)),
         fact('URL (no password)', h('code', null, d.url)), fact('storage', d.storage), fact('runtime', d.runtime),
         d.server_version ? fact('server', d.server_version) : null,
         d.cloned_from ? fact('cloned from', `${d.cloned_from.snapshot}${d.cloned_from.taken_at ? ` (${utc(d.cloned_from.taken_at)})` : ''}`) : null,
@@ -1297,20 +1297,20 @@ function spaceView() {
       return;
     }
     fill(projects, ...names.map((p) => {
-      const list = branchesOf(p).sort((a, b) => (b.used_bytes || 0) - (a.used_bytes || 0));
-      const total = list.reduce((s, b) => s + (b.used_bytes || 0), 0);
+      const list = branchesOf(p).sort((a, b) => (b.unique_bytes || 0) - (a.unique_bytes || 0));
+      const total = list.reduce((s, b) => s + (b.unique_bytes || 0), 0);
       const color = (i) => PALETTE[i % PALETTE.length];
-      const label = `${p}: ${bytes(total)} in ${list.length} branches; ${list.map((b) => `${b.branch} ${bytes(b.used_bytes)}`).join(', ')}`;
+      const label = `${p}: ${bytes(total)} in ${list.length} branches; ${list.map((b) => `${b.branch} ${bytes(b.unique_bytes)}`).join(', ')}`;
       return h('section', { class: 'panel', 'aria-labelledby': `space-${p}-title`, 'data-testid': `space-${p}` },
         h('h2', { id: `space-${p}-title` }, `${p} `, h('span', { class: 'muted' }, `${bytes(total)} used`)),
         h('div', { class: 'bar', role: 'img', 'aria-label': label, 'data-testid': `space-bar-${p}` },
-          list.map((b, i) => h('span', { title: `${b.name}: ${bytes(b.used_bytes)}`, style: { width: `${total ? ((b.used_bytes || 0) / total) * 100 : 100 / Math.max(1, list.length)}%`, background: color(i) } }))),
+          list.map((b, i) => h('span', { title: `${b.name}: ${bytes(b.unique_bytes)}`, style: { width: `${total ? ((b.unique_bytes || 0) / total) * 100 : 100 / Math.max(1, list.length)}%`, background: color(i) } }))),
         h('div', { class: 'table-wrap' }, h('table', { class: 'space-table' },
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'branch'), h('th', { scope: 'col', class: 'num' }, 'used'), h('th', { scope: 'col', class: 'num' }, 'share'), h('th', { scope: 'col' }, 'status'))),
           h('tbody', null, list.map((b, i) => h('tr', null,
             h('td', null, h('span', { class: 'sw', style: { background: color(i) }, 'aria-hidden': 'true' }), h('a', { href: `#/branch/${b.name}` }, b.branch)),
-            h('td', { class: 'num' }, bytes(b.used_bytes)),
-            h('td', { class: 'num' }, share(b.used_bytes, total)),
+            h('td', { class: 'num' }, bytes(b.unique_bytes)),
+            h('td', { class: 'num' }, share(b.unique_bytes, total)),
             h('td', null, badge(b.status))))))),
         h('p', { class: 'muted' }, 'Used is what each branch has written since it was cloned: copy-on-write clones share the rest.'));
     }));

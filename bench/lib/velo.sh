@@ -97,7 +97,7 @@ velo_failed() {  # DRIVER SCALE WHAT ERRFILE
   record_note "$1" "scale $2: velo $3 failed: $(tr '\n' ' ' <"$4" | cut -c1-300)"
 }
 
-used_bytes() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json used_bytes; }
+unique_bytes() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json unique_bytes; }
 
 # zfs_used DATASET: `zfs get -Hp used` after forcing transaction group
 # syncs (zfs-fuse accounts written blocks only when their txg syncs, up to
@@ -124,13 +124,13 @@ space_measure() {
   fi
   sync
   [ -n "$dataset" ] && record_space "$driver" fresh_branch_zfs_used "$(zfs_used "$dataset")"
-  record_space "$driver" fresh_branch "$(used_bytes bench/space)"
+  record_space "$driver" fresh_branch "$(unique_bytes bench/space)"
   q "$BR_PORT" bench "update pgbench_accounts set abalance = abalance + 1 where aid <= $2 * 1000" >/dev/null \
     && q "$BR_PORT" postgres 'checkpoint' >/dev/null \
     || { warn "$driver: update on bench/space failed"; v branch delete bench/space >/dev/null; return 1; }
   sync
   [ -n "$dataset" ] && record_space "$driver" branch_after_1pct_update_zfs_used "$(zfs_used "$dataset")"
-  record_space "$driver" branch_after_1pct_update "$(used_bytes bench/space)"
+  record_space "$driver" branch_after_1pct_update "$(unique_bytes bench/space)"
   v branch delete bench/space >/dev/null || warn "$driver: deleting bench/space failed"
 }
 

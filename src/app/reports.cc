@@ -31,10 +31,26 @@ nlohmann::json file_json(const std::optional<core::ArchivedFile>& file) {
   return {{"name", file->name}, {"archived_at", format_utc(file->modified)}};
 }
 
+// The sizes of a branch, each null when it could not be measured.
+void add_space_json(nlohmann::json& json, const std::optional<core::VolumeMeasure>& measure) {
+  if (!measure) {
+    for (const char* key : {"logical_bytes", "unique_bytes", "snapshot_bytes", "archive_bytes",
+                            "space_measured_at"}) {
+      json[key] = nullptr;
+    }
+    return;
+  }
+  json["logical_bytes"] = measure->space.logical_bytes;
+  json["unique_bytes"] = measure->space.unique_bytes;
+  json["snapshot_bytes"] = measure->space.snapshot_bytes;
+  json["archive_bytes"] = measure->archive_bytes;
+  json["space_measured_at"] = format_utc(measure->measured_at);
+}
+
 }  // namespace
 
 nlohmann::json branch_json(const core::BranchInfo& info) {
-  return {
+  nlohmann::json json = {
       {"name", info.project + "/" + info.branch},
       {"project", info.project},
       {"branch", info.branch},
@@ -48,12 +64,28 @@ nlohmann::json branch_json(const core::BranchInfo& info) {
       {"storage", info.storage},
       {"runtime", info.runtime},
       {"listen_address", info.listen_address},
-      {"used_bytes", value_or_null(info.used_bytes)},
   };
+  add_space_json(json, info.space);
+  return json;
+}
+
+nlohmann::json project_space_json(const core::ProjectSpace& space) {
+  return {{"logical_bytes", space.logical_bytes},
+          {"unique_bytes", space.unique_bytes},
+          {"snapshot_bytes", space.snapshot_bytes},
+          {"archive_bytes", space.archive_bytes},
+          {"total_bytes", space.total_bytes()}};
+}
+
+nlohmann::json pool_json(const storage::PoolSpace& pool) {
+  return {{"size_bytes", pool.size_bytes},
+          {"used_bytes", pool.used_bytes},
+          {"free_bytes", pool.free_bytes},
+          {"used_percent", core::used_percent(pool)}};
 }
 
 nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle) {
-  core::BranchInfo info = core::describe_branch(ctx, handle, true);
+  core::BranchInfo info = core::describe_branch(ctx, handle, core::kFreshSpace);
   core::BranchOrigin origin = core::describe_origin(ctx, handle);
   nlohmann::json json = branch_json(info);
   json["data_dir"] = info.data_dir;
@@ -96,10 +128,12 @@ Result<nlohmann::json> project_list_json(core::Context& ctx) {
 Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name) {
   VELO_TRY(core::validate_name("project", name));
   VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, name));
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, true));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, name, core::kListSpaceAge));
   nlohmann::json list = nlohmann::json::array();
   for (const auto& b : branches) list.push_back(branch_json(b));
   VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto space, core::project_space(ctx, name, core::kListSpaceAge));
+  auto pool = ctx.driver.pool_space();
   return nlohmann::json{{"name", project.name},
                         {"pg_version", project.pg_version},
                         {"runtime", project.runtime},
@@ -109,6 +143,8 @@ Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name)
                         {"created_at", project.created_at},
                         {"storage", ctx.driver.name()},
                         {"follow", follow},
+                        {"space", project_space_json(space)},
+                        {"pool", pool.ok() ? pool_json(*pool) : nlohmann::json()},
                         {"branches", list}};
 }
 

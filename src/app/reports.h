@@ -16,6 +16,8 @@
 #include "core/merge/revert_op.h"
 #include "core/names.h"
 #include "core/project/doctor.h"
+#include "core/space/pool.h"
+#include "core/space/project_space.h"
 #include "pg/conn_params.h"
 #include "state/records.h"
 
@@ -26,6 +28,10 @@ nlohmann::json branch_json(const core::BranchInfo& info);
 // `branch show`: branch_json plus its data directory, the snapshot its
 // data came from, a point-in-time target and the server's version.
 nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle);
+
+// A project's added-up sizes, and a pool's size, use and free space.
+nlohmann::json project_space_json(const core::ProjectSpace& space);
+nlohmann::json pool_json(const storage::PoolSpace& pool);
 
 // {host, port, database, user, password (null when absent), url}.
 nlohmann::json connection_json(const pg::ConnParams& params);

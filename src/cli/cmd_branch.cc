@@ -49,7 +49,12 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
       "  storage  {}\n",
       info.status, info.parent ? info.project + "/" + *info.parent : "-", info.port, info.url,
       info.created_at, info.storage);
-  if (info.used_bytes) fmt::print("  used     {}\n", human_bytes(*info.used_bytes));
+  if (info.space) {
+    const auto& s = *info.space;
+    fmt::print("  space    {} unique, {} logical, {} in snapshots, {} WAL archive\n",
+               human_bytes(s.space.unique_bytes), human_bytes(s.space.logical_bytes),
+               human_bytes(s.space.snapshot_bytes), human_bytes(s.archive_bytes));
+  }
   fmt::print("  database {}\n  log      {}\n", info.database,
              info.log.empty() ? "in the container: velo logs " + info.project + "/" + info.branch
                               : info.log);
@@ -72,17 +77,21 @@ Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_branch(ctx, options));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  // Space is measured after the clock stopped: scripts read used_bytes,
+  // Space is measured after the clock stopped: scripts read the sizes,
   // people read the time.
-  print_branch(global, core::describe_branch(ctx, handle, global.json), elapsed.count(), "created",
-               &handle);
+  print_branch(global,
+               core::describe_branch(ctx, handle, global.json ? core::kFreshSpace : core::kNoSpace),
+               elapsed.count(), "created", &handle);
   return Status::Ok();
 }
 
 Status branch_list(const GlobalOptions& global, const std::optional<std::string>& project) {
   if (project) VELO_TRY(core::validate_name("project", *project));
   VELO_OPEN_ENV(env, global);
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(env->ctx(), project, global.json));
+  VELO_ASSIGN_OR_RETURN(auto branches,
+                        core::describe_branches(
+                            env->ctx(), project,
+                            global.json ? core::SpaceWanted(core::kListSpaceAge) : core::kNoSpace));
   if (global.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const auto& b : branches) list.push_back(app::branch_json(b));
@@ -107,7 +116,7 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
     print_json(app::branch_detail_json(env->ctx(), handle));
     return Status::Ok();
   }
-  core::BranchInfo info = core::describe_branch(env->ctx(), handle, true);
+  core::BranchInfo info = core::describe_branch(env->ctx(), handle, core::kFreshSpace);
   core::BranchOrigin origin = core::describe_origin(env->ctx(), handle);
   print_branch(global, info, std::nullopt, "");
   fmt::print("  data     {}\n", info.data_dir);
@@ -131,8 +140,9 @@ Status branch_reset(const GlobalOptions& global, const BranchArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto handle, core::reset_branch(ctx, name));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  print_branch(global, core::describe_branch(ctx, handle, global.json), elapsed.count(), "reset",
-               &handle);
+  print_branch(global,
+               core::describe_branch(ctx, handle, global.json ? core::kFreshSpace : core::kNoSpace),
+               elapsed.count(), "reset", &handle);
   return Status::Ok();
 }
 
@@ -163,7 +173,7 @@ Status branch_password(const GlobalOptions& global, const std::string& text) {
                 {"connection", app::connection_object(handle)}});
   } else {
     fmt::print("new password set for {}\n  url      {}\n", name.full(),
-               core::describe_branch(env->ctx(), handle, false).url);
+               core::describe_branch(env->ctx(), handle, core::kNoSpace).url);
     print_password_hint(handle);
   }
   return Status::Ok();

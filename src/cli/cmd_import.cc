@@ -93,7 +93,7 @@ Status run_import(const GlobalOptions& global, const core::CreateProjectOptions&
   if (!handle.ok()) return handle.error();
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  core::BranchInfo info = core::describe_branch(ctx, *handle, false);
+  core::BranchInfo info = core::describe_branch(ctx, *handle, core::kNoSpace);
   std::string source = flags.from.empty() ? flags.from_dump : pg::redact_url(flags.from);
   if (global.json) {
     auto json = app::branch_json(info);

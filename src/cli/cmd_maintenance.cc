@@ -11,28 +11,80 @@
 #include "core/merge/schema_cache.h"
 #include "core/project/doctor.h"
 #include "core/project/orphans.h"
+#include "core/space/pool.h"
+#include "core/space/project_space.h"
 
 namespace velo::cli {
 namespace {
 
-Status status_command(const GlobalOptions& global) {
-  VELO_OPEN_ENV(env, global);
-  auto& ctx = env->ctx();
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, true));
-  if (global.json) {
-    nlohmann::json list = nlohmann::json::array();
-    for (const auto& b : branches) list.push_back(app::branch_json(b));
-    print_json({{"home", ctx.home}, {"storage", ctx.driver.name()}, {"branches", list}});
-    return Status::Ok();
+struct StatusArgs {
+  bool fresh = false;
+};
+
+std::string size_or_unknown(const std::optional<core::VolumeMeasure>& m, uint64_t value) {
+  return m ? human_bytes(value) : "?";
+}
+
+void print_status_text(const core::Context& ctx, const std::vector<core::BranchInfo>& branches,
+                       const std::map<std::string, core::ProjectSpace>& projects,
+                       const Result<storage::PoolSpace>& pool) {
+  fmt::print("home {}  storage {}\n", ctx.home, ctx.driver.name());
+  if (pool.ok()) {
+    const int percent = core::used_percent(*pool);
+    fmt::print("pool {}, {} used ({}%), {} free, reserve {}%\n", human_bytes(pool->size_bytes),
+               human_bytes(pool->used_bytes), percent, human_bytes(pool->free_bytes),
+               ctx.config.reserve_percent);
+    if (percent > core::kPoolWarnPercent) {
+      fmt::print(stderr, "velo: warning: the pool is {}% full\n", percent);
+    }
   }
-  fmt::print("home {}  storage {}\n\n", ctx.home, ctx.driver.name());
+  fmt::print("\n");
   std::vector<std::vector<std::string>> rows;
   rows.reserve(branches.size());
   for (const auto& b : branches) {
+    const auto& m = b.space;
     rows.push_back({b.project + "/" + b.branch, b.status, std::to_string(b.port),
-                    b.used_bytes ? human_bytes(*b.used_bytes) : "?", b.url});
+                    size_or_unknown(m, m ? m->space.unique_bytes : 0),
+                    size_or_unknown(m, m ? m->space.logical_bytes : 0),
+                    size_or_unknown(m, m ? m->archive_bytes : 0), b.url});
   }
-  print_table({"BRANCH", "STATUS", "PORT", "USED", "URL"}, rows);
+  print_table({"BRANCH", "STATUS", "PORT", "UNIQUE", "LOGICAL", "ARCHIVE", "URL"}, rows);
+  if (projects.empty()) return;
+  fmt::print("\n");
+  rows.clear();
+  for (const auto& [name, s] : projects) {
+    rows.push_back({name, human_bytes(s.unique_bytes), human_bytes(s.snapshot_bytes),
+                    human_bytes(s.archive_bytes), human_bytes(s.total_bytes())});
+  }
+  print_table({"PROJECT", "BRANCHES", "SNAPSHOTS", "ARCHIVE", "TOTAL"}, rows);
+}
+
+Status status_command(const GlobalOptions& global, const StatusArgs& args) {
+  VELO_OPEN_ENV(env, global);
+  auto& ctx = env->ctx();
+  const core::SpaceMaxAge max_age = args.fresh ? core::SpaceMaxAge{0} : core::kListSpaceAge;
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, max_age));
+  // The branches' volumes were just measured (or read): only the rest is.
+  VELO_ASSIGN_OR_RETURN(auto projects, core::project_spaces(ctx, core::kListSpaceAge));
+  auto pool = ctx.driver.pool_space();
+  if (!global.json) {
+    print_status_text(ctx, branches, projects, pool);
+    return Status::Ok();
+  }
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& b : branches) list.push_back(app::branch_json(b));
+  nlohmann::json totals = nlohmann::json::array();
+  for (const auto& [name, space] : projects) {
+    nlohmann::json item = app::project_space_json(space);
+    item["name"] = name;
+    totals.push_back(item);
+  }
+  print_json({{"home", ctx.home},
+              {"storage", ctx.driver.name()},
+              {"pool", pool.ok() ? app::pool_json(*pool) : nlohmann::json()},
+              {"reserve_percent", ctx.config.reserve_percent},
+              {"projects", totals},
+              {"branches", list}});
   return Status::Ok();
 }
 
@@ -129,7 +181,14 @@ Status start_command(const GlobalOptions& global, const StartArgs& args) {
 
 CommandTable maintenance_commands() {
   return {
-      command({"status"}, "every branch and its real state", status_command),
+      command<StatusArgs>(
+          {"status"}, "every branch, its real state and disk; every project's disk; the pool",
+          [](CLI::App& app, StatusArgs& a) {
+            app.add_flag("--fresh", a.fresh,
+                         "measure every size now (default: reuse sizes measured in the last "
+                         "10 minutes)");
+          },
+          status_command),
       command({"doctor"}, "check environment, storage, binaries, permissions, orphans",
               doctor_command),
       command({"gc"}, "remove what interrupted operations left behind", gc_command),

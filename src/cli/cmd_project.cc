@@ -36,7 +36,7 @@ Status plain_create(const GlobalOptions& global, const core::CreateProjectOption
   VELO_ASSIGN_OR_RETURN(auto handle, core::create_project(ctx, options));
   auto elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - started);
-  core::BranchInfo info = core::describe_branch(ctx, handle, false);
+  core::BranchInfo info = core::describe_branch(ctx, handle, core::kNoSpace);
   if (global.json) {
     auto json = app::branch_json(info);
     json["elapsed_ms"] = elapsed.count();
@@ -83,16 +83,24 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
       json["runtime"].get<std::string>(), json["storage"].get<std::string>(),
       json["database"].get<std::string>(), json["created_at"].get<std::string>(),
       follow_text(json["follow"]));
+  const nlohmann::json& space = json["space"];
+  fmt::print("disk       {} in total: branches {}, snapshots {}, WAL archive {}\n\n",
+             human_bytes(space["total_bytes"].get<uint64_t>()),
+             human_bytes(space["unique_bytes"].get<uint64_t>()),
+             human_bytes(space["snapshot_bytes"].get<uint64_t>()),
+             human_bytes(space["archive_bytes"].get<uint64_t>()));
+  auto size = [](const nlohmann::json& value) {
+    return value.is_null() ? std::string("?") : human_bytes(value.get<uint64_t>());
+  };
   std::vector<std::vector<std::string>> rows;
   for (const auto& b : json["branches"]) {
-    const nlohmann::json& used = b["used_bytes"];
     rows.push_back(
         {b["branch"],
          b["parent"].is_null() ? "-" : b["parent"].get<std::string>().substr(name.size() + 1),
-         b["status"], std::to_string(b["port"].get<int>()),
-         used.is_null() ? "?" : human_bytes(used.get<uint64_t>())});
+         b["status"], std::to_string(b["port"].get<int>()), size(b["unique_bytes"]),
+         size(b["logical_bytes"]), size(b["archive_bytes"])});
   }
-  print_table({"BRANCH", "PARENT", "STATUS", "PORT", "USED"}, rows);
+  print_table({"BRANCH", "PARENT", "STATUS", "PORT", "UNIQUE", "LOGICAL", "ARCHIVE"}, rows);
   return Status::Ok();
 }
 

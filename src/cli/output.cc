@@ -34,15 +34,4 @@ std::string counted(int64_t n, const std::string& singular, const std::string& p
   return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }
 
-std::string human_bytes(uint64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
-}
-
 }  // namespace velo::cli

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/branch/inspect.h"
+#include "util/human_bytes.h"
 
 namespace velo::cli {
 
@@ -13,7 +14,6 @@ void print_table(const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 void print_json(const nlohmann::json& value);
 
-std::string human_bytes(uint64_t bytes);
 // "1 branch", "2 branches", "0 branches".
 std::string counted(int64_t n, const std::string& singular, const std::string& plural);
 

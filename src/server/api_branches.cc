@@ -54,7 +54,7 @@ Result<Reply> create(Router& router, const Call& call) {
       [options](app::Environment& env) -> Result<nlohmann::json> {
         auto& ctx = env.ctx();
         VELO_ASSIGN_OR_RETURN(auto handle, core::create_branch(ctx, options));
-        return app::branch_json(core::describe_branch(ctx, handle, true));
+        return app::branch_json(core::describe_branch(ctx, handle, core::kFreshSpace));
       });
   return Reply{202, operation};
 }
@@ -67,7 +67,7 @@ Result<Reply> reset(Router& router, const Call& call) {
       "branch.reset", name.full(), [name](app::Environment& env) -> Result<nlohmann::json> {
         auto& ctx = env.ctx();
         VELO_ASSIGN_OR_RETURN(auto handle, core::reset_branch(ctx, name));
-        return app::branch_json(core::describe_branch(ctx, handle, true));
+        return app::branch_json(core::describe_branch(ctx, handle, core::kFreshSpace));
       });
   return Reply{202, operation};
 }

@@ -22,8 +22,11 @@ constexpr int kRefreshNice = 19;
 
 // Sizes change with every write: not a change worth an event.
 bool same_but_size(nlohmann::json a, nlohmann::json b) {
-  a.erase("used_bytes");
-  b.erase("used_bytes");
+  for (const char* key :
+       {"logical_bytes", "unique_bytes", "snapshot_bytes", "archive_bytes", "space_measured_at"}) {
+    a.erase(key);
+    b.erase(key);
+  }
   return a == b;
 }
 
@@ -78,39 +81,52 @@ Status BranchCache::refresh(bool only_if_stale) {
 }
 
 // Disk use costs a walk of the volume on some drivers (btrfs filesystem
-// du, du on copy): a few volumes a second, those measured longest ago
-// first, keep the cost flat whatever the number of branches.
+// du, du on copy): a branch seen first takes what the space cache knows
+// (measuring only what it lacks), and then a few volumes a second, those
+// measured longest ago first, keep the cost flat whatever the number of
+// branches.
 void BranchCache::measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches) {
+  auto measure = [&](const std::vector<const core::BranchInfo*>& which, core::SpaceMaxAge age) {
+    std::vector<std::string> volumes;
+    for (const auto* b : which) volumes.push_back(b->volume);
+    auto measures = core::measure_volumes(ctx, volumes, age);
+    for (const auto* b : which) {
+      Space& space = space_[b->project + "/" + b->branch];
+      space.measured_at = std::chrono::steady_clock::now();
+      auto found = measures.find(b->volume);
+      if (found != measures.end()) space.measure = found->second;
+    }
+  };
+  std::vector<const core::BranchInfo*> unseen;
   std::vector<std::pair<std::chrono::steady_clock::time_point, const core::BranchInfo*>> due;
   for (const auto& b : branches) {
     auto known = space_.find(b.project + "/" + b.branch);
-    due.emplace_back(
-        known == space_.end() ? std::chrono::steady_clock::time_point{} : known->second.measured_at,
-        &b);
+    if (known == space_.end()) {
+      unseen.push_back(&b);
+    } else {
+      due.emplace_back(known->second.measured_at, &b);
+    }
   }
+  if (!unseen.empty()) measure(unseen, core::kListSpaceAge);
   const size_t count = std::min(due.size(), kMeasurePerRefresh);
   std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(count), due.end(),
                     [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t i = 0; i < count; ++i) {
-    const core::BranchInfo& b = *due[i].second;
-    Space& space = space_[b.project + "/" + b.branch];
-    space.measured_at = std::chrono::steady_clock::now();
-    auto used = ctx.driver.used_bytes(b.volume);
-    if (used.ok()) space.bytes = *used;
-  }
+  std::vector<const core::BranchInfo*> oldest;
+  for (size_t i = 0; i < count; ++i) oldest.push_back(due[i].second);
+  if (!oldest.empty()) measure(oldest, core::SpaceMaxAge{0});
 }
 
 Status BranchCache::read_branches() {
   VELO_ASSIGN_OR_RETURN(auto* env, environment());
   auto& ctx = env->ctx();
-  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, false));
+  VELO_ASSIGN_OR_RETURN(auto branches, core::describe_branches(ctx, std::nullopt, core::kNoSpace));
   VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
   measure_some(ctx, branches);
   std::map<std::string, nlohmann::json> fresh;
   for (auto& b : branches) {
     const std::string name = b.project + "/" + b.branch;
     auto known = space_.find(name);
-    if (known != space_.end()) b.used_bytes = known->second.bytes;
+    if (known != space_.end()) b.space = known->second.measure;
     fresh.emplace(name, app::branch_json(b));
   }
   std::erase_if(space_, [&](const auto& entry) { return !fresh.contains(entry.first); });

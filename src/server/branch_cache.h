@@ -55,7 +55,7 @@ class BranchCache {
 
   static constexpr size_t kMeasurePerRefresh = 4;
   struct Space {
-    std::optional<uint64_t> bytes;
+    std::optional<core::VolumeMeasure> measure;
     std::chrono::steady_clock::time_point measured_at;
   };
   std::string home_;

@@ -91,15 +91,28 @@ Status BtrfsDriver::recopy_into_snapshot(const std::string&, const std::string&,
                     "btrfs snapshots are atomic and read-only; nothing to recopy");
 }
 
-Result<uint64_t> BtrfsDriver::used_bytes(const std::string& volume) {
+Result<VolumeSpace> BtrfsDriver::volume_space(const std::string& volume) {
   VELO_TRY(validate_name("volume", volume));
   const std::string path = layout_.volume(volume);
   if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
+  VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
   Command command;
   command.argv = {"btrfs", "filesystem", "du", "-s", "--raw", path};
+  for (const auto& snapshot : snapshots) command.argv.push_back(layout_.snapshot(volume, snapshot));
   VELO_ASSIGN_OR_RETURN(ExecResult result, run_checked(runner_, command));
-  return parse_btrfs_du_exclusive(result.out);
+  VELO_ASSIGN_OR_RETURN(auto rows, parse_btrfs_du(result.out));
+  if (rows.size() != snapshots.size() + 1) {
+    return make_error(ErrorKind::Io, "btrfs filesystem du gave {} rows for {} paths", rows.size(),
+                      snapshots.size() + 1);
+  }
+  VolumeSpace space;
+  space.logical_bytes = rows[0].total;
+  space.unique_bytes = rows[0].exclusive;
+  for (size_t i = 1; i < rows.size(); ++i) space.snapshot_bytes += rows[i].exclusive;
+  return space;
 }
+
+Result<PoolSpace> BtrfsDriver::pool_space() { return filesystem_space(layout_.root()); }
 
 Status BtrfsDriver::check() {
   struct statfs fs;
@@ -118,19 +131,31 @@ Status BtrfsDriver::check() {
   return layout_.ensure_dirs();
 }
 
-Result<uint64_t> parse_btrfs_du_exclusive(const std::string& output) {
+namespace {
+
+bool parse_count(const std::string& text, uint64_t& value) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+}  // namespace
+
+Result<std::vector<BtrfsDuRow>> parse_btrfs_du(const std::string& output) {
   // "     Total   Exclusive  Set shared  Filename\n   4194304  1048576 ..."
   std::istringstream lines(output);
   std::string line;
+  std::vector<BtrfsDuRow> rows;
   while (std::getline(lines, line)) {
     std::istringstream fields(line);
     std::string total, exclusive;
+    BtrfsDuRow row;
     if (!(fields >> total >> exclusive)) continue;
-    uint64_t value = 0;
-    auto [end, ec] = std::from_chars(exclusive.data(), exclusive.data() + exclusive.size(), value);
-    if (ec == std::errc() && end == exclusive.data() + exclusive.size()) return value;
+    if (parse_count(total, row.total) && parse_count(exclusive, row.exclusive)) rows.push_back(row);
   }
-  return make_error(ErrorKind::Io, "unexpected output of btrfs filesystem du: '{}'", output);
+  if (rows.empty()) {
+    return make_error(ErrorKind::Io, "unexpected output of btrfs filesystem du: '{}'", output);
+  }
+  return rows;
 }
 
 }  // namespace velo::storage

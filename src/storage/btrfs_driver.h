@@ -34,11 +34,15 @@ class BtrfsDriver : public Driver {
   // Atomic driver: Invalid.
   Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                               const std::string& relative_dir) override;
-  // Estimate: the "Exclusive" column of `btrfs filesystem du -s --raw`,
-  // the bytes of extents referenced by this subvolume only (0 for a fresh
-  // clone). It walks the files, so it costs time on big volumes; it needs
-  // no quota groups.
-  Result<uint64_t> used_bytes(const std::string& volume) override;
+  // From one `btrfs filesystem du -s --raw` of the volume and its
+  // snapshots: "Total" is logical, "Exclusive" (extents referenced by that
+  // subvolume only; 0 for a fresh clone) is unique, and the snapshots'
+  // exclusive bytes add up to snapshot_bytes (an estimate: extents shared
+  // by two snapshots only are counted by neither). It walks the files, so
+  // it costs time on big volumes; it needs no quota groups.
+  Result<VolumeSpace> volume_space(const std::string& volume) override;
+  // The filesystem's statvfs (btrfs's own estimate of what it can write).
+  Result<PoolSpace> pool_space() override;
   Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
     return layout_.list_snapshots(volume);
@@ -53,7 +57,11 @@ class BtrfsDriver : public Driver {
   ProcessRunner& runner_;
 };
 
-// The exclusive bytes from `btrfs filesystem du -s --raw` output.
-Result<uint64_t> parse_btrfs_du_exclusive(const std::string& output);
+// One row of `btrfs filesystem du -s --raw` output per path, in order.
+struct BtrfsDuRow {
+  uint64_t total = 0;
+  uint64_t exclusive = 0;
+};
+Result<std::vector<BtrfsDuRow>> parse_btrfs_du(const std::string& output);
 
 }  // namespace velo::storage

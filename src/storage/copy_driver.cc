@@ -132,10 +132,24 @@ Status CopyDriver::recopy_into_snapshot(const std::string& volume, const std::st
   return rename_path(fresh, dst);
 }
 
-Result<uint64_t> CopyDriver::used_bytes(const std::string& volume) {
+Result<VolumeSpace> CopyDriver::volume_space(const std::string& volume) {
   VELO_TRY(volume_exists(volume));
-  return allocated_bytes(layout_.volume(volume));
+  VolumeSpace space;
+  VELO_ASSIGN_OR_RETURN(space.logical_bytes, allocated_bytes(layout_.volume(volume)));
+  VELO_ASSIGN_OR_RETURN(space.unique_bytes, unshared_bytes(layout_.volume(volume)));
+  VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
+  for (const auto& snapshot : snapshots) {
+    VELO_ASSIGN_OR_RETURN(uint64_t bytes, unshared_bytes(layout_.snapshot(volume, snapshot)));
+    space.snapshot_bytes += bytes;
+  }
+  return space;
 }
+
+Result<uint64_t> CopyDriver::unshared_bytes(const std::string& dir) const {
+  return allocated_bytes(dir);
+}
+
+Result<PoolSpace> CopyDriver::pool_space() { return filesystem_space(layout_.root()); }
 
 Status CopyDriver::check() {
   if (!is_dir(layout_.root())) {

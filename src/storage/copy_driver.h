@@ -33,8 +33,11 @@ class CopyDriver : public Driver {
   }
   Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                               const std::string& relative_dir) override;
-  // Allocated blocks of the volume's files (hard links counted once).
-  Result<uint64_t> used_bytes(const std::string& volume) override;
+  // Allocated blocks of the volume's files (hard links counted once), as
+  // logical and as unique bytes (nothing is shared); snapshots likewise.
+  Result<VolumeSpace> volume_space(const std::string& volume) override;
+  // The root's filesystem (statvfs).
+  Result<PoolSpace> pool_space() override;
   Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
     return layout_.list_snapshots(volume);
@@ -49,6 +52,8 @@ class CopyDriver : public Driver {
   // "x.partial" is listed, and so removed by gc).
   Status copy_into_place(const std::string& src, const std::string& dst);
   Status volume_exists(const std::string& volume) const;
+  // What removing the tree at `dir` would free.
+  virtual Result<uint64_t> unshared_bytes(const std::string& dir) const;
 
   DirLayout layout_;
   CopyMode mode_;

@@ -1,6 +1,7 @@
 #include "storage/dir_layout.h"
 
 #include <dirent.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -74,6 +75,17 @@ Result<std::vector<std::string>> list_dir(const std::string& dir) {
   closedir(d);
   std::sort(names.begin(), names.end());
   return names;
+}
+
+Result<PoolSpace> filesystem_space(const std::string& path) {
+  struct statvfs fs {};
+  if (statvfs(path.c_str(), &fs) != 0) return os_error(errno, "cannot read the space of " + path);
+  const uint64_t unit = fs.f_frsize;
+  PoolSpace space;
+  space.size_bytes = uint64_t{fs.f_blocks} * unit;
+  space.used_bytes = uint64_t{fs.f_blocks - fs.f_bfree} * unit;
+  space.free_bytes = uint64_t{fs.f_bavail} * unit;
+  return space;
 }
 
 }  // namespace velo::storage

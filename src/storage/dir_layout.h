@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/driver.h"
 #include "util/result.h"
 
 namespace velo::storage {
@@ -43,6 +44,10 @@ class DirLayout {
  private:
   std::string root_;
 };
+
+// The filesystem holding `path`, from statvfs: free is what an
+// unprivileged writer may still use (f_bavail), as df shows it.
+Result<PoolSpace> filesystem_space(const std::string& path);
 
 // Sorted names of the entries of `dir`, without "." and ".."; an absent
 // directory yields an empty list.

@@ -27,6 +27,18 @@ struct DriverConfig {
   std::string image_fs = {};    // zfs | btrfs | xfs, with image_file
 };
 
+struct VolumeSpace {
+  uint64_t logical_bytes = 0;   // what the volume's files hold, as if unshared
+  uint64_t unique_bytes = 0;    // what destroying the volume alone would free
+  uint64_t snapshot_bytes = 0;  // what destroying all its snapshots would free
+};
+
+struct PoolSpace {
+  uint64_t size_bytes = 0;
+  uint64_t used_bytes = 0;
+  uint64_t free_bytes = 0;  // what velo's volumes can still write
+};
+
 class Driver {
  public:
   virtual ~Driver() = default;
@@ -70,10 +82,11 @@ class Driver {
   virtual Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                                       const std::string& relative_dir) = 0;
 
-  // Disk space the volume uses on its own (for zfs: `used`; for copy: the
-  // sum of file sizes; for btrfs and reflink: the bytes not shared, or the
-  // best estimate the filesystem gives, documented in the driver).
-  virtual Result<uint64_t> used_bytes(const std::string& volume) = 0;
+  // What a volume and its snapshots take (VolumeSpace), and what the pool
+  // holds. Each driver says how it counts; sharing makes every figure but
+  // logical_bytes an estimate on reflink.
+  virtual Result<VolumeSpace> volume_space(const std::string& volume) = 0;
+  virtual Result<PoolSpace> pool_space() = 0;
 
   virtual Result<std::vector<std::string>> list_volumes() = 0;
   virtual Result<std::vector<std::string>> list_snapshots(const std::string& volume) = 0;

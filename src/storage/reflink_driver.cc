@@ -9,9 +9,8 @@
 
 namespace velo::storage {
 
-Result<uint64_t> ReflinkDriver::used_bytes(const std::string& volume) {
-  VELO_TRY(volume_exists(volume));
-  return exclusive_extent_bytes(layout_.volume(volume));
+Result<uint64_t> ReflinkDriver::unshared_bytes(const std::string& dir) const {
+  return exclusive_extent_bytes(dir);
 }
 
 Status ReflinkDriver::check() {

@@ -16,14 +16,15 @@ class ReflinkDriver : public CopyDriver {
 
   std::string name() const override { return "reflink"; }
 
-  // Estimate: the bytes of the volume's file extents that FIEMAP does not
-  // flag as shared, i.e. what the volume has written since it was cloned
-  // (what removing it would free, up to extents shared only with a
-  // snapshot of itself). Fresh clone: ~0.
-  Result<uint64_t> used_bytes(const std::string& volume) override;
-
   // The copy driver's checks, plus a trial FICLONE in the root.
   Status check() override;
+
+ protected:
+  // Estimate: the bytes of the tree's file extents that FIEMAP does not
+  // flag as shared, i.e. what a volume has written since it was cloned
+  // (what removing it would free, up to extents shared only with a
+  // snapshot of itself). Fresh clone: ~0.
+  Result<uint64_t> unshared_bytes(const std::string& dir) const override;
 };
 
 // True when two files in `dir` can share extents through FICLONE; probes

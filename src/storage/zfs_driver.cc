@@ -210,17 +210,56 @@ Status ZfsDriver::recopy_into_snapshot(const std::string&, const std::string&, c
                     "zfs snapshots are atomic and read-only; nothing to recopy");
 }
 
-Result<uint64_t> ZfsDriver::used_bytes(const std::string& volume) {
+Result<VolumeSpace> ZfsDriver::volume_space(const std::string& volume) {
   VELO_TRY(validate_name("volume", volume));
+  const std::string ds = dataset(volume);
+  // "all", not a list: a property this zfs lacks (logicalreferenced on
+  // zfs-fuse) would fail the whole command.
   VELO_ASSIGN_OR_RETURN(ExecResult result,
-                        zfs({"get", "-Hp", "-o", "value", "used", dataset(volume)}));
-  std::string text = trim(result.out);
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    return make_error(ErrorKind::Io, "unexpected 'used' of {}: '{}'", dataset(volume), text);
+                        zfs({"get", "-Hp", "-o", "name,property,value", "all", ds}));
+  auto values = parse_zfs_values(result.out)[ds];
+  for (const char* needed : {"referenced", "usedbydataset", "usedbysnapshots"}) {
+    if (!values.contains(needed)) {
+      return make_error(ErrorKind::Io, "zfs get gave no '{}' for {}", needed, ds);
+    }
   }
-  return value;
+  VolumeSpace space;
+  space.logical_bytes =
+      values.contains("logicalreferenced") ? values["logicalreferenced"] : values["referenced"];
+  space.unique_bytes = values["usedbydataset"];
+  space.snapshot_bytes = values["usedbysnapshots"];
+  return space;
+}
+
+Result<PoolSpace> ZfsDriver::pool_space() {
+  const std::string root = parent_.substr(0, parent_.find('/'));
+  VELO_ASSIGN_OR_RETURN(ExecResult result, zfs({"get", "-Hp", "-o", "name,property,value",
+                                                "used,available", root, parent_}));
+  auto values = parse_zfs_values(result.out);
+  if (!values[root].contains("used") || !values[root].contains("available") ||
+      !values[parent_].contains("available")) {
+    return make_error(ErrorKind::Io, "unexpected output of zfs get: '{}'", result.out);
+  }
+  PoolSpace space;
+  space.used_bytes = values[root]["used"];
+  space.size_bytes = space.used_bytes + values[root]["available"];
+  space.free_bytes = values[parent_]["available"];
+  return space;
+}
+
+ZfsValues parse_zfs_values(const std::string& output) {
+  ZfsValues values;
+  for (const auto& line : split_lines(output)) {
+    size_t first = line.find('\t');
+    size_t second = first == std::string::npos ? first : line.find('\t', first + 1);
+    if (second == std::string::npos) continue;
+    std::string text = line.substr(second + 1);
+    uint64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) continue;
+    values[line.substr(0, first)][line.substr(first + 1, second - first - 1)] = value;
+  }
+  return values;
 }
 
 Result<std::vector<std::string>> ZfsDriver::list_volumes() {

@@ -6,6 +6,7 @@
 // from zfs's stderr ("already exists", "does not exist", "dependent clones").
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -49,9 +50,13 @@ class ZfsDriver : public Driver {
   // Atomic driver: Invalid.
   Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                               const std::string& relative_dir) override;
-  // `zfs get -Hp used`: data written by the volume itself plus its
-  // snapshots (0 for a fresh clone).
-  Result<uint64_t> used_bytes(const std::string& volume) override;
+  // From `zfs get -Hp all`: logicalreferenced (referenced on zfs-fuse,
+  // which lacks it, so compressed there), usedbydataset (0 for a fresh
+  // clone) and usedbysnapshots, which zfs counts exactly.
+  Result<VolumeSpace> volume_space(const std::string& volume) override;
+  // The pool's capacity (used + available of its root dataset) and what
+  // the parent dataset may still write (its available, after quotas).
+  Result<PoolSpace> pool_space() override;
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
   Status check() override;
@@ -76,6 +81,12 @@ Status ensure_zfs_available(ProcessRunner& runner, Clock& clock = real_clock());
 
 // Maps a failed zfs/zpool command's stderr to an error kind.
 Error zfs_error(const std::string& what, const ExecResult& result);
+
+// Numeric values of `zfs get -Hp -o name,property,value` output, by
+// dataset and property; values that are not numbers ("-", "on") are left
+// out.
+using ZfsValues = std::map<std::string, std::map<std::string, uint64_t>>;
+ZfsValues parse_zfs_values(const std::string& output);
 
 // Names of `zfs list -H -o name` output, one a line.
 std::vector<std::string> split_lines(const std::string& output);

@@ -49,7 +49,10 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
   EXPECT_EQ(a["storage"], driver_name());
   EXPECT_TRUE(a["created_at"].is_string() && !a["created_at"].get<std::string>().empty())
       << a.dump();
-  EXPECT_TRUE(a["used_bytes"].is_number()) << a.dump();
+  for (const char* size : {"logical_bytes", "unique_bytes", "snapshot_bytes", "archive_bytes"}) {
+    EXPECT_TRUE(a[size].is_number()) << size << ": " << a.dump();
+  }
+  EXPECT_GT(a["logical_bytes"].get<uint64_t>(), 10u << 20) << "a cluster holds its WAL and catalog";
   std::set<int> ports{main["port"].get<int>(), a["port"].get<int>(), b["port"].get<int>()};
   EXPECT_EQ(ports.size(), 3u) << "ports must differ: " << main.dump() << a.dump() << b.dump();
   for (int port : ports) {

@@ -109,14 +109,14 @@ TEST_P(CliConnectTest, CreateResetPasswordJsonCarryAConnectionThatWorks) {
   create_project("shop");
   nlohmann::json created = ok_json({"branch", "create", "shop/dev"});
   ASSERT_TRUE(created.contains("connection")) << created.dump();
-  EXPECT_TRUE(created["used_bytes"].is_number()) << created.dump();
+  EXPECT_TRUE(created["unique_bytes"].is_number()) << created.dump();
   pg::ConnParams dev = from_json(created["connection"]);
   EXPECT_EQ(value(dev, "select 1"), "1");
   EXPECT_EQ(created["connection"]["url"], url("shop/dev"));
 
   nlohmann::json reset = ok_json({"branch", "reset", "shop/dev"});
   EXPECT_EQ(value(from_json(reset["connection"]), "select 2"), "2");
-  EXPECT_TRUE(reset["used_bytes"].is_number()) << reset.dump();
+  EXPECT_TRUE(reset["unique_bytes"].is_number()) << reset.dump();
 
   nlohmann::json rotated = ok_json({"branch", "password", "shop/dev"});
   pg::ConnParams fresh = from_json(rotated["connection"]);

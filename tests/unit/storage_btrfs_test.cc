@@ -67,23 +67,41 @@ TEST_F(BtrfsDriverTest, ListsFromDirectories) {
   EXPECT_EQ(*driver.list_snapshots("a"), (std::vector<std::string>{"s2"}));
 }
 
-TEST_F(BtrfsDriverTest, UsedBytesFromDu) {
+TEST_F(BtrfsDriverTest, SpaceFromOneDuOfVolumeAndSnapshots) {
   BtrfsDriver driver(root, runner);
   ASSERT_TRUE(make_dirs(root + "/volumes/a", 0755).ok());
+  ASSERT_TRUE(make_dirs(root + "/snapshots/a@s1", 0755).ok());
+  ASSERT_TRUE(make_dirs(root + "/snapshots/a@s2", 0755).ok());
   runner.succeed({"btrfs", "filesystem", "du"},
                  "     Total   Exclusive  Set shared  Filename\n"
                  "   4194304     1048576     3145728  " +
-                     root + "/volumes/a\n");
-  auto used = driver.used_bytes("a");
-  ASSERT_TRUE(used.ok()) << used.error().message;
-  EXPECT_EQ(*used, 1048576u);
-  EXPECT_EQ(runner.lines().back(), "btrfs filesystem du -s --raw " + root + "/volumes/a");
+                     root + "/volumes/a\n   4194304     4096  -  " + root +
+                     "/snapshots/a@s1\n   4194304     8192  -  " + root + "/snapshots/a@s2\n");
+  auto space = driver.volume_space("a");
+  ASSERT_TRUE(space.ok()) << space.error().message;
+  EXPECT_EQ(space->logical_bytes, 4194304u);
+  EXPECT_EQ(space->unique_bytes, 1048576u);
+  EXPECT_EQ(space->snapshot_bytes, 12288u);
+  EXPECT_EQ(runner.lines().back(), "btrfs filesystem du -s --raw " + root + "/volumes/a " + root +
+                                       "/snapshots/a@s1 " + root + "/snapshots/a@s2");
+}
+
+TEST_F(BtrfsDriverTest, SpaceRejectsMissingRows) {
+  BtrfsDriver driver(root, runner);
+  ASSERT_TRUE(make_dirs(root + "/volumes/a", 0755).ok());
+  ASSERT_TRUE(make_dirs(root + "/snapshots/a@s1", 0755).ok());
+  runner.succeed({"btrfs", "filesystem", "du"}, "Total Exclusive\n 5 0 5 x\n");
+  EXPECT_EQ(driver.volume_space("a").error().kind, ErrorKind::Io);
 }
 
 TEST(BtrfsDuTest, RejectsUnexpectedOutput) {
-  EXPECT_FALSE(parse_btrfs_du_exclusive("").ok());
-  EXPECT_FALSE(parse_btrfs_du_exclusive("Total Exclusive Set shared Filename\n").ok());
-  EXPECT_EQ(*parse_btrfs_du_exclusive("Total Exclusive\n 5 0 5 x\n"), 0u);
+  EXPECT_FALSE(parse_btrfs_du("").ok());
+  EXPECT_FALSE(parse_btrfs_du("Total Exclusive Set shared Filename\n").ok());
+  auto rows = parse_btrfs_du("Total Exclusive\n 5 0 5 x\n");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].total, 5u);
+  EXPECT_EQ((*rows)[0].exclusive, 0u);
 }
 
 TEST_F(BtrfsDriverTest, CheckRefusesOtherFilesystems) {

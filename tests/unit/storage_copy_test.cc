@@ -70,9 +70,17 @@ TEST_F(CopyDriverTest, SnapshotCloneAndIsolation) {
 
   EXPECT_EQ(*driver.list_volumes(), (std::vector<std::string>{"v1", "v2"}));
   EXPECT_EQ(*driver.list_snapshots("v1"), std::vector<std::string>{"s1"});
-  auto used = driver.used_bytes("v2");
-  ASSERT_TRUE(used.ok());
-  EXPECT_GE(*used, 100000u);
+  auto space = driver.volume_space("v2");
+  ASSERT_TRUE(space.ok());
+  EXPECT_GE(space->logical_bytes, 100000u);
+  EXPECT_EQ(space->unique_bytes, space->logical_bytes);  // a copy shares nothing
+  auto source = driver.volume_space("v1");
+  ASSERT_TRUE(source.ok());
+  EXPECT_GE(source->snapshot_bytes, 100000u);  // s1 is a full copy too
+  auto pool = driver.pool_space();
+  ASSERT_TRUE(pool.ok());
+  EXPECT_GT(pool->size_bytes, 0u);
+  EXPECT_LE(pool->free_bytes, pool->size_bytes);
 }
 
 TEST_F(CopyDriverTest, RecopyReplacesOneDirectory) {

@@ -122,17 +122,46 @@ TEST_F(ZfsDriverTest, DestroyMissingVolumeIsNotFound) {
   EXPECT_EQ(driver.destroy_volume("a").error().kind, ErrorKind::NotFound);
 }
 
-TEST_F(ZfsDriverTest, UsedBytesParsesExactValue) {
-  runner.succeed({"zfs", "get", "-Hp"}, "123456789\n");
-  auto used = driver.used_bytes("a");
-  ASSERT_TRUE(used.ok());
-  EXPECT_EQ(*used, 123456789u);
-  EXPECT_EQ(runner.lines().back(), "zfs get -Hp -o value used tank/velo/a");
+TEST_F(ZfsDriverTest, VolumeSpaceFromExactValues) {
+  runner.succeed({"zfs", "get", "-Hp"},
+                 "tank/velo/a\ttype\tfilesystem\n"
+                 "tank/velo/a\treferenced\t900\n"
+                 "tank/velo/a\tusedbydataset\t123456789\n"
+                 "tank/velo/a\tusedbysnapshots\t4096\n"
+                 "tank/velo/a\tcompression\ton\n");
+  auto space = driver.volume_space("a");
+  ASSERT_TRUE(space.ok());
+  EXPECT_EQ(space->logical_bytes, 900u);  // no logicalreferenced (zfs-fuse)
+  EXPECT_EQ(space->unique_bytes, 123456789u);
+  EXPECT_EQ(space->snapshot_bytes, 4096u);
+  EXPECT_EQ(runner.lines().back(), "zfs get -Hp -o name,property,value all tank/velo/a");
 }
 
-TEST_F(ZfsDriverTest, UsedBytesRejectsHumanUnits) {
-  runner.succeed({"zfs", "get", "-Hp"}, "1.2M\n");
-  EXPECT_EQ(driver.used_bytes("a").error().kind, ErrorKind::Io);
+TEST_F(ZfsDriverTest, VolumeSpacePrefersLogicalReferenced) {
+  runner.succeed({"zfs", "get", "-Hp"},
+                 "tank/velo/a\treferenced\t900\ntank/velo/a\tlogicalreferenced\t2000\n"
+                 "tank/velo/a\tusedbydataset\t1\ntank/velo/a\tusedbysnapshots\t0\n");
+  EXPECT_EQ(driver.volume_space("a")->logical_bytes, 2000u);
+}
+
+TEST_F(ZfsDriverTest, VolumeSpaceRejectsHumanUnits) {
+  runner.succeed({"zfs", "get", "-Hp"},
+                 "tank/velo/a\treferenced\t1.2M\ntank/velo/a\tusedbydataset\t1\n"
+                 "tank/velo/a\tusedbysnapshots\t0\n");
+  EXPECT_EQ(driver.volume_space("a").error().kind, ErrorKind::Io);
+}
+
+TEST_F(ZfsDriverTest, PoolSpaceFromRootAndParent) {
+  runner.succeed({"zfs", "get", "-Hp"},
+                 "tank\tused\t300\ntank\tavailable\t700\n"
+                 "tank/velo\tused\t200\ntank/velo\tavailable\t650\n");
+  auto pool = driver.pool_space();
+  ASSERT_TRUE(pool.ok());
+  EXPECT_EQ(pool->size_bytes, 1000u);
+  EXPECT_EQ(pool->used_bytes, 300u);
+  EXPECT_EQ(pool->free_bytes, 650u);
+  EXPECT_EQ(runner.lines().back(),
+            "zfs get -Hp -o name,property,value used,available tank tank/velo");
 }
 
 TEST_F(ZfsDriverTest, ListsVolumesAndSnapshots) {

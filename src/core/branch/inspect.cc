@@ -22,7 +22,9 @@ std::string server_status(BranchHandle& handle) {
   return "unknown";
 }
 
-BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) {
+namespace {
+
+BranchInfo describe_without_space(Context& ctx, BranchHandle& handle) {
   BranchInfo info;
   info.project = handle.project.name;
   info.branch = handle.branch.name;
@@ -39,16 +41,32 @@ BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space) 
   info.data_dir = handle.spec.data_dir;
   info.volume = handle.branch.volume;
   info.status = handle.branch.status == "ready" ? server_status(handle) : handle.branch.status;
-  if (with_space) {
-    auto used = ctx.driver.used_bytes(info.volume);
-    if (used.ok()) info.used_bytes = *used;
-  }
   return info;
+}
+
+// One read and at most one write of the space cache for all of them.
+void add_space(Context& ctx, std::vector<BranchInfo>& infos, SpaceMaxAge max_age) {
+  std::vector<std::string> volumes;
+  volumes.reserve(infos.size());
+  for (const auto& info : infos) volumes.push_back(info.volume);
+  auto measures = measure_volumes(ctx, volumes, max_age);
+  for (auto& info : infos) {
+    auto found = measures.find(info.volume);
+    if (found != measures.end()) info.space = found->second;
+  }
+}
+
+}  // namespace
+
+BranchInfo describe_branch(Context& ctx, BranchHandle& handle, SpaceWanted space) {
+  std::vector<BranchInfo> one{describe_without_space(ctx, handle)};
+  if (space) add_space(ctx, one, *space);
+  return std::move(one.front());
 }
 
 Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
                                                   const std::optional<std::string>& project,
-                                                  bool with_space) {
+                                                  SpaceWanted space) {
   if (project) VELO_TRY(load_project(ctx, *project));
   // Two reads of the state for any number of branches, not two per branch:
   // `velo serve` lists them every second.
@@ -63,8 +81,9 @@ Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
     if (owner == by_name.end()) continue;  // the rows reference their project
     VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(owner->second->runtime));
     BranchHandle handle = make_handle(ctx, *owner->second, branch, runtime);
-    out.push_back(describe_branch(ctx, handle, with_space));
+    out.push_back(describe_without_space(ctx, handle));
   }
+  if (space) add_space(ctx, out, *space);
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/cluster.h"
 #include "core/context.h"
+#include "core/space/measure.h"
 
 namespace velo::core {
 
@@ -24,7 +25,7 @@ struct BranchInfo {
   std::string database;  // the project's default (velo project set --database)
   std::string created_at;
   std::string storage;
-  std::optional<uint64_t> used_bytes;
+  std::optional<VolumeMeasure> space;  // when asked for and measurable
   std::string runtime;
   std::string listen_address;
   std::string data_dir;
@@ -39,9 +40,15 @@ struct BranchInfo {
 // tell: no Docker engine).
 std::string server_status(BranchHandle& handle);
 
-BranchInfo describe_branch(Context& ctx, BranchHandle& handle, bool with_space);
+// Which sizes to report: none (nullopt), or measures no older than the
+// given age (zero: measured now).
+using SpaceWanted = std::optional<SpaceMaxAge>;
+inline constexpr SpaceWanted kNoSpace = std::nullopt;
+inline constexpr SpaceWanted kFreshSpace = SpaceMaxAge{0};
+
+BranchInfo describe_branch(Context& ctx, BranchHandle& handle, SpaceWanted space);
 Result<std::vector<BranchInfo>> describe_branches(Context& ctx,
                                                   const std::optional<std::string>& project,
-                                                  bool with_space);
+                                                  SpaceWanted space);
 
 }  // namespace velo::core

@@ -9,6 +9,7 @@
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_ops.h"
 #include "core/locks.h"
+#include "core/space/project_space.h"
 #include "util/time_format.h"
 
 namespace velo::core {
@@ -130,6 +131,8 @@ Result<std::vector<ProjectMaintenance>> maintain_home(Context& ctx) {
       out.push_back(std::move(failed));
     }
   }
+  // Sizes for `velo status`, which then need not walk volumes itself.
+  (void)refresh_space(ctx, kMaintainSpaceAge);
   VELO_TRY(ctx.store.set_meta(kMaintainedAtKey, format_utc(ctx.clock.now())));
   return out;
 }

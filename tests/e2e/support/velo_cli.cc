@@ -324,7 +324,12 @@ nlohmann::json CliTest::show(const std::string& name) { return ok_json({"branch"
 nlohmann::json CliTest::list() {
   nlohmann::json branches = ok_json({"branch", "list"});
   if (branches.is_array()) {
-    for (auto& b : branches) b.erase("used_bytes");
+    for (auto& b : branches) {
+      for (const char* key : {"logical_bytes", "unique_bytes", "snapshot_bytes", "archive_bytes",
+                              "space_measured_at"}) {
+        b.erase(key);
+      }
+    }
   }
   return branches;
 }

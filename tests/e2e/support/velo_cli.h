@@ -129,7 +129,7 @@ class CliTest : public ::testing::TestWithParam<std::string> {
   // velo --json branch show NAME.
   nlohmann::json show(const std::string& name);
   // velo branch list --json (the whole home), for before/after comparisons:
-  // without used_bytes, which running servers change by themselves.
+  // without the sizes, which running servers change by themselves.
   nlohmann::json list();
   // Everything a refused or failed command must leave as it was: branches,
   // projects, what the storage holds, and the running servers. Main's

@@ -33,7 +33,15 @@ class FakeDriver : public storage::Driver {
   }
   Status recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                               const std::string& relative_dir) override;
-  Result<uint64_t> used_bytes(const std::string&) override { return uint64_t{4096}; }
+  // `spaces` of the volume (8192 logical, 4096 unique by default);
+  // NotFound for a volume that does not exist.
+  Result<storage::VolumeSpace> volume_space(const std::string& volume) override {
+    ++space_reads;
+    if (!volumes.contains(volume)) return make_error(ErrorKind::NotFound, "no volume {}", volume);
+    auto found = spaces.find(volume);
+    return found == spaces.end() ? storage::VolumeSpace{8192, 4096, 0} : found->second;
+  }
+  Result<storage::PoolSpace> pool_space() override { return pool; }
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
   Status check() override { return Status::Ok(); }
@@ -41,6 +49,9 @@ class FakeDriver : public storage::Driver {
   // The next call of `operation` ("clone", "snapshot", ...) fails with Io.
   void fail_next(const std::string& operation) { failures_.insert(operation); }
 
+  storage::PoolSpace pool{100 << 20, 10 << 20, 90 << 20};
+  std::map<std::string, storage::VolumeSpace> spaces;
+  int space_reads = 0;
   std::set<std::string> volumes;
   std::set<std::string> snapshots;              // "volume@snapshot"
   std::map<std::string, std::string> clone_of;  // volume -> "origin@snapshot"

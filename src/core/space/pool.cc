@@ -1,0 +1,52 @@
+#include "core/space/pool.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "util/human_bytes.h"
+
+namespace velo::core {
+
+int used_percent(const storage::PoolSpace& pool) {
+  if (pool.size_bytes == 0) return 0;
+  const unsigned __int128 used = pool.size_bytes - std::min(pool.free_bytes, pool.size_bytes);
+  return static_cast<int>((used * 100 + pool.size_bytes - 1) / pool.size_bytes);
+}
+
+Finding check_pool(Context& ctx) {
+  auto pool = ctx.driver.pool_space();
+  if (!pool.ok()) return {"pool", "warn", "cannot read its space: " + pool.error().message};
+  const int percent = used_percent(*pool);
+  std::string detail = fmt::format("{}% used, {} free of {}", percent, human_bytes(pool->free_bytes),
+                                   human_bytes(pool->size_bytes));
+  if (!check_reserve(ctx, "").ok()) {
+    return {"pool", "warn",
+            fmt::format("{}: below the reserve of {}%, so branch create, reset and snapshot "
+                        "create are refused; free space (velo status shows what takes it)",
+                        detail, ctx.config.reserve_percent)};
+  }
+  if (percent > kPoolWarnPercent) {
+    return {"pool", "warn",
+            fmt::format("{}: more than {}% full; a branch that cannot write its WAL stops "
+                        "(velo status shows what takes the space)",
+                        detail, kPoolWarnPercent)};
+  }
+  return {"pool", "ok", detail};
+}
+
+Status check_reserve(Context& ctx, const std::string& what) {
+  if (ctx.config.reserve_percent <= 0) return Status::Ok();
+  auto pool = ctx.driver.pool_space();
+  if (!pool.ok()) return Status::Ok();
+  const uint64_t reserve = pool->size_bytes / 100 * static_cast<uint64_t>(ctx.config.reserve_percent);
+  if (pool->free_bytes >= reserve) return Status::Ok();
+  return make_error(ErrorKind::Conflict,
+                    "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "
+                    "running branches need for their WAL; free space (velo status shows what "
+                    "takes it) or make the pool larger",
+                    what, human_bytes(pool->free_bytes), ctx.config.reserve_percent,
+                    human_bytes(reserve));
+}
+
+}  // namespace velo::core

@@ -1,0 +1,30 @@
+// The pool as a whole: how full it is, and the reserve that commands
+// which take space (create, reset, snapshot create) leave free, so that
+// the branches already running can still write their WAL: a server that
+// cannot write WAL stops with a PANIC.
+#pragma once
+
+#include <string>
+
+#include "core/context.h"
+#include "core/project/doctor.h"
+#include "storage/driver.h"
+
+namespace velo::core {
+
+// Share of the pool in use, rounded up as df does (0 for an empty pool).
+int used_percent(const storage::PoolSpace& pool);
+
+// `velo doctor` warns above this.
+inline constexpr int kPoolWarnPercent = 85;
+
+// velo doctor's "pool" finding: warn above kPoolWarnPercent or below the
+// reserve, ok otherwise, with the figures.
+Finding check_pool(Context& ctx);
+
+// Conflict, naming `what` ("create branch p/b"), when the pool's free
+// space is below the configured reserve. A pool whose space cannot be
+// read is not refused: the filesystem's own errors still stop a write.
+Status check_reserve(Context& ctx, const std::string& what);
+
+}  // namespace velo::core

@@ -1,0 +1,54 @@
+#include "core/space/space_cache.h"
+
+#include <nlohmann/json.hpp>
+
+#include "util/fs.h"
+
+namespace velo::core {
+namespace {
+
+std::string cache_path(const Context& ctx) { return ctx.home + "/cache/space.json"; }
+
+int64_t to_seconds(Clock::TimePoint time) {
+  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+}
+
+}  // namespace
+
+SpaceCache load_space_cache(const Context& ctx) {
+  SpaceCache cache;
+  auto text = read_file(cache_path(ctx));
+  if (!text.ok()) return cache;
+  auto json = nlohmann::json::parse(*text, nullptr, false);
+  if (!json.is_object()) return cache;
+  for (const auto& [volume, entry] : json.items()) {
+    if (!entry.is_object()) continue;
+    try {
+      VolumeMeasure m;
+      m.space.logical_bytes = entry.at("logical").get<uint64_t>();
+      m.space.unique_bytes = entry.at("unique").get<uint64_t>();
+      m.space.snapshot_bytes = entry.at("snapshots").get<uint64_t>();
+      m.archive_bytes = entry.at("archive").get<uint64_t>();
+      m.measured_at = Clock::TimePoint(std::chrono::seconds(entry.at("at").get<int64_t>()));
+      cache.emplace(volume, m);
+    } catch (const nlohmann::json::exception&) {
+      // A damaged entry is measured again.
+    }
+  }
+  return cache;
+}
+
+void save_space_cache(const Context& ctx, const SpaceCache& cache) {
+  if (!make_dirs(ctx.home + "/cache", 0700).ok()) return;
+  nlohmann::json json = nlohmann::json::object();
+  for (const auto& [volume, m] : cache) {
+    json[volume] = {{"logical", m.space.logical_bytes},
+                    {"unique", m.space.unique_bytes},
+                    {"snapshots", m.space.snapshot_bytes},
+                    {"archive", m.archive_bytes},
+                    {"at", to_seconds(m.measured_at)}};
+  }
+  (void)write_file_atomic(cache_path(ctx), json.dump(), 0600);
+}
+
+}  // namespace velo::core
