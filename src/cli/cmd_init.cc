@@ -23,6 +23,8 @@ void declare_init(CLI::App& cmd, InitArgs& args) {
   cmd.add_option("--size", options.image_size, "size of the image file (default 8G)");
   cmd.add_option("--fs", options.image_fs, "filesystem of the image: zfs|btrfs|xfs");
   cmd.add_option("--port-range", options.port_range, "ports for branches (default 54300-54999)");
+  cmd.add_option("--reserve", options.reserve,
+                 "free share of the pool that create, reset and snapshot keep (default 5%)");
   cmd.add_option("--os-user", options.os_user, "OS user servers run as (root default: postgres)");
 }
 

@@ -22,6 +22,7 @@ Result<Config> load_config(state::Store& store) {
   config.port_max = json.value("port_max", Config{}.port_max);
   config.data_root = json.value("data_root", "");
   config.os_user = json.value("os_user", "");
+  config.reserve_percent = json.value("reserve_percent", Config{}.reserve_percent);
   return config;
 }
 
@@ -31,9 +32,23 @@ Status save_config(state::Store& store, const Config& config) {
       {"path", config.storage.path},         {"image_file", config.storage.image_file},
       {"image_fs", config.storage.image_fs}, {"port_min", config.port_min},
       {"port_max", config.port_max},         {"data_root", config.data_root},
-      {"os_user", config.os_user},
+      {"os_user", config.os_user},           {"reserve_percent", config.reserve_percent},
   };
   return store.set_meta("config", json.dump());
+}
+
+Status parse_reserve(const std::string& text, Config& config) {
+  static const std::regex pattern("([0-9]{1,2})%?");
+  std::smatch match;
+  if (std::regex_match(text, match, pattern)) {
+    int percent = std::stoi(match[1]);
+    if (percent <= 50) {
+      config.reserve_percent = percent;
+      return Status::Ok();
+    }
+  }
+  return make_error(ErrorKind::Invalid,
+                    "invalid --reserve '{}': expected a share of 0-50%, e.g. 10%", text);
 }
 
 Status parse_port_range(const std::string& text, Config& config) {

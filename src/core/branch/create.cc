@@ -15,6 +15,7 @@
 #include "core/operation.h"
 #include "core/ports.h"
 #include "core/secrets.h"
+#include "core/space/pool.h"
 #include "util/fs.h"
 #include "util/time_format.h"
 
@@ -211,6 +212,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_ASSIGN_OR_RETURN(auto parent, load_parent(ctx, options));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.branch(name.project, name.branch));
   if (existing) return make_error(ErrorKind::Conflict, "branch {} already exists", name.full());
+  VELO_TRY(check_reserve(ctx, "create branch " + name.full()));
   // A point-in-time branch: validate the target before anything is made.
   std::optional<RecoveryPlan> plan;
   if (options.target) {

@@ -15,6 +15,7 @@
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
 #include "core/operation.h"
+#include "core/space/pool.h"
 
 namespace velo::core {
 namespace {
@@ -197,6 +198,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
     return make_error(ErrorKind::Invalid, "{} has no parent to reset to", name.full());
   }
   VELO_ASSIGN_OR_RETURN(auto parent, load_branch(ctx, name.project, *old.branch.parent));
+  VELO_TRY(check_reserve(ctx, "reset " + name.full()));
 
   Reset reset(ctx, std::move(old), std::move(parent));
   return reset.run();

@@ -8,6 +8,7 @@
 #include "core/history/pitr_time.h"
 #include "core/locks.h"
 #include "core/operation.h"
+#include "core/space/pool.h"
 
 namespace velo::core {
 namespace {
@@ -106,6 +107,7 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
   if (handle.branch.status != "ready") {
     return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
   }
+  VELO_TRY(check_reserve(ctx, "snapshot " + name.full()));
   return snapshot_locked(ctx, handle, "user", label);
 }
 

@@ -11,6 +11,7 @@
 #include "core/project/orphans.h"
 #include "core/project/server_binaries.h"
 #include "core/project/velo_binary_check.h"
+#include "core/space/pool.h"
 
 namespace velo::core {
 namespace {
@@ -39,6 +40,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
   findings.push_back(check_mode("state", ctx.home + "/state.db", 0600));
   findings.push_back(from_status("storage", ctx.driver.check(),
                                  fmt::format("{} driver ready", ctx.driver.name())));
+  findings.push_back(check_pool(ctx));
 
   // Each runtime, version and image the projects use (native 15 always:
   // a new project's default).
@@ -58,7 +60,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
         what, status, kind == "docker" ? "engine answers, image present" : "binaries present"));
   }
 
-  auto branches = describe_branches(ctx, std::nullopt, false);
+  auto branches = describe_branches(ctx, std::nullopt, kNoSpace);
   if (!branches.ok()) {
     findings.push_back({"branches", "fail", branches.error().message});
   } else {

@@ -115,6 +115,7 @@ Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const I
   VELO_TRY(validate(o));
   Config config;
   if (!o.port_range.empty()) VELO_TRY(parse_port_range(o.port_range, config));
+  if (!o.reserve.empty()) VELO_TRY(parse_reserve(o.reserve, config));
   auto existing = load_config(store);
   if (existing.ok()) {
     return make_error(ErrorKind::Conflict,

@@ -18,6 +18,7 @@ struct InitOptions {
   std::string image_size;  // "8G"
   std::string image_fs;    // zfs | btrfs | xfs
   std::string port_range;  // "54300-54999"
+  std::string reserve;     // "5%": see Config::reserve_percent
   std::string os_user;     // default: postgres when root, else ourselves
 };
 
