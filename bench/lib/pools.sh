@@ -48,10 +48,10 @@ pool_init() {
   esac
   if [ "$driver" = copy ]; then
     mkdir -p "$WORK/copy-store"
-    v --json init --storage copy --path "$WORK/copy-store" --port-range "$PORT_RANGE" \
+    v --json init --no-service --storage copy --path "$WORK/copy-store" --port-range "$PORT_RANGE" \
       >"$WORK/init-$driver.json" || return 1
   else
-    v --json init --storage "$driver" --image-file "$WORK/$driver.img" --size "$POOL_SIZE" \
+    v --json init --no-service --storage "$driver" --image-file "$WORK/$driver.img" --size "$POOL_SIZE" \
       --fs "$fs" --port-range "$PORT_RANGE" >"$WORK/init-$driver.json" || return 1
   fi
   # velo keeps its data (the pool's mountpoint, logs) under data_root,

@@ -4,15 +4,57 @@
 #include "cli/command_table.h"
 #include "cli/output.h"
 #include "core/project/init.h"
+#include "core/project/maintain_timer.h"
+#include "runtime/velo_link.h"
 #include "server/api_token.h"
 #include "util/fs.h"
+#include "util/os_user.h"
 
 namespace velo::cli {
 namespace {
 
 struct InitArgs {
   core::InitOptions options;
+  bool no_service = false;
 };
+
+constexpr const char* kMaintainByHand =
+    "run 'velo maintain --every 60s' (or 'velo maintain' from cron every minute)";
+
+// The systemd timer that runs velo maintain every minute, once the home
+// is made (core/project/maintain_timer.h). Its failure warns and init
+// still succeeds: the home is complete and usable without the timer,
+// undoing its storage for the timer would lose more than it saves, and
+// velo doctor keeps saying what is missing until something runs velo
+// maintain.
+nlohmann::json install_timer(const std::string& home, bool skip, bool json) {
+  core::TimerInstall outcome;
+  core::SystemdHost host = core::SystemdHost::from_environment();
+  if (skip) {
+    outcome.reason = "--no-service";
+  } else {
+    RealProcessRunner runner;
+    auto units = core::maintain_units(home, runtime::self_executable(), current_user().name);
+    auto installed = units.ok() ? core::install_maintain_timer(runner, host, *units)
+                                : Result<core::TimerInstall>(units.error());
+    if (installed.ok()) {
+      outcome = *installed;
+    } else {
+      outcome.reason = installed.error().message;
+      fmt::print(stderr, "velo: warning: no maintain timer installed: {}; {}\n", outcome.reason,
+                 kMaintainByHand);
+    }
+  }
+  if (!json && outcome.installed) {
+    fmt::print("installed {} in {}: systemd runs velo maintain every minute\n", outcome.timer,
+               host.unit_dir);
+  } else if (!json && (skip || outcome.reason == core::kNoSystemd)) {
+    fmt::print("no maintain timer installed ({}): {}\n", outcome.reason, kMaintainByHand);
+  }
+  return {{"installed", outcome.installed},
+          {"unit", outcome.installed ? nlohmann::json(outcome.timer) : nlohmann::json()},
+          {"reason", outcome.installed ? nlohmann::json() : nlohmann::json(outcome.reason)}};
+}
 
 void declare_init(CLI::App& cmd, InitArgs& args) {
   core::InitOptions& options = args.options;
@@ -26,6 +68,8 @@ void declare_init(CLI::App& cmd, InitArgs& args) {
   cmd.add_option("--reserve", options.reserve,
                  "free share of the pool that create, reset and snapshot keep (default 5%)");
   cmd.add_option("--os-user", options.os_user, "OS user servers run as (root default: postgres)");
+  cmd.add_flag("--no-service", args.no_service,
+               "install no systemd timer for velo maintain (run it yourself)");
 }
 
 Status init(const GlobalOptions& global, const InitArgs& args) {
@@ -53,14 +97,17 @@ Status init(const GlobalOptions& global, const InitArgs& args) {
   }
   // The bearer token of velo serve's API (server/api_token.h).
   VELO_TRY(server::ensure_token(options.home));
+  if (!global.json) {
+    fmt::print("initialised {} with {} storage at {}\n", options.home, result->storage,
+               result->location);
+  }
+  nlohmann::json maintain = install_timer(options.home, args.no_service, global.json);
   if (global.json) {
     print_json({{"home", options.home},
                 {"storage", result->storage},
                 {"location", result->location},
-                {"data_root", result->data_root}});
-  } else {
-    fmt::print("initialised {} with {} storage at {}\n", options.home, result->storage,
-               result->location);
+                {"data_root", result->data_root},
+                {"maintain", maintain}});
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 // snapshots when due, pruning past retention, and what is kept (the
 // window's start, user snapshots, a branch's base) with the WAL they need.
 #include <fmt/format.h>
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include "core/history/maintain.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
+#include "core/project/maintain_check.h"
 #include "support/core_fixture.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -117,13 +119,94 @@ TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
   EXPECT_EQ(stopped.pruned.size(), 5u);
 }
 
-TEST_F(MaintainTest, DoctorSaysWhetherItRan) {
-  EXPECT_EQ(core::check_maintained(*ctx_).status, "warn");
+// velo doctor's "maintenance" finding, with the host's systemd in the
+// test's home: never ran, ran lately, fell behind, failed; a timer whose
+// units are there, active or not.
+class MaintenanceCheckTest : public MaintainTest {
+ protected:
+  void SetUp() override {
+    MaintainTest::SetUp();
+    host_.unit_dir = home_ + "/units";
+    host_.run_dir = home_ + "/run-systemd";
+    host_.systemctl = "/fake/systemctl";
+    ASSERT_TRUE(make_dirs(host_.unit_dir, 0755).ok());
+  }
+  core::Finding check() { return core::check_maintenance(*ctx_, host_); }
+  void install_timer() {
+    ASSERT_TRUE(make_dirs(host_.run_dir, 0755).ok());
+    auto units = core::maintain_units(home_, "/usr/bin/velo", "root");
+    ASSERT_TRUE(units.ok());
+    runner_.succeed({"/fake/systemctl", "is-active"}, "active\n");
+    ASSERT_TRUE(core::install_maintain_timer(runner_, host_, *units).ok());
+    timer_ = units->timer;
+  }
+  core::SystemdHost host_;
+  std::string timer_;
+};
+
+TEST_F(MaintenanceCheckTest, NoTimerWarnsUnlessSomethingElseRunsIt) {
+  core::Finding never = check();
+  EXPECT_EQ(never.check, "maintenance");
+  EXPECT_EQ(never.status, "warn");
+  EXPECT_THAT(never.detail, ::testing::HasSubstr("last ran never"));
+  EXPECT_THAT(never.detail, ::testing::HasSubstr("velo maintain --every 60s"));
   wal_at(1);
   ASSERT_TRUE(core::maintain_home(*ctx_).ok());
-  EXPECT_EQ(core::check_maintained(*ctx_).status, "ok");
+  // velo maintain --every 60s, or velo serve --maintain.
+  core::Finding ran = check();
+  EXPECT_EQ(ran.status, "ok") << ran.detail;
+  EXPECT_THAT(ran.detail, ::testing::HasSubstr("last ran " + format_utc(clock_.now()) + " (ok)"));
   clock_.advance(minutes(10));
-  EXPECT_EQ(core::check_maintained(*ctx_).status, "warn");
+  EXPECT_EQ(check().status, "warn");
+}
+
+TEST_F(MaintenanceCheckTest, StaleAfterFiveMinutesOrASnapshotInterval) {
+  ASSERT_TRUE(store_->db().run("UPDATE projects SET snapshot_every_s = 3600").ok());
+  wal_at(1);
+  ASSERT_TRUE(core::maintain_home(*ctx_).ok());
+  clock_.advance(minutes(4));
+  EXPECT_EQ(check().status, "ok");
+  clock_.advance(minutes(2));
+  EXPECT_EQ(check().status, "warn");
+  // Snapshots every minute: two minutes behind is too late.
+  ASSERT_TRUE(store_->db().run("UPDATE projects SET snapshot_every_s = 60").ok());
+  ASSERT_TRUE(core::maintain_home(*ctx_).ok());
+  clock_.advance(seconds(90));
+  EXPECT_EQ(check().status, "ok");
+  clock_.advance(seconds(60));
+  EXPECT_EQ(check().status, "warn");
+}
+
+TEST_F(MaintenanceCheckTest, AFailedRunIsRecordedWithItsReason) {
+  wal_at(1);
+  fail_writes("snapshots", "INSERT");
+  auto done = core::maintain_home(*ctx_);
+  ASSERT_TRUE(done.ok()) << done.error().message;  // a project's failure is a note
+  auto last = core::last_maintain(*store_);
+  ASSERT_TRUE(last.ok() && last->has_value());
+  EXPECT_FALSE((*last)->ok);
+  EXPECT_THAT((*last)->reason, ::testing::StartsWith("api: "));
+  core::Finding failed = check();
+  EXPECT_EQ(failed.status, "warn");
+  EXPECT_THAT(failed.detail, ::testing::HasSubstr("and failed: api: "));
+}
+
+TEST_F(MaintenanceCheckTest, AnActiveTimerThatRanIsOk) {
+  install_timer();
+  core::Finding waiting = check();
+  EXPECT_EQ(waiting.status, "warn");  // not run yet
+  EXPECT_THAT(waiting.detail, ::testing::HasSubstr("journalctl -u "));
+  wal_at(1);
+  ASSERT_TRUE(core::maintain_home(*ctx_).ok());
+  core::Finding ok = check();
+  EXPECT_EQ(ok.status, "ok") << ok.detail;
+  EXPECT_THAT(ok.detail, ::testing::HasSubstr("timer " + timer_ + " active"));
+  EXPECT_EQ(runner_.lines().back(), "/fake/systemctl is-active " + timer_);
+
+  runner_.on({"/fake/systemctl", "is-active"}, {3, "inactive\n", ""});
+  core::Finding inactive = check();
+  EXPECT_EQ(inactive.status, "warn");
+  EXPECT_THAT(inactive.detail, ::testing::HasSubstr("systemctl enable --now " + timer_));
 }
 
 }  // namespace

@@ -19,6 +19,25 @@ namespace {
 // merge) is not waited for: the next run does the work.
 constexpr int kLockTimeoutS = 5;
 
+constexpr const char* kMaintainedAtKey = "maintained_at";
+constexpr const char* kResultKey = "maintain_result";
+constexpr const char* kFailedPrefix = "failed: ";
+
+// The first line of `message`, at most 200 bytes: a reason for one line of
+// velo doctor.
+std::string short_reason(const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.size() > 200) line = line.substr(0, 197) + "...";
+  return line;
+}
+
+Status record_run(Context& ctx, const std::string& result) {
+  return ctx.store.transaction([&]() -> Status {
+    VELO_TRY(ctx.store.set_meta(kMaintainedAtKey, format_utc(ctx.clock.now())));
+    return ctx.store.set_meta(kResultKey, result);
+  });
+}
+
 Status snapshot_if_due(Context& ctx, const state::ProjectRecord& project, BranchHandle& main,
                        ProjectMaintenance& out) {
   if (main.branch.status != "ready") {
@@ -97,30 +116,31 @@ Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& nam
   return out;
 }
 
-Finding check_maintained(Context& ctx) {
-  auto last = ctx.store.get_meta(kMaintainedAtKey);
-  auto projects = ctx.store.projects();
-  if (!last.ok() || !projects.ok()) {
-    return {"maintain", "fail", !last.ok() ? last.error().message : projects.error().message};
+Result<std::optional<LastMaintain>> last_maintain(state::Store& store) {
+  VELO_ASSIGN_OR_RETURN(auto at, store.get_meta(kMaintainedAtKey));
+  if (!at) return std::optional<LastMaintain>();
+  VELO_ASSIGN_OR_RETURN(auto result, store.get_meta(kResultKey));
+  LastMaintain last{*at, true, ""};
+  // No result: a velo from before results were kept, whose runs recorded
+  // only their time.
+  if (result && result->starts_with(kFailedPrefix)) {
+    last.ok = false;
+    last.reason = result->substr(std::string(kFailedPrefix).size());
   }
-  if (projects->empty()) return {"maintain", "ok", "no projects to maintain"};
-  const char* hint =
-      "run 'velo maintain' every minute (a timer, cron or 'velo maintain --every 60s')";
-  if (!*last) return {"maintain", "warn", fmt::format("velo maintain never ran: {}", hint)};
-  auto at = parse_rfc3339(**last);
-  auto shortest = projects->front().snapshot_every_s;
-  for (const auto& p : *projects) shortest = std::min(shortest, p.snapshot_every_s);
-  // Behind by more than a snapshot interval: the windows lose their points.
-  if (!at.ok() || ctx.clock.now() - *at > std::chrono::seconds(shortest + 60)) {
-    return {"maintain", "warn", fmt::format("velo maintain last ran {}: {}", **last, hint)};
-  }
-  return {"maintain", "ok", "last ran " + **last};
+  return std::optional<LastMaintain>(last);
 }
 
 Result<std::vector<ProjectMaintenance>> maintain_home(Context& ctx) {
-  VELO_ASSIGN_OR_RETURN(auto projects, ctx.store.projects());
+  auto projects = ctx.store.projects();
+  if (!projects.ok()) {
+    // Recorded if the state takes it; the error is the command's either way.
+    (void)record_run(ctx, kFailedPrefix + short_reason(projects.error().message));
+    return projects.error();
+  }
   std::vector<ProjectMaintenance> out;
-  for (const auto& p : projects) {
+  std::string first_failure;
+  size_t failures = 0;
+  for (const auto& p : *projects) {
     auto done = maintain_project(ctx, p.name);
     if (done.ok()) {
       out.push_back(std::move(*done));
@@ -129,11 +149,17 @@ Result<std::vector<ProjectMaintenance>> maintain_home(Context& ctx) {
       failed.project = p.name;
       failed.notes.push_back("failed: " + done.error().message);
       out.push_back(std::move(failed));
+      if (failures++ == 0) first_failure = p.name + ": " + short_reason(done.error().message);
     }
   }
   // Sizes for `velo status`, which then need not walk volumes itself.
   (void)refresh_space(ctx, kMaintainSpaceAge);
-  VELO_TRY(ctx.store.set_meta(kMaintainedAtKey, format_utc(ctx.clock.now())));
+  std::string result = "ok";
+  if (failures > 0) {
+    result = kFailedPrefix + first_failure;
+    if (failures > 1) result += fmt::format(" (and {} more projects)", failures - 1);
+  }
+  VELO_TRY(record_run(ctx, result));
   return out;
 }
 

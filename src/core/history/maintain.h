@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/context.h"
-#include "core/project/doctor.h"
 #include "state/records.h"
 
 namespace velo::core {
@@ -26,13 +25,17 @@ struct ProjectMaintenance {
   std::vector<std::string> notes;  // skipped work and why
 };
 
-// The meta key holding the time of the last `velo maintain` (velo doctor).
-inline constexpr const char* kMaintainedAtKey = "maintained_at";
-
-// velo doctor's "maintain" check: when it last ran; warn when never or
-// longer ago than the shortest snapshot interval of any project (plus a
-// minute), since scheduled snapshots and pruning then fall behind.
-Finding check_maintained(Context& ctx);
+// How the last run of maintain_home ended, for velo doctor: in the state
+// database's meta table, its time under "maintained_at" and "ok" or
+// "failed: <reason>" under "maintain_result" (one transaction). A run
+// fails when a project's maintenance does (a busy project is skipped, not
+// failed).
+struct LastMaintain {
+  std::string at;  // RFC 3339, UTC
+  bool ok = true;
+  std::string reason;  // why it failed
+};
+Result<std::optional<LastMaintain>> last_maintain(state::Store& store);
 
 Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& project);
 // Every project; one project's failure is a note, not the end.

@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "core/branch/inspect.h"
-#include "core/history/maintain.h"
+#include "core/project/maintain_check.h"
 #include "core/project/orphans.h"
 #include "core/project/server_binaries.h"
 #include "core/project/velo_binary_check.h"
@@ -94,7 +94,7 @@ std::vector<Finding> run_doctor(Context& ctx) {
           {"orphan " + o.kind, "warn", o.what + ": " + o.detail + " (velo gc removes it)"});
     }
   }
-  findings.push_back(check_maintained(ctx));
+  findings.push_back(check_maintenance(ctx, SystemdHost::from_environment()));
   return findings;
 }
 

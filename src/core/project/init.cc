@@ -15,16 +15,6 @@
 namespace velo::core {
 namespace {
 
-// FNV-1a: a stable short name for a home path.
-std::string short_hash(const std::string& text) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 1099511628211ULL;
-  }
-  return fmt::format("{:08x}", static_cast<uint32_t>(hash ^ (hash >> 32)));
-}
-
 // The image pool's size, 8G unless --size says otherwise, at least what
 // its filesystem needs: checked before anything is made.
 Result<uint64_t> image_size(const InitOptions& o) {
@@ -106,9 +96,19 @@ Result<storage::DriverConfig> choose_storage(ProcessRunner& runner, const InitOp
 
 }  // namespace
 
+// FNV-1a, folded to 32 bits.
+std::string home_hash(const std::string& home) {
+  uint64_t hash = 1469598103934665603ULL;
+  for (unsigned char c : home) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("{:08x}", static_cast<uint32_t>(hash ^ (hash >> 32)));
+}
+
 std::string default_data_root(const std::string& home, bool separate_user) {
   if (!separate_user) return home + "/data";
-  return "/var/lib/velo/" + short_hash(home);
+  return "/var/lib/velo/" + home_hash(home);
 }
 
 Result<InitResult> init_home(state::Store& store, ProcessRunner& runner, const InitOptions& o) {

@@ -31,6 +31,10 @@ struct InitResult {
 Result<InitResult> init_home(state::Store& store, ProcessRunner& runner,
                              const InitOptions& options);
 
+// A stable short name for a home's path (8 hex digits): its data root's
+// under /var/lib/velo, its maintain timer's units (maintain_units.h).
+std::string home_hash(const std::string& home);
+
 // Where server-owned files go for `home` when servers run as another user.
 std::string default_data_root(const std::string& home, bool separate_user);
 

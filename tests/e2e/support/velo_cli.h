@@ -53,7 +53,12 @@ std::string pg_bin(const std::string& program, const std::string& version = "15"
 
 class VeloCli {
  public:
-  VeloCli(std::string home) : home_(std::move(home)) {}
+  // Where systemd runs, no test installs a timer for its throwaway home:
+  // every velo run sees a systemd that does not run (maintain_timer.h),
+  // unless the test sets VELO_SYSTEMD_RUN_DIR itself.
+  VeloCli(std::string home) : home_(std::move(home)) {
+    set_env("VELO_SYSTEMD_RUN_DIR", "/nonexistent/velo-e2e-no-systemd");
+  }
   const std::string& home() const { return home_; }
   // Sets a variable in the environment of every velo run (e.g. DOCKER_HOST).
   void set_env(const std::string& name, const std::string& value) {
