@@ -2,8 +2,8 @@
 // says (a branch's unique_bytes is what deleting it frees), and the reserve
 // refuses work that takes space on a nearly full pool, leaving nothing.
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>

@@ -28,8 +28,10 @@ TEST_F(SpaceTest, MeasuresAreReusedForTheirAgeOnly) {
 
   driver_->spaces["p.main.0"] = {2000, 600, 7};
   clock_.advance(60s);
-  EXPECT_EQ(core::measure_volumes(*ctx_, volumes, 600s)["p.main.0"].space.unique_bytes, 300u)
-      << "a measure a minute old is reused";
+  auto reused = core::measure_volumes(*ctx_, volumes, 600s);
+  EXPECT_EQ(reused["p.main.0"].space.unique_bytes, 300u) << "a measure a minute old is reused";
+  EXPECT_EQ(reused["p.main.0"].measured_at, first["p.main.0"].measured_at)
+      << "and says when it was measured, as it did then";
   EXPECT_EQ(driver_->space_reads, 1);
 
   EXPECT_EQ(core::measure_volumes(*ctx_, volumes, 0s)["p.main.0"].space.unique_bytes, 600u)
@@ -45,7 +47,8 @@ TEST_F(SpaceTest, MeasuresAreReusedForTheirAgeOnly) {
 TEST_F(SpaceTest, AGoneVolumeCountsItsArchiveOnly) {
   const std::string dir = core::archive_dir_of(ctx_->config, "p.gone.1");
   ASSERT_TRUE(core::make_archive_dir(dir).ok());
-  ASSERT_TRUE(write_file_atomic(dir + "/000000010000000000000001", std::string(100, 'w'), 0600).ok());
+  ASSERT_TRUE(
+      write_file_atomic(dir + "/000000010000000000000001", std::string(100, 'w'), 0600).ok());
   auto measures = core::measure_volumes(*ctx_, {"p.gone.1"}, 0s);
   ASSERT_EQ(measures.size(), 1u);
   EXPECT_EQ(measures["p.gone.1"].space.unique_bytes, 0u);
@@ -68,8 +71,8 @@ TEST_F(SpaceTest, AProjectAddsUpBranchesKeptVolumesAndArchives) {
   kept.kind = "user";
   ASSERT_TRUE(ctx_->store.insert_snapshot(kept).ok());
   const std::string archive = core::archive_dir_of(ctx_->config, "p.main.0");
-  ASSERT_TRUE(write_file_atomic(archive + "/000000010000000000000001", std::string(64, 'w'), 0600)
-                  .ok());
+  ASSERT_TRUE(
+      write_file_atomic(archive + "/000000010000000000000001", std::string(64, 'w'), 0600).ok());
 
   auto volumes = core::project_volumes(*ctx_, "p");
   ASSERT_TRUE(volumes.ok());

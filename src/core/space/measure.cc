@@ -7,7 +7,8 @@ namespace {
 
 std::optional<VolumeMeasure> measure_volume(Context& ctx, const std::string& volume) {
   VolumeMeasure m;
-  m.measured_at = ctx.clock.now();
+  // At the cache's precision, so that a reused measure reads the same.
+  m.measured_at = std::chrono::time_point_cast<std::chrono::milliseconds>(ctx.clock.now());
   auto space = ctx.driver.volume_space(volume);
   if (space.ok()) {
     m.space = *space;

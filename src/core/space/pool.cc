@@ -18,8 +18,8 @@ Finding check_pool(Context& ctx) {
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return {"pool", "warn", "cannot read its space: " + pool.error().message};
   const int percent = used_percent(*pool);
-  std::string detail = fmt::format("{}% used, {} free of {}", percent, human_bytes(pool->free_bytes),
-                                   human_bytes(pool->size_bytes));
+  std::string detail = fmt::format("{}% used, {} free of {}", percent,
+                                   human_bytes(pool->free_bytes), human_bytes(pool->size_bytes));
   if (!check_reserve(ctx, "").ok()) {
     return {"pool", "warn",
             fmt::format("{}: below the reserve of {}%, so branch create, reset and snapshot "
@@ -39,7 +39,8 @@ Status check_reserve(Context& ctx, const std::string& what) {
   if (ctx.config.reserve_percent <= 0) return Status::Ok();
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return Status::Ok();
-  const uint64_t reserve = pool->size_bytes / 100 * static_cast<uint64_t>(ctx.config.reserve_percent);
+  const uint64_t reserve =
+      pool->size_bytes / 100 * static_cast<uint64_t>(ctx.config.reserve_percent);
   if (pool->free_bytes >= reserve) return Status::Ok();
   return make_error(ErrorKind::Conflict,
                     "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "

@@ -9,8 +9,10 @@ namespace {
 
 std::string cache_path(const Context& ctx) { return ctx.home + "/cache/space.json"; }
 
-int64_t to_seconds(Clock::TimePoint time) {
-  return std::chrono::duration_cast<std::chrono::seconds>(time.time_since_epoch()).count();
+// Milliseconds, as format_utc prints them: a size read back from the
+// cache reports the same measured time as when it was measured.
+int64_t to_millis(Clock::TimePoint time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -29,7 +31,7 @@ SpaceCache load_space_cache(const Context& ctx) {
       m.space.unique_bytes = entry.at("unique").get<uint64_t>();
       m.space.snapshot_bytes = entry.at("snapshots").get<uint64_t>();
       m.archive_bytes = entry.at("archive").get<uint64_t>();
-      m.measured_at = Clock::TimePoint(std::chrono::seconds(entry.at("at").get<int64_t>()));
+      m.measured_at = Clock::TimePoint(std::chrono::milliseconds(entry.at("at_ms").get<int64_t>()));
       cache.emplace(volume, m);
     } catch (const nlohmann::json::exception&) {
       // A damaged entry is measured again.
@@ -46,7 +48,7 @@ void save_space_cache(const Context& ctx, const SpaceCache& cache) {
                     {"unique", m.space.unique_bytes},
                     {"snapshots", m.space.snapshot_bytes},
                     {"archive", m.archive_bytes},
-                    {"at", to_seconds(m.measured_at)}};
+                    {"at_ms", to_millis(m.measured_at)}};
   }
   (void)write_file_atomic(cache_path(ctx), json.dump(), 0600);
 }
