@@ -19,6 +19,7 @@ namespace {
 constexpr auto kRefreshEvery = std::chrono::milliseconds(1000);
 constexpr auto kKeepalive = std::chrono::seconds(15);
 constexpr int kRefreshNice = 19;
+constexpr auto kRemeasureAfter = std::chrono::seconds(30);
 
 // Sizes change with every write: not a change worth an event.
 bool same_but_size(nlohmann::json a, nlohmann::json b) {
@@ -80,11 +81,12 @@ Status BranchCache::refresh(bool only_if_stale) {
   return status;
 }
 
-// Disk use costs a walk of the volume on some drivers (btrfs filesystem
-// du, du on copy): a branch seen first takes what the space cache knows
-// (measuring only what it lacks), and then a few volumes a second, those
-// measured longest ago first, keep the cost flat whatever the number of
-// branches.
+// Disk use costs a walk of the volume and its snapshots on some drivers
+// (btrfs filesystem du, the copy driver's walk): a branch seen first takes
+// what the space cache knows (measuring only what it lacks), and then a
+// few volumes a refresh, those measured longest ago first and none
+// measured in the last kRemeasureAfter, keep the cost flat whatever the
+// number of branches, and the refresh (which carries the events) quick.
 void BranchCache::measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches) {
   auto measure = [&](const std::vector<const core::BranchInfo*>& which, core::SpaceMaxAge age) {
     std::vector<std::string> volumes;
@@ -103,7 +105,7 @@ void BranchCache::measure_some(core::Context& ctx, const std::vector<core::Branc
     auto known = space_.find(b.project + "/" + b.branch);
     if (known == space_.end()) {
       unseen.push_back(&b);
-    } else {
+    } else if (std::chrono::steady_clock::now() - known->second.measured_at > kRemeasureAfter) {
       due.emplace_back(known->second.measured_at, &b);
     }
   }

@@ -53,7 +53,7 @@ class BranchCache {
   void measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches);
   Result<app::Environment*> environment();
 
-  static constexpr size_t kMeasurePerRefresh = 4;
+  static constexpr size_t kMeasurePerRefresh = 2;
   struct Space {
     std::optional<core::VolumeMeasure> measure;
     std::chrono::steady_clock::time_point measured_at;
