@@ -90,6 +90,7 @@ Status BranchCache::refresh(bool only_if_stale) {
 void BranchCache::measure_some(core::Context& ctx, const std::vector<core::BranchInfo>& branches) {
   auto measure = [&](const std::vector<const core::BranchInfo*>& which, core::SpaceMaxAge age) {
     std::vector<std::string> volumes;
+    volumes.reserve(which.size());
     for (const auto* b : which) volumes.push_back(b->volume);
     auto measures = core::measure_volumes(ctx, volumes, age);
     for (const auto* b : which) {
@@ -114,6 +115,7 @@ void BranchCache::measure_some(core::Context& ctx, const std::vector<core::Branc
   std::partial_sort(due.begin(), due.begin() + static_cast<std::ptrdiff_t>(count), due.end(),
                     [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<const core::BranchInfo*> oldest;
+  oldest.reserve(count);
   for (size_t i = 0; i < count; ++i) oldest.push_back(due[i].second);
   if (!oldest.empty()) measure(oldest, core::SpaceMaxAge{0});
 }
