@@ -21,8 +21,10 @@ struct StatusArgs {
   bool fresh = false;
 };
 
-std::string size_or_unknown(const std::optional<core::VolumeMeasure>& m, uint64_t value) {
-  return m ? human_bytes(value) : "?";
+// A branch's size picked by `field`, or "?" when it was not measured.
+template <typename Field>
+std::string size_of(const core::BranchInfo& b, Field field) {
+  return b.space ? human_bytes(field(*b.space)) : "?";
 }
 
 void print_status_text(const core::Context& ctx, const std::vector<core::BranchInfo>& branches,
@@ -42,11 +44,10 @@ void print_status_text(const core::Context& ctx, const std::vector<core::BranchI
   std::vector<std::vector<std::string>> rows;
   rows.reserve(branches.size());
   for (const auto& b : branches) {
-    const auto& m = b.space;
     rows.push_back({b.project + "/" + b.branch, b.status, std::to_string(b.port),
-                    size_or_unknown(m, m ? m->space.unique_bytes : 0),
-                    size_or_unknown(m, m ? m->space.logical_bytes : 0),
-                    size_or_unknown(m, m ? m->archive_bytes : 0), b.url});
+                    size_of(b, [](const auto& m) { return m.space.unique_bytes; }),
+                    size_of(b, [](const auto& m) { return m.space.logical_bytes; }),
+                    size_of(b, [](const auto& m) { return m.archive_bytes; }), b.url});
   }
   print_table({"BRANCH", "STATUS", "PORT", "UNIQUE", "LOGICAL", "ARCHIVE", "URL"}, rows);
   if (projects.empty()) return;

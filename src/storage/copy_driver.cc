@@ -136,17 +136,20 @@ Result<VolumeSpace> CopyDriver::volume_space(const std::string& volume) {
   VELO_TRY(volume_exists(volume));
   VolumeSpace space;
   VELO_ASSIGN_OR_RETURN(space.logical_bytes, allocated_bytes(layout_.volume(volume)));
-  VELO_ASSIGN_OR_RETURN(space.unique_bytes, unshared_bytes(layout_.volume(volume)));
+  VELO_ASSIGN_OR_RETURN(space.unique_bytes,
+                        unshared_bytes(layout_.volume(volume), space.logical_bytes));
   VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
   for (const auto& snapshot : snapshots) {
-    VELO_ASSIGN_OR_RETURN(uint64_t bytes, unshared_bytes(layout_.snapshot(volume, snapshot)));
+    const std::string dir = layout_.snapshot(volume, snapshot);
+    VELO_ASSIGN_OR_RETURN(uint64_t allocated, allocated_bytes(dir));
+    VELO_ASSIGN_OR_RETURN(uint64_t bytes, unshared_bytes(dir, allocated));
     space.snapshot_bytes += bytes;
   }
   return space;
 }
 
-Result<uint64_t> CopyDriver::unshared_bytes(const std::string& dir) const {
-  return allocated_bytes(dir);
+Result<uint64_t> CopyDriver::unshared_bytes(const std::string&, uint64_t allocated) const {
+  return allocated;
 }
 
 Result<PoolSpace> CopyDriver::pool_space() { return filesystem_space(layout_.root()); }

@@ -52,8 +52,9 @@ class CopyDriver : public Driver {
   // "x.partial" is listed, and so removed by gc).
   Status copy_into_place(const std::string& src, const std::string& dst);
   Status volume_exists(const std::string& volume) const;
-  // What removing the tree at `dir` would free.
-  virtual Result<uint64_t> unshared_bytes(const std::string& dir) const;
+  // What removing the tree at `dir`, whose blocks add up to `allocated`,
+  // would free: all of it for a plain copy.
+  virtual Result<uint64_t> unshared_bytes(const std::string& dir, uint64_t allocated) const;
 
   DirLayout layout_;
   CopyMode mode_;

@@ -9,7 +9,7 @@
 
 namespace velo::storage {
 
-Result<uint64_t> ReflinkDriver::unshared_bytes(const std::string& dir) const {
+Result<uint64_t> ReflinkDriver::unshared_bytes(const std::string& dir, uint64_t) const {
   return exclusive_extent_bytes(dir);
 }
 

@@ -24,7 +24,7 @@ class ReflinkDriver : public CopyDriver {
   // flag as shared, i.e. what a volume has written since it was cloned
   // (what removing it would free, up to extents shared only with a
   // snapshot of itself). Fresh clone: ~0.
-  Result<uint64_t> unshared_bytes(const std::string& dir) const override;
+  Result<uint64_t> unshared_bytes(const std::string& dir, uint64_t allocated) const override;
 };
 
 // True when two files in `dir` can share extents through FICLONE; probes

@@ -30,7 +30,10 @@ class CliSpaceTest : public CliTest {
   // filesystem df`, because its free figure also moves by whole chunks and
   // metadata reservations; elsewhere, what is not free.
   uint64_t data_used() {
-    if (fs() != "btrfs") return pool_json()["size_bytes"].get<uint64_t>() - pool_free();
+    if (fs() != "btrfs") {
+      nlohmann::json pool = pool_json();
+      return pool["size_bytes"].get<uint64_t>() - pool["free_bytes"].get<uint64_t>();
+    }
     Command command;
     command.argv = {"btrfs", "filesystem", "df", "-b", this->pool().config().path};
     auto result = RealProcessRunner().run(command);

@@ -14,13 +14,21 @@ int used_percent(const storage::PoolSpace& pool) {
   return static_cast<int>((used * 100 + pool.size_bytes - 1) / pool.size_bytes);
 }
 
+namespace {
+
+uint64_t reserve_bytes(const Context& ctx, const storage::PoolSpace& pool) {
+  return pool.size_bytes / 100 * static_cast<uint64_t>(std::max(ctx.config.reserve_percent, 0));
+}
+
+}  // namespace
+
 Finding check_pool(Context& ctx) {
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return {"pool", "warn", "cannot read its space: " + pool.error().message};
   const int percent = used_percent(*pool);
   std::string detail = fmt::format("{}% used, {} free of {}", percent,
                                    human_bytes(pool->free_bytes), human_bytes(pool->size_bytes));
-  if (!check_reserve(ctx, "").ok()) {
+  if (pool->free_bytes < reserve_bytes(ctx, *pool)) {
     return {"pool", "warn",
             fmt::format("{}: below the reserve of {}%, so branch create, reset and snapshot "
                         "create are refused; free space (velo status shows what takes it)",
@@ -39,8 +47,7 @@ Status check_reserve(Context& ctx, const std::string& what) {
   if (ctx.config.reserve_percent <= 0) return Status::Ok();
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return Status::Ok();
-  const uint64_t reserve =
-      pool->size_bytes / 100 * static_cast<uint64_t>(ctx.config.reserve_percent);
+  const uint64_t reserve = reserve_bytes(ctx, *pool);
   if (pool->free_bytes >= reserve) return Status::Ok();
   return make_error(ErrorKind::Conflict,
                     "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "
