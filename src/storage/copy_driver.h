@@ -35,6 +35,9 @@ class CopyDriver : public Driver {
                               const std::string& relative_dir) override;
   // Allocated blocks of the volume's files (hard links counted once).
   Result<uint64_t> used_bytes(const std::string& volume) override;
+  // No quotas: Unavailable, naming the drivers that have them.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  Status size_limits_supported() override;
   Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
     return layout_.list_snapshots(volume);

@@ -23,12 +23,15 @@ class ZfsDriver : public Driver {
   static Result<std::unique_ptr<ZfsDriver>> open(const std::string& parent, ProcessRunner& runner,
                                                  Clock& clock = real_clock());
 
+  // `fuse`: zfs runs on zfs-fuse, not OpenZFS's kernel module (open()
+  // tells them apart by /dev/zfs).
   ZfsDriver(std::string parent, std::string parent_mountpoint, ProcessRunner& runner,
-            Clock& clock = real_clock())
+            Clock& clock = real_clock(), bool fuse = false)
       : parent_(std::move(parent)),
         mountpoint_(std::move(parent_mountpoint)),
         runner_(runner),
-        clock_(clock) {}
+        clock_(clock),
+        fuse_(fuse) {}
 
   std::string name() const override { return "zfs"; }
   bool atomic_snapshots() const override { return true; }
@@ -52,6 +55,12 @@ class ZfsDriver : public Driver {
   // `zfs get -Hp used`: data written by the volume itself plus its
   // snapshots (0 for a fresh clone).
   Result<uint64_t> used_bytes(const std::string& volume) override;
+  // `zfs set quota=`: see zfs_driver.cc for why quota and not refquota.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  // Every zfs dataset takes a quota, but zfs-fuse's daemon aborts when a
+  // write runs into one (an assertion in zfsfuse_write on a short write),
+  // unmounting every dataset, main's too: Unavailable on zfs-fuse.
+  Status size_limits_supported() override;
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
   Status check() override;
@@ -67,6 +76,7 @@ class ZfsDriver : public Driver {
   std::string mountpoint_;
   ProcessRunner& runner_;
   Clock& clock_;
+  bool fuse_;
 };
 
 // Makes `zfs` answer: if it cannot reach its daemon and zfs-fuse is
