@@ -110,11 +110,19 @@ Result<DriverConfig> create_zfs_pool(const ImagePoolSpec& spec, const std::strin
   return config;
 }
 
-// btrfs compresses what is worth it (zstd); XFS has no compression.
+// btrfs compresses what is worth it (zstd); XFS has no compression. XFS
+// gets project quotas (prjquota), which branch caps need (--max-size) and
+// which XFS takes only at mount time: every mount, at create and at each
+// attach after a reboot, asks for them. A kernel without XFS quotas
+// (CONFIG_XFS_QUOTA) refuses the option; the pool is then mounted without
+// it, and a cap is refused with the reason (storage/xfs_quota.h).
 Status mount_loop(ProcessRunner& runner, const std::string& fs, const std::string& device,
                   const std::string& mountpoint) {
   std::vector<std::string> argv = {"mount", device, mountpoint};
   if (fs == "btrfs") argv = {"mount", "-o", "compress=zstd", device, mountpoint};
+  if (fs == "xfs" && succeeds(runner, {"mount", "-o", "prjquota", device, mountpoint})) {
+    return Status::Ok();
+  }
   auto mounted = run(runner, argv);
   return mounted.ok() ? Status::Ok() : Status(mounted.error());
 }
