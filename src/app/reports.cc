@@ -95,6 +95,7 @@ nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle
                                              {"taken_at", text_or_null(origin.snapshot_time)}};
   json["recovered_to"] = text_or_null(origin.recovered_to);
   json["server_version"] = text_or_null(origin.server_version);
+  json["max_size_bytes"] = value_or_null(handle.branch.max_size_bytes);
   return json;
 }
 

@@ -9,6 +9,7 @@
 #include "cli/output.h"
 #include "core/branch/branch_ops.h"
 #include "core/branch/inspect.h"
+#include "core/branch/max_size.h"
 #include "core/branch/origin.h"
 
 namespace velo::cli {
@@ -22,6 +23,8 @@ struct BranchArgs {
   std::string at;   // --at TIME
   std::string lsn;  // --lsn LSN
   std::string listen = core::kDefaultListenAddress;
+  std::string max_size;                   // --max-size SIZE|none
+  CLI::Option* max_size_given = nullptr;  // create: --max-size was given
   bool force = false;
   bool keep_logs = false;
   bool yes = false;                // --yes: no question on a terminal
@@ -35,7 +38,11 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
   if (global.json) {
     auto json = app::branch_json(info);
     if (elapsed_ms) json["elapsed_ms"] = *elapsed_ms;
-    if (handle != nullptr) json["connection"] = app::connection_object(*handle);
+    if (handle != nullptr) {
+      json["connection"] = app::connection_object(*handle);
+      const auto& cap = handle->branch.max_size_bytes;
+      json["max_size_bytes"] = cap ? nlohmann::json(*cap) : nlohmann::json();
+    }
     print_json(json);
     return;
   }
@@ -55,6 +62,8 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
                human_bytes(s.space.unique_bytes), human_bytes(s.space.logical_bytes),
                human_bytes(s.space.snapshot_bytes), human_bytes(s.archive_bytes));
   }
+  if (handle != nullptr && handle->branch.max_size_bytes)
+    fmt::print("  max size {}\n", human_bytes(*handle->branch.max_size_bytes));
   fmt::print("  database {}\n  log      {}\n", info.database,
              info.log.empty() ? "in the container: velo logs " + info.project + "/" + info.branch
                               : info.log);
@@ -71,6 +80,9 @@ Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
   options.listen_address = args.listen;
   if (!args.at.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Time, args.at};
   if (!args.lsn.empty()) options.target = core::TargetSpec{core::TargetSpec::Kind::Lsn, args.lsn};
+  if (args.max_size_given->count() > 0) {
+    VELO_ASSIGN_OR_RETURN(options.max_size, core::parse_max_size(args.max_size));
+  }
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
@@ -120,6 +132,8 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   core::BranchOrigin origin = core::describe_origin(env->ctx(), handle);
   print_branch(global, info, std::nullopt, "");
   fmt::print("  data     {}\n", info.data_dir);
+  const auto& cap = handle.branch.max_size_bytes;
+  fmt::print("  max size {}\n", cap ? human_bytes(*cap) : "none");
   if (!origin.snapshot.empty()) {
     // The snapshot's time is the moment of the create or the last reset.
     fmt::print("  cloned   {}{}\n", origin.snapshot,
@@ -197,6 +211,10 @@ void declare_create(CLI::App& cmd, BranchArgs& args) {
                             "(2026-11-24T10:00:00Z) or relative (\"5 minutes ago\")");
   cmd.add_option("--lsn", args.lsn, "branch from the parent as it was at WAL position LSN")
       ->excludes(at);
+  args.max_size_given = cmd.add_option(
+      "--max-size", args.max_size,
+      "cap what the branch may write at SIZE (20G, 512M; none: no cap, not even the project's "
+      "default) with the storage's quota; past it, its writes fail as on a full disk");
 }
 
 void declare_list(CLI::App& cmd, BranchArgs& args) {

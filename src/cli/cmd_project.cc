@@ -10,6 +10,7 @@
 #include "cli/output.h"
 #include "cli/retention_flags.h"
 #include "core/branch/inspect.h"
+#include "core/branch/max_size.h"
 #include "core/names.h"
 #include "core/project/create_options.h"
 #include "core/project/project_ops.h"
@@ -21,6 +22,7 @@ struct CreateArgs {
   core::CreateProjectOptions options;
   ImportFlags import;
   RetentionFlags retention;
+  std::string max_size;  // --max-size SIZE: the default cap of new branches
 };
 
 struct DeleteArgs {
@@ -130,11 +132,17 @@ void declare_create(CLI::App& cmd, CreateArgs& args) {
                  "seconds after which a WAL segment is archived even if not full (default 60)");
   add_import_flags(cmd, args.import);
   declare_retention_flags(cmd, args.retention);
+  cmd.add_option("--max-size", args.max_size,
+                 "cap what each new branch may write at SIZE (20G, 512M) unless it is given its "
+                 "own --max-size (main is never capped)");
 }
 
 Status project_create(const GlobalOptions& global, const CreateArgs& args) {
   core::CreateProjectOptions options = args.options;
   VELO_TRY(apply_retention_flags(args.retention, options.retention_s, options.snapshot_every_s));
+  if (!args.max_size.empty()) {
+    VELO_ASSIGN_OR_RETURN(options.max_size_bytes, core::parse_max_size(args.max_size));
+  }
   VELO_TRY(core::validate_project_options(options));
   if (args.import.any()) return run_import(global, options, args.import);
   VELO_TRY(check_import_flags(args.import));

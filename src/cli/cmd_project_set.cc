@@ -5,6 +5,7 @@
 
 #include "cli/output.h"
 #include "cli/retention_flags.h"
+#include "core/branch/max_size.h"
 #include "core/cluster.h"
 #include "core/history/retention.h"
 #include "core/names.h"
@@ -18,6 +19,7 @@ struct SetArgs {
   std::string name;
   std::string database;
   RetentionFlags retention;
+  std::string max_size;  // SIZE | none
 };
 
 void declare_set(CLI::App& cmd, SetArgs& args) {
@@ -26,6 +28,24 @@ void declare_set(CLI::App& cmd, SetArgs& args) {
                  "the database velo branch url, velo psql and velo status name by default (it "
                  "must exist on main when main runs)");
   declare_retention_flags(cmd, args.retention);
+  cmd.add_option("--max-size", args.max_size,
+                 "the cap new branches get unless given their own: SIZE (20G, 512M) or none "
+                 "(branches that exist keep theirs)");
+}
+
+// --max-size: the default cap of new branches.
+Status set_max_size(const GlobalOptions& global, const SetArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto bytes, core::parse_max_size(args.max_size));  // before opening
+  VELO_OPEN_ENV(env, global);
+  VELO_TRY(core::set_project_max_size(env->ctx(), args.name, bytes));
+  if (global.json) {
+    print_json({{"project", args.name},
+                {"max_size_bytes", bytes ? nlohmann::json(*bytes) : nlohmann::json()}});
+  } else {
+    fmt::print("project {}: new branches {}\n", args.name,
+               bytes ? "may write at most " + human_bytes(*bytes) : "have no size cap");
+  }
+  return Status::Ok();
 }
 
 // --database: what the project's connection strings name.
@@ -46,15 +66,19 @@ Status set_database(const GlobalOptions& global, core::Context& ctx, const SetAr
 
 Status project_set(const GlobalOptions& global, const SetArgs& args) {
   VELO_TRY(core::validate_name("project", args.name));
-  if (!args.retention.any() && args.database.empty()) {
+  const int settings =
+      int{args.retention.any()} + int{!args.database.empty()} + int{!args.max_size.empty()};
+  if (settings == 0) {
     return make_error(ErrorKind::Invalid,
-                      "nothing to set: give --database DB, --retention DURATION and/or "
-                      "--snapshot-every DURATION");
+                      "nothing to set: give --database DB, --max-size SIZE|none, --retention "
+                      "DURATION and/or --snapshot-every DURATION");
   }
-  if (args.retention.any() && !args.database.empty()) {
+  if (settings > 1) {
     return make_error(ErrorKind::Invalid,
-                      "give --database on its own: one setting per velo project set");
+                      "give --database or --max-size on its own: one setting per velo project "
+                      "set");
   }
+  if (!args.max_size.empty()) return set_max_size(global, args);
   if (!args.database.empty()) {
     VELO_OPEN_ENV(env, global);
     return set_database(global, env->ctx(), args);
@@ -82,9 +106,11 @@ Status project_set(const GlobalOptions& global, const SetArgs& args) {
 }  // namespace
 
 CommandRow project_set_command() {
-  return command<SetArgs>({"project", "set"},
-                          "change a project's settings: its default database, its retention window",
-                          declare_set, project_set);
+  return command<SetArgs>(
+      {"project", "set"},
+      "change a project's settings: its default database, its retention window, the "
+      "default size cap of its new branches",
+      declare_set, project_set);
 }
 
 }  // namespace velo::cli

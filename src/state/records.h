@@ -23,6 +23,9 @@ struct ProjectRecord {
   // stays recoverable; main is snapshotted every snapshot_every_s for it.
   int64_t retention_s = 86400;
   int64_t snapshot_every_s = 3600;
+  // The cap new branches get unless given their own (--max-size); none
+  // when unset. main is never capped: the caps protect it.
+  std::optional<uint64_t> max_size_bytes = std::nullopt;
 };
 
 // A branch's row moves creating -> ready; a crash in between leaves a
@@ -52,6 +55,9 @@ struct BranchRecord {
   // The user stopped it (branch stop, create --no-start); cleared by a
   // start. A branch not stopped by the user and without a server crashed.
   bool stopped_by_user = false;
+  // The most the branch may write (the storage's quota), set again on
+  // every volume it gets (create, reset, restore); none when unset.
+  std::optional<uint64_t> max_size_bytes = std::nullopt;
 };
 
 struct SnapshotRecord {

@@ -128,10 +128,17 @@ CREATE TABLE audit (
 );
 )sql";
 
+// Disk caps (velo branch create --max-size): a branch's, applied to each
+// volume it gets, and a project's default for new branches; NULL for none.
+constexpr const char* kMaxSize = R"sql(
+ALTER TABLE branches ADD COLUMN max_size_bytes INTEGER;
+ALTER TABLE projects ADD COLUMN max_size_bytes INTEGER;
+)sql";
+
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> steps = {kInitial,       kArchiveAndPitr, kClonePassword,
                                                  kStoppedByUser, kMerges,         kProjectDatabase,
-                                                 kRetention,     kAudit};
+                                                 kRetention,     kAudit,          kMaxSize};
   return steps;
 }
 

@@ -9,11 +9,11 @@ namespace {
 
 const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s, "
-    "database, retention_s, snapshot_every_s";
+    "database, retention_s, snapshot_every_s, max_size_bytes";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
     "created_at, listen_address, archive, source_snapshot, clone_password, "
-    "stopped_by_user";
+    "stopped_by_user, max_size_bytes";
 const char* kSnapshotColumns =
     "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn, "
     "password";
@@ -21,12 +21,24 @@ const char* kMergeColumns =
     "id, project, source, target, kind, reverts, created_at, plan, rehearsal, snapshot_id, "
     "outcome";
 
+// Caps are INTEGER or NULL; the store never writes one above INT64_MAX.
+std::optional<uint64_t> size_of(const Value& value) {
+  if (std::holds_alternative<std::nullptr_t>(value)) return std::nullopt;
+  return static_cast<uint64_t>(as_int(value));
+}
+
+Value size_or_null(const std::optional<uint64_t>& bytes) {
+  if (!bytes) return nullptr;
+  return static_cast<int64_t>(*bytes);
+}
+
 ProjectRecord to_project(const std::vector<Value>& row) {
   ProjectRecord p{as_text(row[0]), as_text(row[1]), as_text(row[2]),
                   as_text(row[3]), as_text(row[4]), as_text(row[5]),
                   as_text(row[6]), as_int(row[7]),  as_text(row[8])};
   p.retention_s = as_int(row[9]);
   p.snapshot_every_s = as_int(row[10]);
+  p.max_size_bytes = size_of(row[11]);
   return p;
 }
 
@@ -47,6 +59,7 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.source_snapshot = as_text(row[12]);
   b.clone_password = as_text(row[13]);
   b.stopped_by_user = as_int(row[14]) != 0;
+  b.max_size_bytes = size_of(row[15]);
   return b;
 }
 
@@ -145,9 +158,10 @@ Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
 
 Status Store::insert_project(const ProjectRecord& p) {
   return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
-                  p.archive_timeout_s, p.database, p.retention_s, p.snapshot_every_s});
+                  p.archive_timeout_s, p.database, p.retention_s, p.snapshot_every_s,
+                  size_or_null(p.max_size_bytes)});
 }
 
 Status Store::set_project_database(const std::string& name, const std::string& database) {
@@ -158,6 +172,11 @@ Status Store::update_project_retention(const std::string& name, int64_t retentio
                                        int64_t snapshot_every_s) {
   return db_.run("UPDATE projects SET retention_s = ?, snapshot_every_s = ? WHERE name = ?",
                  {retention_s, snapshot_every_s, name});
+}
+
+Status Store::set_project_max_size(const std::string& name, std::optional<uint64_t> bytes) {
+  return db_.run("UPDATE projects SET max_size_bytes = ? WHERE name = ?",
+                 {size_or_null(bytes), name});
 }
 
 Status Store::delete_project(const std::string& name) {
@@ -192,22 +211,22 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 }
 
 Status Store::insert_branch(const BranchRecord& b) {
-  return db_.run(
-      std::string("INSERT INTO branches(") + kBranchColumns +
-          ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
-       b.base_snapshot, b.parent_volume, b.created_at, b.listen_address, int64_t{b.archive},
-       b.source_snapshot, b.clone_password, int64_t{b.stopped_by_user}});
+  return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
+                  b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
+                  int64_t{b.archive}, b.source_snapshot, b.clone_password,
+                  int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes)});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
   return db_.run(
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
       "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ?, "
-      "clone_password = ?, stopped_by_user = ? WHERE project = ? AND name = ?",
+      "clone_password = ?, stopped_by_user = ?, max_size_bytes = ? WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
        b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.clone_password,
-       int64_t{b.stopped_by_user}, b.project, b.name});
+       int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes), b.project, b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {

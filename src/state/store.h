@@ -32,6 +32,8 @@ class Store {
   Status delete_project(const std::string& name);
   // The database the project's connection strings name by default.
   Status set_project_database(const std::string& name, const std::string& database);
+  // The default cap of the project's new branches (nullopt: none).
+  Status set_project_max_size(const std::string& name, std::optional<uint64_t> bytes);
   Status update_project_retention(const std::string& name, int64_t retention_s,
                                   int64_t snapshot_every_s);
 

@@ -19,6 +19,12 @@ bool exists(const std::string& path) {
   return lstat(path.c_str(), &st) == 0;
 }
 
+// The first line of what a failed command said, for an error message.
+std::string said(const ExecResult& result) {
+  const std::string& text = result.err.empty() ? result.out : result.err;
+  return text.substr(0, text.find('\n'));
+}
+
 }  // namespace
 
 Status BtrfsDriver::btrfs(std::vector<std::string> args) {
@@ -113,6 +119,29 @@ Result<VolumeSpace> BtrfsDriver::volume_space(const std::string& volume) {
 }
 
 Result<PoolSpace> BtrfsDriver::pool_space() { return filesystem_space(layout_.root()); }
+Status BtrfsDriver::set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string path = layout_.volume(volume);
+  if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
+  // Without a qgroup id, the limit applies to the subvolume at `path`.
+  return btrfs({"qgroup", "limit", "-e", bytes ? std::to_string(*bytes) : "none", path});
+}
+
+Status BtrfsDriver::size_limits_supported() {
+  // -f: only the qgroups of the root's own subvolume, one line.
+  Command command;
+  command.argv = {"btrfs", "qgroup", "show", "-f", "--raw", layout_.root()};
+  VELO_ASSIGN_OR_RETURN(ExecResult result, runner_.run(command));
+  if (result.exit_code == 0) return Status::Ok();
+  if (result.err.find("not enabled") != std::string::npos) {
+    return make_error(ErrorKind::Unavailable,
+                      "btrfs quotas are off on {}: run 'btrfs quota enable {}' for --max-size "
+                      "(qgroups slow down snapshot deletion somewhat; see velo's README)",
+                      layout_.root(), layout_.root());
+  }
+  return make_error(ErrorKind::Unavailable, "cannot read btrfs quotas on {}: {}", layout_.root(),
+                    said(result));
+}
 
 Status BtrfsDriver::check() {
   struct statfs fs;

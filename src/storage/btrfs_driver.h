@@ -43,6 +43,14 @@ class BtrfsDriver : public Driver {
   Result<VolumeSpace> volume_space(const std::string& volume) override;
   // The filesystem's statvfs (btrfs's own estimate of what it can write).
   Result<PoolSpace> pool_space() override;
+  // A limit on the exclusive bytes of the subvolume's level-0 qgroup
+  // (`btrfs qgroup limit -e`): what the branch wrote, not the data it
+  // shares with its parent's snapshot. Data the parent rewrites after
+  // every snapshot sharing it is gone becomes the branch's alone and
+  // counts too; velo keeps a branch's base snapshot while it lives.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  // Quotas are enabled on the filesystem (`btrfs quota enable MOUNT`).
+  Status size_limits_supported() override;
   Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
     return layout_.list_snapshots(volume);

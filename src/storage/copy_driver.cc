@@ -34,6 +34,16 @@ Status CopyDriver::volume_exists(const std::string& volume) const {
   return Status::Ok();
 }
 
+Status CopyDriver::set_size_limit(const std::string&, std::optional<uint64_t>) {
+  return size_limits_supported();
+}
+
+Status CopyDriver::size_limits_supported() {
+  return make_error(ErrorKind::Unavailable,
+                    "the copy driver has no quotas: --max-size needs zfs, btrfs or XFS (reflink) "
+                    "storage");
+}
+
 Status CopyDriver::copy_into_place(const std::string& src, const std::string& dst) {
   const std::string partial = dst + ".partial";
   VELO_TRY(remove_tree(partial));  // debris of an earlier crash

@@ -38,6 +38,9 @@ class CopyDriver : public Driver {
   Result<VolumeSpace> volume_space(const std::string& volume) override;
   // The root's filesystem (statvfs).
   Result<PoolSpace> pool_space() override;
+  // No quotas: Unavailable, naming the drivers that have them.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  Status size_limits_supported() override;
   Result<std::vector<std::string>> list_volumes() override { return layout_.list_volumes(); }
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override {
     return layout_.list_snapshots(volume);

@@ -35,9 +35,9 @@ Result<std::unique_ptr<Driver>> make_btrfs(const DriverConfig& config, ProcessRu
   return std::unique_ptr<Driver>(std::make_unique<BtrfsDriver>(config.path, runner));
 }
 
-Result<std::unique_ptr<Driver>> make_reflink(const DriverConfig& config, ProcessRunner&) {
+Result<std::unique_ptr<Driver>> make_reflink(const DriverConfig& config, ProcessRunner& runner) {
   VELO_TRY(require_path(config));
-  return std::unique_ptr<Driver>(std::make_unique<ReflinkDriver>(config.path));
+  return std::unique_ptr<Driver>(std::make_unique<ReflinkDriver>(config.path, runner));
 }
 
 Result<std::unique_ptr<Driver>> make_copy(const DriverConfig& config, ProcessRunner&) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,17 @@ class Driver {
   // logical_bytes an estimate on reflink.
   virtual Result<VolumeSpace> volume_space(const std::string& volume) = 0;
   virtual Result<PoolSpace> pool_space() = 0;
+
+  // Caps the bytes `volume` may write with the filesystem's own quota
+  // (velo branch create --max-size); nullopt removes the cap. A write past
+  // the cap fails as a full disk would (EDQUOT), for this volume only. What
+  // counts against the cap is documented per driver. Unavailable, saying
+  // how to turn quotas on, where size_limits_supported() is not Ok.
+  virtual Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) = 0;
+
+  // Ok when set_size_limit can work on this pool; else Unavailable with a
+  // message that says how to enable quotas. Asked before anything is made.
+  virtual Status size_limits_supported() = 0;
 
   virtual Result<std::vector<std::string>> list_volumes() = 0;
   virtual Result<std::vector<std::string>> list_snapshots(const std::string& volume) = 0;

@@ -110,11 +110,19 @@ Result<DriverConfig> create_zfs_pool(const ImagePoolSpec& spec, const std::strin
   return config;
 }
 
-// btrfs compresses what is worth it (zstd); XFS has no compression.
+// btrfs compresses what is worth it (zstd); XFS has no compression. XFS
+// gets project quotas (prjquota), which branch caps need (--max-size) and
+// which XFS takes only at mount time: every mount, at create and at each
+// attach after a reboot, asks for them. A kernel without XFS quotas
+// (CONFIG_XFS_QUOTA) refuses the option; the pool is then mounted without
+// it, and a cap is refused with the reason (storage/xfs_quota.h).
 Status mount_loop(ProcessRunner& runner, const std::string& fs, const std::string& device,
                   const std::string& mountpoint) {
   std::vector<std::string> argv = {"mount", device, mountpoint};
   if (fs == "btrfs") argv = {"mount", "-o", "compress=zstd", device, mountpoint};
+  if (fs == "xfs" && succeeds(runner, {"mount", "-o", "prjquota", device, mountpoint})) {
+    return Status::Ok();
+  }
   auto mounted = run(runner, argv);
   return mounted.ok() ? Status::Ok() : Status(mounted.error());
 }
@@ -128,6 +136,9 @@ Result<DriverConfig> create_loop_pool(const ImagePoolSpec& spec, const std::stri
     return make_error(ErrorKind::Io, "losetup printed no device for {}: '{}'", file, device);
   }
   rollback.add([&runner, device] { (void)succeeds(runner, {"losetup", "-d", device}); });
+  // btrfs quotas stay off, though branch caps need them: quota groups made
+  // branch create 31 % and delete 15 % slower (bench/quota, README's
+  // "Branch size caps"); a user who wants caps runs `btrfs quota enable`.
   if (spec.fs == "btrfs") {
     VELO_TRY(run(runner, {"mkfs.btrfs", "-q", device}));
   } else {

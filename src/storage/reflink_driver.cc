@@ -7,10 +7,38 @@
 
 #include <cstdlib>
 
+#include "storage/xfs_quota.h"
+#include "util/fs.h"
+
 namespace velo::storage {
 
 Result<uint64_t> ReflinkDriver::unshared_bytes(const std::string& dir, uint64_t) const {
   return exclusive_extent_bytes(dir);
+}
+
+Status ReflinkDriver::size_limits_supported() {
+  VELO_ASSIGN_OR_RETURN(std::string mounts, read_file("/proc/self/mounts"));
+  return check_project_quotas(mount_holding(mounts, layout_.root()), layout_.root());
+}
+
+Status ReflinkDriver::set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) {
+  VELO_TRY(volume_exists(volume));
+  VELO_ASSIGN_OR_RETURN(std::string mounts, read_file("/proc/self/mounts"));
+  auto mount = mount_holding(mounts, layout_.root());
+  VELO_TRY(check_project_quotas(mount, layout_.root()));
+  XfsProjectQuota quota(mount->point, runner_);
+  const std::string dir = layout_.volume(volume);
+  uint32_t id = project_id_of(dir);
+  if (!bytes) return id == 0 ? Status::Ok() : quota.unlimit(id);
+  if (id == 0) {
+    std::vector<uint32_t> taken;
+    VELO_ASSIGN_OR_RETURN(auto volumes, layout_.list_volumes());
+    for (const auto& other : volumes) {
+      if (other != volume) taken.push_back(project_id_of(layout_.volume(other)));
+    }
+    id = pick_project_id(volume, taken);
+  }
+  return quota.limit(dir, id, *bytes);
 }
 
 Status ReflinkDriver::check() {

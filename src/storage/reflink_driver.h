@@ -12,9 +12,18 @@ namespace velo::storage {
 
 class ReflinkDriver : public CopyDriver {
  public:
-  explicit ReflinkDriver(std::string root) : CopyDriver(std::move(root), CopyMode::Reflink) {}
+  // REQUIRES: `runner` outlives the driver.
+  ReflinkDriver(std::string root, ProcessRunner& runner)
+      : CopyDriver(std::move(root), CopyMode::Reflink), runner_(runner) {}
 
   std::string name() const override { return "reflink"; }
+
+  // XFS project quotas (storage/xfs_quota.h): on XFS a cap counts every
+  // block of the volume, shared with its parent or not. The project ID is
+  // picked from the volume's name, unique among the pool's volumes.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  // The root is on XFS mounted with -o prjquota.
+  Status size_limits_supported() override;
 
   // The copy driver's checks, plus a trial FICLONE in the root.
   Status check() override;
@@ -25,6 +34,9 @@ class ReflinkDriver : public CopyDriver {
   // (what removing it would free, up to extents shared only with a
   // snapshot of itself). Fresh clone: ~0.
   Result<uint64_t> unshared_bytes(const std::string& dir, uint64_t allocated) const override;
+
+ private:
+  ProcessRunner& runner_;
 };
 
 // True when two files in `dir` can share extents through FICLONE; probes

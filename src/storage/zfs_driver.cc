@@ -105,8 +105,9 @@ Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent, Pr
   }
   // Mounted already (the usual case): /proc/mounts answers without the
   // two zfs commands below, which cost 0.1-1 s each on zfs-fuse.
+  const bool fuse = access("/dev/zfs", F_OK) != 0;  // OpenZFS's kernel module makes it
   if (std::string mounted = mountpoint_of_source(parent); !mounted.empty()) {
-    return std::make_unique<ZfsDriver>(parent, mounted, runner, clock);
+    return std::make_unique<ZfsDriver>(parent, mounted, runner, clock, fuse);
   }
   VELO_TRY(ensure_zfs_available(runner, clock));
   Command command;
@@ -119,7 +120,7 @@ Result<std::unique_ptr<ZfsDriver>> ZfsDriver::open(const std::string& parent, Pr
                       mountpoint);
   }
   while (mountpoint.size() > 1 && mountpoint.back() == '/') mountpoint.pop_back();
-  return std::make_unique<ZfsDriver>(parent, mountpoint, runner, clock);
+  return std::make_unique<ZfsDriver>(parent, mountpoint, runner, clock, fuse);
 }
 
 Result<ExecResult> ZfsDriver::zfs(std::vector<std::string> args) {
@@ -260,6 +261,28 @@ ZfsValues parse_zfs_values(const std::string& output) {
     values[line.substr(0, first)][line.substr(first + 1, second - first - 1)] = value;
   }
   return values;
+}
+
+// `quota`, not `refquota`. A clone's `referenced` counts the data it
+// shares with its origin snapshot (a fresh branch of a 10 GB main
+// references 10 GB), so a refquota would cap the parent's size, not what
+// the branch writes. `quota` caps `used`: for a clone, the blocks it wrote
+// itself plus what its own snapshots keep alive (a block the branch
+// overwrites after velo snapshotted it counts twice, as it takes the disk
+// twice). Volumes have no child datasets, so nothing else counts.
+Status ZfsDriver::set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) {
+  VELO_TRY(validate_name("volume", volume));
+  const std::string value = bytes ? std::to_string(*bytes) : "none";
+  VELO_TRY(zfs({"set", "quota=" + value, dataset(volume)}));
+  return Status::Ok();
+}
+
+Status ZfsDriver::size_limits_supported() {
+  if (!fuse_) return Status::Ok();
+  return make_error(ErrorKind::Unavailable,
+                    "zfs here is zfs-fuse, whose daemon aborts when a write runs into a quota "
+                    "(taking every branch's files away, main's too): --max-size needs OpenZFS's "
+                    "kernel module (/dev/zfs)");
 }
 
 Result<std::vector<std::string>> ZfsDriver::list_volumes() {

@@ -24,12 +24,15 @@ class ZfsDriver : public Driver {
   static Result<std::unique_ptr<ZfsDriver>> open(const std::string& parent, ProcessRunner& runner,
                                                  Clock& clock = real_clock());
 
+  // `fuse`: zfs runs on zfs-fuse, not OpenZFS's kernel module (open()
+  // tells them apart by /dev/zfs).
   ZfsDriver(std::string parent, std::string parent_mountpoint, ProcessRunner& runner,
-            Clock& clock = real_clock())
+            Clock& clock = real_clock(), bool fuse = false)
       : parent_(std::move(parent)),
         mountpoint_(std::move(parent_mountpoint)),
         runner_(runner),
-        clock_(clock) {}
+        clock_(clock),
+        fuse_(fuse) {}
 
   std::string name() const override { return "zfs"; }
   bool atomic_snapshots() const override { return true; }
@@ -57,6 +60,12 @@ class ZfsDriver : public Driver {
   // The pool's capacity (used + available of its root dataset) and what
   // the parent dataset may still write (its available, after quotas).
   Result<PoolSpace> pool_space() override;
+  // `zfs set quota=`: see zfs_driver.cc for why quota and not refquota.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  // Every zfs dataset takes a quota, but zfs-fuse's daemon aborts when a
+  // write runs into one (an assertion in zfsfuse_write on a short write),
+  // unmounting every dataset, main's too: Unavailable on zfs-fuse.
+  Status size_limits_supported() override;
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
   Status check() override;
@@ -72,6 +81,7 @@ class ZfsDriver : public Driver {
   std::string mountpoint_;
   ProcessRunner& runner_;
   Clock& clock_;
+  bool fuse_;
 };
 
 // Makes `zfs` answer: if it cannot reach its daemon and zfs-fuse is

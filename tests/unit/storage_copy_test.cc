@@ -9,6 +9,7 @@
 #include "storage/copy_driver.h"
 #include "storage/reflink_driver.h"
 #include "storage/tree_copy.h"
+#include "support/fake_runner.h"
 #include "support/temp_dir_test.h"
 #include "util/fs.h"
 
@@ -120,7 +121,8 @@ TEST_F(CopyDriverTest, DestroyAndErrors) {
 
 TEST_F(CopyDriverTest, ReflinkFailsClearlyWhereUnsupported) {
   if (reflink_supported(root)) GTEST_SKIP() << root << " supports reflinks";
-  ReflinkDriver driver(root);
+  velo::testing::FakeRunner runner;
+  ReflinkDriver driver(root, runner);
   ASSERT_TRUE(driver.create_volume("v").ok());
   write(driver.volume_path("v") + "/f", "data");
   Status status = driver.snapshot("v", "s");

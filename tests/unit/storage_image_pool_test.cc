@@ -85,12 +85,32 @@ TEST_F(ImagePoolTest, XfsCommandsAndConfig) {
   EXPECT_EQ(runner.lines(), (std::vector<std::string>{
                                 "losetup --find --show " + spec.image_file,
                                 "mkfs.xfs -q -m reflink=1 /dev/loop7",
-                                "mount /dev/loop7 " + spec.mountpoint,
+                                "mount -o prjquota /dev/loop7 " + spec.mountpoint,
                             }));
   struct stat st;
   ASSERT_EQ(stat(spec.image_file.c_str(), &st), 0);
   EXPECT_EQ(uint64_t(st.st_size), spec.size_bytes);
   EXPECT_LT(uint64_t(st.st_blocks) * 512, 1u << 20);  // sparse
+}
+
+// A kernel without XFS quotas refuses prjquota: the pool is mounted
+// without it (caps are then refused, with the reason), at create and at
+// every attach.
+TEST_F(ImagePoolTest, XfsWithoutQuotaSupportMountsPlainly) {
+  spec.fs = "xfs";
+  runner.succeed({"losetup", "--find"}, "/dev/loop7\n");
+  runner.fail({"mount", "-o", "prjquota"}, 32, "mount: wrong fs type, bad option\n");
+  ASSERT_TRUE(create_image_pool(spec, runner).ok());
+  EXPECT_EQ(runner.count("mount -o prjquota /dev/loop7"), 1);
+  EXPECT_EQ(runner.lines().back(), "mount /dev/loop7 " + spec.mountpoint);
+}
+
+TEST_F(ImagePoolTest, XfsAttachAsksForProjectQuotas) {
+  DriverConfig config{"reflink", "", dir + "/mnt", spec.image_file, "xfs"};
+  ASSERT_TRUE(write_file_atomic(spec.image_file, "", 0600).ok());
+  runner.succeed({"losetup", "-j"}, "/dev/loop3: [65024]:42 (" + spec.image_file + ")\n");
+  ASSERT_TRUE(attach_image_pool(config, runner).ok());
+  EXPECT_EQ(runner.lines().back(), "mount -o prjquota /dev/loop3 " + dir + "/mnt");
 }
 
 TEST_F(ImagePoolTest, FailedMkfsUndoesLoopFileAndMountpoint) {

@@ -21,6 +21,9 @@ struct CreateBranchOptions {
   bool archive = true;  // --no-archive turns the branch's WAL archive off
   std::optional<TargetSpec> target = std::nullopt;     // --at TIME | --lsn LSN: point in time
   std::string listen_address = kDefaultListenAddress;  // --listen
+  // --max-size (core/branch/max_size.h): a cap, or nullopt inside for
+  // none; unset, the branch gets the project's default.
+  std::optional<std::optional<uint64_t>> max_size = std::nullopt;
 };
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);

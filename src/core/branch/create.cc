@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/branch/branch_ops.h"
+#include "core/branch/max_size.h"
 #include "core/history/pitr_recover.h"
 #include "core/history/pitr_source.h"
 #include "core/history/snapshot_ops.h"
@@ -54,6 +55,7 @@ class Creation {
       VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
     }
     VELO_TRY(op_.step("clone", [&] { return clone(); }));
+    if (handle_.branch.max_size_bytes) VELO_TRY(op_.step("size-limit", [&] { return cap(); }));
     VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
     if (options_.start) VELO_TRY(op_.step(pitr ? "recover" : "start", [&] { return start(); }));
     VELO_TRY(op_.step("password", [&] { return set_password(); }));
@@ -80,6 +82,7 @@ class Creation {
     record.parent_volume = parent_.branch.volume;
     record.created_at = format_utc(ctx_.clock.now());
     record.archive = options_.archive;
+    record.max_size_bytes = effective_max_size(options_.max_size, parent_.project.max_size_bytes);
     VELO_TRY(ctx_.store.transaction([&]() -> Status {
       VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx_));
       VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
@@ -122,6 +125,12 @@ class Creation {
     VELO_TRY(ctx_.driver.clone(parent_.branch.volume, source, handle_.branch.volume));
     handle_ = make_handle(ctx_, parent_.project, handle_.branch, parent_.runtime);
     return Status::Ok();
+  }
+
+  // Before the server ever runs on the clone; if it fails, the clone's
+  // undo takes the volume away with its cap.
+  Status cap() {
+    return ctx_.driver.set_size_limit(handle_.branch.volume, handle_.branch.max_size_bytes);
   }
 
   Status prepare() {
@@ -213,6 +222,9 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.branch(name.project, name.branch));
   if (existing) return make_error(ErrorKind::Conflict, "branch {} already exists", name.full());
   VELO_TRY(check_reserve(ctx, "create branch " + name.full()));
+  // A cap the storage cannot enforce is refused before anything is made.
+  VELO_TRY(
+      check_max_size(ctx, effective_max_size(options.max_size, parent.project.max_size_bytes)));
   // A point-in-time branch: validate the target before anything is made.
   std::optional<RecoveryPlan> plan;
   if (options.target) {

@@ -31,6 +31,7 @@ class Reset {
     VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
     if (!restore_) VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
     VELO_TRY(op_.step("clone", [&] { return clone(); }));
+    if (fresh_.branch.max_size_bytes) VELO_TRY(op_.step("size-limit", [&] { return cap(); }));
     VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
     VELO_TRY(op_.step("stop-old", [&] { return stop_old(); }));
     VELO_TRY(op_.step("swap", [&] { return swap(); }));
@@ -82,6 +83,12 @@ class Reset {
     }
     fresh_ = make_handle(ctx_, old_.project, record, old_.runtime);
     return Status::Ok();
+  }
+
+  // The branch's cap goes with it to every volume it gets; the new
+  // clone's undo removes the volume if this fails.
+  Status cap() {
+    return ctx_.driver.set_size_limit(fresh_.branch.volume, fresh_.branch.max_size_bytes);
   }
 
   Status prepare() {

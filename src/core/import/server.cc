@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/branch/connection.h"
+#include "core/branch/max_size.h"
 #include "core/history/wal_archive.h"
 #include "core/import/area.h"
 #include "core/import/basebackup.h"
@@ -123,6 +124,7 @@ class ServerImport {
     project_.database = imported_default_database(source_.params.dbname);
     project_.retention_s = options_.project.retention_s;
     project_.snapshot_every_s = options_.project.snapshot_every_s;
+    project_.max_size_bytes = options_.project.max_size_bytes;
     VELO_ASSIGN_OR_RETURN(project_.password, generate_password());
     project_.created_at = format_utc(ctx_.clock.now());
     // No password for main yet: velo reaches the copy through its socket
@@ -241,6 +243,7 @@ Result<BranchHandle> create_project_from_server(Context& ctx, const ImportServer
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.project.name));
   if (existing)
     return make_error(ErrorKind::Conflict, "project {} already exists", options.project.name);
+  VELO_TRY(check_max_size(ctx, options.project.max_size_bytes));
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.project.runtime));
   VELO_TRY(runtime->check(options.project.pg_version, options.project.image));
   ctx.reporter.step(fmt::format("checking the source {}", shown));

@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "core/branch/branch_ops.h"
+#include "core/branch/max_size.h"
 #include "core/history/retention.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
@@ -41,6 +42,7 @@ Status validate(Context& ctx, const CreateProjectOptions& options) {
                       options.archive_timeout_s);
   }
   VELO_TRY(validate_policy(options.retention_s, options.snapshot_every_s));
+  VELO_TRY(check_max_size(ctx, options.max_size_bytes));
   VELO_ASSIGN_OR_RETURN(auto existing, ctx.store.project(options.name));
   if (existing) return make_error(ErrorKind::Conflict, "project {} already exists", options.name);
   return Status::Ok();
@@ -98,6 +100,7 @@ class ProjectCreation {
     project.archive_timeout_s = options_.archive_timeout_s;
     project.retention_s = options_.retention_s;
     project.snapshot_every_s = options_.snapshot_every_s;
+    project.max_size_bytes = options_.max_size_bytes;
     VELO_ASSIGN_OR_RETURN(project.password, generate_password());
     project.created_at = format_utc(ctx_.clock.now());
     VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project, project.password, runtime_, op_));

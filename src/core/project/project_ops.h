@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/cluster.h"
@@ -19,6 +20,8 @@ struct CreateProjectOptions {
   // The retention window (core/history/retention.h).
   int64_t retention_s = 86400;
   int64_t snapshot_every_s = 3600;
+  // The default cap of the project's branches (--max-size); main has none.
+  std::optional<uint64_t> max_size_bytes = std::nullopt;
 };
 
 // Creates the project and its running main branch (initdb), with a first

@@ -19,6 +19,18 @@ Status FakeDriver::maybe_fail(const std::string& operation) {
   return Status::Ok();
 }
 
+Status FakeDriver::set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) {
+  VELO_TRY(maybe_fail("set_size_limit"));
+  VELO_TRY(size_limits_supported());
+  if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
+  if (bytes) {
+    limits[volume] = *bytes;
+  } else {
+    limits.erase(volume);
+  }
+  return Status::Ok();
+}
+
 Status FakeDriver::create_volume(const std::string& volume) {
   VELO_TRY(maybe_fail("create_volume"));
   if (!volumes.insert(volume).second) return make_error(ErrorKind::Conflict, "exists");
@@ -37,6 +49,7 @@ Status FakeDriver::destroy_volume(const std::string& volume) {
     it = it->rfind(volume + "@", 0) == 0 ? snapshots.erase(it) : std::next(it);
   }
   volumes.erase(volume);
+  limits.erase(volume);
   clone_of.erase(volume);
   return remove_tree(volume_path(volume));
 }

@@ -5,6 +5,7 @@
 // data/ that recopy_into_snapshot fills, as the backup-API path needs.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -42,6 +43,13 @@ class FakeDriver : public storage::Driver {
     return found == spaces.end() ? storage::VolumeSpace{8192, 4096, 0} : found->second;
   }
   Result<storage::PoolSpace> pool_space() override { return pool; }
+  // Records the cap in `limits` (erased for nullopt); NotFound for a
+  // volume it does not have.
+  Status set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) override;
+  Status size_limits_supported() override {
+    if (quotas) return Status::Ok();
+    return make_error(ErrorKind::Unavailable, "the fake driver has no quotas here");
+  }
   Result<std::vector<std::string>> list_volumes() override;
   Result<std::vector<std::string>> list_snapshots(const std::string& volume) override;
   Status check() override { return Status::Ok(); }
@@ -55,6 +63,8 @@ class FakeDriver : public storage::Driver {
   std::set<std::string> volumes;
   std::set<std::string> snapshots;              // "volume@snapshot"
   std::map<std::string, std::string> clone_of;  // volume -> "origin@snapshot"
+  std::map<std::string, uint64_t> limits;       // volume -> cap (set_size_limit)
+  bool quotas = true;                           // size_limits_supported()
 
  private:
   Status maybe_fail(const std::string& operation);
