@@ -2,6 +2,7 @@
 
 #include "core/branch/connection.h"
 #include "core/branch/origin.h"
+#include "core/history/retention.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_position.h"
 #include "core/import/follow_ops.h"
@@ -96,6 +97,10 @@ nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle
   json["recovered_to"] = text_or_null(origin.recovered_to);
   json["server_version"] = text_or_null(origin.server_version);
   json["max_size_bytes"] = value_or_null(handle.branch.max_size_bytes);
+  auto window = core::policy_of(handle.project, handle.branch);
+  json["retention"] = window ? nlohmann::json(core::format_span(window->retention)) : nullptr;
+  json["snapshot_every"] =
+      window ? nlohmann::json(core::format_span(window->snapshot_every)) : nullptr;
   return json;
 }
 
@@ -135,6 +140,7 @@ Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name)
   VELO_ASSIGN_OR_RETURN(auto follow, follow_json(ctx, name));
   VELO_ASSIGN_OR_RETURN(auto space, core::project_space(ctx, name, core::kListSpaceAge));
   auto pool = ctx.driver.pool_space();
+  const core::RetentionPolicy policy = core::policy_of(project);
   return nlohmann::json{{"name", project.name},
                         {"pg_version", project.pg_version},
                         {"runtime", project.runtime},
@@ -142,6 +148,9 @@ Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name)
                         {"superuser", project.superuser},
                         {"database", project.database},
                         {"created_at", project.created_at},
+                        {"retention", core::format_span(policy.retention)},
+                        {"snapshot_every", core::format_span(policy.snapshot_every)},
+                        {"max_size_bytes", value_or_null(project.max_size_bytes)},
                         {"storage", ctx.driver.name()},
                         {"follow", follow},
                         {"space", project_space_json(space)},

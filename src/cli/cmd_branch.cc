@@ -7,10 +7,12 @@
 #include "cli/command_table.h"
 #include "cli/destructive.h"
 #include "cli/output.h"
+#include "cli/retention_flags.h"
 #include "core/branch/branch_ops.h"
 #include "core/branch/inspect.h"
 #include "core/branch/max_size.h"
 #include "core/branch/origin.h"
+#include "core/history/retention.h"
 
 namespace velo::cli {
 namespace {
@@ -25,6 +27,7 @@ struct BranchArgs {
   std::string listen = core::kDefaultListenAddress;
   std::string max_size;                   // --max-size SIZE|none
   CLI::Option* max_size_given = nullptr;  // create: --max-size was given
+  RetentionFlags retention;               // create: a window of the branch's own
   bool force = false;
   bool keep_logs = false;
   bool yes = false;                // --yes: no question on a terminal
@@ -83,6 +86,7 @@ Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
   if (args.max_size_given->count() > 0) {
     VELO_ASSIGN_OR_RETURN(options.max_size, core::parse_max_size(args.max_size));
   }
+  VELO_TRY(apply_retention_flags(args.retention, options.retention_s, options.snapshot_every_s));
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
@@ -134,6 +138,11 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   fmt::print("  data     {}\n", info.data_dir);
   const auto& cap = handle.branch.max_size_bytes;
   fmt::print("  max size {}\n", cap ? human_bytes(*cap) : "none");
+  auto window = core::policy_of(handle.project, handle.branch);
+  fmt::print("  retention {}\n",
+             window ? fmt::format("{}, snapshots every {}", core::format_span(window->retention),
+                                  core::format_span(window->snapshot_every))
+                    : std::string("none (no window of its own)"));
   if (!origin.snapshot.empty()) {
     // The snapshot's time is the moment of the create or the last reset.
     fmt::print("  cloned   {}{}\n", origin.snapshot,
@@ -215,6 +224,7 @@ void declare_create(CLI::App& cmd, BranchArgs& args) {
       "--max-size", args.max_size,
       "cap what the branch may write at SIZE (20G, 512M; none: no cap, not even the project's "
       "default) with the storage's quota; past it, its writes fail as on a full disk");
+  declare_retention_flags(cmd, args.retention, "the branch");
 }
 
 void declare_list(CLI::App& cmd, BranchArgs& args) {

@@ -23,8 +23,15 @@ struct MaintainArgs {
 nlohmann::json project_json(const core::ProjectMaintenance& m) {
   nlohmann::json pruned = nlohmann::json::array();
   for (const auto& s : m.pruned) pruned.push_back(s.id);
+  nlohmann::json taken = nlohmann::json::array();
+  nlohmann::json main_snapshot;  // "snapshot": main's, as before branches had windows
+  for (const auto& s : m.taken) {
+    taken.push_back({{"branch", s.branch}, {"id", s.id}});
+    if (s.branch == "main") main_snapshot = s.id;
+  }
   return {{"project", m.project},
-          {"snapshot", m.taken ? nlohmann::json(m.taken->id) : nlohmann::json()},
+          {"snapshot", main_snapshot},
+          {"snapshots", taken},
           {"pruned_snapshots", pruned},
           {"wal_files_removed", m.wal_files_removed},
           {"wal_bytes_removed", m.wal_bytes_removed},
@@ -34,7 +41,7 @@ nlohmann::json project_json(const core::ProjectMaintenance& m) {
 void print_text(const std::vector<core::ProjectMaintenance>& done) {
   for (const auto& m : done) {
     std::string line = m.project + ":";
-    if (m.taken) line += fmt::format(" snapshot {} taken;", m.taken->id);
+    for (const auto& s : m.taken) line += fmt::format(" snapshot {} of {} taken;", s.id, s.branch);
     if (!m.pruned.empty()) line += fmt::format(" {} snapshot(s) pruned;", m.pruned.size());
     if (m.wal_files_removed > 0) {
       line += fmt::format(" {} WAL file(s) ({}) removed;", m.wal_files_removed,

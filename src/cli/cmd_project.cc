@@ -78,12 +78,15 @@ Status project_show(const GlobalOptions& global, const std::string& name) {
     print_json(json);
     return Status::Ok();
   }
+  const nlohmann::json& cap = json["max_size_bytes"];
   fmt::print(
       "project    {}\nPostgreSQL {}\nruntime    {}\nstorage    {}\ndatabase   {}\ncreated    "
-      "{}\n{}\n",
+      "{}\nretention  {}, snapshots every {}\nmax size   {} (new branches' default)\n{}\n",
       json["name"].get<std::string>(), json["pg_version"].get<std::string>(),
       json["runtime"].get<std::string>(), json["storage"].get<std::string>(),
       json["database"].get<std::string>(), json["created_at"].get<std::string>(),
+      json["retention"].get<std::string>(), json["snapshot_every"].get<std::string>(),
+      cap.is_null() ? std::string("none") : human_bytes(cap.get<uint64_t>()),
       follow_text(json["follow"]));
   const nlohmann::json& space = json["space"];
   fmt::print("disk       {} in total: branches {}, snapshots {}, WAL archive {}\n\n",

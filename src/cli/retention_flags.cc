@@ -4,12 +4,14 @@
 
 namespace velo::cli {
 
-void declare_retention_flags(CLI::App& cmd, RetentionFlags& flags) {
+void declare_retention_flags(CLI::App& cmd, RetentionFlags& flags, const std::string& whose) {
+  const bool main = whose == "main";
   cmd.add_option("--retention", flags.retention,
-                 "how far back every moment of main stays recoverable, e.g. 10m, 24h, 7d "
-                 "(default 24h)");
+                 "how far back every moment of " + whose + " stays recoverable, e.g. 10m, 24h, 7d" +
+                     (main ? " (default 24h)" : ""));
   cmd.add_option("--snapshot-every", flags.snapshot_every,
-                 "how often 'velo maintain' snapshots main for it, e.g. 10m, 1h (default 1h)");
+                 "how often 'velo maintain' snapshots " + whose + " for it, e.g. 10m, 1h" +
+                     (main ? " (default 1h)" : " (default: the project's)"));
 }
 
 Status apply_retention_flags(const RetentionFlags& flags, int64_t& retention_s,

@@ -1,4 +1,5 @@
-// --retention and --snapshot-every, for `project create` and `project set`:
+// --retention and --snapshot-every, for `project create`, `project set`
+// and `branch create`:
 // declared here, in one place, apart from the commands' other options.
 #pragma once
 
@@ -16,7 +17,9 @@ struct RetentionFlags {
   bool any() const { return !retention.empty() || !snapshot_every.empty(); }
 };
 
-void declare_retention_flags(CLI::App& cmd, RetentionFlags& flags);
+// `whose`: what the window keeps, as the help says it ("main").
+void declare_retention_flags(CLI::App& cmd, RetentionFlags& flags,
+                             const std::string& whose = "main");
 
 // Parses the given flags over `retention_s` and `snapshot_every_s` (which
 // keep their values for a flag not given). Invalid (exit 2) for 0, a

@@ -14,7 +14,8 @@ const char* kBranch = "/branches/([^/]+)/([^/]+)";
 std::string route(const std::string& suffix) { return std::string(kBranch) + suffix; }
 
 Result<core::CreateBranchOptions> create_options(const nlohmann::json& body) {
-  VELO_TRY(only_fields(body, {"name", "parent", "at", "lsn", "start", "archive"}));
+  VELO_TRY(only_fields(body, {"name", "parent", "at", "lsn", "start", "archive", "max_size",
+                              "retention", "snapshot_every"}));
   VELO_ASSIGN_OR_RETURN(auto name, text_field(body, "name"));
   if (!name) return make_error(ErrorKind::Invalid, "field \"name\" (PROJECT/BRANCH) is required");
   core::CreateBranchOptions options;
@@ -30,6 +31,9 @@ Result<core::CreateBranchOptions> create_options(const nlohmann::json& body) {
   if (at && lsn) return make_error(ErrorKind::Invalid, "give \"at\" or \"lsn\", not both");
   if (at) options.target = core::TargetSpec{core::TargetSpec::Kind::Time, *at};
   if (lsn) options.target = core::TargetSpec{core::TargetSpec::Kind::Lsn, *lsn};
+  VELO_ASSIGN_OR_RETURN(options.max_size, max_size_field(body, "max_size"));
+  VELO_ASSIGN_OR_RETURN(options.retention_s, duration_field(body, "retention", 0));
+  VELO_ASSIGN_OR_RETURN(options.snapshot_every_s, duration_field(body, "snapshot_every", 0));
   return options;
 }
 

@@ -1,7 +1,6 @@
 // /api/v1/projects: list, create, show, delete.
 #include "app/reports.h"
 #include "core/cluster.h"
-#include "core/history/retention.h"
 #include "core/project/project_ops.h"
 #include "server/router.h"
 
@@ -9,7 +8,8 @@ namespace velo::server {
 namespace {
 
 Result<core::CreateProjectOptions> create_options(const nlohmann::json& body) {
-  VELO_TRY(only_fields(body, {"name", "pg_version", "runtime", "retention", "snapshot_every"}));
+  VELO_TRY(only_fields(
+      body, {"name", "pg_version", "runtime", "retention", "snapshot_every", "max_size"}));
   core::CreateProjectOptions options;
   VELO_ASSIGN_OR_RETURN(auto name, text_field(body, "name"));
   if (!name) return make_error(ErrorKind::Invalid, "field \"name\" is required");
@@ -22,16 +22,12 @@ Result<core::CreateProjectOptions> create_options(const nlohmann::json& body) {
   if (options.runtime != "native" && options.runtime != "docker") {
     return make_error(ErrorKind::Invalid, "field \"runtime\" must be native or docker");
   }
-  VELO_ASSIGN_OR_RETURN(auto retention, text_field(body, "retention"));
-  if (retention) {
-    VELO_ASSIGN_OR_RETURN(auto span, core::parse_retention_duration("retention", *retention));
-    options.retention_s = span.count();
-  }
-  VELO_ASSIGN_OR_RETURN(auto every, text_field(body, "snapshot_every"));
-  if (every) {
-    VELO_ASSIGN_OR_RETURN(auto span, core::parse_retention_duration("snapshot_every", *every));
-    options.snapshot_every_s = span.count();
-  }
+  VELO_ASSIGN_OR_RETURN(options.retention_s,
+                        duration_field(body, "retention", options.retention_s));
+  VELO_ASSIGN_OR_RETURN(options.snapshot_every_s,
+                        duration_field(body, "snapshot_every", options.snapshot_every_s));
+  VELO_ASSIGN_OR_RETURN(auto cap, max_size_field(body, "max_size"));
+  if (cap) options.max_size_bytes = *cap;
   return options;
 }
 

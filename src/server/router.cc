@@ -1,5 +1,7 @@
 #include "server/router.h"
 
+#include "core/branch/max_size.h"
+#include "core/history/retention.h"
 #include "server/http_error.h"
 
 namespace velo::server {
@@ -118,6 +120,23 @@ Result<std::optional<int64_t>> integer_field(const nlohmann::json& body, const s
   if (found == body.end() || found->is_null()) return std::optional<int64_t>();
   if (!found->is_number_integer()) return wrong_type(key, "an integer");
   return std::optional<int64_t>(found->get<int64_t>());
+}
+
+Result<int64_t> duration_field(const nlohmann::json& body, const std::string& key,
+                               int64_t fallback) {
+  VELO_ASSIGN_OR_RETURN(auto text, text_field(body, key));
+  if (!text) return fallback;
+  VELO_ASSIGN_OR_RETURN(auto span, core::parse_retention_duration(key, *text));
+  return int64_t{span.count()};
+}
+
+Result<std::optional<std::optional<uint64_t>>> max_size_field(const nlohmann::json& body,
+                                                              const std::string& key) {
+  using Cap = std::optional<std::optional<uint64_t>>;
+  VELO_ASSIGN_OR_RETURN(auto text, text_field(body, key));
+  if (!text) return Cap();
+  VELO_ASSIGN_OR_RETURN(auto cap, core::parse_max_size(*text));
+  return Cap(cap);
 }
 
 Result<core::BranchName> branch_from_path(const Call& call) {

@@ -82,6 +82,13 @@ Status only_fields(const nlohmann::json& body, const std::vector<std::string>& k
 Result<std::optional<std::string>> text_field(const nlohmann::json& body, const std::string& key);
 Result<bool> flag_field(const nlohmann::json& body, const std::string& key, bool fallback);
 Result<std::optional<int64_t>> integer_field(const nlohmann::json& body, const std::string& key);
+// A retention window's duration ("24h", core::parse_retention_duration)
+// in seconds, or `fallback` when absent.
+Result<int64_t> duration_field(const nlohmann::json& body, const std::string& key,
+                               int64_t fallback);
+// A size cap ("20G" or "none", core::parse_max_size); nullopt when absent.
+Result<std::optional<std::optional<uint64_t>>> max_size_field(const nlohmann::json& body,
+                                                              const std::string& key);
 
 // P/B from the route's first two captures.
 Result<core::BranchName> branch_from_path(const Call& call);

@@ -58,6 +58,11 @@ struct BranchRecord {
   // The most the branch may write (the storage's quota), set again on
   // every volume it gets (create, reset, restore); none when unset.
   std::optional<uint64_t> max_size_bytes = std::nullopt;
+  // A retention window of its own (branch create --retention): snapshots
+  // every snapshot_every_s, every moment of the last retention_s
+  // recoverable. 0 for none; main's window is its project's.
+  int64_t retention_s = 0;
+  int64_t snapshot_every_s = 0;
 };
 
 struct SnapshotRecord {

@@ -135,10 +135,17 @@ ALTER TABLE branches ADD COLUMN max_size_bytes INTEGER;
 ALTER TABLE projects ADD COLUMN max_size_bytes INTEGER;
 )sql";
 
+// A retention window of a branch's own (branch create --retention): 0
+// for none; main's is its project's.
+constexpr const char* kBranchRetention = R"sql(
+ALTER TABLE branches ADD COLUMN retention_s INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE branches ADD COLUMN snapshot_every_s INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 const std::vector<std::string>& migrations() {
-  static const std::vector<std::string> steps = {kInitial,       kArchiveAndPitr, kClonePassword,
-                                                 kStoppedByUser, kMerges,         kProjectDatabase,
-                                                 kRetention,     kAudit,          kMaxSize};
+  static const std::vector<std::string> steps = {
+      kInitial,         kArchiveAndPitr, kClonePassword, kStoppedByUser, kMerges,
+      kProjectDatabase, kRetention,      kAudit,         kMaxSize,       kBranchRetention};
   return steps;
 }
 

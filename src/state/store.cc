@@ -13,7 +13,7 @@ const char* kProjectColumns =
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
     "created_at, listen_address, archive, source_snapshot, clone_password, "
-    "stopped_by_user, max_size_bytes";
+    "stopped_by_user, max_size_bytes, retention_s, snapshot_every_s";
 const char* kSnapshotColumns =
     "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn, "
     "password";
@@ -60,6 +60,8 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.clone_password = as_text(row[13]);
   b.stopped_by_user = as_int(row[14]) != 0;
   b.max_size_bytes = size_of(row[15]);
+  b.retention_s = as_int(row[16]);
+  b.snapshot_every_s = as_int(row[17]);
   return b;
 }
 
@@ -211,22 +213,25 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 }
 
 Status Store::insert_branch(const BranchRecord& b) {
-  return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
-                  b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
-                  int64_t{b.archive}, b.source_snapshot, b.clone_password,
-                  int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes)});
+  return db_.run(
+      std::string("INSERT INTO branches(") + kBranchColumns +
+          ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
+       b.base_snapshot, b.parent_volume, b.created_at, b.listen_address, int64_t{b.archive},
+       b.source_snapshot, b.clone_password, int64_t{b.stopped_by_user},
+       size_or_null(b.max_size_bytes), b.retention_s, b.snapshot_every_s});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
   return db_.run(
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
       "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ?, "
-      "clone_password = ?, stopped_by_user = ?, max_size_bytes = ? WHERE project = ? AND name = ?",
+      "clone_password = ?, stopped_by_user = ?, max_size_bytes = ?, retention_s = ?, "
+      "snapshot_every_s = ? WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
        b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.clone_password,
-       int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes), b.project, b.name});
+       int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes), b.retention_s,
+       b.snapshot_every_s, b.project, b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {

@@ -46,9 +46,9 @@ class HistoryRetentionTest : public CliTest {
     auto json = nlohmann::json::parse(result.out, nullptr, false);
     return json.is_discarded() ? nlohmann::json() : json["projects"][0];
   }
-  std::map<int64_t, std::string> snapshots() {  // id -> kind
+  std::map<int64_t, std::string> snapshots(const std::string& branch = "p/main") {  // id -> kind
     std::map<int64_t, std::string> out;
-    for (const auto& s : ok_json({"snapshot", "list", "p/main"})) {
+    for (const auto& s : ok_json({"snapshot", "list", branch})) {
       out[s["id"].get<int64_t>()] = s["kind"].get<std::string>();
     }
     return out;
@@ -148,6 +148,69 @@ TEST_P(HistoryRetentionTest, WindowHoldsWhateverBranchesDo) {
   // And it is recoverable: a branch from the user snapshot's time on.
   ok({"branch", "create", "p/now", "--parent", "p/main", "--at", "now"});
   EXPECT_EQ(sql_value("p/now", "SELECT count(*) FROM markers"), "2");
+}
+
+// branch create --retention: a window of the branch's own, snapshotted and
+// pruned by maintain as main's is, started anew by a reset.
+TEST_P(HistoryRetentionTest, ABranchWithItsOwnWindow) {
+  std::vector<std::string> create = project_create_args("p");
+  create.insert(create.end(), {"--archive-timeout", "5"});
+  ok(create);
+  ok({"branch", "create", "p/staging", "--retention", "10m", "--snapshot-every", "1m"});
+  auto first = snapshots("p/staging");
+  ASSERT_EQ(first.size(), 1u) << "its first scheduled snapshot";
+  EXPECT_EQ(first.begin()->second, "scheduled");
+  auto shown = ok_json({"branch", "show", "p/staging"});
+  EXPECT_EQ(shown["retention"], "10m");
+  EXPECT_EQ(shown["snapshot_every"], "1m");
+  auto created = core::parse_rfc3339(shown["created_at"].get<std::string>());
+  ASSERT_TRUE(created.ok());
+  create_branch("p/plain", "p/main");
+  EXPECT_TRUE(ok_json({"branch", "show", "p/plain"})["retention"].is_null());
+  EXPECT_EQ(ok_json({"branch", "show", "p/main"})["retention"], "1d") << "the project's, 24h";
+
+  // Recoverable from its creation on, with no snapshot taken by hand.
+  exec("p/staging", "CREATE TABLE markers (id int PRIMARY KEY)");
+  exec("p/staging", "INSERT INTO markers VALUES (1)");
+  auto after1 = server_now("p/staging");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  exec("p/staging", "INSERT INTO markers VALUES (2)");
+  ok({"branch", "create", "p/s-at", "--parent", "p/staging", "--at",
+      format_utc(after1 + std::chrono::milliseconds(150))});
+  EXPECT_EQ(sql_value("p/s-at", "SELECT string_agg(id::text, ',' ORDER BY id) FROM markers"), "1");
+  ok({"branch", "delete", "p/s-at"});
+  std::string why = ok_json({"wal", "status", "p/staging"})["retention"];
+  EXPECT_NE(why.find("every 10m"), std::string::npos) << why;
+  EXPECT_NE(why.find("the branch was created then"), std::string::npos) << why;
+
+  // maintain snapshots it when due, and prunes past its window.
+  auto due = maintain_at(*created + minutes(2));
+  bool staging_taken = false;
+  for (const auto& s : due["snapshots"]) staging_taken |= s["branch"] == "staging";
+  EXPECT_TRUE(staging_taken) << due.dump();
+  EXPECT_EQ(snapshots("p/staging").size(), 2u);
+  auto late = maintain_at(*created + minutes(30));
+  auto kept = snapshots("p/staging");
+  EXPECT_EQ(kept.count(first.begin()->first), 0u) << "past its window: " << late.dump();
+  EXPECT_EQ(kept.size(), 2u) << "the one serving the window's start, and the new one";
+  EXPECT_TRUE(snapshots("p/plain").empty()) << "no window, no scheduled snapshots";
+
+  // A reset starts the window anew: the old incarnation's snapshots go.
+  ok({"branch", "reset", "p/staging", "--yes"});
+  auto reset = snapshots("p/staging");
+  ASSERT_EQ(reset.size(), 1u);
+  EXPECT_EQ(kept.count(reset.begin()->first), 0u) << "a new snapshot";
+
+  // Refused, nothing made: a window without an archive, an interval alone.
+  for (const auto& bad : std::vector<std::vector<std::string>>{
+           {"branch", "create", "p/x", "--retention", "1h", "--no-archive"},
+           {"branch", "create", "p/x", "--snapshot-every", "1m"},
+           {"branch", "create", "p/x", "--retention", "0"}}) {
+    CliResult refused = velo().run(bad);
+    EXPECT_EQ(refused.exit_code, 2) << refused.describe();
+    EXPECT_NE(refused.err.find("velo: error: "), std::string::npos) << refused.describe();
+  }
+  EXPECT_EQ(ok_json({"branch", "list", "p"}).size(), 3u);
 }
 
 TEST_P(HistoryRetentionTest, BadDurationsAreRefused) {

@@ -66,11 +66,11 @@ class MaintainTest : public CoreTest {
 TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
   wal_at(1);
   auto first = maintain();
-  ASSERT_TRUE(first.taken.has_value());  // none yet: due at once
-  EXPECT_EQ(first.taken->kind, "scheduled");
-  EXPECT_FALSE(maintain().taken.has_value());  // idempotent: not due again
+  ASSERT_EQ(first.taken.size(), 1u);  // none yet: due at once
+  EXPECT_EQ(first.taken[0].kind, "scheduled");
+  EXPECT_TRUE(maintain().taken.empty());  // idempotent: not due again
   clock_.advance(seconds(30));
-  EXPECT_FALSE(maintain().taken.has_value());
+  EXPECT_TRUE(maintain().taken.empty());
 
   // A branch cloned from the first snapshot, and a user snapshot.
   state::BranchRecord dev = branch_row("api", "main");
@@ -79,7 +79,7 @@ TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
   dev.port += 1;
   dev.volume = "api.dev.9";
   dev.parent_volume = "api.main.0";
-  dev.base_snapshot = first.taken->name;
+  dev.base_snapshot = first.taken[0].name;
   ASSERT_TRUE(store_->insert_branch(dev).ok());
   wal_at(2);
   auto user = core::create_snapshot(*ctx_, {"api", "main"}, "keep me");
@@ -90,10 +90,10 @@ TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
     clock_.advance(minutes(1));
     wal_at(2 + m);
     auto done = maintain();
-    EXPECT_TRUE(done.taken.has_value()) << "minute " << m;
+    EXPECT_EQ(done.taken.size(), 1u) << "minute " << m;
   }
   auto ids = snapshot_ids();
-  EXPECT_NE(std::find(ids.begin(), ids.end(), first.taken->id), ids.end()) << "dev's base";
+  EXPECT_NE(std::find(ids.begin(), ids.end(), first.taken[0].id), ids.end()) << "dev's base";
   EXPECT_NE(std::find(ids.begin(), ids.end(), user->id), ids.end()) << "user snapshot";
   // now = created + 20.5 min: the window starts at 10.5 min; the
   // scheduled ones at 10.5..20.5 min are inside it (a snapshot serves from
@@ -114,7 +114,7 @@ TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
   clock_.advance(minutes(5));
   ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());
   auto stopped = maintain();
-  EXPECT_FALSE(stopped.taken.has_value());
+  EXPECT_TRUE(stopped.taken.empty());
   EXPECT_FALSE(stopped.notes.empty());
   EXPECT_EQ(stopped.pruned.size(), 5u);
 }

@@ -19,10 +19,8 @@ const std::string kMain = "p.main.1";
 class RetentionTest : public ::testing::Test {
  protected:
   RetentionTest() {
-    in_.project_created = kCreated;
     in_.now = kCreated + hours(1);
-    in_.policy = {minutes(10), minutes(1)};
-    in_.windowed_volumes = {kMain};
+    in_.windows[kMain] = VolumeWindow{{minutes(10), minutes(1)}, kCreated};
   }
   // A snapshot of main taken `at` after creation, its redo in segment `segno`.
   state::SnapshotRecord& add(minutes at, const std::string& kind = "scheduled", int segno = 0) {
@@ -62,8 +60,8 @@ TEST_F(RetentionTest, KeepsTheWindowAndTheNewestBeforeItsStart) {
   EXPECT_EQ(reason(4), KeepReason::WindowStart);
   EXPECT_EQ(reason(5), KeepReason::InWindow);
   EXPECT_EQ(reason(6), KeepReason::InWindow);
-  EXPECT_EQ(plan_.window_start, kCreated + minutes(50));
-  EXPECT_EQ(plan_.window_start_reason, "retention 10m");
+  EXPECT_EQ(plan_.window_starts.at(kMain).at, kCreated + minutes(50));
+  EXPECT_EQ(plan_.window_starts.at(kMain).reason, "retention 10m");
   // WAL from the window-start base's redo point (segment 4).
   EXPECT_EQ(plan_.wal_needed_from.at(kMain), 4u);
 }
@@ -72,8 +70,52 @@ TEST_F(RetentionTest, AYoungProjectsWindowStartsAtItsCreation) {
   in_.now = kCreated + minutes(3);
   add(minutes(0));
   EXPECT_EQ(reason(1), KeepReason::InWindow);
-  EXPECT_EQ(plan_.window_start, kCreated);
-  EXPECT_NE(plan_.window_start_reason.find("created"), std::string::npos);
+  EXPECT_EQ(plan_.window_starts.at(kMain).at, kCreated);
+  EXPECT_NE(plan_.window_starts.at(kMain).reason.find("created"), std::string::npos);
+}
+
+TEST_F(RetentionTest, ABranchWithItsOwnWindowKeepsItsSnapshotsByItsPolicy) {
+  const std::string dev = "p.dev.5";
+  // dev was created at +20m with a 30m window, snapshots every 5m.
+  in_.windows[dev] =
+      VolumeWindow{{minutes(30), minutes(5)}, kCreated + minutes(20), "the branch was created"};
+  for (int m : {20, 25, 28, 35, 58}) add(minutes(m)).volume = dev;
+  add(minutes(20)).volume = "p.other.6";  // a branch without a window
+  // now = +60m: dev's window starts at +30m (retention 30m), main's at +50m.
+  EXPECT_EQ(reason(1), KeepReason::None);
+  EXPECT_EQ(reason(2), KeepReason::None);
+  EXPECT_EQ(reason(3), KeepReason::WindowStart);
+  EXPECT_EQ(reason(4), KeepReason::InWindow);
+  EXPECT_EQ(reason(5), KeepReason::InWindow);
+  EXPECT_EQ(reason(6), KeepReason::NoWindow);
+  EXPECT_EQ(plan_.window_starts.at(dev).at, kCreated + minutes(30));
+  EXPECT_EQ(plan_.window_starts.at(kMain).at, kCreated + minutes(50));
+  EXPECT_EQ(plan_.wal_needed_from.at(dev), 3u);
+  // Young: its window starts at its creation.
+  in_.now = kCreated + minutes(40);
+  EXPECT_EQ(reason(1), KeepReason::InWindow);
+  EXPECT_EQ(plan_.window_starts.at(dev).at, kCreated + minutes(20));
+  EXPECT_NE(plan_.window_starts.at(dev).reason.find("the branch was created then"),
+            std::string::npos);
+}
+
+TEST(RetentionPolicyTest, MainHasTheProjectsWindowOtherBranchesTheirOwnOrNone) {
+  state::ProjectRecord project;
+  project.retention_s = 86400;
+  project.snapshot_every_s = 3600;
+  state::BranchRecord main;
+  main.name = "main";
+  ASSERT_TRUE(policy_of(project, main).has_value());
+  EXPECT_EQ(policy_of(project, main)->retention, hours(24));
+  state::BranchRecord dev;
+  dev.name = "dev";
+  dev.parent = "main";
+  EXPECT_FALSE(policy_of(project, dev).has_value());
+  dev.retention_s = 600;
+  dev.snapshot_every_s = 60;
+  ASSERT_TRUE(policy_of(project, dev).has_value());
+  EXPECT_EQ(policy_of(project, dev)->retention, minutes(10));
+  EXPECT_EQ(policy_of(project, dev)->snapshot_every, minutes(1));
 }
 
 TEST_F(RetentionTest, ClaimsKeepOldSnapshots) {

@@ -24,6 +24,10 @@ struct CreateBranchOptions {
   // --max-size (core/branch/max_size.h): a cap, or nullopt inside for
   // none; unset, the branch gets the project's default.
   std::optional<std::optional<uint64_t>> max_size = std::nullopt;
+  // --retention (and --snapshot-every, default the project's): a window of
+  // the branch's own, kept by `velo maintain` as main's is. 0: none.
+  int64_t retention_s = 0;
+  int64_t snapshot_every_s = 0;
 };
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);

@@ -10,6 +10,7 @@
 #include "core/branch/max_size.h"
 #include "core/history/pitr_recover.h"
 #include "core/history/pitr_source.h"
+#include "core/history/retention.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
@@ -61,6 +62,9 @@ class Creation {
     VELO_TRY(op_.step("password", [&] { return set_password(); }));
     if (pitr) VELO_TRY(op_.step("start-snapshot", [&] { return snapshot_start(); }));
     VELO_TRY(op_.step("commit", [&] { return commit(); }));
+    if (handle_.branch.retention_s > 0 && options_.start) {
+      VELO_TRY(op_.step("first-snapshot", [&] { return first_snapshot(); }));
+    }
     op_.commit();
     return handle_;
   }
@@ -83,6 +87,11 @@ class Creation {
     record.created_at = format_utc(ctx_.clock.now());
     record.archive = options_.archive;
     record.max_size_bytes = effective_max_size(options_.max_size, parent_.project.max_size_bytes);
+    record.retention_s = options_.retention_s;
+    if (options_.retention_s > 0) {
+      record.snapshot_every_s = options_.snapshot_every_s > 0 ? options_.snapshot_every_s
+                                                              : parent_.project.snapshot_every_s;
+    }
     VELO_TRY(ctx_.store.transaction([&]() -> Status {
       VELO_ASSIGN_OR_RETURN(int port, pick_port(ctx_));
       VELO_ASSIGN_OR_RETURN(int64_t id, ctx_.store.next_id());
@@ -183,6 +192,19 @@ class Creation {
     return Status::Ok();
   }
 
+  // The start of the branch's own retention window (--retention), as a
+  // project's first snapshot starts main's.
+  Status first_snapshot() {
+    op_.undo("the first snapshot's row", [this] {
+      const state::BranchRecord& b = handle_.branch;
+      return ctx_.store.db().run(
+          "DELETE FROM snapshots WHERE project = ? AND branch = ? AND volume = ?",
+          {b.project, b.name, b.volume});
+    });
+    auto taken = snapshot_locked(ctx_, handle_, "scheduled", "");
+    return taken.ok() ? Status::Ok() : Status(taken.error());
+  }
+
   Status commit() {
     handle_.branch.status = "ready";
     return ctx_.store.transaction([&]() -> Status {
@@ -212,6 +234,21 @@ class Creation {
   Operation op_{"branch-create", fmt::format("branch {} was not created", options_.name.full())};
 };
 
+// --retention and --snapshot-every: a window needs the WAL archive.
+Status check_branch_window(const CreateBranchOptions& options) {
+  if (options.retention_s == 0) {
+    if (options.snapshot_every_s == 0) return Status::Ok();
+    return make_error(ErrorKind::Invalid, "--snapshot-every needs --retention");
+  }
+  if (!options.archive) {
+    return make_error(ErrorKind::Invalid,
+                      "--retention needs the branch's WAL archive: drop --no-archive");
+  }
+  // The interval may come from the project: only the window is checked.
+  return validate_policy(options.retention_s,
+                         options.snapshot_every_s > 0 ? options.snapshot_every_s : 3600);
+}
+
 }  // namespace
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options) {
@@ -225,6 +262,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   // A cap the storage cannot enforce is refused before anything is made.
   VELO_TRY(
       check_max_size(ctx, effective_max_size(options.max_size, parent.project.max_size_bytes)));
+  VELO_TRY(check_branch_window(options));
   // A point-in-time branch: validate the target before anything is made.
   std::optional<RecoveryPlan> plan;
   if (options.target) {

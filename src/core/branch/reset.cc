@@ -149,7 +149,21 @@ class Reset {
     VELO_TRY(apply_password(ctx_, fresh_, password_in_source(), fresh_.branch.password));
     fresh_.branch.clone_password.clear();
     VELO_TRY(ctx_.store.update_branch(fresh_.branch));  // gc must not set it again
+    if (fresh_.branch.retention_s > 0) VELO_TRY(first_snapshot());
     return was_running_ ? Status::Ok() : stop_server(fresh_);
+  }
+
+  // A branch with a window of its own (--retention) starts it anew: its
+  // old incarnation's archive goes with it (clean_up_old).
+  Status first_snapshot() {
+    op_.undo("the first snapshot's row", [this] {
+      const state::BranchRecord& b = fresh_.branch;
+      return ctx_.store.db().run(
+          "DELETE FROM snapshots WHERE project = ? AND branch = ? AND volume = ?",
+          {b.project, b.name, b.volume});
+    });
+    auto taken = snapshot_locked(ctx_, fresh_, "scheduled", "");
+    return taken.ok() ? Status::Ok() : Status(taken.error());
   }
 
   // What the new clone's data holds: the snapshot's recorded password, else
@@ -171,6 +185,10 @@ class Reset {
     // Its snapshots may still serve (the bases of the branch's children, its
     // user snapshots, a pre-merge snapshot): then it is retired, kept as
     // history until nothing needs it.
+    if (old.retention_s > 0) {
+      op_.cleanup("dropping the old window's snapshots",
+                  [&] { return drop_window_history(ctx_, old_.project, old.volume); });
+    }
     op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
     op_.cleanup("removing the old WAL archive",
                 [&] { return remove_archive(ctx_.config, old.volume); });

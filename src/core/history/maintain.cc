@@ -38,22 +38,24 @@ Status record_run(Context& ctx, const std::string& result) {
   });
 }
 
-Status snapshot_if_due(Context& ctx, const state::ProjectRecord& project, BranchHandle& main,
+Status snapshot_if_due(Context& ctx, const RetentionPolicy& policy, BranchHandle& branch,
                        ProjectMaintenance& out) {
-  if (main.branch.status != "ready") {
-    out.notes.push_back("main is still being created: no snapshot");
+  const std::string& name = branch.branch.name;
+  if (branch.branch.status != "ready") {
+    out.notes.push_back(fmt::format("{} is busy ({}): no snapshot", name, branch.branch.status));
     return Status::Ok();
   }
-  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(project.name, main.branch.name));
-  auto last = newest_snapshot_time(snapshots, main.branch.volume, "scheduled");
-  auto every = policy_of(project).snapshot_every;
-  if (last && ctx.clock.now() - *last < every) return Status::Ok();
-  VELO_ASSIGN_OR_RETURN(bool running, is_running(main));
+  VELO_ASSIGN_OR_RETURN(auto snapshots, ctx.store.snapshots(branch.project.name, name));
+  auto last = newest_snapshot_time(snapshots, branch.branch.volume, "scheduled");
+  if (last && ctx.clock.now() - *last < policy.snapshot_every) return Status::Ok();
+  VELO_ASSIGN_OR_RETURN(bool running, is_running(branch));
   if (!running) {
-    out.notes.push_back("main is stopped: no scheduled snapshot (its WAL does not move either)");
+    out.notes.push_back(
+        fmt::format("{} is stopped: no scheduled snapshot (its WAL does not move either)", name));
     return Status::Ok();
   }
-  VELO_ASSIGN_OR_RETURN(out.taken, snapshot_locked(ctx, main, "scheduled", ""));
+  VELO_ASSIGN_OR_RETURN(auto taken, snapshot_locked(ctx, branch, "scheduled", ""));
+  out.taken.push_back(std::move(taken));
   return Status::Ok();
 }
 
@@ -71,25 +73,40 @@ Status prune_snapshots_past_retention(Context& ctx, const state::ProjectRecord& 
   return Status::Ok();
 }
 
-Status prune_wal_past_retention(Context& ctx, const state::ProjectRecord& project,
-                                BranchHandle& main, ProjectMaintenance& out) {
-  if (main.spec.archive_dir.empty()) return Status::Ok();
-  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
-  auto needed = plan.wal_needed_from.find(main.branch.volume);
+Status prune_wal_past_retention(const RetentionPlan& plan, BranchHandle& branch,
+                                ProjectMaintenance& out) {
+  if (branch.spec.archive_dir.empty()) return Status::Ok();
+  auto needed = plan.wal_needed_from.find(branch.branch.volume);
   if (needed == plan.wal_needed_from.end()) {
-    if (plan.wal_unknown.count(main.branch.volume) != 0) {
-      out.notes.push_back("a kept snapshot of main has no recorded redo point: WAL kept");
+    if (plan.wal_unknown.count(branch.branch.volume) != 0) {
+      out.notes.push_back(fmt::format("a kept snapshot of {} has no recorded redo point: WAL kept",
+                                      branch.branch.name));
     }
     return Status::Ok();
   }
-  auto removed = remove_wal_before(main.spec.archive_dir, needed->second);
+  auto removed = remove_wal_before(branch.spec.archive_dir, needed->second);
   if (!removed.ok()) {
     if (removed.error().kind == ErrorKind::NotFound) return Status::Ok();  // nothing archived yet
     return removed.error();
   }
-  out.wal_files_removed = removed->removed.size();
-  out.wal_bytes_removed = removed->bytes_removed;
+  out.wal_files_removed += removed->removed.size();
+  out.wal_bytes_removed += removed->bytes_removed;
   return Status::Ok();
+}
+
+// The branches with a retention window, main first, as handles.
+Result<std::vector<std::pair<BranchHandle, RetentionPolicy>>> windowed_branches(
+    Context& ctx, const state::ProjectRecord& project) {
+  VELO_ASSIGN_OR_RETURN(auto rows, ctx.store.branches(project.name));
+  std::stable_partition(rows.begin(), rows.end(), [](const auto& b) { return !b.parent; });
+  std::vector<std::pair<BranchHandle, RetentionPolicy>> out;
+  for (const auto& row : rows) {
+    auto policy = policy_of(project, row);
+    if (!policy) continue;
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project.name, row.name));
+    out.emplace_back(std::move(handle), *policy);
+  }
+  return out;
 }
 
 }  // namespace
@@ -104,15 +121,14 @@ Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& nam
     return out;
   }
   VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
-  VELO_ASSIGN_OR_RETURN(auto main_row, ctx.store.branch(name, "main"));
-  if (!main_row) {
+  VELO_ASSIGN_OR_RETURN(auto windowed, windowed_branches(ctx, project));
+  if (windowed.empty() || windowed.front().first.branch.parent) {
     out.notes.push_back("no main branch");
-    return out;
   }
-  VELO_ASSIGN_OR_RETURN(auto main, load_branch(ctx, name, "main"));
-  VELO_TRY(snapshot_if_due(ctx, project, main, out));
+  for (auto& [handle, policy] : windowed) VELO_TRY(snapshot_if_due(ctx, policy, handle, out));
   VELO_TRY(prune_snapshots_past_retention(ctx, project, out));
-  VELO_TRY(prune_wal_past_retention(ctx, project, main, out));
+  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+  for (auto& [handle, policy] : windowed) VELO_TRY(prune_wal_past_retention(plan, handle, out));
   return out;
 }
 

@@ -1,9 +1,10 @@
 // velo maintain: the timed work of a home, due or not, safe to repeat.
 // For each project, under its lock (a busy project is skipped with a
-// note): a scheduled snapshot of main when its last one is older than the
-// project's snapshot-every (and main runs), then the snapshots of main
-// that its retention plan no longer keeps, then main's archived WAL that
-// no kept snapshot needs. Time is the Context's clock.
+// note), for each branch with a retention window (main, and branches
+// created with --retention): a scheduled snapshot when its last one is
+// older than its snapshot-every (and it runs); then the snapshots that the
+// project's retention plan no longer keeps, then each windowed branch's
+// archived WAL that no kept snapshot needs. Time is the Context's clock.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +19,7 @@ namespace velo::core {
 
 struct ProjectMaintenance {
   std::string project;
-  std::optional<state::SnapshotRecord> taken;  // the scheduled snapshot
+  std::vector<state::SnapshotRecord> taken;  // scheduled snapshots, main's first
   std::vector<state::SnapshotRecord> pruned;
   size_t wal_files_removed = 0;
   uint64_t wal_bytes_removed = 0;

@@ -51,7 +51,7 @@ SnapshotDecision decide_alone(const state::SnapshotRecord& s, const RetentionInp
     d.detail = "merge " + ids;
   } else if (s.kind == "user") {
     d.reason = KeepReason::User;
-  } else if (in.windowed_volumes.count(s.volume) == 0) {
+  } else if (in.windows.count(s.volume) == 0) {
     d.reason = KeepReason::NoWindow;
   } else if (!serves_from(s)) {
     d.reason = KeepReason::Unreadable;
@@ -101,6 +101,13 @@ void plan_wal(RetentionPlan& plan) {
 
 RetentionPolicy policy_of(const state::ProjectRecord& project) {
   return RetentionPolicy{seconds(project.retention_s), seconds(project.snapshot_every_s)};
+}
+
+std::optional<RetentionPolicy> policy_of(const state::ProjectRecord& project,
+                                         const state::BranchRecord& branch) {
+  if (!branch.parent) return policy_of(project);
+  if (branch.retention_s <= 0) return std::nullopt;
+  return RetentionPolicy{seconds(branch.retention_s), seconds(branch.snapshot_every_s)};
 }
 
 constexpr seconds kMin(60);
@@ -166,21 +173,27 @@ const SnapshotDecision* RetentionPlan::find(const std::string& volume,
   return nullptr;
 }
 
+namespace {
+
+WindowStart window_start(const VolumeWindow& window, TimePoint now) {
+  TimePoint by_retention = now - window.policy.retention;
+  if (window.since > by_retention) {
+    return {window.since, fmt::format("{} then (less than {} ago)", window.since_what,
+                                      format_span(window.policy.retention))};
+  }
+  return {by_retention, fmt::format("retention {}", format_span(window.policy.retention))};
+}
+
+}  // namespace
+
 RetentionPlan plan_retention(const RetentionInputs& inputs) {
   RetentionPlan plan;
-  TimePoint by_retention = inputs.now - inputs.policy.retention;
-  if (inputs.project_created > by_retention) {
-    plan.window_start = inputs.project_created;
-    plan.window_start_reason = fmt::format("the project was created then (less than {} ago)",
-                                           format_span(inputs.policy.retention));
-  } else {
-    plan.window_start = by_retention;
-    plan.window_start_reason = fmt::format("retention {}", format_span(inputs.policy.retention));
-  }
   plan.decisions.reserve(inputs.snapshots.size());
   for (const auto& s : inputs.snapshots) plan.decisions.push_back(decide_alone(s, inputs));
-  for (const auto& volume : inputs.windowed_volumes) {
-    decide_window(plan.decisions, volume, plan.window_start);
+  for (const auto& [volume, window] : inputs.windows) {
+    WindowStart start = window_start(window, inputs.now);
+    decide_window(plan.decisions, volume, start.at);
+    plan.window_starts.emplace(volume, std::move(start));
   }
   plan_wal(plan);
   return plan;

@@ -7,9 +7,9 @@
 //  - a branch depends on it (the base or PITR source of a branch),
 //  - a merge record names it (its pre-merge snapshot),
 //  - it is a user snapshot (`snapshot create`): it lives until deleted,
-//  - it is on a volume with a retention window (main's current one) and
-//    serves a moment inside the window, or it is the newest one serving
-//    the window's start,
+//  - it is on a volume with a retention window (main's current one, or
+//    that of a branch created with --retention) and serves a moment
+//    inside that window, or it is the newest one serving its start,
 //  - it is on a volume without a window (another branch's history), or
 //    its time or LSN cannot be read: not this function's to drop.
 // WAL is needed from the oldest redo point of a volume's kept snapshots.
@@ -33,6 +33,10 @@ struct RetentionPolicy {
   std::chrono::seconds snapshot_every{3600};
 };
 RetentionPolicy policy_of(const state::ProjectRecord& project);
+// A branch's window: its project's for main, its own for a branch created
+// with --retention, none (nullopt) for the others.
+std::optional<RetentionPolicy> policy_of(const state::ProjectRecord& project,
+                                         const state::BranchRecord& branch);
 
 // A retention or snapshot interval: parse_duration's forms ("10m", "7d"),
 // at least a minute and at most ten years. Invalid names the option.
@@ -62,21 +66,30 @@ struct SnapshotDecision {
   bool kept() const { return reason != KeepReason::None; }
 };
 
+// The retention window of one volume (a branch's current one).
+struct VolumeWindow {
+  RetentionPolicy policy;
+  TimePoint since{};  // nothing before it to keep: the project's or the branch's creation
+  std::string since_what = "the project was created";
+};
+
 struct RetentionInputs {
   std::vector<state::SnapshotRecord> snapshots;  // the project's
   std::vector<state::BranchRecord> branches;     // the project's (claims)
   std::vector<state::MergeRecord> merges;        // the project's
-  std::set<std::string> windowed_volumes;        // volumes with a retention window
+  std::map<std::string, VolumeWindow> windows;   // by volume: those with a window
   TimePoint now{};
-  TimePoint project_created{};
-  RetentionPolicy policy;
+};
+
+// max(now - retention, since): what should be recoverable from.
+struct WindowStart {
+  TimePoint at{};
+  std::string reason;  // "retention 10m" or "the project was created then (...)"
 };
 
 struct RetentionPlan {
-  // max(now - retention, project creation): what should be recoverable from.
-  TimePoint window_start{};
-  std::string window_start_reason;          // "retention 10m" or "the project was created then"
-  std::vector<SnapshotDecision> decisions;  // one per input snapshot, in input order
+  std::map<std::string, WindowStart> window_starts;  // by volume, one per window
+  std::vector<SnapshotDecision> decisions;           // one per input snapshot, in input order
   // Per volume with a kept recovery base: the first WAL segment needed.
   std::map<std::string, uint64_t> wal_needed_from;
   // Volumes whose need is unknown (a kept base without a redo point):

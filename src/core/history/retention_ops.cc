@@ -9,19 +9,38 @@ Result<RetentionPlan> project_retention(Context& ctx, const state::ProjectRecord
   RetentionInputs inputs;
   VELO_ASSIGN_OR_RETURN(inputs.snapshots, ctx.store.snapshots(project.name));
   VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(project.name));
+  auto project_created = parse_rfc3339(project.created_at);
+  inputs.now = ctx.clock.now();
   for (auto& b : branches) {
-    if (!b.parent) inputs.windowed_volumes.insert(b.volume);
+    if (auto policy = policy_of(project, b)) {
+      VolumeWindow window{*policy, project_created.ok() ? *project_created : inputs.now};
+      if (b.parent) {
+        auto created = parse_rfc3339(b.created_at);
+        window.since = created.ok() ? *created : inputs.now;
+        window.since_what = "the branch was created";
+      }
+      inputs.windows.emplace(b.volume, std::move(window));
+    }
     bool gives_up = released != nullptr && b.name == released->name &&
                     b.base_snapshot == released->base_snapshot &&
                     b.parent_volume == released->parent_volume;
     if (!gives_up) inputs.branches.push_back(std::move(b));
   }
   VELO_ASSIGN_OR_RETURN(inputs.merges, ctx.store.merges(project.name));
-  inputs.now = ctx.clock.now();
-  auto created = parse_rfc3339(project.created_at);
-  inputs.project_created = created.ok() ? *created : inputs.now;
-  inputs.policy = policy_of(project);
   return plan_retention(inputs);
+}
+
+Status drop_window_history(Context& ctx, const state::ProjectRecord& project,
+                           const std::string& volume) {
+  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+  for (const auto& d : plan.decisions) {
+    const auto& s = d.snapshot;
+    // NoWindow: nothing but the gone window kept it.
+    if (s.volume != volume || s.kind != "scheduled" || d.reason != KeepReason::NoWindow) continue;
+    VELO_TRY(destroy_or_retire(ctx, s.volume, s.name));
+    VELO_TRY(ctx.store.delete_snapshot(s.id));
+  }
+  return Status::Ok();
 }
 
 Status release_base_snapshot(Context& ctx, const state::BranchRecord& claimant) {

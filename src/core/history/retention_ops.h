@@ -12,10 +12,18 @@
 
 namespace velo::core {
 
-// The project's root branch (main) has the retention window.
+// Windows: main's (the project's policy) and those of branches created with
+// --retention (policy_of).
 // `released`: a branch whose claim on its base snapshot no longer counts.
 Result<RetentionPlan> project_retention(Context& ctx, const state::ProjectRecord& project,
                                         const state::BranchRecord* released = nullptr);
+
+// The scheduled snapshots a branch's window kept on `volume`, its
+// incarnation before a reset, whose archive goes with it: destroyed unless
+// a branch or merge depends on one.
+// REQUIRES: the caller holds the project lock; no branch lives on `volume`.
+Status drop_window_history(Context& ctx, const state::ProjectRecord& project,
+                           const std::string& volume);
 
 // `claimant` gives up its base snapshot (reset, delete): destroyed when
 // nothing keeps it, else kept as history (the window, another branch).

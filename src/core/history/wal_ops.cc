@@ -27,18 +27,21 @@ std::vector<state::SnapshotRecord> current_snapshots(const BranchHandle& handle,
   return out;
 }
 
-// "retention 10m: should reach back to T (why); the oldest kept snapshot
-// of main is N (T'), kept as <reason>".
-std::string describe_retention(Context& ctx, const BranchHandle& main) {
-  auto plan = project_retention(ctx, main.project);
+// "every moment of 10m from T (why), snapshots every 1m; the window starts
+// at snapshot N (T': <reason>)"; "" for a branch without a window.
+std::string describe_retention(Context& ctx, const BranchHandle& branch) {
+  auto policy = policy_of(branch.project, branch.branch);
+  if (!policy) return "";
+  auto plan = project_retention(ctx, branch.project);
   if (!plan.ok()) return plan.error().message;
-  std::string text =
-      fmt::format("every {} from {} ({}), snapshots every {}",
-                  format_span(policy_of(main.project).retention), format_utc(plan->window_start),
-                  plan->window_start_reason, format_span(policy_of(main.project).snapshot_every));
+  auto start = plan->window_starts.find(branch.branch.volume);
+  if (start == plan->window_starts.end()) return "";
+  std::string text = fmt::format("every {} from {} ({}), snapshots every {}",
+                                 format_span(policy->retention), format_utc(start->second.at),
+                                 start->second.reason, format_span(policy->snapshot_every));
   const SnapshotDecision* oldest = nullptr;
   for (const auto& d : plan->decisions) {
-    if (d.snapshot.volume != main.branch.volume || !d.kept() || !parse_lsn(d.snapshot.lsn).ok()) {
+    if (d.snapshot.volume != branch.branch.volume || !d.kept() || !parse_lsn(d.snapshot.lsn).ok()) {
       continue;
     }
     if (oldest == nullptr || d.snapshot.created_at < oldest->snapshot.created_at) oldest = &d;
@@ -66,7 +69,7 @@ Result<WalStatus> wal_status(Context& ctx, const BranchName& name) {
   } else if (contents.error().kind != ErrorKind::NotFound) {
     return contents.error();
   }
-  if (!handle.branch.parent) status.retention = describe_retention(ctx, handle);
+  status.retention = describe_retention(ctx, handle);
   auto inputs = window_inputs(ctx, handle);
   if (!inputs.ok()) {
     status.no_window_reason = inputs.error().message;
