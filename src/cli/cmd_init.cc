@@ -3,12 +3,10 @@
 
 #include "cli/command_table.h"
 #include "cli/output.h"
+#include "cli/timer_install.h"
 #include "core/project/init.h"
-#include "core/project/maintain_timer.h"
-#include "runtime/velo_link.h"
 #include "server/api_token.h"
 #include "util/fs.h"
-#include "util/os_user.h"
 
 namespace velo::cli {
 namespace {
@@ -17,9 +15,6 @@ struct InitArgs {
   core::InitOptions options;
   bool no_service = false;
 };
-
-constexpr const char* kMaintainByHand =
-    "run 'velo maintain --every 60s' (or 'velo maintain' from cron every minute)";
 
 // The systemd timer that runs velo maintain every minute, once the home
 // is made (core/project/maintain_timer.h). Its failure warns and init
@@ -33,10 +28,7 @@ nlohmann::json install_timer(const std::string& home, bool skip, bool json) {
   if (skip) {
     outcome.reason = "--no-service";
   } else {
-    RealProcessRunner runner;
-    auto units = core::maintain_units(home, runtime::self_executable(), current_user().name);
-    auto installed = units.ok() ? core::install_maintain_timer(runner, host, *units)
-                                : Result<core::TimerInstall>(units.error());
+    auto installed = install_home_timer(home, host);
     if (installed.ok()) {
       outcome = *installed;
     } else {

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/output.h"
+#include "cli/timer_install.h"
 #include "core/history/maintain.h"
 #include "core/history/pitr_time.h"
 #include "util/interrupt.h"
@@ -18,6 +19,7 @@ namespace {
 
 struct MaintainArgs {
   std::string every;  // "" for one run
+  bool install_timer = false;
 };
 
 nlohmann::json project_json(const core::ProjectMaintenance& m) {
@@ -68,7 +70,29 @@ Status run_once(const GlobalOptions& global, core::Context& ctx) {
   return Status::Ok();
 }
 
+// --install-timer: the timer velo init installs, for a home made without
+// one (--no-service, an older velo, systemd started later). Asked for, a
+// timer that cannot be installed is an error, not init's warning.
+Status install_timer(const GlobalOptions& global, const std::string& home) {
+  core::SystemdHost host = core::SystemdHost::from_environment();
+  VELO_ASSIGN_OR_RETURN(auto outcome, install_home_timer(home, host));
+  if (!outcome.installed) {
+    return make_error(ErrorKind::Unavailable, "no maintain timer installed: {}; {}", outcome.reason,
+                      kMaintainByHand);
+  }
+  if (global.json) {
+    print_json({{"installed", true}, {"unit", outcome.timer}});
+  } else {
+    fmt::print("installed {} in {}: systemd runs velo maintain every minute\n", outcome.timer,
+               host.unit_dir);
+  }
+  return Status::Ok();
+}
+
 Status maintain_command(const GlobalOptions& global, const MaintainArgs& args) {
+  if (args.install_timer && !args.every.empty()) {
+    return make_error(ErrorKind::Invalid, "--install-timer does not go with --every");
+  }
   std::optional<std::chrono::seconds> every;
   if (!args.every.empty()) {
     auto parsed = core::parse_duration(args.every);
@@ -80,6 +104,7 @@ Status maintain_command(const GlobalOptions& global, const MaintainArgs& args) {
   }
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
+  if (args.install_timer) return install_timer(global, ctx.home);
   if (!every) return run_once(global, ctx);
   // Signals are remembered, not fatal: a run finishes (or undoes its
   // step), and the loop ends between runs.
@@ -105,6 +130,9 @@ CommandRow maintain_row() {
         app.add_option(
             "--every", a.every,
             "run again every DURATION (e.g. 60s) in the foreground until SIGINT/SIGTERM");
+        app.add_flag("--install-timer", a.install_timer,
+                     "install the systemd timer that velo init installs (running velo maintain "
+                     "every minute) for this home, and run nothing now");
       },
       maintain_command);
 }

@@ -162,6 +162,42 @@ TEST_P(MaintainTimerCliTest, WithSystemdInitWritesAndEnablesTheUnitsOnce) {
   EXPECT_EQ(systemctl_log(), log_before);
 }
 
+// A home made without a timer (--no-service, an older velo) gets the
+// same units later from velo maintain --install-timer, once.
+TEST_P(MaintainTimerCliTest, MaintainInstallsTheTimerOfAHomeMadeWithoutOne) {
+  VeloCli cli = fresh("later");
+  fake_systemd(cli);
+  std::vector<std::string> args = init_args(cli);
+  args.push_back("--no-service");
+  ASSERT_EQ(cli.run(args).exit_code, 0);
+  EXPECT_TRUE(unit_files().empty());
+  EXPECT_EQ(check_usage_error(cli.run({"maintain", "--install-timer", "--every", "60s"})), "");
+  EXPECT_TRUE(unit_files().empty());
+
+  const std::string stem = "velo-maintain-" + core::home_hash(cli.home());
+  CliResult installed = cli.run_json({"maintain", "--install-timer"});
+  ASSERT_EQ(installed.exit_code, 0) << installed.describe();
+  EXPECT_EQ(installed.json().value("unit", ""), stem + ".timer") << installed.out;
+  EXPECT_EQ(unit_files(), (std::vector<std::string>{stem + ".service", stem + ".timer"}));
+  EXPECT_EQ(systemctl_log(), "daemon-reload\nenable --now " + stem + ".timer\n");
+  const std::string service = *read_file(units_ + "/" + stem + ".service");
+  EXPECT_NE(service.find(" --home " + cli.home() + " maintain\n"), std::string::npos) << service;
+  // Again: the same pair, written in place.
+  ASSERT_EQ(cli.run({"maintain", "--install-timer"}).exit_code, 0);
+  EXPECT_EQ(unit_files(), (std::vector<std::string>{stem + ".service", stem + ".timer"}));
+
+  // Where systemd does not run, asking for it is an error that says why.
+  VeloCli bare = fresh("bare");
+  fake_systemd(bare);
+  bare.set_env("VELO_SYSTEMD_RUN_DIR", pool().dir() + "/no-systemd-here");
+  ASSERT_EQ(bare.run(init_args(bare)).exit_code, 0);
+  CliResult refused = bare.run({"maintain", "--install-timer"});
+  EXPECT_NE(refused.exit_code, 0) << refused.describe();
+  EXPECT_NE(refused.err.find("velo: error: no maintain timer installed: systemd does not run"),
+            std::string::npos)
+      << refused.describe();
+}
+
 TEST_P(MaintainTimerCliTest, AFailedInstallWarnsAndInitSucceeds) {
   VeloCli cli = fresh("broken");
   fake_systemd(cli);
