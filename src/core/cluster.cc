@@ -47,7 +47,7 @@ BranchHandle make_handle(Context& ctx, const state::ProjectRecord& project,
   spec.listen_address = branch.listen_address;
   spec.log_path = log_path_of(ctx, project.name, branch.name);
   if (branch.archive && !ctx.config.data_root.empty()) {
-    spec.archive_dir = archive_dir_of(ctx.config, branch.volume);
+    spec.archive_dir = archive_dir_of(ctx.config, ctx.driver, branch.volume);
   }
   return BranchHandle{project, branch, runtime, std::move(spec), ctx.cluster_hooks};
 }

@@ -162,13 +162,14 @@ TEST_P(CliBranchTest, ResetDropsBranchWritesAndTakesParentsNewDataKeepingUrl) {
 
   // Once the child is gone, the old incarnations of dev and their base
   // snapshots are gone too: as many volumes and snapshots as before less
-  // sub's (its volume and its base snapshot), nothing orphaned or retired.
+  // sub's (its volume, its WAL archive's volume and its base snapshot),
+  // nothing orphaned or retired.
   ok({"branch", "delete", "demo/sub"});
   EXPECT_EQ(orphans(), std::vector<std::string>{});
   // (main's snapshots, the released bases among them, stay as its
   // retention window's history: velo maintain prunes them.)
   std::vector<std::string> storage_after = without_main_history(storage_names());
-  EXPECT_EQ(storage_after.size() + 2, without_main_history(storage_before).size())
+  EXPECT_EQ(storage_after.size() + 3, without_main_history(storage_before).size())
       << "before: " << testing::PrintToString(storage_before)
       << "\nafter: " << testing::PrintToString(storage_after);
 
@@ -228,11 +229,12 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
   EXPECT_EQ(show("demo/b")["status"], "running");
   EXPECT_EQ(sql_value("demo/b", "SELECT 42"), "42");
   EXPECT_EQ(orphans(), std::vector<std::string>{});
-  // Left: main, b, and the snapshot of main that b was cloned from.
-  // (main's snapshots stay as its retention window's history.)
+  // Left: main, b, their WAL archives' volumes, and the snapshot of main
+  // that b was cloned from. (main's snapshots stay as its retention
+  // window's history.)
   std::vector<std::string> storage = storage_names();
   EXPECT_EQ(without_main_history(storage).size(),
-            without_main_history(storage_with_main).size() + 1)
+            without_main_history(storage_with_main).size() + 2)
       << testing::PrintToString(storage);
   for (const auto& name : storage) {
     EXPECT_EQ(name.find("demo.a."), std::string::npos) << name;
@@ -243,7 +245,7 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
     std::vector<std::string> zfs = zfs_names();
     int datasets = 0, snapshots = 0;
     for (const auto& n : zfs) (n.find('@') == std::string::npos ? datasets : snapshots)++;
-    EXPECT_EQ(datasets, 2) << testing::PrintToString(zfs);
+    EXPECT_EQ(datasets, 4) << testing::PrintToString(zfs);  // main, b and their archives
     EXPECT_GE(snapshots, 1) << testing::PrintToString(zfs);
   }
 
@@ -254,7 +256,7 @@ TEST_P(CliBranchTest, DeleteRefusesChildrenUnlessForcedAndLeavesNothing) {
   if (fs() == "zfs") {
     size_t datasets = 0;
     for (const auto& n : zfs_names()) datasets += n.find('@') == std::string::npos ? 1 : 0;
-    EXPECT_EQ(datasets, 1u) << testing::PrintToString(zfs_names());
+    EXPECT_EQ(datasets, 2u) << testing::PrintToString(zfs_names());  // main and its archive
   }
   // Deleting what is gone: exit 2.
   EXPECT_EQ(check_usage_error(velo().run({"branch", "delete", "demo/b"})), "");

@@ -110,8 +110,8 @@ TEST_P(CliConcurrencyTest, ConcurrentCreatesLoseNothing) {
   EXPECT_EQ(show("demo/same")["status"], "running");
   EXPECT_EQ(sql_value("demo/same", "SELECT 1"), "1");
   EXPECT_EQ(orphans(), std::vector<std::string>{});
-  // One volume and one base snapshot more, not two.
-  EXPECT_EQ(storage_names().size(), storage_before.size() + 2)
+  // One volume, its WAL archive's volume and one base snapshot more, not two.
+  EXPECT_EQ(storage_names().size(), storage_before.size() + 3)
       << testing::PrintToString(storage_names());
   EXPECT_EQ(live_servers().size(), 4u);
 }

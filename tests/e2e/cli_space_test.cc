@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 #include <vector>
 
@@ -215,6 +216,51 @@ TEST_P(CliSpaceTest, ReserveRefusesWorkOnANearlyFullPoolAndChangesNothing) {
 
 // Driver-specific accounting: every driver but copy, whose pool is the
 // host's /tmp, where other tests write at the same time.
+// Each incarnation's WAL archive is a volume of the pool beside its data
+// (<volume>.wal, directory wal), filled by its server, and goes with it:
+// a reset makes a new one, a delete removes it, gc finds nothing left.
+TEST_P(CliSpaceTest, TheWalArchiveIsAVolumeOfThePool) {
+  create_project("p");
+  create_branch("p/dev", "p/main");
+  auto archive_of = [&](const std::string& branch) {
+    std::string data_dir = ok_json({"branch", "show", branch})["data_dir"];
+    std::string archive_dir = ok_json({"wal", "status", branch})["archive_dir"];
+    const std::string suffix = "/data";
+    EXPECT_TRUE(data_dir.ends_with(suffix)) << data_dir;
+    EXPECT_EQ(archive_dir, data_dir.substr(0, data_dir.size() - suffix.size()) + ".wal/wal")
+        << branch;
+    return archive_dir;
+  };
+  archive_of("p/main");
+  const std::string first = archive_of("p/dev");
+  ASSERT_TRUE(std::filesystem::is_directory(first));
+
+  // The server archives into it.
+  ASSERT_TRUE(sql("p/dev", "CREATE TABLE t AS SELECT generate_series(1, 1000) AS i").ok());
+  ASSERT_TRUE(sql("p/dev", "SELECT pg_switch_wal()").ok());
+  int files = 0;
+  for (int i = 0; i < 100 && files == 0; ++i) {
+    files = ok_json({"wal", "status", "p/dev"})["files"].get<int>();
+    if (files == 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_GT(files, 0) << "nothing archived in 20 s";
+
+  ok({"branch", "reset", "p/dev"});
+  const std::string second = archive_of("p/dev");
+  EXPECT_NE(second, first);
+  EXPECT_FALSE(std::filesystem::exists(first)) << "the old incarnation's archive went with it";
+  ok({"branch", "delete", "p/dev"});
+  EXPECT_FALSE(std::filesystem::exists(second));
+  EXPECT_TRUE(ok_json({"gc"})["removed"].empty()) << "no archive volume left behind";
+
+  // A branch without an archive gets no archive volume.
+  ok({"branch", "create", "p/ci", "--no-archive"});
+  auto ci = ok_json({"wal", "status", "p/ci"});
+  EXPECT_FALSE(ci["archiving"].get<bool>());
+  std::string data_dir = ok_json({"branch", "show", "p/ci"})["data_dir"];
+  EXPECT_FALSE(std::filesystem::exists(data_dir.substr(0, data_dir.size() - 5) + ".wal"));
+}
+
 VELO_CLI_INSTANTIATE_ON(CliSpaceTest, "zfs", "btrfs", "xfs");
 
 }  // namespace

@@ -77,7 +77,7 @@ TEST_F(CoreTest, CreateMakesTheBranchsWalArchiveUnlessNoArchive) {
   auto archiving = core::create_branch(*ctx_, branch("a", false));
   ASSERT_TRUE(archiving.ok()) << archiving.error().message;
   EXPECT_EQ(archiving->spec.archive_dir,
-            core::archive_dir_of(ctx_->config, archiving->branch.volume));
+            core::archive_dir_of(ctx_->config, ctx_->driver, archiving->branch.volume));
   EXPECT_TRUE(path_exists(archiving->spec.archive_dir));
 
   core::CreateBranchOptions options = branch("b", false);
@@ -85,7 +85,7 @@ TEST_F(CoreTest, CreateMakesTheBranchsWalArchiveUnlessNoArchive) {
   auto quiet = core::create_branch(*ctx_, options);
   ASSERT_TRUE(quiet.ok()) << quiet.error().message;
   EXPECT_EQ(quiet->spec.archive_dir, "");
-  EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, quiet->branch.volume)));
+  EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, quiet->branch.volume)));
 }
 
 TEST_F(CoreTest, CreateWithoutStartStartsNothing) {

@@ -43,7 +43,7 @@ TEST_F(DeleteTest, RemovesEverythingOfTheBranch) {
   Status deleted = core::delete_branch(*ctx_, {"api", "dev"}, false);
   ASSERT_TRUE(deleted.ok()) << deleted.error().message;
   EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"stop dev", "remove dev"}));
-  EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, dev.volume)));
+  EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, dev.volume)));
   EXPECT_EQ(world(), before_);
 }
 

@@ -26,7 +26,7 @@ class PitrTest : public CoreTest {
   void SetUp() override {
     CoreTest::SetUp();
     seed_project("api", {.running = true, .archive = true});
-    archive_ = core::archive_dir_of(ctx_->config, "api.main.0");
+    archive_ = core::archive_dir_of(ctx_->config, ctx_->driver, "api.main.0");
     // A snapshot of the running main at 0/3000028, and its WAL archived.
     auto snapshot = core::create_snapshot(*ctx_, {"api", "main"}, "base");
     ASSERT_TRUE(snapshot.ok()) << snapshot.error().message;

@@ -64,15 +64,17 @@ TEST_F(ResetTest, RunningBranchRunsItsNewIncarnation) {
 
 TEST_F(ResetTest, RemovesTheOldIncarnation) {
   make_dev(false);
-  const std::string old_archive = core::archive_dir_of(ctx_->config, dev_.volume);
+  const std::string old_archive = core::archive_dir_of(ctx_->config, ctx_->driver, dev_.volume);
   ASSERT_TRUE(path_exists(old_archive));
   auto reset = core::reset_branch(*ctx_, {"api", "dev"});
   ASSERT_TRUE(reset.ok()) << reset.error().message;
   state::BranchRecord row = branch_row("api", "dev");
-  EXPECT_EQ(driver_->volumes, (std::set<std::string>{"api.main.0", row.volume}));
+  // Each incarnation's archive is a volume of its own, and went with it.
+  EXPECT_EQ(driver_->volumes, (std::set<std::string>{"api.main.0", "api.main.0.wal", row.volume,
+                                                     core::archive_volume_of(row.volume)}));
   EXPECT_EQ(driver_->snapshots, std::set<std::string>{"api.main.0@" + row.base_snapshot});
   EXPECT_FALSE(path_exists(old_archive));
-  EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, row.volume)));
+  EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, row.volume)));
   auto snapshots = store_->snapshots("api");
   ASSERT_TRUE(snapshots.ok());
   ASSERT_EQ(snapshots->size(), 1u);
@@ -162,12 +164,13 @@ TEST_F(ResetTest, FailedResetRemovesItsNewWalArchive) {
   runtime_.fail_next("start");
   auto reset = core::reset_branch(*ctx_, {"api", "dev"});
   ASSERT_FALSE(reset.ok());
-  // Only the old incarnation's archive: the branch is as it was.
+  // Only the old incarnation's archive volume: the branch is as it was.
   int incarnations = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(home_ + "/archive")) {
-    incarnations += entry.path().filename().string().starts_with("api.dev.") ? 1 : 0;
+  for (const auto& volume : driver_->volumes) {
+    incarnations += volume.starts_with("api.dev.") && core::is_archive_volume(volume) ? 1 : 0;
   }
   EXPECT_EQ(incarnations, 1) << world();
+  EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, dev_.volume)));
 }
 
 // A failure at each step after the parent's snapshot: the old incarnation

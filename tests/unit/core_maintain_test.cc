@@ -32,7 +32,7 @@ class MaintainTest : public CoreTest {
                          "snapshot_every_s = 60",
                          {format_utc(clock_.now())})
                     .ok());
-    archive_ = core::archive_dir_of(ctx_->config, "api.main.0");
+    archive_ = core::archive_dir_of(ctx_->config, ctx_->driver, "api.main.0");
   }
   // main's WAL now reaches segment `segno`, all of it archived.
   void wal_at(int segno) {

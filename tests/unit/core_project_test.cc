@@ -36,7 +36,7 @@ TEST_F(CoreTest, ProjectCreateInitialisesAndStartsMain) {
   EXPECT_TRUE(path_exists(data + "/PG_VERSION"));
   EXPECT_TRUE(path_exists(data + "/pg_hba.conf"));
   EXPECT_TRUE(path_exists(data + "/velo.conf"));
-  EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, main.volume)));
+  EXPECT_TRUE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, main.volume)));
   // The start of its retention window: a first scheduled snapshot.
   auto snapshots = store_->snapshots("api");
   ASSERT_TRUE(snapshots.ok());

@@ -45,7 +45,7 @@ TEST_F(SpaceTest, MeasuresAreReusedForTheirAgeOnly) {
 }
 
 TEST_F(SpaceTest, AGoneVolumeCountsItsArchiveOnly) {
-  const std::string dir = core::archive_dir_of(ctx_->config, "p.gone.1");
+  const std::string dir = core::archive_dir_of(ctx_->config, ctx_->driver, "p.gone.1");
   ASSERT_TRUE(core::make_archive_dir(dir).ok());
   ASSERT_TRUE(
       write_file_atomic(dir + "/000000010000000000000001", std::string(100, 'w'), 0600).ok());
@@ -70,7 +70,7 @@ TEST_F(SpaceTest, AProjectAddsUpBranchesKeptVolumesAndArchives) {
   kept.created_at = "2026-11-24T00:00:00.000Z";
   kept.kind = "user";
   ASSERT_TRUE(ctx_->store.insert_snapshot(kept).ok());
-  const std::string archive = core::archive_dir_of(ctx_->config, "p.main.0");
+  const std::string archive = core::archive_dir_of(ctx_->config, ctx_->driver, "p.main.0");
   ASSERT_TRUE(
       write_file_atomic(archive + "/000000010000000000000001", std::string(64, 'w'), 0600).ok());
 

@@ -19,7 +19,7 @@ class WalPruneOpTest : public CoreTest {
   void SetUp() override {
     CoreTest::SetUp();
     seed_project("api", {.running = true, .archive = true});
-    archive_ = core::archive_dir_of(ctx_->config, "api.main.0");
+    archive_ = core::archive_dir_of(ctx_->config, ctx_->driver, "api.main.0");
     for (int segno = 1; segno <= 6; ++segno) {
       archive(core::segment_file_name(1, segno));
     }

@@ -144,7 +144,10 @@ class Creation {
 
   Status prepare() {
     op_.undo("the WAL archive",
-             [this] { return remove_archive(ctx_.config, handle_.branch.volume); });
+             [this] { return remove_archive(ctx_.config, ctx_.driver, handle_.branch.volume); });
+    if (!handle_.spec.archive_dir.empty()) {
+      VELO_TRY(create_archive_volume(ctx_.driver, handle_.branch.volume));
+    }
     op_.undo("the cluster's files", [this] {
       discard_prepared(handle_);
       return Status::Ok();

@@ -61,7 +61,7 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::s
     VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
   }
   for (const auto& volume : volumes) VELO_TRY(destroy_or_retire(ctx, volume, ""));
-  VELO_TRY(remove_archive(ctx.config, handle.branch.volume));
+  VELO_TRY(remove_archive(ctx.config, ctx.driver, handle.branch.volume));
   // The snapshot made on the parent for this branch goes with it, unless
   // the parent's retention window or another branch still keeps it.
   VELO_TRY(release_base_snapshot(ctx, handle.branch));

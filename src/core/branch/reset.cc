@@ -93,7 +93,9 @@ class Reset {
 
   Status prepare() {
     const std::string volume = fresh_.branch.volume;
-    op_.undo("the new WAL archive", [this, volume] { return remove_archive(ctx_.config, volume); });
+    op_.undo("the new WAL archive",
+             [this, volume] { return remove_archive(ctx_.config, ctx_.driver, volume); });
+    if (!fresh_.spec.archive_dir.empty()) VELO_TRY(create_archive_volume(ctx_.driver, volume));
     return prepare_data_dir(fresh_);
   }
 
@@ -191,7 +193,7 @@ class Reset {
     }
     op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
     op_.cleanup("removing the old WAL archive",
-                [&] { return remove_archive(ctx_.config, old.volume); });
+                [&] { return remove_archive(ctx_.config, ctx_.driver, old.volume); });
     // Restored, the branch keeps its base. Otherwise the old base goes,
     // unless the parent's retention window or another branch keeps it.
     if (!restore_) {

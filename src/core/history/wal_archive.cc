@@ -11,8 +11,34 @@
 
 namespace velo::core {
 
-std::string archive_dir_of(const Config& config, const std::string& volume) {
+namespace {
+
+constexpr std::string_view kArchiveSuffix = ".wal";
+
+// Where velo kept archives before they moved into the pool.
+std::string legacy_archive_dir(const Config& config, const std::string& volume) {
   return config.data_root + "/archive/" + volume;
+}
+
+}  // namespace
+
+std::string archive_volume_of(const std::string& volume) {
+  return volume + std::string(kArchiveSuffix);
+}
+
+bool is_archive_volume(const std::string& volume) { return volume.ends_with(kArchiveSuffix); }
+
+std::string archive_dir_of(const Config& config, const storage::Driver& driver,
+                           const std::string& volume) {
+  std::string legacy = legacy_archive_dir(config, volume);
+  if (!config.data_root.empty() && path_exists(legacy)) return legacy;
+  return driver.volume_path(archive_volume_of(volume)) + "/wal";
+}
+
+Status create_archive_volume(storage::Driver& driver, const std::string& volume) {
+  Status made = driver.create_volume(archive_volume_of(volume));
+  if (!made.ok() && made.error().kind == ErrorKind::Conflict) return Status::Ok();
+  return made;
 }
 
 std::optional<ArchivedFile> ArchiveContents::oldest_segment() const {
@@ -64,9 +90,12 @@ Status make_archive_dir(const std::string& dir) {
   return make_dirs(dir, 0700);
 }
 
-Status remove_archive(const Config& config, const std::string& volume) {
-  if (config.data_root.empty() || volume.empty()) return Status::Ok();
-  return remove_tree(archive_dir_of(config, volume));
+Status remove_archive(const Config& config, storage::Driver& driver, const std::string& volume) {
+  if (volume.empty()) return Status::Ok();
+  if (!config.data_root.empty()) VELO_TRY(remove_tree(legacy_archive_dir(config, volume)));
+  Status destroyed = driver.destroy_volume(archive_volume_of(volume));
+  if (!destroyed.ok() && destroyed.error().kind == ErrorKind::NotFound) return Status::Ok();
+  return destroyed;
 }
 
 }  // namespace velo::core

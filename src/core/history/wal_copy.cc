@@ -1,6 +1,8 @@
 #include "core/history/wal_copy.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +26,16 @@ Status copy_fd(int from, const std::string& from_path, int to, const std::string
     if (n == 0) return Status::Ok();
     VELO_TRY(write_all(to, buffer, static_cast<size_t>(n), to_path));
   }
+}
+
+// The archive is a volume of the pool beside pg_wal (wal_archive.h): on
+// btrfs and XFS, a segment is shared (FICLONE) instead of written again,
+// which costs no space for a restored segment and no I/O either way. A
+// clone is copy-on-write, so a later write to either file leaves the
+// other as it was. Elsewhere (zfs, another filesystem), bytes are copied.
+Status clone_or_copy(int from, const std::string& from_path, int to, const std::string& to_path) {
+  if (::ioctl(to, FICLONE, from) == 0) return Status::Ok();
+  return copy_fd(from, from_path, to, to_path);
 }
 
 Result<bool> same_content(const std::string& a, const std::string& b) {
@@ -83,7 +95,7 @@ Status archive_wal_file(const std::string& source, const std::string& dest_dir,
     ::unlink(temp.c_str());
     return error;
   };
-  Status copied = copy_fd(in.get(), source, out.get(), temp);
+  Status copied = clone_or_copy(in.get(), source, out.get(), temp);
   if (!copied.ok()) return fail(copied.error());
   if (::fsync(out.get()) != 0) return fail(os_error(errno, "fsync " + temp));
   if (out.close() != 0) return fail(os_error(errno, "close " + temp));
@@ -107,7 +119,7 @@ Status restore_wal_file(const std::string& archive_dir, const std::string& name,
   if (in.get() < 0) return os_error(errno, "open " + source);
   UniqueFd out(::open(dest.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (out.get() < 0) return os_error(errno, "create " + dest);
-  VELO_TRY(copy_fd(in.get(), source, out.get(), dest));
+  VELO_TRY(clone_or_copy(in.get(), source, out.get(), dest));
   if (out.close() != 0) return os_error(errno, "close " + dest);
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/cluster.h"
+#include "core/history/wal_archive.h"
 #include "core/locks.h"
 
 namespace velo::core {
@@ -46,6 +47,7 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
   std::set<std::string> known_snapshots;
   for (const auto& b : branches) {
     known_volumes.insert(b.volume);
+    known_volumes.insert(archive_volume_of(b.volume));  // if it archives
     // An earlier incarnation kept for the snapshots it holds.
     if (!b.parent_volume.empty()) known_volumes.insert(b.parent_volume);
   }
@@ -76,7 +78,10 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
   VELO_ASSIGN_OR_RETURN(auto volumes, ctx.driver.list_volumes());
   for (const auto& volume : volumes) {
     if (known_volumes.count(volume) == 0) {
-      out.push_back({"volume", volume, "no branch uses it"});
+      out.push_back({"volume", volume,
+                     is_archive_volume(volume)
+                         ? "the WAL archive of a branch incarnation that is gone"
+                         : "no branch uses it"});
       continue;
     }
     auto volume_snapshots = ctx.driver.list_snapshots(volume);

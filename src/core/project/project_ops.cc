@@ -78,8 +78,13 @@ Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& p
   });
   op.undo("the volume", [&ctx, volume] { return ok_if_absent(ctx.driver.destroy_volume(volume)); });
   VELO_TRY(op.step("volume", [&] { return ctx.driver.create_volume(volume); }));
-  op.undo("the WAL archive", [&ctx, volume] { return remove_archive(ctx.config, volume); });
-  return make_handle(ctx, project, main, runtime);
+  op.undo("the WAL archive",
+          [&ctx, volume] { return remove_archive(ctx.config, ctx.driver, volume); });
+  BranchHandle handle = make_handle(ctx, project, main, runtime);
+  if (!handle.spec.archive_dir.empty()) {
+    VELO_TRY(op.step("archive-volume", [&] { return create_archive_volume(ctx.driver, volume); }));
+  }
+  return handle;
 }
 
 namespace {

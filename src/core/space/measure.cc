@@ -15,7 +15,7 @@ std::optional<VolumeMeasure> measure_volume(Context& ctx, const std::string& vol
   } else if (space.error().kind != ErrorKind::NotFound) {
     return std::nullopt;
   }
-  auto archive = list_archive(archive_dir_of(ctx.config, volume));
+  auto archive = list_archive(archive_dir_of(ctx.config, ctx.driver, volume));
   if (archive.ok()) m.archive_bytes = archive->total_bytes;
   return m;
 }

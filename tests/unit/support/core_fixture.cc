@@ -117,7 +117,9 @@ void CoreTest::seed_project(const std::string& name, Seed seed) {
   ASSERT_TRUE(store_->insert_branch(main).ok());
   ASSERT_TRUE(driver_->create_volume(main.volume).ok());
   if (seed.archive) {
-    ASSERT_TRUE(core::make_archive_dir(core::archive_dir_of(ctx_->config, main.volume)).ok());
+    ASSERT_TRUE(core::create_archive_volume(*driver_, main.volume).ok());
+    ASSERT_TRUE(
+        core::make_archive_dir(core::archive_dir_of(ctx_->config, ctx_->driver, main.volume)).ok());
   }
   if (seed.running) run_server(name, "main");
 }
