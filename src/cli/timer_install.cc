@@ -8,8 +8,8 @@ namespace velo::cli {
 Result<core::TimerInstall> install_home_timer(const std::string& home,
                                               const core::SystemdHost& host) {
   RealProcessRunner runner;
-  VELO_ASSIGN_OR_RETURN(auto units,
-                        core::maintain_units(home, runtime::self_executable(), current_user().name));
+  VELO_ASSIGN_OR_RETURN(
+      auto units, core::maintain_units(home, runtime::self_executable(), current_user().name));
   return core::install_maintain_timer(runner, host, units);
 }
 
