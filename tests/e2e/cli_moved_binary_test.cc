@@ -90,7 +90,8 @@ TEST_P(CliMovedBinaryTest, BranchKeepsArchivingAfterItsVeloIsDeleted) {
   // The server calls the link, which names the copy.
   std::string archive = ok_json({"wal", "status", "p/main"})["archive_dir"];
   ASSERT_FALSE(archive.empty());
-  data_root_ = fs::path(archive).parent_path().parent_path().string();
+  data_root_ = data_root();
+  ASSERT_FALSE(data_root_.empty());
   const std::string link = data_root_ + "/bin/velo";
   EXPECT_EQ(fs::read_symlink(link).string(), copy);
   auto conf = read_file(data_dir("p/main") + "/velo.conf");

@@ -112,6 +112,8 @@ class CliTest : public ::testing::TestWithParam<std::string> {
 
   VeloCli& velo() { return *velo_; }
   TempPool& pool() { return *pool_; }
+  // The home's data root, as velo init said (/var/lib/velo/<id>).
+  const std::string& data_root() const { return data_root_; }
   // The pool kind and the runtime, from the parameter.
   std::string fs() const { return GetParam().substr(0, GetParam().find('_')); }
   bool on_docker() const { return GetParam().find("_docker") != std::string::npos; }
