@@ -197,16 +197,7 @@ class Creation {
 
   // The start of the branch's own retention window (--retention), as a
   // project's first snapshot starts main's.
-  Status first_snapshot() {
-    op_.undo("the first snapshot's row", [this] {
-      const state::BranchRecord& b = handle_.branch;
-      return ctx_.store.db().run(
-          "DELETE FROM snapshots WHERE project = ? AND branch = ? AND volume = ?",
-          {b.project, b.name, b.volume});
-    });
-    auto taken = snapshot_locked(ctx_, handle_, "scheduled", "");
-    return taken.ok() ? Status::Ok() : Status(taken.error());
-  }
+  Status first_snapshot() { return first_window_snapshot(ctx_, op_, handle_); }
 
   Status commit() {
     handle_.branch.status = "ready";

@@ -157,16 +157,7 @@ class Reset {
 
   // A branch with a window of its own (--retention) starts it anew: its
   // old incarnation's archive goes with it (clean_up_old).
-  Status first_snapshot() {
-    op_.undo("the first snapshot's row", [this] {
-      const state::BranchRecord& b = fresh_.branch;
-      return ctx_.store.db().run(
-          "DELETE FROM snapshots WHERE project = ? AND branch = ? AND volume = ?",
-          {b.project, b.name, b.volume});
-    });
-    auto taken = snapshot_locked(ctx_, fresh_, "scheduled", "");
-    return taken.ok() ? Status::Ok() : Status(taken.error());
-  }
+  Status first_snapshot() { return first_window_snapshot(ctx_, op_, fresh_); }
 
   // What the new clone's data holds: the snapshot's recorded password, else
   // (older snapshots) the branch's own.

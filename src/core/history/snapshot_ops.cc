@@ -99,6 +99,18 @@ Result<state::SnapshotRecord> snapshot_locked(Context& ctx, BranchHandle& handle
   return record;
 }
 
+Status first_window_snapshot(Context& ctx, Operation& op, BranchHandle& handle) {
+  const state::BranchRecord& b = handle.branch;
+  op.undo("the first snapshot's row",
+          [&ctx, project = b.project, name = b.name, volume = b.volume] {
+            return ctx.store.db().run(
+                "DELETE FROM snapshots WHERE project = ? AND branch = ? AND volume = ?",
+                {project, name, volume});
+          });
+  auto taken = snapshot_locked(ctx, handle, "scheduled", "");
+  return taken.ok() ? Status::Ok() : Status(taken.error());
+}
+
 Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& name,
                                               const std::string& label) {
   VELO_TRY(validate_label(label));

@@ -14,6 +14,7 @@
 #include "core/context.h"
 #include "core/history/snapshotter.h"
 #include "core/names.h"
+#include "core/operation.h"
 #include "state/records.h"
 
 namespace velo::core {
@@ -38,6 +39,12 @@ Status validate_label(const std::string& label);
 // REQUIRES: the caller holds the project lock.
 Result<state::SnapshotRecord> snapshot_locked(Context& ctx, BranchHandle& handle,
                                               const std::string& kind, const std::string& label);
+// The first scheduled snapshot of a retention window (a project's main,
+// a branch created or reset with --retention), as a step of `op`: its
+// undo deletes the rows of the branch's volume (the volume's own undo
+// takes the snapshot away).
+// REQUIRES: the caller holds the project lock.
+Status first_window_snapshot(Context& ctx, Operation& op, BranchHandle& handle);
 Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& branch,
                                               const std::string& label);
 // Conflict (naming the branches) while a branch depends on it.

@@ -141,14 +141,7 @@ class ProjectCreation {
   }
 
   // The start of the retention window: recoverable from here on.
-  Status first_snapshot() {
-    const std::string name = handle_.project.name;
-    op_.undo("the first snapshot's row", [this, name] {
-      return ctx_.store.db().run("DELETE FROM snapshots WHERE project = ?", {name});
-    });
-    auto taken = snapshot_locked(ctx_, handle_, "scheduled", "");
-    return taken.ok() ? Status::Ok() : Status(taken.error());
-  }
+  Status first_snapshot() { return first_window_snapshot(ctx_, op_, handle_); }
 
   Context& ctx_;
   const CreateProjectOptions& options_;
