@@ -60,8 +60,7 @@ Status snapshot_if_due(Context& ctx, const RetentionPolicy& policy, BranchHandle
 }
 
 Status prune_snapshots_past_retention(Context& ctx, const state::ProjectRecord& project,
-                                      ProjectMaintenance& out) {
-  VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+                                      const RetentionPlan& plan, ProjectMaintenance& out) {
   for (const auto& d : plan.decisions) {
     if (d.kept()) continue;
     ctx.reporter.step(fmt::format("pruning snapshot {} of {}/{}", d.snapshot.id, project.name,
@@ -126,8 +125,10 @@ Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& nam
     out.notes.push_back("no main branch");
   }
   for (auto& [handle, policy] : windowed) VELO_TRY(snapshot_if_due(ctx, policy, handle, out));
-  VELO_TRY(prune_snapshots_past_retention(ctx, project, out));
+  // One plan for both: the WAL kept snapshots need does not change when
+  // the unkept ones go.
   VELO_ASSIGN_OR_RETURN(auto plan, project_retention(ctx, project));
+  VELO_TRY(prune_snapshots_past_retention(ctx, project, plan, out));
   for (auto& [handle, policy] : windowed) VELO_TRY(prune_wal_past_retention(plan, handle, out));
   return out;
 }
