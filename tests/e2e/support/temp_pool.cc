@@ -77,10 +77,13 @@ const std::vector<std::string>& pool_kinds() {
   return kinds;
 }
 
+bool long_run() {
+  const char* value = std::getenv("VELO_TEST_LONG");
+  return value != nullptr && *value != '\0' && std::string(value) != "0";
+}
+
 std::vector<std::string> kinds_for_run(std::vector<std::string> kinds) {
-  const char* long_run = std::getenv("VELO_TEST_LONG");
-  if (long_run != nullptr && *long_run != '\0' && std::string(long_run) != "0") return pool_kinds();
-  return kinds;
+  return long_run() ? pool_kinds() : kinds;
 }
 
 std::string pool_unavailable_reason(const std::string& fs) {

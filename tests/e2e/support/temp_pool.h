@@ -20,6 +20,8 @@ namespace velo::e2e {
 
 // Every fs TempPool knows, in the order tests usually run them.
 const std::vector<std::string>& pool_kinds();
+// True under `scripts/test --long` (VELO_TEST_LONG set and not "0").
+bool long_run();
 // `kinds` in CI; every pool kind when VELO_TEST_LONG is set (scripts/test
 // --long), for the full driver matrix.
 std::vector<std::string> kinds_for_run(std::vector<std::string> kinds);
