@@ -40,7 +40,9 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::s
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
   {
     timings::Scope span("stop");
-    VELO_TRY(stop_server(handle));
+    // Immediate: the data goes next, so a shutdown checkpoint would only
+    // write pages nobody reads again.
+    VELO_TRY(handle.runtime->stop_immediately(handle.spec));
     // After the stop, so that the server's last lines are in it; before the
     // removal, which takes a container's log along.
     if (kept_logs != nullptr) {

@@ -111,7 +111,9 @@ class Reset {
       old_.branch.status = status;
       return ctx_.store.update_branch(old_.branch);
     });
-    VELO_TRY(stop_server(old_));
+    // Immediate, as the old data is thrown away; the undo's start runs
+    // crash recovery, which gives the same data a shutdown would have.
+    VELO_TRY(old_.runtime->stop_immediately(old_.spec));
     op_.undo("stopping the old server",
              [this] { return was_running_ ? start_and_wait(ctx_, old_) : Status::Ok(); });
     return old_.runtime->remove(old_.spec);
