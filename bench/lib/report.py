@@ -13,8 +13,11 @@ import statistics
 import sys
 import time
 
+from many_report import many_markdown, many_ratios, summarize_many
+
 METHODS = ["velo", "velo_docker", "floor", "createdb_file_copy", "createdb_wal_log",
-           "dump_restore", "basebackup", "velo_reset", "velo_delete"]
+           "dump_restore", "basebackup", "velo_reset", "velo_delete", "many_create_all",
+           "many_delete_all"]
 ALTERNATIVES = ["createdb_file_copy", "createdb_wal_log", "dump_restore", "basebackup"]
 # Minimum alternative/velo ratio at scale 100 (issue 3's targets).
 ALT_TARGETS = {"createdb_file_copy": 10, "createdb_wal_log": 10, "dump_restore": 50}
@@ -131,7 +134,7 @@ def fmt_ms(r):
     return f"{r['median_ms']:.0f} ({r['min_ms']:.0f}–{r['max_ms']:.0f}, n={r['runs']})"
 
 
-def markdown(results, space, ratios, notes, steps=()):
+def markdown(results, space, ratios, notes, steps=(), many=()):
     lines = ["## Time to a usable copy (ms: median (min–max, n=runs))", ""]
     methods = [m for m in METHODS if any(r["method"] == m for r in results)]
     lines.append("| driver | scale | " + " | ".join(methods) + " |")
@@ -153,6 +156,7 @@ def markdown(results, space, ratios, notes, steps=()):
     for row in space:
         lines.append(f"| {row['driver']} | {row['what']} | {row['bytes']} | {human(row['bytes'])} |")
     lines += steps_markdown(steps)
+    lines += many_markdown(many)
     if notes:
         lines += ["", "## Notes", ""]
         lines += [f"- {n['driver']}: {n['note']}" for n in notes]
@@ -167,6 +171,9 @@ def main():
     notes = [{"driver": d, "note": n} for d, n in read_tsv(os.path.join(work, "notes.tsv"), 2)]
     ratios = compute_ratios(results, space)
     steps = summarize_steps(read_tsv(os.path.join(work, "steps.tsv"), 5))
+    many = summarize_many(read_tsv(os.path.join(work, "many.tsv"), 3),
+                          read_tsv(os.path.join(work, "many_list.tsv"), 5))
+    ratios += many_ratios(many)
     config = {}
     for arg in sys.argv[3:]:
         key, _, value = arg.partition("=")
@@ -176,11 +183,11 @@ def main():
     doc = {"generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
            "host": {"cpus": os.cpu_count(), "kernel": os.uname().release},
            "config": config, "results": results, "space": space,
-           "ratios": ratios, "steps": steps, "notes": notes}
+           "ratios": ratios, "steps": steps, "many": many, "notes": notes}
     with open(out_json, "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")
-    print(markdown(results, space, ratios, notes, steps))
+    print(markdown(results, space, ratios, notes, steps, many))
     return 0
 
 
