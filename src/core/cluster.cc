@@ -182,11 +182,19 @@ Status apply_password(Context& ctx, BranchHandle& handle, const std::string& con
   // Again: the password changed, and with none (a following import's main)
   // velo goes through the admin socket.
   if (handle.hooks != nullptr) handle.hooks->adjust_connection(handle, params);
-  VELO_ASSIGN_OR_RETURN(auto conn, ctx.pg.connect(params));
-  VELO_ASSIGN_OR_RETURN(std::string verifier,
-                        conn->encrypt_password(handle.project.superuser, new_password));
+  std::unique_ptr<pg::Session> conn;
+  {
+    timings::Scope span("connect");
+    VELO_ASSIGN_OR_RETURN(conn, ctx.pg.connect(params));
+  }
+  std::string verifier;
+  {
+    timings::Scope span("encrypt");
+    VELO_ASSIGN_OR_RETURN(verifier, conn->encrypt_password(handle.project.superuser, new_password));
+  }
   // The commit must be durable before velo hands the password out: a
   // crash right after would otherwise bring the old one back.
+  timings::Scope span("alter-role");
   VELO_ASSIGN_OR_RETURN(
       auto rows, conn->query("SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
                              {handle.project.superuser, verifier}));
