@@ -42,7 +42,7 @@ TEST_F(DeleteTest, RemovesEverythingOfTheBranch) {
   runtime_.calls.clear();
   Status deleted = core::delete_branch(*ctx_, {"api", "dev"}, false);
   ASSERT_TRUE(deleted.ok()) << deleted.error().message;
-  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"stop dev", "remove dev"}));
+  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"stop-immediately dev", "remove dev"}));
   EXPECT_FALSE(path_exists(core::archive_dir_of(ctx_->config, ctx_->driver, dev.volume)));
   EXPECT_EQ(world(), before_);
 }
@@ -57,7 +57,7 @@ TEST_F(DeleteTest, ForceDeletesChildrenDeepestFirst) {
   ASSERT_TRUE(deleted.ok()) << deleted.error().message;
   std::vector<std::string> stops;
   for (const auto& call : runtime_.calls) {
-    if (call.starts_with("stop ")) stops.push_back(call.substr(5));
+    if (call.starts_with("stop-immediately ")) stops.push_back(call.substr(17));
   }
   EXPECT_EQ(stops, (std::vector<std::string>{"c", "b", "side", "a"}));
   EXPECT_EQ(world(), before_);
@@ -113,7 +113,7 @@ TEST_P(DeleteFailureTest, LeavesARowThatASecondDeleteFinishes) {
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, DeleteFailureTest,
-    ::testing::Values(FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop"); }},
+    ::testing::Values(FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
                       FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
                       FailureCase{"DestroyVolume",
                                   [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
@@ -124,7 +124,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(DeleteTest, AFailedStopKeepsTheServerAndEverythingElse) {
   make("dev");
   const std::string before = world();
-  runtime_.fail_next("stop");
+  runtime_.fail_next("stop-immediately");
   ASSERT_FALSE(core::delete_branch(*ctx_, {"api", "dev"}, false).ok());
   EXPECT_EQ(world(), before);
 }
@@ -133,7 +133,7 @@ TEST_F(DeleteTest, AFailedChildStopsTheForcedDeleteBeforeItsParent) {
   make("a");
   make("b", "a");
   const std::string before = world();
-  runtime_.fail_next("stop");  // b's, the first to go
+  runtime_.fail_next("stop-immediately");  // b's, the first to go
   ASSERT_FALSE(core::delete_branch(*ctx_, {"api", "a"}, true).ok());
   EXPECT_EQ(world(), before);
 }

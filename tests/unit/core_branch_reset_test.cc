@@ -46,7 +46,7 @@ TEST_F(ResetTest, StoppedBranchTakesTheParentsStateKeepingPortAndPassword) {
   // Started to set the branch's password (the clone has the parent's),
   // then stopped again.
   EXPECT_TRUE(runtime_.running().empty());
-  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"adopt dev", "stop dev", "remove dev",
+  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"adopt dev", "stop-immediately dev", "remove dev",
                                                       "start dev", "stop dev"}));
   auto alter = pg_.matching("ALTER ROLE %I");
   ASSERT_EQ(alter.size(), 2u);  // create's, then reset's
@@ -198,7 +198,7 @@ std::vector<ResetCase> reset_cases(bool running) {
       {"Clone", [](Faults& f) { f.driver.fail_next("clone"); }},
       {"Adopt", [](Faults& f) { f.runtime.fail_next("adopt"); }},
       {"OldState", [](Faults& f) { f.runtime.fail_next("state", 1); }},  // the parent's first
-      {"StopOld", [](Faults& f) { f.runtime.fail_next("stop"); }},
+      {"StopOld", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
       {"RemoveOld", [](Faults& f) { f.runtime.fail_next("remove"); }},
       {"UpdateRow", [](Faults& f) { f.fail_writes("branches", "UPDATE"); }},
       {"StartNew", [](Faults& f) { f.runtime.fail_next("start"); }},

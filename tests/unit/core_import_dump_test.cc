@@ -186,7 +186,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(ImportDumpTest, WhenTheCleanupFailsTooBothAreSaid) {
   runner_.fail({kRestore, "--host=127.0.0.1"}, 1, "pg_restore: error: boom\n");
-  runtime_.fail_next("stop");
+  runtime_.fail_next("stop-immediately");
   auto made = run();
   ASSERT_FALSE(made.ok());
   EXPECT_NE(made.error().message.find("removing project shop failed too"), std::string::npos)

@@ -128,7 +128,7 @@ TEST_F(ProjectDeleteTest, RemovesEveryBranchSnapshotArchiveAndRow) {
   ASSERT_TRUE(deleted.ok()) << deleted.error().message;
   EXPECT_EQ(deleted->warning, "");
   EXPECT_EQ(world(), "");
-  EXPECT_EQ(runtime_.count("stop "), 3);
+  EXPECT_EQ(runtime_.count("stop-immediately "), 3);
   EXPECT_EQ(runtime_.count("remove "), 3);
 }
 
@@ -175,7 +175,7 @@ TEST_P(ProjectDeleteFailureTest, ASecondDeleteFinishes) {
 INSTANTIATE_TEST_SUITE_P(
     Steps, ProjectDeleteFailureTest,
     ::testing::Values(
-        FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop"); }},
+        FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
         FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
         FailureCase{"DestroyVolume", [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
         FailureCase{"DestroySnapshot", [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),
