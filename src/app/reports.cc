@@ -2,6 +2,7 @@
 
 #include "core/branch/connection.h"
 #include "core/branch/origin.h"
+#include "core/branch/server_settings.h"
 #include "core/history/retention.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_position.h"
@@ -85,6 +86,15 @@ nlohmann::json pool_json(const storage::PoolSpace& pool) {
           {"used_percent", core::used_percent(pool)}};
 }
 
+nlohmann::json server_settings_json(const core::BranchHandle& handle) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, value] :
+       core::branch_server_settings(handle.project, handle.branch, false)) {
+    out[name] = value;
+  }
+  return out;
+}
+
 nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle) {
   core::BranchInfo info = core::describe_branch(ctx, handle, core::kFreshSpace);
   core::BranchOrigin origin = core::describe_origin(ctx, handle);
@@ -97,6 +107,7 @@ nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle
   json["recovered_to"] = text_or_null(origin.recovered_to);
   json["server_version"] = text_or_null(origin.server_version);
   json["max_size_bytes"] = value_or_null(handle.branch.max_size_bytes);
+  json["settings"] = server_settings_json(handle);
   auto window = core::policy_of(handle.project, handle.branch);
   json["retention"] = window ? nlohmann::json(core::format_span(window->retention)) : nullptr;
   json["snapshot_every"] =
@@ -151,6 +162,7 @@ Result<nlohmann::json> project_json(core::Context& ctx, const std::string& name)
                         {"retention", core::format_span(policy.retention)},
                         {"snapshot_every", core::format_span(policy.snapshot_every)},
                         {"max_size_bytes", value_or_null(project.max_size_bytes)},
+                        {"branch_settings", project.branch_settings},
                         {"storage", ctx.driver.name()},
                         {"follow", follow},
                         {"space", project_space_json(space)},

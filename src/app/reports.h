@@ -25,8 +25,12 @@ namespace velo::app {
 
 // A branch as list, status and project show give it (no password).
 nlohmann::json branch_json(const core::BranchInfo& info);
+// The server settings velo gives a branch: its idle defaults and the
+// project's and its own overrides ({} for main, which keeps its own).
+nlohmann::json server_settings_json(const core::BranchHandle& handle);
 // `branch show`: branch_json plus its data directory, the snapshot its
-// data came from, a point-in-time target and the server's version.
+// data came from, a point-in-time target, the server's version and its
+// settings.
 nlohmann::json branch_detail_json(core::Context& ctx, core::BranchHandle& handle);
 
 // A project's added-up sizes, and a pool's size, use and free space.

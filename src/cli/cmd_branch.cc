@@ -12,6 +12,7 @@
 #include "core/branch/inspect.h"
 #include "core/branch/max_size.h"
 #include "core/branch/origin.h"
+#include "core/branch/server_settings.h"
 #include "core/history/retention.h"
 
 namespace velo::cli {
@@ -28,11 +29,22 @@ struct BranchArgs {
   std::string max_size;                   // --max-size SIZE|none
   CLI::Option* max_size_given = nullptr;  // create: --max-size was given
   RetentionFlags retention;               // create: a window of the branch's own
+  std::vector<std::string> settings;      // create: --setting NAME=VALUE
   bool force = false;
   bool keep_logs = false;
   bool yes = false;                // --yes: no question on a terminal
   CLI::Option* project = nullptr;  // list: given, even if empty
 };
+
+// The settings velo gives a branch's server; main keeps its own.
+void print_settings(const core::BranchHandle& handle) {
+  const nlohmann::json settings = app::server_settings_json(handle);
+  std::string list;
+  for (const auto& [name, value] : settings.items()) {
+    list += (list.empty() ? "" : ", ") + name + "=" + value.get<std::string>();
+  }
+  fmt::print("  settings {}\n", list.empty() ? "its own (postgresql.conf)" : list);
+}
 
 // create and reset (`handle`: with the connection a script needs) and show.
 void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
@@ -45,6 +57,7 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
       json["connection"] = app::connection_object(*handle);
       const auto& cap = handle->branch.max_size_bytes;
       json["max_size_bytes"] = cap ? nlohmann::json(*cap) : nlohmann::json();
+      json["settings"] = app::server_settings_json(*handle);
     }
     print_json(json);
     return;
@@ -67,6 +80,7 @@ void print_branch(const GlobalOptions& global, const core::BranchInfo& info,
   }
   if (handle != nullptr && handle->branch.max_size_bytes)
     fmt::print("  max size {}\n", human_bytes(*handle->branch.max_size_bytes));
+  if (handle != nullptr) print_settings(*handle);
   fmt::print("  database {}\n  log      {}\n", info.database,
              info.log.empty() ? "in the container: velo logs " + info.project + "/" + info.branch
                               : info.log);
@@ -87,6 +101,7 @@ Status branch_create(const GlobalOptions& global, const BranchArgs& args) {
     VELO_ASSIGN_OR_RETURN(options.max_size, core::parse_max_size(args.max_size));
   }
   VELO_TRY(apply_retention_flags(args.retention, options.retention_s, options.snapshot_every_s));
+  VELO_ASSIGN_OR_RETURN(options.settings, core::parse_settings(args.settings, "--setting", false));
   VELO_OPEN_ENV(env, global);
   auto& ctx = env->ctx();
   auto started = ctx.clock.monotonic();
@@ -138,6 +153,7 @@ Status branch_show(const GlobalOptions& global, const std::string& text) {
   fmt::print("  data     {}\n", info.data_dir);
   const auto& cap = handle.branch.max_size_bytes;
   fmt::print("  max size {}\n", cap ? human_bytes(*cap) : "none");
+  print_settings(handle);
   auto window = core::policy_of(handle.project, handle.branch);
   fmt::print("  retention {}\n",
              window ? fmt::format("{}, snapshots every {}", core::format_span(window->retention),
@@ -225,6 +241,9 @@ void declare_create(CLI::App& cmd, BranchArgs& args) {
       "cap what the branch may write at SIZE (20G, 512M; none: no cap, not even the project's "
       "default) with the storage's quota; past it, its writes fail as on a full disk");
   declare_retention_flags(cmd, args.retention, "the branch");
+  cmd.add_option("--setting", args.settings,
+                 "NAME=VALUE: a PostgreSQL setting of the branch's server, over its project's "
+                 "and velo's defaults for branches (shared_buffers=256MB); repeatable");
 }
 
 void declare_list(CLI::App& cmd, BranchArgs& args) {

@@ -11,6 +11,7 @@
 #include "cli/retention_flags.h"
 #include "core/branch/inspect.h"
 #include "core/branch/max_size.h"
+#include "core/branch/server_settings.h"
 #include "core/names.h"
 #include "core/project/create_options.h"
 #include "core/project/project_ops.h"
@@ -22,7 +23,8 @@ struct CreateArgs {
   core::CreateProjectOptions options;
   ImportFlags import;
   RetentionFlags retention;
-  std::string max_size;  // --max-size SIZE: the default cap of new branches
+  std::string max_size;                      // --max-size SIZE: the default cap of new branches
+  std::vector<std::string> branch_settings;  // --branch-setting NAME=VALUE
 };
 
 struct DeleteArgs {
@@ -138,6 +140,9 @@ void declare_create(CLI::App& cmd, CreateArgs& args) {
   cmd.add_option("--max-size", args.max_size,
                  "cap what each new branch may write at SIZE (20G, 512M) unless it is given its "
                  "own --max-size (main is never capped)");
+  cmd.add_option("--branch-setting", args.branch_settings,
+                 "NAME=VALUE: a PostgreSQL setting for the project's branches, over velo's "
+                 "defaults for them (main keeps its own); repeatable");
 }
 
 Status project_create(const GlobalOptions& global, const CreateArgs& args) {
@@ -146,6 +151,8 @@ Status project_create(const GlobalOptions& global, const CreateArgs& args) {
   if (!args.max_size.empty()) {
     VELO_ASSIGN_OR_RETURN(options.max_size_bytes, core::parse_max_size(args.max_size));
   }
+  VELO_ASSIGN_OR_RETURN(options.branch_settings,
+                        core::parse_settings(args.branch_settings, "--branch-setting", false));
   VELO_TRY(core::validate_project_options(options));
   if (args.import.any()) return run_import(global, options, args.import);
   VELO_TRY(check_import_flags(args.import));

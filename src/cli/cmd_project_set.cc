@@ -6,6 +6,7 @@
 #include "cli/output.h"
 #include "cli/retention_flags.h"
 #include "core/branch/max_size.h"
+#include "core/branch/server_settings.h"
 #include "core/cluster.h"
 #include "core/history/retention.h"
 #include "core/names.h"
@@ -19,7 +20,8 @@ struct SetArgs {
   std::string name;
   std::string database;
   RetentionFlags retention;
-  std::string max_size;  // SIZE | none
+  std::string max_size;                      // SIZE | none
+  std::vector<std::string> branch_settings;  // NAME=VALUE | NAME= (back to velo's default)
 };
 
 void declare_set(CLI::App& cmd, SetArgs& args) {
@@ -31,6 +33,30 @@ void declare_set(CLI::App& cmd, SetArgs& args) {
   cmd.add_option("--max-size", args.max_size,
                  "the cap new branches get unless given their own: SIZE (20G, 512M) or none "
                  "(branches that exist keep theirs)");
+  cmd.add_option("--branch-setting", args.branch_settings,
+                 "NAME=VALUE: a PostgreSQL setting for branches created or reset from now on; "
+                 "NAME= drops it, back to velo's default; repeatable");
+}
+
+// --branch-setting: the server settings of new and reset branches.
+Status set_branch_settings(const GlobalOptions& global, const SetArgs& args) {
+  VELO_ASSIGN_OR_RETURN(auto changes,
+                        core::parse_settings(args.branch_settings, "--branch-setting", true));
+  VELO_OPEN_ENV(env, global);
+  auto& ctx = env->ctx();
+  VELO_TRY(core::set_project_branch_settings(ctx, args.name, changes));
+  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, args.name));
+  if (global.json) {
+    print_json({{"project", args.name}, {"branch_settings", project.branch_settings}});
+    return Status::Ok();
+  }
+  std::string list;
+  for (const auto& [name, value] : project.branch_settings) {
+    list += (list.empty() ? "" : ", ") + name + "=" + value;
+  }
+  fmt::print("project {}: branches get {} (from their next create or reset)\n", args.name,
+             list.empty() ? "velo's defaults" : list + " over velo's defaults");
+  return Status::Ok();
 }
 
 // --max-size: the default cap of new branches.
@@ -66,19 +92,21 @@ Status set_database(const GlobalOptions& global, core::Context& ctx, const SetAr
 
 Status project_set(const GlobalOptions& global, const SetArgs& args) {
   VELO_TRY(core::validate_name("project", args.name));
-  const int settings =
-      int{args.retention.any()} + int{!args.database.empty()} + int{!args.max_size.empty()};
+  const int settings = int{args.retention.any()} + int{!args.database.empty()} +
+                       int{!args.max_size.empty()} + int{!args.branch_settings.empty()};
   if (settings == 0) {
     return make_error(ErrorKind::Invalid,
-                      "nothing to set: give --database DB, --max-size SIZE|none, --retention "
-                      "DURATION and/or --snapshot-every DURATION");
+                      "nothing to set: give --database DB, --max-size SIZE|none, "
+                      "--branch-setting NAME=VALUE, --retention DURATION and/or "
+                      "--snapshot-every DURATION");
   }
   if (settings > 1) {
     return make_error(ErrorKind::Invalid,
-                      "give --database or --max-size on its own: one setting per velo project "
-                      "set");
+                      "give --database, --max-size or --branch-setting on its own: one setting "
+                      "per velo project set");
   }
   if (!args.max_size.empty()) return set_max_size(global, args);
+  if (!args.branch_settings.empty()) return set_branch_settings(global, args);
   if (!args.database.empty()) {
     VELO_OPEN_ENV(env, global);
     return set_database(global, env->ctx(), args);
@@ -109,7 +137,7 @@ CommandRow project_set_command() {
   return command<SetArgs>(
       {"project", "set"},
       "change a project's settings: its default database, its retention window, the "
-      "default size cap of its new branches",
+      "default size cap and server settings of its new branches",
       declare_set, project_set);
 }
 

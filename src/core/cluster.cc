@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/branch/server_settings.h"
 #include "core/history/wal_archive.h"
 #include "pg/config_files.h"
 #include "util/fs.h"
@@ -73,6 +74,11 @@ pg::Settings velo_settings(BranchHandle& handle) {
   if (!handle.spec.archive_dir.empty()) {
     settings.emplace_back("archive_timeout", std::to_string(handle.project.archive_timeout_s));
   }
+  // Sized for a copy few clients use, unless the project or the branch
+  // says otherwise; main keeps its own.
+  pg::Settings sized =
+      branch_server_settings(handle.project, handle.branch, !handle.spec.restore_dir.empty());
+  settings.insert(settings.end(), sized.begin(), sized.end());
   if (handle.hooks != nullptr) handle.hooks->add_settings(handle, settings);
   return settings;
 }

@@ -15,7 +15,7 @@ std::string route(const std::string& suffix) { return std::string(kBranch) + suf
 
 Result<core::CreateBranchOptions> create_options(const nlohmann::json& body) {
   VELO_TRY(only_fields(body, {"name", "parent", "at", "lsn", "start", "archive", "max_size",
-                              "retention", "snapshot_every"}));
+                              "retention", "snapshot_every", "settings"}));
   VELO_ASSIGN_OR_RETURN(auto name, text_field(body, "name"));
   if (!name) return make_error(ErrorKind::Invalid, "field \"name\" (PROJECT/BRANCH) is required");
   core::CreateBranchOptions options;
@@ -34,6 +34,7 @@ Result<core::CreateBranchOptions> create_options(const nlohmann::json& body) {
   VELO_ASSIGN_OR_RETURN(options.max_size, max_size_field(body, "max_size"));
   VELO_ASSIGN_OR_RETURN(options.retention_s, duration_field(body, "retention", 0));
   VELO_ASSIGN_OR_RETURN(options.snapshot_every_s, duration_field(body, "snapshot_every", 0));
+  VELO_ASSIGN_OR_RETURN(options.settings, settings_field(body, "settings"));
   return options;
 }
 

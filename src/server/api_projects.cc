@@ -8,8 +8,8 @@ namespace velo::server {
 namespace {
 
 Result<core::CreateProjectOptions> create_options(const nlohmann::json& body) {
-  VELO_TRY(only_fields(
-      body, {"name", "pg_version", "runtime", "retention", "snapshot_every", "max_size"}));
+  VELO_TRY(only_fields(body, {"name", "pg_version", "runtime", "retention", "snapshot_every",
+                              "max_size", "branch_settings"}));
   core::CreateProjectOptions options;
   VELO_ASSIGN_OR_RETURN(auto name, text_field(body, "name"));
   if (!name) return make_error(ErrorKind::Invalid, "field \"name\" is required");
@@ -28,6 +28,7 @@ Result<core::CreateProjectOptions> create_options(const nlohmann::json& body) {
                         duration_field(body, "snapshot_every", options.snapshot_every_s));
   VELO_ASSIGN_OR_RETURN(auto cap, max_size_field(body, "max_size"));
   if (cap) options.max_size_bytes = *cap;
+  VELO_ASSIGN_OR_RETURN(options.branch_settings, settings_field(body, "branch_settings"));
   return options;
 }
 

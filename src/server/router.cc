@@ -1,6 +1,7 @@
 #include "server/router.h"
 
 #include "core/branch/max_size.h"
+#include "core/branch/server_settings.h"
 #include "core/history/retention.h"
 #include "server/http_error.h"
 
@@ -137,6 +138,21 @@ Result<std::optional<std::optional<uint64_t>>> max_size_field(const nlohmann::js
   if (!text) return Cap();
   VELO_ASSIGN_OR_RETURN(auto cap, core::parse_max_size(*text));
   return Cap(cap);
+}
+
+Result<state::ServerSettings> settings_field(const nlohmann::json& body, const std::string& key) {
+  if (!body.contains(key) || body[key].is_null()) return state::ServerSettings{};
+  const nlohmann::json& value = body[key];
+  auto wrong = [&] {
+    return make_error(ErrorKind::Invalid, "field \"{}\" must be an object of strings", key);
+  };
+  if (!value.is_object()) return wrong();
+  std::vector<std::string> pairs;
+  for (const auto& [name, setting] : value.items()) {
+    if (!setting.is_string()) return wrong();
+    pairs.push_back(name + "=" + setting.get<std::string>());
+  }
+  return core::parse_settings(pairs, "field \"" + key + "\":", false);
 }
 
 Result<core::BranchName> branch_from_path(const Call& call) {

@@ -18,6 +18,7 @@
 #include "server/branch_cache.h"
 #include "server/event_hub.h"
 #include "server/operations.h"
+#include "state/records.h"
 
 namespace velo::server {
 
@@ -89,6 +90,9 @@ Result<int64_t> duration_field(const nlohmann::json& body, const std::string& ke
 // A size cap ("20G" or "none", core::parse_max_size); nullopt when absent.
 Result<std::optional<std::optional<uint64_t>>> max_size_field(const nlohmann::json& body,
                                                               const std::string& key);
+// Server settings ({"shared_buffers": "64MB"}, core::parse_settings);
+// empty when absent.
+Result<state::ServerSettings> settings_field(const nlohmann::json& body, const std::string& key);
 
 // P/B from the route's first two captures.
 Result<core::BranchName> branch_from_path(const Call& call);

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 namespace velo::state {
+
+// PostgreSQL settings by name (core/branch/server_settings.h).
+using ServerSettings = std::map<std::string, std::string>;
 
 struct ProjectRecord {
   std::string name;
@@ -26,6 +30,9 @@ struct ProjectRecord {
   // The cap new branches get unless given their own (--max-size); none
   // when unset. main is never capped: the caps protect it.
   std::optional<uint64_t> max_size_bytes = std::nullopt;
+  // Server settings its branches get over velo's idle defaults
+  // (--branch-setting); main is never given any.
+  ServerSettings branch_settings = {};
 };
 
 // A branch's row moves creating -> ready; a crash in between leaves a
@@ -63,6 +70,9 @@ struct BranchRecord {
   // recoverable. 0 for none; main's window is its project's.
   int64_t retention_s = 0;
   int64_t snapshot_every_s = 0;
+  // Server settings of its own (branch create --setting), over its
+  // project's branch settings.
+  ServerSettings settings = {};
 };
 
 struct SnapshotRecord {

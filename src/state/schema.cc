@@ -142,10 +142,18 @@ ALTER TABLE branches ADD COLUMN retention_s INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE branches ADD COLUMN snapshot_every_s INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Server settings (core/branch/server_settings.h) as JSON objects: a
+// project's for its branches, a branch's own.
+constexpr const char* kServerSettings = R"sql(
+ALTER TABLE projects ADD COLUMN branch_settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE branches ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+)sql";
+
 const std::vector<std::string>& migrations() {
   static const std::vector<std::string> steps = {
-      kInitial,         kArchiveAndPitr, kClonePassword, kStoppedByUser, kMerges,
-      kProjectDatabase, kRetention,      kAudit,         kMaxSize,       kBranchRetention};
+      kInitial, kArchiveAndPitr,  kClonePassword, kStoppedByUser,
+      kMerges,  kProjectDatabase, kRetention,     kAudit,
+      kMaxSize, kBranchRetention, kServerSettings};
   return steps;
 }
 

@@ -1,5 +1,6 @@
 #include "state/store.h"
 
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "state/schema.h"
@@ -9,11 +10,11 @@ namespace {
 
 const char* kProjectColumns =
     "name, pg_version, runtime, image, superuser, password, created_at, archive_timeout_s, "
-    "database, retention_s, snapshot_every_s, max_size_bytes";
+    "database, retention_s, snapshot_every_s, max_size_bytes, branch_settings";
 const char* kBranchColumns =
     "project, name, parent, status, port, password, volume, base_snapshot, parent_volume, "
     "created_at, listen_address, archive, source_snapshot, clone_password, "
-    "stopped_by_user, max_size_bytes, retention_s, snapshot_every_s";
+    "stopped_by_user, max_size_bytes, retention_s, snapshot_every_s, settings";
 const char* kSnapshotColumns =
     "id, project, branch, volume, name, created_at, lsn, label, kind, for_branch, redo_lsn, "
     "password";
@@ -32,6 +33,21 @@ Value size_or_null(const std::optional<uint64_t>& bytes) {
   return static_cast<int64_t>(*bytes);
 }
 
+std::string settings_text(const ServerSettings& settings) {
+  return nlohmann::json(settings).dump();
+}
+
+// Written by settings_text only; anything else reads as no settings.
+ServerSettings settings_of(const Value& value) {
+  auto json = nlohmann::json::parse(as_text(value), nullptr, false);
+  ServerSettings out;
+  if (!json.is_object()) return out;
+  for (const auto& [name, setting] : json.items()) {
+    if (setting.is_string()) out[name] = setting.get<std::string>();
+  }
+  return out;
+}
+
 ProjectRecord to_project(const std::vector<Value>& row) {
   ProjectRecord p{as_text(row[0]), as_text(row[1]), as_text(row[2]),
                   as_text(row[3]), as_text(row[4]), as_text(row[5]),
@@ -39,6 +55,7 @@ ProjectRecord to_project(const std::vector<Value>& row) {
   p.retention_s = as_int(row[9]);
   p.snapshot_every_s = as_int(row[10]);
   p.max_size_bytes = size_of(row[11]);
+  p.branch_settings = settings_of(row[12]);
   return p;
 }
 
@@ -62,6 +79,7 @@ BranchRecord to_branch(const std::vector<Value>& row) {
   b.max_size_bytes = size_of(row[15]);
   b.retention_s = as_int(row[16]);
   b.snapshot_every_s = as_int(row[17]);
+  b.settings = settings_of(row[18]);
   return b;
 }
 
@@ -160,10 +178,10 @@ Result<std::optional<ProjectRecord>> Store::project(const std::string& name) {
 
 Status Store::insert_project(const ProjectRecord& p) {
   return db_.run(std::string("INSERT INTO projects(") + kProjectColumns +
-                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                  {p.name, p.pg_version, p.runtime, p.image, p.superuser, p.password, p.created_at,
                   p.archive_timeout_s, p.database, p.retention_s, p.snapshot_every_s,
-                  size_or_null(p.max_size_bytes)});
+                  size_or_null(p.max_size_bytes), settings_text(p.branch_settings)});
 }
 
 Status Store::set_project_database(const std::string& name, const std::string& database) {
@@ -179,6 +197,11 @@ Status Store::update_project_retention(const std::string& name, int64_t retentio
 Status Store::set_project_max_size(const std::string& name, std::optional<uint64_t> bytes) {
   return db_.run("UPDATE projects SET max_size_bytes = ? WHERE name = ?",
                  {size_or_null(bytes), name});
+}
+
+Status Store::set_project_branch_settings(const std::string& name, const ServerSettings& settings) {
+  return db_.run("UPDATE projects SET branch_settings = ? WHERE name = ?",
+                 {settings_text(settings), name});
 }
 
 Status Store::delete_project(const std::string& name) {
@@ -213,13 +236,13 @@ Result<std::vector<BranchRecord>> Store::children(const std::string& project,
 }
 
 Status Store::insert_branch(const BranchRecord& b) {
-  return db_.run(
-      std::string("INSERT INTO branches(") + kBranchColumns +
-          ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
-       b.base_snapshot, b.parent_volume, b.created_at, b.listen_address, int64_t{b.archive},
-       b.source_snapshot, b.clone_password, int64_t{b.stopped_by_user},
-       size_or_null(b.max_size_bytes), b.retention_s, b.snapshot_every_s});
+  return db_.run(std::string("INSERT INTO branches(") + kBranchColumns +
+                     ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {b.project, b.name, text_or_null(b.parent), b.status, b.port, b.password, b.volume,
+                  b.base_snapshot, b.parent_volume, b.created_at, b.listen_address,
+                  int64_t{b.archive}, b.source_snapshot, b.clone_password,
+                  int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes), b.retention_s,
+                  b.snapshot_every_s, settings_text(b.settings)});
 }
 
 Status Store::update_branch(const BranchRecord& b) {
@@ -227,11 +250,11 @@ Status Store::update_branch(const BranchRecord& b) {
       "UPDATE branches SET parent = ?, status = ?, port = ?, password = ?, volume = ?, "
       "base_snapshot = ?, parent_volume = ?, listen_address = ?, archive = ?, source_snapshot = ?, "
       "clone_password = ?, stopped_by_user = ?, max_size_bytes = ?, retention_s = ?, "
-      "snapshot_every_s = ? WHERE project = ? AND name = ?",
+      "snapshot_every_s = ?, settings = ? WHERE project = ? AND name = ?",
       {text_or_null(b.parent), b.status, b.port, b.password, b.volume, b.base_snapshot,
        b.parent_volume, b.listen_address, int64_t{b.archive}, b.source_snapshot, b.clone_password,
        int64_t{b.stopped_by_user}, size_or_null(b.max_size_bytes), b.retention_s,
-       b.snapshot_every_s, b.project, b.name});
+       b.snapshot_every_s, settings_text(b.settings), b.project, b.name});
 }
 
 Status Store::delete_branch(const std::string& project, const std::string& name) {

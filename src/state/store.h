@@ -34,6 +34,7 @@ class Store {
   Status set_project_database(const std::string& name, const std::string& database);
   // The default cap of the project's new branches (nullopt: none).
   Status set_project_max_size(const std::string& name, std::optional<uint64_t> bytes);
+  Status set_project_branch_settings(const std::string& name, const ServerSettings& settings);
   Status update_project_retention(const std::string& name, int64_t retention_s,
                                   int64_t snapshot_every_s);
 

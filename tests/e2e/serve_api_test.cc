@@ -208,6 +208,10 @@ TEST_P(ServeApiTest, BadInputGetsAJsonErrorAndChangesNothing) {
   expect_error(post("/api/v1/branches", R"({"name": "shop/main"})"), 409, "conflict");
   expect_error(post("/api/v1/branches", R"({"name": "shop/x", "at": "t", "lsn": "0/1"})"), 400,
                "invalid");
+  expect_error(post("/api/v1/branches", R"({"name": "shop/x", "settings": {"port": "1"}})"), 400,
+               "invalid");
+  expect_error(post("/api/v1/branches", R"({"name": "shop/x", "settings": {"work_mem": 8}})"), 400,
+               "invalid");
   expect_error(post("/api/v1/branches", std::string(2 << 20, 'a')), 413, "too_large");
   expect_error(get("/api/v1/branches/shop/..%2F..%2Fetc"), 404, "not_found");
   expect_error(get("/api/v1/branches/shop/NoSuch"), 400, "invalid");
@@ -232,12 +236,14 @@ TEST_P(ServeApiTest, BadInputGetsAJsonErrorAndChangesNothing) {
     if (entry["method"] == "POST" && entry["path"] == "/api/v1/branches") ++posts;
     EXPECT_NE(entry["actor"].get<std::string>().find("bearer 127.0.0.1"), std::string::npos);
   }
-  EXPECT_EQ(posts, 10);
+  EXPECT_EQ(posts, 12);
 }
 
 TEST_P(ServeApiTest, BranchesFromCreateToDelete) {
-  json created = run_operation("/api/v1/branches", R"({"name": "shop/dev"})");
+  json created =
+      run_operation("/api/v1/branches", R"({"name": "shop/dev", "settings": {"work_mem": "8MB"}})");
   ASSERT_EQ(created["status"], "succeeded") << created.dump();
+  EXPECT_EQ(sql_value("shop/dev", "SHOW work_mem"), "8MB");
   EXPECT_EQ(created["result"]["name"], "shop/dev");
   EXPECT_EQ(created["result"]["status"], "running");
 

@@ -113,12 +113,12 @@ TEST_P(DeleteFailureTest, LeavesARowThatASecondDeleteFinishes) {
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, DeleteFailureTest,
-    ::testing::Values(FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
-                      FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
-                      FailureCase{"DestroyVolume",
-                                  [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
-                      FailureCase{"DestroyBaseSnapshot",
-                                  [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),
+    ::testing::Values(
+        FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
+        FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
+        FailureCase{"DestroyVolume", [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
+        FailureCase{"DestroyBaseSnapshot",
+                    [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),
     case_name);
 
 TEST_F(DeleteTest, AFailedStopKeepsTheServerAndEverythingElse) {

@@ -46,8 +46,8 @@ TEST_F(ResetTest, StoppedBranchTakesTheParentsStateKeepingPortAndPassword) {
   // Started to set the branch's password (the clone has the parent's),
   // then stopped again.
   EXPECT_TRUE(runtime_.running().empty());
-  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"adopt dev", "stop-immediately dev", "remove dev",
-                                                      "start dev", "stop dev"}));
+  EXPECT_EQ(runtime_.calls, (std::vector<std::string>{"adopt dev", "stop-immediately dev",
+                                                      "remove dev", "start dev", "stop dev"}));
   auto alter = pg_.matching("ALTER ROLE %I");
   ASSERT_EQ(alter.size(), 2u);  // create's, then reset's
   EXPECT_EQ(alter[1].conn.password, "secret-api");

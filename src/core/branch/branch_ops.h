@@ -28,6 +28,9 @@ struct CreateBranchOptions {
   // the branch's own, kept by `velo maintain` as main's is. 0: none.
   int64_t retention_s = 0;
   int64_t snapshot_every_s = 0;
+  // --setting NAME=VALUE: server settings of its own, over its project's
+  // (core/branch/server_settings.h).
+  state::ServerSettings settings = {};
 };
 
 Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& options);

@@ -88,6 +88,7 @@ class Creation {
     record.archive = options_.archive;
     record.max_size_bytes = effective_max_size(options_.max_size, parent_.project.max_size_bytes);
     record.retention_s = options_.retention_s;
+    record.settings = options_.settings;
     if (options_.retention_s > 0) {
       record.snapshot_every_s = options_.snapshot_every_s > 0 ? options_.snapshot_every_s
                                                               : parent_.project.snapshot_every_s;

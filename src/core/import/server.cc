@@ -125,6 +125,7 @@ class ServerImport {
     project_.retention_s = options_.project.retention_s;
     project_.snapshot_every_s = options_.project.snapshot_every_s;
     project_.max_size_bytes = options_.project.max_size_bytes;
+    project_.branch_settings = options_.project.branch_settings;
     VELO_ASSIGN_OR_RETURN(project_.password, generate_password());
     project_.created_at = format_utc(ctx_.clock.now());
     // No password for main yet: velo reaches the copy through its socket

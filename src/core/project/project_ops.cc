@@ -106,6 +106,7 @@ class ProjectCreation {
     project.retention_s = options_.retention_s;
     project.snapshot_every_s = options_.snapshot_every_s;
     project.max_size_bytes = options_.max_size_bytes;
+    project.branch_settings = options_.branch_settings;
     VELO_ASSIGN_OR_RETURN(project.password, generate_password());
     project.created_at = format_utc(ctx_.clock.now());
     VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project, project.password, runtime_, op_));

@@ -22,6 +22,8 @@ struct CreateProjectOptions {
   int64_t snapshot_every_s = 3600;
   // The default cap of the project's branches (--max-size); main has none.
   std::optional<uint64_t> max_size_bytes = std::nullopt;
+  // Server settings its branches get (--branch-setting NAME=VALUE).
+  state::ServerSettings branch_settings = {};
 };
 
 // Creates the project and its running main branch (initdb), with a first
