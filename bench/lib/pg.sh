@@ -23,12 +23,15 @@ wait_ready() { "$PY" "$BENCH_LIB/pgwait.py" 127.0.0.1 "$1" "${2:-300}"; }
 # start_bare DATADIR PORT: a plain postgres on a clone, detached, as the
 # postgres user. archive_mode=off: a clone must never archive into its
 # parent's archive. The socket goes into the bench's own directory.
+# BARE_SETTINGS (postgres -c options, branch_settings_args) gives it the
+# settings velo gives a branch.
+BARE_SETTINGS=()
 start_bare() {
   local dir=$1 port=$2
   rm -f "$dir/postmaster.pid"
   as_postgres "$PGBIN/postgres" -D "$dir" -p "$port" \
     -c listen_addresses=127.0.0.1 -c archive_mode=off \
-    -c unix_socket_directories="$WORK/sock" \
+    -c unix_socket_directories="$WORK/sock" "${BARE_SETTINGS[@]}" \
     </dev/null >>"$WORK/bare-$port.log" 2>&1 &
   printf '%s\t%s\n' "$dir" "$port" >>"$WORK/bare-servers.tsv"
 }

@@ -28,6 +28,20 @@ load_data() {
   log "$1: loaded scale $2 in $(elapsed_ms "$t0" "$t1") ms"
 }
 
+# branch_settings_args: the server settings velo gives a new branch
+# (`branch show --json`), as postgres -c options in BARE_SETTINGS, so
+# that the floor's bare server starts as a branch's does: a smaller
+# shared_buffers starts faster. Empty with a velo that has none.
+branch_settings_args() {
+  v branch create bench/settings --no-start --no-archive >/dev/null || return 1
+  mapfile -t BARE_SETTINGS < <(v --json branch show bench/settings | "$PY" -c '
+import json, sys
+for name, value in json.load(sys.stdin).get("settings", {}).items():
+    print("-c")
+    print(f"{name}={value}")')
+  v branch delete bench/settings >/dev/null
+}
+
 branch_port() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json port; }
 
 # branch_conn NAME: sets BR_PORT and BR_PASSWORD from `velo branch url`
