@@ -1,7 +1,7 @@
 // The PostgreSQL settings of branch servers. main keeps what its data
 // directory holds; every other branch gets settings sized for a copy that
-// few clients use (kIdleBranchDefaults: an idle branch then takes half the
-// memory), which the project's --branch-setting and the branch's own
+// few clients use (idle_branch_defaults(): an idle branch then takes half
+// the memory), which the project's --branch-setting and the branch's own
 // --setting override, in that order. They go into velo.conf at every
 // prepare (create, reset, restore); ALTER SYSTEM on the branch still wins.
 #pragma once
