@@ -16,27 +16,6 @@ many_time() {
   printf -v "$var" '%s' "$(elapsed_ms "$t0" "$t1")"
 }
 
-# many_memory DRIVER COUNT: RSS and PSS summed over every branch server
-# (main excluded), through the ports velo lists.
-many_memory() {
-  local driver=$1 port pid rss=0 pss=0 kb
-  while read -r port; do
-    [ -n "$port" ] || continue
-    for pid in $(server_pids "$port"); do
-      kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
-      rss=$((rss + ${kb:-0}))
-      kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null)
-      pss=$((pss + ${kb:-0}))
-    done
-  done < <(v --json branch list | "$PY" -c '
-import json, sys
-for b in json.load(sys.stdin):
-    if b.get("branch") != "main" and b.get("port"):
-        print(b["port"])')
-  record_space "$driver" "rss_${2}_idle_branches" $((rss * 1024))
-  record_space "$driver" "pss_${2}_idle_branches" $((pss * 1024))
-}
-
 # many_pool_used: bytes used in the pool, as velo reports it.
 many_pool_used() {
   v --json status --fresh | "$PY" -c 'import json, sys; print(json.load(sys.stdin)["pool"]["used_bytes"])'
@@ -74,7 +53,7 @@ many_bench() {
   record_time "$driver" 10 many_create_all "$(elapsed_ms "$t0" "$t1")"
   [ "$made" -gt 0 ] || return 1
   sleep 10  # idle means idle: startup work (checkpoints, autovacuum) settles
-  many_memory "$driver" "$made"
+  branch_memory "$driver" "${made}_idle_branches" bench/m
   record_space "$driver" "pool_used_by_${made}_branches" $(($(many_pool_used) - before))
   stamp t0
   for i in $(seq 1 "$made"); do

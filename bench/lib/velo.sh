@@ -42,8 +42,6 @@ for name, value in json.load(sys.stdin).get("settings", {}).items():
   v branch delete bench/settings >/dev/null
 }
 
-branch_port() { v --json branch show "$1" | "$PY" "$BENCH_LIB/fields.py" json port; }
-
 # branch_conn NAME: sets BR_PORT and BR_PASSWORD from `velo branch url`
 # (each branch has its own password).
 branch_conn() {
@@ -157,26 +155,35 @@ server_pids() {
   ps -o pid= --ppid "$pm"
 }
 
-# rss_measure DRIVER: 20 idle branches running; the sum of RSS (and PSS,
-# which splits shared pages fairly) of all their postgres processes.
-rss_measure() {
-  local driver=$1 i port pid rss=0 pss=0 kb
-  for i in $(seq -w 1 20); do
-    v branch create "bench/idle$i" >/dev/null || { warn "$driver: idle branch $i failed"; break; }
-  done
-  sleep 2  # idle means idle: let startup work (checkpoints, autovacuum launcher) settle
-  for i in $(seq -w 1 20); do
-    port=$(branch_port "bench/idle$i" 2>/dev/null) || continue
-    [ -n "$port" ] || continue
+# branch_memory DRIVER WHAT PREFIX: the sum of RSS (and PSS, which splits
+# shared pages fairly) of every postgres process of the branches whose
+# name starts with PREFIX ("bench/idle"), recorded as rss_WHAT and pss_WHAT.
+branch_memory() {
+  local driver=$1 what=$2 port pid rss=0 pss=0 kb
+  while read -r port; do
     for pid in $(server_pids "$port"); do
       kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
       rss=$((rss + ${kb:-0}))
       kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null)
       pss=$((pss + ${kb:-0}))
     done
+  done < <(v --json branch list | "$PY" -c '
+import json, sys
+for b in json.load(sys.stdin):
+    if b["name"].startswith(sys.argv[1]) and b.get("port"):
+        print(b["port"])' "$3")
+  record_space "$driver" "rss_$what" $((rss * 1024))
+  record_space "$driver" "pss_$what" $((pss * 1024))
+}
+
+# rss_measure DRIVER: the memory of 20 idle branches running.
+rss_measure() {
+  local driver=$1 i
+  for i in $(seq -w 1 20); do
+    v branch create "bench/idle$i" >/dev/null || { warn "$driver: idle branch $i failed"; break; }
   done
-  record_space "$driver" rss_20_idle_branches $((rss * 1024))
-  record_space "$driver" pss_20_idle_branches $((pss * 1024))
+  sleep 2  # idle means idle: let startup work (checkpoints, autovacuum launcher) settle
+  branch_memory "$driver" 20_idle_branches bench/idle
   for i in $(seq -w 1 20); do v branch delete "bench/idle$i" >/dev/null 2>&1; done
   return 0
 }

@@ -38,10 +38,10 @@ struct BranchArgs {
 
 // The settings velo gives a branch's server; main keeps its own.
 void print_settings(const core::BranchHandle& handle) {
-  const nlohmann::json settings = app::server_settings_json(handle);
   std::string list;
-  for (const auto& [name, value] : settings.items()) {
-    list += (list.empty() ? "" : ", ") + name + "=" + value.get<std::string>();
+  for (const auto& [name, value] :
+       core::branch_server_settings(handle.project, handle.branch, false)) {
+    list += (list.empty() ? "" : ", ") + name + "=" + value;
   }
   fmt::print("  settings {}\n", list.empty() ? "its own (postgresql.conf)" : list);
 }

@@ -43,15 +43,14 @@ Status set_branch_settings(const GlobalOptions& global, const SetArgs& args) {
   VELO_ASSIGN_OR_RETURN(auto changes,
                         core::parse_settings(args.branch_settings, "--branch-setting", true));
   VELO_OPEN_ENV(env, global);
-  auto& ctx = env->ctx();
-  VELO_TRY(core::set_project_branch_settings(ctx, args.name, changes));
-  VELO_ASSIGN_OR_RETURN(auto project, core::load_project(ctx, args.name));
+  VELO_ASSIGN_OR_RETURN(auto settings,
+                        core::set_project_branch_settings(env->ctx(), args.name, changes));
   if (global.json) {
-    print_json({{"project", args.name}, {"branch_settings", project.branch_settings}});
+    print_json({{"project", args.name}, {"branch_settings", settings}});
     return Status::Ok();
   }
   std::string list;
-  for (const auto& [name, value] : project.branch_settings) {
+  for (const auto& [name, value] : settings) {
     list += (list.empty() ? "" : ", ") + name + "=" + value;
   }
   fmt::print("project {}: branches get {} (from their next create or reset)\n", args.name,

@@ -113,10 +113,13 @@ TEST_F(BranchSettingsTest, ProjectSetMergesAndAnEmptyValueRemoves) {
   ASSERT_TRUE(core::set_project_branch_settings(*ctx_, "api",
                                                 {{"work_mem", "8MB"}, {"shared_buffers", "1GB"}})
                   .ok());
-  ASSERT_TRUE(core::set_project_branch_settings(*ctx_, "api", {{"work_mem", ""}}).ok());
+  auto left = core::set_project_branch_settings(*ctx_, "api", {{"work_mem", ""}});
+  ASSERT_TRUE(left.ok());
+  const state::ServerSettings expected = {{"shared_buffers", "1GB"}};
+  EXPECT_EQ(*left, expected);
   auto project = ctx_->store.project("api");
   ASSERT_TRUE(project.ok() && project->has_value());
-  EXPECT_EQ((*project)->branch_settings, (state::ServerSettings{{"shared_buffers", "1GB"}}));
+  EXPECT_EQ((*project)->branch_settings, expected);
   auto missing = core::set_project_branch_settings(*ctx_, "nope", {{"work_mem", "1MB"}});
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().kind, ErrorKind::NotFound);

@@ -62,8 +62,9 @@ bool is_parameter_name(const std::string& name) {
 }  // namespace
 
 const ServerSettings& idle_branch_defaults() {
-  // Measured on one idle branch (bench/README.md, "Many branches"): 17.9 MB
-  // of PSS with PostgreSQL's defaults, 8.6 MB with these.
+  // Idle branches' PSS, with PostgreSQL's defaults and with these: 20 of
+  // them 317 and 162 MiB (bench/run --quick), 100 of them 1.5 GiB and
+  // 754 MiB (bench/run --many 100; bench/README.md, "Many branches").
   static const ServerSettings defaults = {
       {"shared_buffers", "32MB"},
       {"max_connections", "30"},
@@ -128,8 +129,8 @@ pg::Settings branch_server_settings(const state::ProjectRecord& project,
   return out;
 }
 
-Status set_project_branch_settings(Context& ctx, const std::string& project,
-                                   const ServerSettings& changes) {
+Result<ServerSettings> set_project_branch_settings(Context& ctx, const std::string& project,
+                                                   const ServerSettings& changes) {
   VELO_TRY(validate_name("project", project));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project));
   VELO_ASSIGN_OR_RETURN(auto record, load_project(ctx, project));
@@ -141,7 +142,8 @@ Status set_project_branch_settings(Context& ctx, const std::string& project,
       settings[name] = value;
     }
   }
-  return ctx.store.set_project_branch_settings(project, settings);
+  VELO_TRY(ctx.store.set_project_branch_settings(project, settings));
+  return settings;
 }
 
 }  // namespace velo::core

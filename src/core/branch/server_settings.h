@@ -44,9 +44,9 @@ pg::Settings branch_server_settings(const state::ProjectRecord& project,
                                     const state::BranchRecord& branch, bool recovering);
 
 // velo project set --branch-setting: merges `changes` into the project's
-// branch settings (an empty value removes one). New branches and resets
-// take them. Takes the project lock.
-Status set_project_branch_settings(Context& ctx, const std::string& project,
-                                   const ServerSettings& changes);
+// branch settings (an empty value removes one) and returns them. New
+// branches and resets take them. Takes the project lock.
+Result<ServerSettings> set_project_branch_settings(Context& ctx, const std::string& project,
+                                                   const ServerSettings& changes);
 
 }  // namespace velo::core
