@@ -164,7 +164,7 @@ Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
   }
   VELO_ASSIGN_OR_RETURN(UidGid ids, postgres_ids(image));
   VELO_TRY(make_dirs(spec.data_dir, 0700));
-  VELO_TRY(chown_tree(spec.data_dir, ids.uid, ids.gid));
+  VELO_TRY(chown_data_dir(spec.data_dir, ids.uid, ids.gid));
 
   // The password reaches initdb as a file beside the data directory,
   // readable by the server's user only, and gone once initdb has run: it
@@ -201,7 +201,7 @@ Status DockerRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
 
 Status DockerRuntime::adopt_data_dir(const ClusterSpec& spec) {
   VELO_ASSIGN_OR_RETURN(UidGid ids, server_ids(spec));
-  VELO_TRY(chown_tree(spec.data_dir, ids.uid, ids.gid));
+  VELO_TRY(chown_data_dir(spec.data_dir, ids.uid, ids.gid));
   if (!spec.archive_dir.empty() && path_exists(spec.archive_dir)) {
     VELO_TRY(chown_tree(spec.archive_dir, ids.uid, ids.gid));
   }

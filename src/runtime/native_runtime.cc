@@ -145,7 +145,7 @@ Status NativeRuntime::init_cluster(const ClusterSpec& spec, const std::string& s
 }
 
 Status NativeRuntime::adopt_data_dir(const ClusterSpec& spec) {
-  VELO_TRY(chown_tree(spec.data_dir, server_user_.uid, server_user_.gid));
+  VELO_TRY(chown_data_dir(spec.data_dir, server_user_.uid, server_user_.gid));
   // postgres refuses to start on a data directory others can read.
   if (::chmod(spec.data_dir.c_str(), 0700) != 0) return os_error(errno, "chmod " + spec.data_dir);
   // The archive is written by the server alone.

@@ -3,6 +3,8 @@
 // runtime's business: core polls the server through libpq.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,11 @@ struct ClusterSpec {
   std::string archive_dir;  // where archive_command writes; empty = none
   std::string restore_dir;  // read-only WAL source for recovery; empty = none
 };
+
+// Hands a data directory to the server's user (uid:gid). A clone of one
+// the server owned needs only what velo wrote into it: files at the top
+// (velo.conf, backup_label) and pg_wal (a snapshot's recopied segments).
+Status chown_data_dir(const std::string& data_dir, uid_t uid, gid_t gid);
 
 enum class ClusterState { Running, Stopped, Missing };
 const char* to_string(ClusterState state);

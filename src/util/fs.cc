@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <deque>
@@ -25,7 +26,7 @@ std::string parent_of(const std::string& path) {
 }
 
 Status write_atomic(const std::string& path, const std::string& content, mode_t mode,
-                    bool set_owner, uid_t uid, gid_t gid) {
+                    bool set_owner, uid_t uid, gid_t gid, bool durable = true) {
   std::string temp = path + ".tmp." + std::to_string(::getpid());
   // O_EXCL: never write into a file someone else prepared under our
   // name. One left by a crashed velo with the same pid is ours to remove.
@@ -45,13 +46,13 @@ Status write_atomic(const std::string& path, const std::string& content, mode_t 
   if (::fchmod(fd.get(), mode) != 0) return fail(os_error(errno, "chmod " + temp));
   Status written = write_all(fd.get(), content.data(), content.size(), temp);
   if (!written.ok()) return fail(written.error());
-  if (::fsync(fd.get()) != 0) return fail(os_error(errno, "fsync " + temp));
+  if (durable && ::fsync(fd.get()) != 0) return fail(os_error(errno, "fsync " + temp));
   if (fd.close() != 0) return fail(os_error(errno, "close " + temp));
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     return fail(os_error(errno, "rename " + temp + " to " + path));
   }
   // The rename is durable only once the directory is synced.
-  return fsync_path(parent_of(path));
+  return durable ? fsync_path(parent_of(path)) : Status::Ok();
 }
 
 }  // namespace
@@ -63,6 +64,10 @@ Status write_file_atomic(const std::string& path, const std::string& content, mo
 Status write_file_atomic(const std::string& path, const std::string& content, mode_t mode,
                          uid_t uid, gid_t gid) {
   return write_atomic(path, content, mode, true, uid, gid);
+}
+
+Status write_file_replace(const std::string& path, const std::string& content, mode_t mode) {
+  return write_atomic(path, content, mode, false, 0, 0, false);
 }
 
 Result<std::string> read_file(const std::string& path) {
@@ -148,6 +153,38 @@ Status chown_tree(const std::string& path, uid_t uid, gid_t gid) {
       pending.push_back(current + "/" + name);
     }
     ::closedir(dir);
+  }
+  return Status::Ok();
+}
+
+Status chown_copy(const std::string& path, uid_t uid, gid_t gid,
+                  const std::vector<std::string>& written) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return os_error(errno, "stat " + path);
+  if (st.st_uid != uid || st.st_gid != gid || !S_ISDIR(st.st_mode)) {
+    return chown_tree(path, uid, gid);
+  }
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return os_error(errno, "open directory " + path);
+  std::vector<std::string> names;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    if (name != "." && name != "..") names.push_back(std::move(name));
+  }
+  ::closedir(dir);
+  for (const auto& name : names) {
+    const std::string entry = path + "/" + name;
+    if (::lstat(entry.c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // removed meanwhile
+      return os_error(errno, "stat " + entry);
+    }
+    const bool theirs = st.st_uid == uid && st.st_gid == gid;
+    if (S_ISDIR(st.st_mode) &&
+        (!theirs || std::find(written.begin(), written.end(), name) != written.end())) {
+      VELO_TRY(chown_tree(entry, uid, gid));
+    } else if (!theirs && ::lchown(entry.c_str(), uid, gid) != 0) {
+      return os_error(errno, "chown " + entry);
+    }
   }
   return Status::Ok();
 }

@@ -95,6 +95,40 @@ TEST_F(FsTest, ChownTreeChangesOwnerAsRoot) {
   EXPECT_EQ(st.st_gid, 65534u);
 }
 
+uid_t owner_of(const std::string& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 ? st.st_uid : static_cast<uid_t>(-1);
+}
+
+TEST_F(FsTest, ChownCopyWalksOnlyWhatOthersWrote) {
+  if (::geteuid() != 0) GTEST_SKIP() << "changing owners needs root";
+  const std::string root = dir_ + "/c";
+  for (const char* d : {"/base/1", "/pg_wal/archive_status", "/global"}) {
+    ASSERT_TRUE(make_dirs(root + d, 0700).ok());
+  }
+  for (const char* f : {"/base/1/100", "/pg_wal/seg", "/pg_wal/archive_status/seg.done",
+                        "/global/1260", "/velo.conf"}) {
+    ASSERT_TRUE(write_file_atomic(root + f, "x", 0600).ok());
+  }
+  ASSERT_TRUE(chown_tree(root + "/base", 65534, 65534).ok());
+  ASSERT_EQ(::chown(root.c_str(), 65534, 65534), 0);
+  // A copy of a tree the user owned: the files velo wrote (velo.conf,
+  // pg_wal) and a directory of another owner (global) are handed over; a
+  // file inside a directory it already owns is not looked at.
+  ASSERT_EQ(::chown((root + "/base/1/100").c_str(), 0, 0), 0);
+  ASSERT_TRUE(chown_copy(root, 65534, 65534, {"pg_wal"}).ok());
+  for (const char* p : {"/velo.conf", "/pg_wal", "/pg_wal/seg", "/pg_wal/archive_status/seg.done",
+                        "/global", "/global/1260"}) {
+    EXPECT_EQ(owner_of(root + p), 65534u) << p;
+  }
+  EXPECT_EQ(owner_of(root + "/base/1/100"), 0u);
+  // A root of another owner is walked whole.
+  ASSERT_EQ(::chown(root.c_str(), 0, 0), 0);
+  ASSERT_TRUE(chown_copy(root, 65534, 65534, {}).ok());
+  EXPECT_EQ(owner_of(root + "/base/1/100"), 65534u);
+  EXPECT_FALSE(chown_copy(dir_ + "/absent", 65534, 65534, {}).ok());
+}
+
 TEST_F(FsTest, TailFile) {
   std::string path = dir_ + "/log";
   ASSERT_TRUE(write_file_atomic(path, "1\n2\n3\n4\n", 0600).ok());
