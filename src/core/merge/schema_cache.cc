@@ -48,7 +48,9 @@ void cache_schema(const Context& ctx, const std::string& volume, const std::stri
   nlohmann::json json = nlohmann::json::object();
   json["reader"] = reader_stamp();
   json["schema"] = diff::schema_to_json(schema);
-  (void)write_file_atomic(cache_path(ctx, volume, snapshot), json.dump(), 0600);
+  // A cache: an entry a crash leaves torn or empty fails to parse, and is
+  // read again from a scratch server, so it is not worth two fsyncs.
+  (void)write_file_replace(cache_path(ctx, volume, snapshot), json.dump(), 0600);
 }
 
 Status prune_schema_cache(Context& ctx) {

@@ -10,10 +10,13 @@ namespace velo::core {
 namespace {
 
 // A throwaway server needs no durability: what a crash would lose is
-// thrown away anyway, and without fsync it starts and works faster.
+// thrown away anyway, and without fsync it starts and works faster. It
+// lives for seconds, so autovacuum would only compete with its reads.
 const pg::Settings& scratch_settings() {
-  static const pg::Settings settings = {
-      {"fsync", "off"}, {"synchronous_commit", "off"}, {"full_page_writes", "off"}};
+  static const pg::Settings settings = {{"fsync", "off"},
+                                        {"synchronous_commit", "off"},
+                                        {"full_page_writes", "off"},
+                                        {"autovacuum", "off"}};
   return settings;
 }
 
