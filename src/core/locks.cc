@@ -1,11 +1,30 @@
 #include "core/locks.h"
 
+#include <fmt/format.h>
+
+#include "core/recover.h"
 #include "util/fs.h"
 #include "util/timings.h"
 
 namespace velo::core {
 
 Result<ProjectLock> lock_project(Context& ctx, const std::string& project, int timeout_s) {
+  VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, project, timeout_s));
+  auto done = finish_interrupted_operations(ctx, project);
+  if (!done.ok()) {
+    fmt::print(stderr,
+               "velo: warning: could not finish what an interrupted command left in {} ({}); "
+               "'velo gc' will try again\n",
+               project, done.error().message);
+    return lock;
+  }
+  for (const auto& what : *done) {
+    fmt::print(stderr, "velo: {}, which a command killed midway left\n", what);
+  }
+  return lock;
+}
+
+Result<ProjectLock> acquire_project_lock(Context& ctx, const std::string& project, int timeout_s) {
   timings::Scope span("lock");
   std::string dir = ctx.home + "/locks";
   VELO_TRY(make_dirs(dir, 0700));

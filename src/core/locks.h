@@ -21,7 +21,13 @@ struct ProjectLock {
   interrupt::Deferral deferral;
 };
 
-// Busy when another velo holds it for longer than `timeout_s`.
+// Busy when another velo holds it for longer than `timeout_s`. Once it
+// is held, what commands killed midway left of the project is finished
+// first (core/recover.h), and said on stderr; what cannot be finished is
+// a warning, left for `velo gc`.
 Result<ProjectLock> lock_project(Context& ctx, const std::string& project, int timeout_s = 600);
+// The lock alone, for gc, which finishes those itself and reports them.
+Result<ProjectLock> acquire_project_lock(Context& ctx, const std::string& project,
+                                         int timeout_s = 600);
 
 }  // namespace velo::core

@@ -89,6 +89,37 @@ TEST_P(CliInterruptTest, ProjectCreateInterruptedLeavesNoProject) {
   ok(args);
 }
 
+// A SIGKILL runs no undo: the next command that changes the project
+// finishes what the killed one left, says so, and then does its own work.
+TEST_P(CliInterruptTest, TheNextCommandFinishesWhatAKilledOneLeft) {
+  auto said = [](const CliResult& r, const std::string& what) {
+    return r.err.find("velo: " + what + ", which a command killed midway left\n") !=
+           std::string::npos;
+  };
+  std::vector<std::string> project = project_create_args("other");
+  CliResult killed = interrupted_at("project-create", "start", "kill", project);
+  ASSERT_EQ(killed.exit_code, 137) << killed.describe();
+  CliResult again = ok(project);
+  EXPECT_TRUE(said(again, "removed the half-made project other")) << again.describe();
+
+  killed = interrupted_at("branch-create", "password", "kill", {"branch", "create", "demo/k"});
+  ASSERT_EQ(killed.exit_code, 137) << killed.describe();
+  CliResult made = ok({"branch", "create", "demo/k"});
+  EXPECT_TRUE(said(made, "removed the half-made branch demo/k")) << made.describe();
+  EXPECT_EQ(sql_value("demo/k", "SELECT 1"), "1");
+
+  // Killed after the old server stopped: the next command starts the
+  // branch again, on the data its row names.
+  create_branch("demo/dev");
+  killed = interrupted_at("branch-reset", "start", "kill", {"branch", "reset", "demo/dev"});
+  ASSERT_EQ(killed.exit_code, 137) << killed.describe();
+  CliResult next = ok({"snapshot", "create", "demo/main"});
+  EXPECT_TRUE(said(next, "finished the interrupted reset of demo/dev")) << next.describe();
+  EXPECT_EQ(sql_value("demo/dev", "SELECT 1"), "1");
+  EXPECT_EQ(ok_json({"branch", "show", "demo/dev"})["status"], "running");
+  EXPECT_EQ(orphans(), std::vector<std::string>{});
+}
+
 // A real Ctrl-C from outside, at a moment inside the create: either the
 // branch was made (the signal came after the commit) or nothing is left.
 TEST_P(CliInterruptTest, ACtrlCFromOutsideLeavesABranchOrNothing) {

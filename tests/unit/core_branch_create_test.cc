@@ -107,7 +107,7 @@ TEST_F(CoreTest, CreateWithoutStartGivesTheBranchItsOwnPassword) {
   EXPECT_NE(branch_row("api", "dev").password, "secret-api");
 }
 
-TEST_F(CoreTest, CreateRefusesBadListenAddressForeignParentAndUnreadyParent) {
+TEST_F(CoreTest, CreateRefusesBadListenAddressAndForeignParent) {
   seed_project("api");
   seed_project("web");
   const std::string before = world();
@@ -123,15 +123,27 @@ TEST_F(CoreTest, CreateRefusesBadListenAddressForeignParentAndUnreadyParent) {
   auto bad_parent = core::create_branch(*ctx_, foreign);
   ASSERT_FALSE(bad_parent.ok());
   EXPECT_EQ(bad_parent.error().kind, ErrorKind::Invalid);
+  EXPECT_EQ(world(), before);
+}
 
-  state::BranchRecord creating = branch_row("api", "main");
-  creating.status = "creating";
-  ASSERT_TRUE(store_->update_branch(creating).ok());
-  auto unready = core::create_branch(*ctx_, branch("dev"));
-  ASSERT_FALSE(unready.ok());
-  EXPECT_EQ(unready.error().kind, ErrorKind::Conflict);
-  creating.status = "ready";
-  ASSERT_TRUE(store_->update_branch(creating).ok());
+// A row still "creating" under the project's lock is a killed create's
+// (a live one would hold the lock): the next command removes what it
+// made, then does its own work.
+TEST_F(CoreTest, TheNextCreateFinishesAKilledCreateFirst) {
+  seed_project("api");
+  const std::string before = world();
+  auto killed = core::create_branch(*ctx_, branch("dev"));
+  ASSERT_TRUE(killed.ok()) << killed.error().message;
+  state::BranchRecord half_made = branch_row("api", "dev");
+  half_made.status = "creating";
+  ASSERT_TRUE(store_->update_branch(half_made).ok());
+  ASSERT_TRUE(driver_->volumes.count(half_made.volume));
+
+  auto made = core::create_branch(*ctx_, branch("feature"));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_FALSE(store_->branch("api", "dev")->has_value());
+  EXPECT_FALSE(driver_->volumes.count(half_made.volume));
+  ASSERT_TRUE(core::delete_branch(*ctx_, {"api", "feature"}, false).ok());
   EXPECT_EQ(world(), before);
 }
 

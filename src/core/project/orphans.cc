@@ -6,6 +6,7 @@
 #include "core/cluster.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
+#include "core/recover.h"
 
 namespace velo::core {
 namespace {
@@ -96,27 +97,22 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
 }
 
 Status remove_orphan(Context& ctx, const Orphan& orphan) {
-  if (orphan.kind == "stale-row") {
+  if (orphan.kind == "stale-row" || orphan.kind == "interrupted") {
     auto slash = orphan.what.find('/');
     std::string project = orphan.what.substr(0, slash);
-    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project));
-    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, orphan.what.substr(slash + 1)));
-    if (handle.branch.status != "creating") return Status::Ok();  // finished meanwhile
-    return delete_branch_tree(ctx, handle);
-  }
-  if (orphan.kind == "interrupted") {
-    auto slash = orphan.what.find('/');
-    std::string project = orphan.what.substr(0, slash);
-    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project));
-    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, orphan.what.substr(slash + 1)));
-    return finish_interrupted(ctx, handle);
+    VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, project));
+    VELO_ASSIGN_OR_RETURN(auto row, ctx.store.branch(project, orphan.what.substr(slash + 1)));
+    if (!row || !is_interrupted(*row)) return Status::Ok();  // finished meanwhile
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, row->name));
+    auto done = finish_interrupted_operation(ctx, handle);
+    return done.ok() ? Status::Ok() : Status(done.error());
   }
   if (orphan.kind == "container") {
     auto slash = orphan.what.find('/');
     runtime::ClusterSpec spec;
     spec.project = orphan.what.substr(0, slash);
     spec.branch = orphan.what.substr(slash + 1);
-    VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, spec.project));
+    VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, spec.project));
     VELO_ASSIGN_OR_RETURN(auto branch, ctx.store.branch(spec.project, spec.branch));
     if (branch) return Status::Ok();  // created meanwhile
     VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get("docker"));
@@ -125,7 +121,7 @@ Status remove_orphan(Context& ctx, const Orphan& orphan) {
   auto at = orphan.what.find('@');
   std::string volume = orphan.what.substr(0, at);
   std::string snapshot = at == std::string::npos ? "" : orphan.what.substr(at + 1);
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, project_of(volume)));
+  VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, project_of(volume)));
   if (orphan.kind == "retired") return destroy_or_retire(ctx, volume, snapshot);
   // Check again under the lock: a create may have adopted it meanwhile.
   VELO_ASSIGN_OR_RETURN(auto fresh, find_orphans(ctx));
@@ -136,6 +132,23 @@ Status remove_orphan(Context& ctx, const Orphan& orphan) {
     }
   }
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> remove_project_leftovers(Context& ctx,
+                                                          const std::string& project) {
+  std::vector<std::string> removed;
+  VELO_ASSIGN_OR_RETURN(auto orphans, find_orphans(ctx));
+  for (const auto& orphan : orphans) {
+    if (orphan.kind != "volume" && orphan.kind != "snapshot") continue;
+    auto at = orphan.what.find('@');
+    std::string volume = orphan.what.substr(0, at);
+    if (project_of(volume) != project) continue;
+    VELO_TRY(at == std::string::npos
+                 ? ctx.driver.destroy_volume(volume)
+                 : ctx.driver.destroy_snapshot(volume, orphan.what.substr(at + 1)));
+    removed.push_back(orphan.kind + " " + orphan.what);
+  }
+  return removed;
 }
 
 }  // namespace velo::core

@@ -20,5 +20,10 @@ struct Orphan {
 Result<std::vector<Orphan>> find_orphans(Context& ctx);
 // Removes one orphan (the caller holds no lock; gc takes them).
 Status remove_orphan(Context& ctx, const Orphan& orphan);
+// Removes the volumes and snapshots of `project` that no state row knows:
+// what a killed operation made before recording it, or was to remove
+// after. Returns them ("volume V", "snapshot V@S"). The caller holds the
+// project's lock, so no operation of the project is under way.
+Result<std::vector<std::string>> remove_project_leftovers(Context& ctx, const std::string& project);
 
 }  // namespace velo::core
