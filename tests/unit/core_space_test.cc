@@ -94,9 +94,9 @@ TEST_F(SpaceTest, AProjectAddsUpBranchesKeptVolumesAndArchives) {
 
 TEST_F(SpaceTest, ReserveRefusesBelowItsShareOnly) {
   ctx_->config.reserve_percent = 5;
-  driver_->pool = {100 << 20, 90 << 20, 6 << 20};
+  driver_->pool = {1000ULL << 20, 940ULL << 20, 60 << 20};
   EXPECT_TRUE(core::check_reserve(*ctx_, "create branch p/b").ok());
-  driver_->pool.free_bytes = 4 << 20;
+  driver_->pool.free_bytes = 40 << 20;
   Status refused = core::check_reserve(*ctx_, "create branch p/b");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().kind, ErrorKind::Conflict);
@@ -104,6 +104,20 @@ TEST_F(SpaceTest, ReserveRefusesBelowItsShareOnly) {
   EXPECT_NE(refused.error().message.find("reserve of 5%"), std::string::npos);
   EXPECT_EQ(core::check_pool(*ctx_).status, "warn");
   ctx_->config.reserve_percent = 0;
+  EXPECT_TRUE(core::check_reserve(*ctx_, "create branch p/b").ok());
+}
+
+// Without a reserve, a pool still needs room for a CHECKPOINT: one that
+// cannot write its WAL segment or pg_control PANICs the parent.
+TEST_F(SpaceTest, NoReserveStillKeepsRoomForACheckpoint) {
+  ctx_->config.reserve_percent = 0;
+  driver_->pool = {1000ULL << 20, 990ULL << 20, 10 << 20};
+  Status refused = core::check_reserve(*ctx_, "create branch p/b");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::Conflict);
+  EXPECT_NE(refused.error().message.find("a CHECKPOINT may need"), std::string::npos)
+      << refused.error().message;
+  driver_->pool.free_bytes = core::kCheckpointRoom;
   EXPECT_TRUE(core::check_reserve(*ctx_, "create branch p/b").ok());
 }
 

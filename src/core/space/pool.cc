@@ -44,10 +44,16 @@ Finding check_pool(Context& ctx) {
 }
 
 Status check_reserve(Context& ctx, const std::string& what) {
-  if (ctx.config.reserve_percent <= 0) return Status::Ok();
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return Status::Ok();
   const uint64_t reserve = reserve_bytes(ctx, *pool);
+  if (pool->free_bytes < kCheckpointRoom) {
+    return make_error(ErrorKind::Conflict,
+                      "cannot {}: the pool has {} free, less than the {} a CHECKPOINT may need "
+                      "(a WAL segment), and a server that cannot write its WAL stops; free "
+                      "space (velo status shows what takes it) or make the pool larger",
+                      what, human_bytes(pool->free_bytes), human_bytes(kCheckpointRoom));
+  }
   if (pool->free_bytes >= reserve) return Status::Ok();
   return make_error(ErrorKind::Conflict,
                     "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "

@@ -4,6 +4,7 @@
 // cannot write WAL stops with a PANIC.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "core/context.h"
@@ -22,9 +23,14 @@ inline constexpr int kPoolWarnPercent = 85;
 // reserve, ok otherwise, with the figures.
 Finding check_pool(Context& ctx);
 
+// What a CHECKPOINT may write on a full pool (a new WAL segment, then
+// pg_control): with less free, one PANICs the server, whatever the reserve.
+constexpr uint64_t kCheckpointRoom = 17ULL << 20;
+
 // Conflict, naming `what` ("create branch p/b"), when the pool's free
-// space is below the configured reserve. A pool whose space cannot be
-// read is not refused: the filesystem's own errors still stop a write.
+// space is below the configured reserve, or below kCheckpointRoom (with a
+// reserve of 0 too). A pool whose space cannot be read is not refused:
+// the filesystem's own errors still stop a write.
 Status check_reserve(Context& ctx, const std::string& what);
 
 }  // namespace velo::core
