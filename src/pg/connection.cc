@@ -95,6 +95,11 @@ Result<Connection> Connection::open(const ConnParams& params) {
     return make_error(ErrorKind::Io, "cannot connect to {}: {}", to_url(params, false),
                       trim(PQerrorMessage(conn)));
   }
+  // libpq prints the server's notices and warnings to stderr. velo's
+  // sessions are its own business: a crash's "terminating connection"
+  // WARNING would come before velo's one line saying what failed.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   return connection;
 }
 
