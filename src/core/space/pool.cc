@@ -47,20 +47,20 @@ Status check_reserve(Context& ctx, const std::string& what) {
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return Status::Ok();
   const uint64_t reserve = reserve_bytes(ctx, *pool);
-  if (pool->free_bytes < kCheckpointRoom) {
+  if (pool->free_bytes < reserve) {
     return make_error(ErrorKind::Conflict,
-                      "cannot {}: the pool has {} free, less than the {} a CHECKPOINT may need "
-                      "(a WAL segment), and a server that cannot write its WAL stops; free "
-                      "space (velo status shows what takes it) or make the pool larger",
-                      what, human_bytes(pool->free_bytes), human_bytes(kCheckpointRoom));
+                      "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "
+                      "running branches need for their WAL; free space (velo status shows what "
+                      "takes it) or make the pool larger",
+                      what, human_bytes(pool->free_bytes), ctx.config.reserve_percent,
+                      human_bytes(reserve));
   }
-  if (pool->free_bytes >= reserve) return Status::Ok();
+  if (pool->free_bytes >= kCheckpointRoom) return Status::Ok();
   return make_error(ErrorKind::Conflict,
-                    "cannot {}: the pool has {} free, less than the reserve of {}% ({}) that "
-                    "running branches need for their WAL; free space (velo status shows what "
-                    "takes it) or make the pool larger",
-                    what, human_bytes(pool->free_bytes), ctx.config.reserve_percent,
-                    human_bytes(reserve));
+                    "cannot {}: the pool has {} free, less than the {} a CHECKPOINT may need "
+                    "(a WAL segment), and a server that cannot write its WAL stops; free "
+                    "space (velo status shows what takes it) or make the pool larger",
+                    what, human_bytes(pool->free_bytes), human_bytes(kCheckpointRoom));
 }
 
 }  // namespace velo::core
