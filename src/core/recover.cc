@@ -36,13 +36,12 @@ Result<std::vector<std::string>> finish_interrupted_operations(Context& ctx,
                                                                const std::string& project) {
   std::vector<std::string> done;
   VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(project));
-  // Children before parents: a half-made parent's removal takes its
-  // children along, whose rows would then be gone.
-  for (auto it = branches.rbegin(); it != branches.rend(); ++it) {
-    if (!is_interrupted(*it)) continue;
-    VELO_ASSIGN_OR_RETURN(auto fresh, ctx.store.branch(project, it->name));
-    if (!fresh || !is_interrupted(*fresh)) continue;  // went with a parent
-    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, it->name));
+  for (const auto& branch : branches) {
+    if (!is_interrupted(branch)) continue;
+    // Read again: a half-made parent's removal takes its children along.
+    VELO_ASSIGN_OR_RETURN(auto fresh, ctx.store.branch(project, branch.name));
+    if (!fresh || !is_interrupted(*fresh)) continue;
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, project, branch.name));
     VELO_ASSIGN_OR_RETURN(std::string what, finish_interrupted_operation(ctx, handle));
     done.push_back(std::move(what));
   }

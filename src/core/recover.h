@@ -23,7 +23,8 @@ bool is_interrupted(const state::BranchRecord& branch);
 // people ("removed the half-made branch p/x"). The caller holds the lock.
 Result<std::string> finish_interrupted_operation(Context& ctx, BranchHandle& handle);
 
-// Finishes every interrupted operation of the project, children first;
+// Finishes every interrupted operation of the project, then removes the
+// volumes and snapshots of the project that no row names any more;
 // returns what was done. The caller holds the lock.
 Result<std::vector<std::string>> finish_interrupted_operations(Context& ctx,
                                                                const std::string& project);
