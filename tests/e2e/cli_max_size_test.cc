@@ -19,9 +19,13 @@ namespace {
 constexpr uint64_t kCap = uint64_t{64} << 20;
 const char* const kCapText = "64M";
 
+// A write cut short at the cap has no errno to quote: PostgreSQL says
+// "wrote only 4096 of 8192 bytes" with the hint "Check free disk space."
+// (its SQLSTATE is 53100, disk full, which velo's message does not carry).
 bool says_disk_full(const std::string& text) {
   return text.find("Disk quota exceeded") != std::string::npos ||
          text.find("No space left on device") != std::string::npos ||
+         text.find("Check free disk space") != std::string::npos ||
          text.find("53100") != std::string::npos;
 }
 
