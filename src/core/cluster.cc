@@ -123,11 +123,8 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait)
   // Without a password the ping ends at the server's authentication
   // request, which already says it is up (libpq's PQping), and the server
   // logs nothing; with one, each ping is a whole login: a backend's start
-  // and a SCRAM exchange, 30 ms here. No password file either: libpq
-  // warns of one that is not a plain file (/dev/null) and ignores one that
-  // does not exist, which nothing can create under /proc/self.
+  // and a SCRAM exchange, 30 ms here.
   params.password.clear();
-  params.passfile = "/proc/self/velo-no-passfile";
   auto started = ctx.clock.monotonic();
   auto deadline = started + wait.timeout;
   bool announced = false;

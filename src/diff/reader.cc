@@ -76,6 +76,8 @@ Result<ClusterSchema> read_cluster(pg::Client& client, const pg::ConnParams& par
   // a backend's start (about 30 ms here), more than most reads.
   std::vector<std::optional<Result<DatabaseSchema>>> read(rows.size());
   std::atomic<size_t> next{0};
+  // One thread reads a database; the listing session is idle by then and
+  // serves only the row of its own database.
   auto read_one = [&](size_t i) {
     timings::Scope span("read " + rows[i][0]);
     if (rows[i][1] == "t") {
@@ -89,15 +91,10 @@ Result<ClusterSchema> read_cluster(pg::Client& client, const pg::ConnParams& par
                                     : Result<DatabaseSchema>(database_session.error());
   };
   auto worker = [&] {
-    for (size_t i = next++; i < rows.size(); i = next++) {
-      if (rows[i][1] != "t") read_one(i);
-    }
+    for (size_t i = next++; i < rows.size(); i = next++) read_one(i);
   };
-  auto own =
-      std::find_if(rows.begin(), rows.end(), [](const pg::Row& row) { return row[1] == "t"; });
   std::vector<std::thread> workers;
   for (size_t i = 1; i < std::min(rows.size(), kParallelReads); ++i) workers.emplace_back(worker);
-  if (own != rows.end()) read_one(static_cast<size_t>(own - rows.begin()));
   worker();
   for (auto& thread : workers) thread.join();
   ClusterSchema cluster;

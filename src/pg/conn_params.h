@@ -15,10 +15,13 @@ struct ConnParams {
   std::string password;
   std::string dbname = "postgres";
   int connect_timeout_s = 5;
-  // libpq's passfile. velo's own servers: /dev/null, so that no ~/.pgpass
-  // of the invoking user changes where velo connects. "" leaves libpq's
-  // default (PGPASSFILE, else ~/.pgpass): for servers velo does not manage.
-  std::string passfile = "/dev/null";
+  // libpq's passfile. velo's own servers: none, so that no ~/.pgpass of
+  // the invoking user changes where velo connects. libpq ignores a path
+  // that does not exist (nothing can create one under /proc/self), where
+  // /dev/null made it warn on every connection without a password. ""
+  // leaves libpq's default (PGPASSFILE, else ~/.pgpass): for servers velo
+  // does not manage.
+  std::string passfile = "/proc/self/velo-no-passfile";
   // Further libpq keywords (sslmode, ...), e.g. from a source URL.
   std::vector<std::pair<std::string, std::string>> options;
 };

@@ -178,11 +178,11 @@ Status chown_copy(const std::string& path, uid_t uid, gid_t gid,
       if (errno == ENOENT) continue;  // removed meanwhile
       return os_error(errno, "stat " + entry);
     }
-    const bool theirs = st.st_uid == uid && st.st_gid == gid;
+    const bool owned = st.st_uid == uid && st.st_gid == gid;
     if (S_ISDIR(st.st_mode) &&
-        (!theirs || std::find(written.begin(), written.end(), name) != written.end())) {
+        (!owned || std::find(written.begin(), written.end(), name) != written.end())) {
       VELO_TRY(chown_tree(entry, uid, gid));
-    } else if (!theirs && ::lchown(entry.c_str(), uid, gid) != 0) {
+    } else if (!owned && ::lchown(entry.c_str(), uid, gid) != 0) {
       return os_error(errno, "chown " + entry);
     }
   }

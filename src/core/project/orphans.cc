@@ -13,6 +13,23 @@ namespace {
 
 std::string project_of(const std::string& volume) { return volume.substr(0, volume.find('.')); }
 
+// What a volume, snapshot or retired orphan names: "volume" or
+// "volume@snapshot".
+struct Stored {
+  std::string volume;
+  std::string snapshot;  // "" for a volume
+};
+
+Stored stored_of(const Orphan& orphan) {
+  auto at = orphan.what.find('@');
+  return {orphan.what.substr(0, at), at == std::string::npos ? "" : orphan.what.substr(at + 1)};
+}
+
+Status destroy(Context& ctx, const Stored& stored) {
+  return stored.snapshot.empty() ? ctx.driver.destroy_volume(stored.volume)
+                                 : ctx.driver.destroy_snapshot(stored.volume, stored.snapshot);
+}
+
 // Containers (docker) whose branch no longer exists. Only runtimes that a
 // project uses are asked, so a machine without Docker is never probed.
 Status find_orphan_clusters(Context& ctx, const std::vector<state::BranchRecord>& branches,
@@ -118,17 +135,14 @@ Status remove_orphan(Context& ctx, const Orphan& orphan) {
     VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get("docker"));
     return runtime->remove(spec);
   }
-  auto at = orphan.what.find('@');
-  std::string volume = orphan.what.substr(0, at);
-  std::string snapshot = at == std::string::npos ? "" : orphan.what.substr(at + 1);
-  VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, project_of(volume)));
-  if (orphan.kind == "retired") return destroy_or_retire(ctx, volume, snapshot);
+  const Stored stored = stored_of(orphan);
+  VELO_ASSIGN_OR_RETURN(auto lock, acquire_project_lock(ctx, project_of(stored.volume)));
+  if (orphan.kind == "retired") return destroy_or_retire(ctx, stored.volume, stored.snapshot);
   // Check again under the lock: a create may have adopted it meanwhile.
   VELO_ASSIGN_OR_RETURN(auto fresh, find_orphans(ctx));
   for (const auto& candidate : fresh) {
     if (candidate.kind == orphan.kind && candidate.what == orphan.what) {
-      return snapshot.empty() ? ctx.driver.destroy_volume(volume)
-                              : ctx.driver.destroy_snapshot(volume, snapshot);
+      return destroy(ctx, stored);
     }
   }
   return Status::Ok();
@@ -140,12 +154,9 @@ Result<std::vector<std::string>> remove_project_leftovers(Context& ctx,
   VELO_ASSIGN_OR_RETURN(auto orphans, find_orphans(ctx));
   for (const auto& orphan : orphans) {
     if (orphan.kind != "volume" && orphan.kind != "snapshot") continue;
-    auto at = orphan.what.find('@');
-    std::string volume = orphan.what.substr(0, at);
-    if (project_of(volume) != project) continue;
-    VELO_TRY(at == std::string::npos
-                 ? ctx.driver.destroy_volume(volume)
-                 : ctx.driver.destroy_snapshot(volume, orphan.what.substr(at + 1)));
+    const Stored stored = stored_of(orphan);
+    if (project_of(stored.volume) != project) continue;
+    VELO_TRY(destroy(ctx, stored));
     removed.push_back(orphan.kind + " " + orphan.what);
   }
   return removed;
