@@ -2,6 +2,22 @@
 
 namespace velo::diff {
 
+Result<std::vector<pg::Row>> Catalog::query(const std::string& sql) {
+  if (listed != nullptr) {
+    listed->push_back(sql);
+    return std::vector<pg::Row>{};
+  }
+  if (sent == nullptr) return session.query(sql);
+  // A reader whose statement depended on rows read before it would ask
+  // for another one than the dry run listed.
+  if (sent_statements == nullptr || next_sent >= sent_statements->size() ||
+      (*sent_statements)[next_sent] != sql) {
+    return make_error(ErrorKind::Io, "internal: a catalog reader's statement was not listed");
+  }
+  ++next_sent;
+  return sent->next();
+}
+
 void Catalog::add(Object object, const std::string& address) {
   if (!address.empty()) {
     key_by_address[address] = object.key();

@@ -14,13 +14,20 @@
 
 namespace velo::diff {
 
+// The readers' statements do not depend on what earlier ones read, so
+// read_schema lists them first (a dry run over no rows: `listed`), then
+// sends them all at once (`sent`) and lets the readers take their rows.
 struct Catalog {
   pg::Session& session;
   DatabaseSchema& schema;
   std::map<std::string, std::string> key_by_address{};     // objects and aliases
   std::map<std::string, std::string> object_by_address{};  // objects only
+  std::vector<std::string>* listed = nullptr;              // the dry run: statements go here
+  pg::Pipeline* sent = nullptr;                            // else their rows come from here
+  const std::vector<std::string>* sent_statements = nullptr;
+  size_t next_sent = 0;
 
-  Result<std::vector<pg::Row>> query(const std::string& sql) { return session.query(sql); }
+  Result<std::vector<pg::Row>> query(const std::string& sql);
   // Adds `object`, found at `address` (which may be "").
   void add(Object object, const std::string& address);
   // Also names `key` at another address (a view's rule, a column's default).

@@ -31,12 +31,9 @@ Status read_database_attributes(pg::Session& session, DatabaseSchema& schema) {
   return Status::Ok();
 }
 
-Status read_all(pg::Session& session, DatabaseSchema& schema) {
-  VELO_TRY(read_database_attributes(session, schema));
-  Catalog catalog{
-      .session = session, .schema = schema, .key_by_address = {}, .object_by_address = {}};
-  // Objects first (each reader maps its addresses), then what refers to
-  // them by address.
+// Objects first (each reader maps its addresses), then what refers to
+// them by address.
+Status run_readers(Catalog& catalog) {
   for (auto reader :
        {read_schemas,        read_extensions,         read_collations,   read_types,
         read_domains,        read_functions,          read_sequences,    read_tables,
@@ -47,6 +44,21 @@ Status read_all(pg::Session& session, DatabaseSchema& schema) {
     VELO_TRY(reader(catalog));
   }
   return Status::Ok();
+}
+
+// Every statement goes out before the first rows come back: the server
+// runs them back to back (most of a read is its deparsing) while velo
+// builds objects from the rows of the earlier ones.
+Status read_all(pg::Session& session, DatabaseSchema& schema) {
+  VELO_TRY(read_database_attributes(session, schema));
+  std::vector<std::string> statements;
+  DatabaseSchema dry_schema;
+  Catalog dry{.session = session, .schema = dry_schema, .listed = &statements};
+  VELO_TRY(run_readers(dry));
+  VELO_ASSIGN_OR_RETURN(auto pipeline, session.pipeline(statements));
+  Catalog catalog{
+      .session = session, .schema = schema, .sent = pipeline.get(), .sent_statements = &statements};
+  return run_readers(catalog);
 }
 
 }  // namespace

@@ -70,6 +70,67 @@ Status check_result(PGconn* conn, const ResultPtr& result, const std::string& sq
   return make_error(kind, "query \"{}\" failed: {}", head, message);
 }
 
+std::vector<Row> rows_of(const PGresult* result) {
+  std::vector<Row> rows;
+  int columns = PQnfields(result);
+  rows.reserve(PQntuples(result));
+  for (int r = 0; r < PQntuples(result); ++r) {
+    Row row;
+    row.reserve(columns);
+    for (int c = 0; c < columns; ++c) {
+      row.emplace_back(PQgetvalue(result, r, c), PQgetlength(result, r, c));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// libpq's pipeline mode: the statements and a sync went out together;
+// each statement's result is followed by a null, the sync by its own
+// result. A statement after a failed one comes back PGRES_PIPELINE_ABORTED.
+class LibpqPipeline : public Pipeline {
+ public:
+  LibpqPipeline(PGconn* conn, std::vector<std::string> statements)
+      : conn_(conn), statements_(std::move(statements)) {}
+  ~LibpqPipeline() override { finish(); }
+  LibpqPipeline(const LibpqPipeline&) = delete;
+  LibpqPipeline& operator=(const LibpqPipeline&) = delete;
+
+  Result<std::vector<Row>> next() override {
+    if (next_ >= statements_.size()) {
+      return make_error(ErrorKind::Io, "no statement left in the pipeline");
+    }
+    const std::string& sql = statements_[next_++];
+    ResultPtr result(PQgetResult(conn_));
+    if (result) ResultPtr(PQgetResult(conn_));  // the null that ends it
+    if (result && PQresultStatus(result.get()) == PGRES_PIPELINE_ABORTED) {
+      return make_error(ErrorKind::Io, "query \"{}\" not run: a statement before it failed",
+                        sql.substr(0, sql.find('\n')));
+    }
+    VELO_TRY(check_result(conn_, result, sql));
+    return rows_of(result.get());
+  }
+
+ private:
+  // Reads what is left up to the sync's result and leaves pipeline mode.
+  void finish() {
+    for (size_t nulls = 0; nulls <= statements_.size() + 1;) {
+      ResultPtr result(PQgetResult(conn_));
+      if (!result) {
+        if (PQstatus(conn_) == CONNECTION_BAD) break;
+        ++nulls;
+        continue;
+      }
+      if (PQresultStatus(result.get()) == PGRES_PIPELINE_SYNC) break;
+    }
+    PQexitPipelineMode(conn_);
+  }
+
+  PGconn* conn_;
+  std::vector<std::string> statements_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 PingStatus ping(const ConnParams& params) {
@@ -125,14 +186,24 @@ Result<std::vector<Row>> Connection::query(const std::string& sql,
   ResultPtr result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
                                 values.data(), nullptr, nullptr, 0));
   VELO_TRY(check_result(conn_, result, sql));
-  std::vector<Row> rows;
-  int columns = PQnfields(result.get());
-  for (int r = 0; r < PQntuples(result.get()); ++r) {
-    Row row;
-    for (int c = 0; c < columns; ++c) row.emplace_back(PQgetvalue(result.get(), r, c));
-    rows.push_back(std::move(row));
+  return rows_of(result.get());
+}
+
+Result<std::unique_ptr<Pipeline>> Connection::pipeline(std::vector<std::string> statements) {
+  if (PQenterPipelineMode(conn_) != 1) {
+    return make_error(ErrorKind::Io, "cannot enter pipeline mode: {}", trim(PQerrorMessage(conn_)));
   }
-  return rows;
+  // Made first, so that leaving early still reads up to the sync.
+  bool sent = true;
+  for (const auto& sql : statements) {
+    sent = PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+    if (!sent) break;
+  }
+  std::string error = sent ? "" : trim(PQerrorMessage(conn_));
+  if (PQpipelineSync(conn_) != 1 && error.empty()) error = trim(PQerrorMessage(conn_));
+  auto pipeline = std::make_unique<LibpqPipeline>(conn_, std::move(statements));
+  if (!error.empty()) return make_error(ErrorKind::Io, "cannot send a pipeline: {}", error);
+  return std::unique_ptr<Pipeline>(std::move(pipeline));
 }
 
 Status Connection::exec(const std::string& sql) {

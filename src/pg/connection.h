@@ -28,6 +28,7 @@ class Connection : public Session {
   Result<std::vector<Row>> query(const std::string& sql,
                                  const std::vector<std::string>& params = {}) override;
   Status exec(const std::string& sql) override;
+  Result<std::unique_ptr<Pipeline>> pipeline(std::vector<std::string> statements) override;
   Result<std::string> encrypt_password(const std::string& user,
                                        const std::string& password) override;
   Result<std::string> quote_identifier(const std::string& name) override;

@@ -4,6 +4,7 @@
 // fake_pg.h); the real one is pg::Connection, over libpq.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,20 @@
 namespace velo::pg {
 
 using Row = std::vector<std::string>;  // NULL reads as ""
+
+// Statements sent at once, whose rows are read back one statement at a
+// time, in the order sent. Destroying it before the last one reads and
+// drops the rest, so that the session serves the next statement.
+class Pipeline {
+ public:
+  Pipeline() = default;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+  virtual ~Pipeline() = default;
+  // The next statement's rows. After a failure, the statements after it
+  // were not run and fail too.
+  virtual Result<std::vector<Row>> next() = 0;
+};
 
 // Not thread-safe: one session serves one caller at a time.
 class Session {
@@ -25,6 +40,12 @@ class Session {
   virtual Result<std::vector<Row>> query(const std::string& sql,
                                          const std::vector<std::string>& params = {}) = 0;
   virtual Status exec(const std::string& sql) = 0;
+
+  // Sends every statement (no parameters) before reading any result, so
+  // that the server runs them back to back while the caller handles the
+  // rows of the earlier ones. This one runs each when its rows are asked
+  // for; pg::Connection sends them in libpq's pipeline mode.
+  virtual Result<std::unique_ptr<Pipeline>> pipeline(std::vector<std::string> statements);
 
   // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
   // makes it, so that the clear password never travels in SQL text nor

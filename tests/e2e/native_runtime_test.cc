@@ -124,6 +124,25 @@ TEST_F(NativeRuntimeTest, InitStartConnectStop) {
   ASSERT_TRUE(verifier.ok());
   EXPECT_EQ(verifier->rfind("SCRAM-SHA-256$", 0), 0u);
 
+  // A pipeline's rows come back in order; after a failed statement the
+  // rest fail too, and leaving early still leaves the session usable.
+  {
+    auto pipeline = conn->pipeline({"SELECT 1", "SELECT 1/0", "SELECT 3", "SELECT 4"});
+    ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+    auto first = (*pipeline)->next();
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(*first, (std::vector<pg::Row>{{"1"}}));
+    auto failed = (*pipeline)->next();
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.error().message.find("division by zero"), std::string::npos);
+    auto skipped = (*pipeline)->next();
+    ASSERT_FALSE(skipped.ok());
+    EXPECT_NE(skipped.error().message.find("not run"), std::string::npos);
+  }
+  auto after = conn->query("SELECT 'after'");
+  ASSERT_TRUE(after.ok()) << after.error().message;
+  EXPECT_EQ(*after, (std::vector<pg::Row>{{"after"}}));
+
   // A wrong password is refused: TCP connections need scram-sha-256.
   pg::ConnParams wrong = params;
   wrong.password = "wrong";
