@@ -1,11 +1,11 @@
 // The catalog readers' two passes: a dry run that lists their statements,
 // then the rows of those statements, sent at once, in the same order.
-#include "diff/catalog.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "diff/catalog.h"
 
 namespace velo::diff {
 namespace {
