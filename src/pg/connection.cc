@@ -193,7 +193,6 @@ Result<std::unique_ptr<Pipeline>> Connection::pipeline(std::vector<std::string> 
   if (PQenterPipelineMode(conn_) != 1) {
     return make_error(ErrorKind::Io, "cannot enter pipeline mode: {}", trim(PQerrorMessage(conn_)));
   }
-  // Made first, so that leaving early still reads up to the sync.
   bool sent = true;
   for (const auto& sql : statements) {
     sent = PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
@@ -201,6 +200,8 @@ Result<std::unique_ptr<Pipeline>> Connection::pipeline(std::vector<std::string> 
   }
   std::string error = sent ? "" : trim(PQerrorMessage(conn_));
   if (PQpipelineSync(conn_) != 1 && error.empty()) error = trim(PQerrorMessage(conn_));
+  // Made even when sending failed: going, it reads what was sent up to the
+  // sync and leaves pipeline mode, so that the session stays usable.
   auto pipeline = std::make_unique<LibpqPipeline>(conn_, std::move(statements));
   if (!error.empty()) return make_error(ErrorKind::Io, "cannot send a pipeline: {}", error);
   return std::unique_ptr<Pipeline>(std::move(pipeline));
