@@ -2,7 +2,9 @@
 // then the rows of those statements, sent at once, in the same order.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "diff/catalog.h"
@@ -43,40 +45,40 @@ TEST(DiffCatalogTest, DryRunListsStatementsWithoutRunningThem) {
   EXPECT_TRUE(session.ran.empty());
 }
 
-TEST(DiffCatalogTest, SentStatementsAnswerInOrder) {
+// A catalog whose statements were sent: their rows come from a pipeline.
+struct SentCatalog {
+  explicit SentCatalog(std::vector<std::string> sent) : statements(std::move(sent)) {
+    auto made = session.pipeline(statements);
+    if (made.ok()) pipeline = std::move(*made);
+    catalog.sent = pipeline.get();
+  }
   EchoSession session;
   DatabaseSchema schema;
-  std::vector<std::string> statements{"SELECT 1", "SELECT 2"};
-  auto pipeline = session.pipeline(statements);
-  ASSERT_TRUE(pipeline.ok());
-  Catalog catalog{.session = session,
-                  .schema = schema,
-                  .sent = pipeline->get(),
-                  .sent_statements = &statements};
-  auto first = catalog.query("SELECT 1");
+  std::vector<std::string> statements;
+  std::unique_ptr<pg::Pipeline> pipeline;
+  Catalog catalog{
+      .session = session, .schema = schema, .sent = nullptr, .sent_statements = &statements};
+  Result<std::vector<pg::Row>> query(const std::string& sql) { return catalog.query(sql); }
+};
+
+TEST(DiffCatalogTest, SentStatementsAnswerInOrder) {
+  SentCatalog sent({"SELECT 1", "SELECT 2"});
+  auto first = sent.query("SELECT 1");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, (std::vector<pg::Row>{{"SELECT 1"}}));
-  auto second = catalog.query("SELECT 2");
+  auto second = sent.query("SELECT 2");
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(*second, (std::vector<pg::Row>{{"SELECT 2"}}));
   // Nothing was listed after them.
-  EXPECT_FALSE(catalog.query("SELECT 3").ok());
+  EXPECT_FALSE(sent.query("SELECT 3").ok());
 }
 
 TEST(DiffCatalogTest, AStatementTheDryRunDidNotListFails) {
-  EchoSession session;
-  DatabaseSchema schema;
-  std::vector<std::string> statements{"SELECT 1"};
-  auto pipeline = session.pipeline(statements);
-  ASSERT_TRUE(pipeline.ok());
-  Catalog catalog{.session = session,
-                  .schema = schema,
-                  .sent = pipeline->get(),
-                  .sent_statements = &statements};
-  auto other = catalog.query("SELECT 2");
+  SentCatalog sent({"SELECT 1"});
+  auto other = sent.query("SELECT 2");
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error().message.find("not listed"), std::string::npos);
-  EXPECT_TRUE(session.ran.empty());
+  EXPECT_TRUE(sent.session.ran.empty());
 }
 
 }  // namespace
