@@ -60,6 +60,20 @@ std::string string_at(const json& object, const char* key) {
   return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// Typed reads that fall back on a value of the wrong type: json::value()
+// throws there, and an engine (or a proxy in front of it) may send anything.
+bool bool_at(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_boolean() && it->get<bool>();
+}
+
+int int_at(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_number_integer()) return 0;
+  const auto value = it->get<int64_t>();
+  return value >= INT32_MIN && value <= INT32_MAX ? static_cast<int>(value) : 0;
+}
+
 std::string strip_slash(std::string name) {
   if (!name.empty() && name[0] == '/') name.erase(0, 1);
   return name;
@@ -76,8 +90,8 @@ Result<ContainerInfo> parse_container_inspect(const std::string& body) {
   info.name = strip_slash(string_at(doc, "Name"));
   if (auto state = doc.find("State"); state != doc.end() && state->is_object()) {
     info.state = string_at(*state, "Status");
-    info.running = state->value("Running", false);
-    info.exit_code = state->value("ExitCode", 0);
+    info.running = bool_at(*state, "Running");
+    info.exit_code = int_at(*state, "ExitCode");
     info.error = string_at(*state, "Error");
   }
   if (auto config = doc.find("Config"); config != doc.end() && config->is_object()) {

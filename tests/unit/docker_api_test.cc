@@ -82,6 +82,20 @@ TEST(DockerApi, ParsesInspect) {
   EXPECT_FALSE(parse_container_inspect("not json").ok());
 }
 
+TEST(DockerApi, InspectFieldsOfTheWrongTypeReadAsUnset) {
+  // Found by docker_api_fuzz: json::value() threw on "Running":"yes".
+  auto info = parse_container_inspect(
+      R"({"State":{"Status":1,"Running":"yes","ExitCode":1e300},"Config":[]})");
+  ASSERT_TRUE(info.ok());
+  EXPECT_FALSE(info->running);
+  EXPECT_EQ(info->exit_code, 0);
+  EXPECT_EQ(info->state, "");
+  info = parse_container_inspect(R"({"State":{"Running":true,"ExitCode":99999999999}})");
+  ASSERT_TRUE(info.ok());
+  EXPECT_TRUE(info->running);
+  EXPECT_EQ(info->exit_code, 0);
+}
+
 TEST(DockerApi, ParsesList) {
   const std::string body =
       R"([{"Id":"1","Names":["/velo-a-main"],"Image":"postgres:15","State":"running",
