@@ -135,14 +135,20 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait)
   // question is a request to the engine, which competes with the start.
   constexpr auto kAliveEvery = std::chrono::milliseconds(50);
   auto next_alive_check = started;
+  // `done` logs in: asked at most this often.
+  constexpr auto kDoneEvery = std::chrono::milliseconds(10);
+  auto next_done_check = started;
   while (true) {
     VELO_TRY(interrupt::check());
     std::string status = postmaster_status(handle.spec.data_dir);
     bool up = status == "ready" || (wait.standby_is_up && status == "standby");
+    if (up && wait.not_yet && wait.not_yet()) up = false;
+    if (up && wait.done && ctx.clock.monotonic() < next_done_check) up = false;
     if (up && ctx.pg.ping(params) == pg::PingStatus::Ok) {
       if (!wait.done) return Status::Ok();
       auto done = wait.done();
       if (done.ok() && *done) return Status::Ok();
+      next_done_check = ctx.clock.monotonic() + kDoneEvery;
     }
     if (wait.on_poll) wait.on_poll(status);
     auto now = ctx.clock.monotonic();

@@ -62,6 +62,11 @@ struct ReadyWait {
   bool standby_is_up = true;
   // Asked once the server accepts connections; false keeps waiting.
   std::function<Result<bool>()> done;
+  // A test without a connection, asked first, that says `done` cannot be
+  // true yet (a point-in-time recovery: recovery.signal is still there).
+  // A hot standby says "ready" in postmaster.pid, so without it every
+  // poll of a long replay would log in to ask, slowing the replay down.
+  std::function<bool()> not_yet;
   // Called on every poll with the postmaster's status (progress).
   std::function<void(const std::string& status)> on_poll;
   // Turns "the server exited" into the caller's error (a recovery that

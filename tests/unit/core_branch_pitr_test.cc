@@ -317,5 +317,14 @@ TEST_F(RecoverTest, WaitsWhileTheServerReplays) {
   EXPECT_GT(clock_.slept(), std::chrono::microseconds(0));
 }
 
+TEST_F(RecoverTest, LogsInOnlyOnceReplayHasEnded) {
+  // A hot standby says "ready" in postmaster.pid from its first read-only
+  // moment on; recovery.signal tells velo the replay is still going.
+  runtime_.replay_checks = 4;
+  ASSERT_TRUE(recover().ok());
+  EXPECT_EQ(pg_.matching("SELECT pg_is_in_recovery()").size(), 1u);
+  EXPECT_GE(clock_.slept(), std::chrono::milliseconds(150));  // four 50 ms alive checks
+}
+
 }  // namespace
 }  // namespace velo::testing

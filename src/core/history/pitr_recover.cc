@@ -178,6 +178,9 @@ Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan&
   wait.timeout = timeout;
   wait.standby_is_up = false;  // promoted, not merely consistent
   wait.done = [&] { return promoted(ctx, branch); };
+  // The server removes recovery.signal when replay has reached the target.
+  const std::string signal = branch.spec.data_dir + "/recovery.signal";
+  wait.not_yet = [&] { return path_exists(signal); };
   wait.on_poll = [&](const std::string& status) { progress.maybe_report(status); };
   wait.on_exit = [&](const Error& exited) { return recovery_failed(branch, plan.target, exited); };
   wait.goal = "reach " + describe_target(plan.target);

@@ -47,6 +47,8 @@ Status FakeRuntime::start(const runtime::ClusterSpec& spec) {
   std::string volume = spec.data_dir.substr(0, spec.data_dir.find_last_of('/'));
   volume = volume.substr(volume.find_last_of('/') + 1);
   running_[spec.data_dir] = spec.project + "/" + spec.branch + "@" + volume;
+  replaying_[spec.data_dir] = replay_checks;
+  end_replay(spec.data_dir);
   return Status::Ok();
 }
 
@@ -55,7 +57,16 @@ Status FakeRuntime::check_alive(const runtime::ClusterSpec& spec) {
     return make_error(ErrorKind::Io, "postgres for {}/{} exited; last log lines:\n{}", spec.project,
                       spec.branch, log);
   }
+  end_replay(spec.data_dir);
   return Status::Ok();
+}
+
+void FakeRuntime::end_replay(const std::string& data_dir) {
+  auto left = replaying_.find(data_dir);
+  if (left == replaying_.end()) return;
+  if (left->second-- > 0) return;
+  (void)remove_tree(data_dir + "/recovery.signal");
+  replaying_.erase(left);
 }
 
 Status FakeRuntime::stop(const runtime::ClusterSpec& spec) {

@@ -50,6 +50,10 @@ class FakeRuntime : public runtime::Runtime {
   bool start_fails = false;
   // What start writes as postmaster.pid's status line.
   std::string start_status = "ready";
+  // The replay of a point-in-time recovery: a started server removes
+  // recovery.signal (as postgres does once it reaches its target) after
+  // this many check_alive calls; 0: at start.
+  int replay_checks = 0;
   // What log_tail returns.
   std::string log;
   // "init main", "adopt dev", "start dev", "stop dev", "remove dev", in order.
@@ -58,8 +62,11 @@ class FakeRuntime : public runtime::Runtime {
  private:
   Status maybe_fail(const std::string& operation, const runtime::ClusterSpec& spec);
   bool fails(const std::string& operation);
+  // Counts down replay_checks; at 0, the server is done with recovery.signal.
+  void end_replay(const std::string& data_dir);
   std::map<std::string, int> failures_;         // operation -> calls to let pass first
   std::map<std::string, std::string> running_;  // data_dir -> project/branch@volume
+  std::map<std::string, int> replaying_;        // data_dir -> check_alive calls left
 };
 
 }  // namespace velo::testing
