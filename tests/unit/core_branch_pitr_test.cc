@@ -85,6 +85,25 @@ TEST_F(PitrTest, RecoversTheSnapshotsCloneToAnLsnAndPromotes) {
   EXPECT_EQ(made->spec.restore_dir, "");
 }
 
+TEST_F(PitrTest, SealsNothingWhenTheArchiveHoldsTheTargetAndTheNextSegment) {
+  // A moment in the past: its segment and the one after are archived.
+  // Then a later one, whose next segment is not.
+  pg_.on_each("pg_walfile_name", {{{"000000010000000000000003", "000000010000000000000004"}},
+                                  {{"000000010000000000000004", "000000010000000000000006"}}});
+  auto made = core::create_branch(*ctx_, at_lsn("0/3800000"));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_TRUE(pg_.matching("pg_switch_wal").empty());
+  EXPECT_EQ(pg_.matching("pg_walfile_name").at(0).conn.port, 40000);
+  // The segment after is missing: the parent switches and waits.
+  made = core::create_branch(*ctx_, [&] {
+    auto options = at_lsn("0/4800000");
+    options.name = {"api", "later"};
+    return options;
+  }());
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(pg_.matching("pg_switch_wal").size(), 1u);
+}
+
 TEST_F(PitrTest, RecoversToATime) {
   std::string target = format_utc(clock_.now() - std::chrono::seconds(5));
   auto made = core::create_branch(*ctx_, at(core::TargetSpec::Kind::Time, target));

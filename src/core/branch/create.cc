@@ -113,9 +113,13 @@ class Creation {
     return Status::Ok();
   }
 
-  // A point-in-time branch clones an existing snapshot; every moment up to
-  // now must be in the parent's archive first.
-  Status seal_parent_archive() { return seal_archive(ctx_, parent_); }
+  // A point-in-time branch clones an existing snapshot; its target must be
+  // in the parent's archive first.
+  Status seal_parent_archive() {
+    std::optional<Lsn> target;
+    if (plan_->target.kind == TargetSpec::Kind::Lsn) target = plan_->target.lsn;
+    return seal_archive(ctx_, parent_, target);
+  }
 
   Status snapshot_parent() {
     ctx_.reporter.step(

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "core/cluster.h"
 #include "core/context.h"
@@ -18,8 +19,9 @@ Result<WindowInputs> window_inputs(Context& ctx, BranchHandle& parent);
 // with an XID (a time target then always has a later commit to stop
 // before, even on an idle database), switches to a new WAL segment, and
 // waits until the finished segment is in the archive. Timeout names the
-// archiver's last failure.
-Status seal_archive(Context& ctx, BranchHandle& parent,
+// archiver's last failure. With an LSN target whose segment and the next
+// are archived already (a moment in the past), there is nothing to seal.
+Status seal_archive(Context& ctx, BranchHandle& parent, std::optional<Lsn> target = std::nullopt,
                     std::chrono::seconds timeout = std::chrono::seconds(120));
 
 }  // namespace velo::core
