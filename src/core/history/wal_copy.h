@@ -18,7 +18,9 @@ namespace velo::core {
 Status archive_wal_file(const std::string& source, const std::string& dest_dir,
                         const std::string& name);
 
-// restore_command: copies ARCHIVE_DIR/NAME to `dest`. NotFound (quietly:
+// `velo wal-restore`, the restore_command of native servers until it
+// became cp (runtime/native_runtime.cc; kept for a recovery that an older
+// velo started): copies ARCHIVE_DIR/NAME to `dest`. NotFound (quietly:
 // the server probes for files that do not exist yet, e.g. the next
 // timeline's history file) when the archive has no such file.
 Status restore_wal_file(const std::string& archive_dir, const std::string& name,
