@@ -20,6 +20,7 @@
 #include "core/space/pool.h"
 #include "util/fs.h"
 #include "util/time_format.h"
+#include "util/timings.h"
 
 namespace velo::core {
 namespace {
@@ -270,6 +271,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
                         "--no-start does not go with --at or --lsn: the "
                         "branch runs to recover to its target");
     }
+    timings::Scope span("plan");  // the parent's window: a session, its archive
     VELO_ASSIGN_OR_RETURN(auto inputs, window_inputs(ctx, parent));
     VELO_ASSIGN_OR_RETURN(plan, plan_recovery(inputs, *options.target));
   }
