@@ -345,5 +345,16 @@ TEST_F(RecoverTest, LogsInOnlyOnceReplayHasEnded) {
   EXPECT_GE(clock_.slept(), std::chrono::milliseconds(150));  // four 50 ms alive checks
 }
 
+TEST_F(RecoverTest, ReportsProgressFromTheReplayingServer) {
+  // Three seconds of replay: a report at its start and one 2 s later,
+  // each asking the hot standby where replay is.
+  runtime_.replay_checks = 60;
+  pg_.on("pg_last_xact_replay_timestamp", {{"0/3800000", "2026-11-18T11:06:40.000Z"}});
+  ASSERT_TRUE(recover().ok());
+  auto asked = pg_.matching("pg_last_xact_replay_timestamp");
+  ASSERT_EQ(asked.size(), 2u);
+  EXPECT_EQ(asked[0].conn.port, branch_.branch.port);
+}
+
 }  // namespace
 }  // namespace velo::testing

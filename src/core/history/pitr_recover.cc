@@ -45,15 +45,17 @@ class Progress {
     next_ = now + std::chrono::seconds(2);
     std::string where;
     std::optional<Lsn> at;
-    if (status == "standby") {
-      // Consistent: the replay position itself can be asked for.
+    // Consistent, a hot standby says "ready" (or "standby" without
+    // hot_standby): the replay position itself can be asked for, at one
+    // login per report.
+    if (status == "ready" || status == "standby") {
       auto conn = ctx_.pg.connect(conn_params(branch_));
       if (conn.ok()) {
         auto rows = (*conn)->query(
             "SELECT pg_last_wal_replay_lsn()::text, "
             "coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', "
             "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '-')");
-        if (rows.ok()) {
+        if (rows.ok() && !rows->empty() && rows->at(0).size() == 2) {
           where = fmt::format("{} (last commit {})", rows->at(0).at(0), rows->at(0).at(1));
           auto lsn = parse_lsn(rows->at(0).at(0));
           if (lsn.ok()) at = *lsn;
