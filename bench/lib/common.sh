@@ -22,6 +22,9 @@ nap_init() {
 }
 nap() { read -r -t "$1" -u "$NAP_FD" _ || true; }
 
+# median: the median of the numbers on stdin (the lower one of an even count).
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}'; }
+
 # record_time DRIVER SCALE METHOD MS: one measured run.
 # Nothing is recorded while WARMUP is set.
 record_time() {

@@ -34,12 +34,19 @@ load_data() {
 # shared_buffers starts faster. Empty with a velo that has none.
 branch_settings_args() {
   v branch create bench/settings --no-start --no-archive >/dev/null || return 1
-  mapfile -t BARE_SETTINGS < <(v --json branch show bench/settings | "$PY" -c '
+  mapfile -t BARE_SETTINGS < <(settings_of bench/settings)
+  v branch delete bench/settings >/dev/null
+}
+
+# settings_of BRANCH [NAME...]: the branch's server settings (`branch show
+# --json`) but the NAMEs, as postgres -c options, one word a line.
+settings_of() {
+  v --json branch show "$1" | "$PY" -c '
 import json, sys
 for name, value in json.load(sys.stdin).get("settings", {}).items():
-    print("-c")
-    print(f"{name}={value}")')
-  v branch delete bench/settings >/dev/null
+    if name not in sys.argv[1:]:
+        print("-c")
+        print(f"{name}={value}")' "${@:2}"
 }
 
 # branch_conn NAME: sets BR_PORT and BR_PASSWORD from `velo branch url`

@@ -63,6 +63,7 @@ struct SentCatalog {
 
 TEST(DiffCatalogTest, SentStatementsAnswerInOrder) {
   SentCatalog sent({"SELECT 1", "SELECT 2"});
+  ASSERT_NE(sent.pipeline, nullptr);
   auto first = sent.query("SELECT 1");
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, (std::vector<pg::Row>{{"SELECT 1"}}));
@@ -75,6 +76,7 @@ TEST(DiffCatalogTest, SentStatementsAnswerInOrder) {
 
 TEST(DiffCatalogTest, AStatementTheDryRunDidNotListFails) {
   SentCatalog sent({"SELECT 1"});
+  ASSERT_NE(sent.pipeline, nullptr);
   auto other = sent.query("SELECT 2");
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.error().message.find("not listed"), std::string::npos);
