@@ -139,9 +139,7 @@ TEST_F(ImportDiskFullTest, LeavesNothingBehind) {
   // pool: removed with the test, as CliTest does for its own home.
   struct RemoveDataRoot {
     std::string path;
-    ~RemoveDataRoot() {
-      if (path.starts_with("/var/lib/velo/")) (void)remove_tree(path);
-    }
+    ~RemoveDataRoot() { remove_data_root(path); }
   } data_root{inited.json().value("data_root", "")};
   CliResult r = velo.run({"project", "create", "big", "--from", (*source)->url()});
   EXPECT_NE(r.exit_code, 0) << r.describe();

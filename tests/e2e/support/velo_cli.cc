@@ -284,7 +284,11 @@ void CliTest::TearDown() {
   pool_.reset();
   // Server-owned files live outside the pool, under /var/lib/velo/<id>
   // (the home's data root): this test's go with it.
-  if (data_root_.starts_with("/var/lib/velo/")) (void)remove_tree(data_root_);
+  remove_data_root(data_root_);
+}
+
+void remove_data_root(const std::string& data_root) {
+  if (data_root.starts_with("/var/lib/velo/")) (void)remove_tree(data_root);
 }
 
 CliResult CliTest::ok(const std::vector<std::string>& args) {

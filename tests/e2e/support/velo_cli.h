@@ -51,6 +51,10 @@ std::string check_usage_error(const CliResult& r);
 // pg_amcheck, psql), from Debian's /usr/lib/postgresql/<v>/bin.
 std::string pg_bin(const std::string& program, const std::string& version = "15");
 
+// Removes a test home's data root (from `velo init --json`: the servers'
+// velo link and files outside the pool), only one under /var/lib/velo/.
+void remove_data_root(const std::string& data_root);
+
 class VeloCli {
  public:
   // Where systemd runs, no test installs a timer for its throwaway home:
