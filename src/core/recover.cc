@@ -4,16 +4,29 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/project/orphans.h"
+#include "core/project/project_ops.h"
 
 namespace velo::core {
 
 bool is_interrupted(const state::BranchRecord& branch) {
-  return branch.status == "creating" || branch.status == "resetting" || branch.status == "rotating";
+  return branch.status == "creating" || branch.status == "resetting" ||
+         branch.status == "rotating" || branch.status == "deleting";
 }
 
 Result<std::string> finish_interrupted_operation(Context& ctx, BranchHandle& handle) {
   const state::BranchRecord record = handle.branch;
   const std::string full = record.project + "/" + record.name;
+  if (record.status == "deleting") {
+    // The intent was recorded: the delete goes forward.
+    if (!record.parent) {
+      VELO_ASSIGN_OR_RETURN(std::string warning, finish_project_delete(ctx, record.project));
+      if (!warning.empty()) fmt::print(stderr, "velo: warning: {}\n", warning);
+      return fmt::format("finished deleting project {}", record.project);
+    }
+    VELO_TRY(delete_branch_tree(ctx, handle));
+    VELO_TRY(retry_retired(ctx, record.project));
+    return fmt::format("finished deleting branch {}", full);
+  }
   if (record.status != "creating") {
     const char* what = record.status == "resetting" ? "reset" : "password change";
     VELO_TRY(finish_interrupted(ctx, handle));

@@ -1,9 +1,9 @@
 // What a command killed midway (SIGKILL, a power loss) left in the state:
 // branch rows whose status says an operation was under way ("creating",
-// "resetting", "rotating"). Every command that changes a project holds its
-// lock from its first write to its last, so such a row, seen by a holder
-// of the lock, is a dead command's: the next command on the project, or
-// `velo gc`, finishes it.
+// "resetting", "rotating", "deleting"). Every command that changes a
+// project holds its lock from its first write to its last, so such a row,
+// seen by a holder of the lock, is a dead command's: the next command on
+// the project, or `velo gc`, finishes it.
 #pragma once
 
 #include <string>
@@ -19,7 +19,8 @@ bool is_interrupted(const state::BranchRecord& branch);
 
 // Finishes one: a create is rolled back (what it made goes; a project
 // whose main was never made goes with it), a reset or password change
-// forward (branch_ops.h, finish_interrupted). Returns what was done, for
+// forward (branch_ops.h, finish_interrupted), and so is a delete (of a
+// project, when the row is a root's). Returns what was done, for
 // people ("removed the half-made branch p/x"). The caller holds the lock.
 Result<std::string> finish_interrupted_operation(Context& ctx, BranchHandle& handle);
 

@@ -1,12 +1,13 @@
 // velo branch delete against fakes: the server stops and goes, then the
 // volume, the branch's snapshots, its WAL archive, the base snapshot made
-// on its parent and its row. A failure midway leaves a row that a second
-// delete finishes.
+// on its parent and its row. A failure before the servers are down changes
+// nothing; after it, the next command on the project finishes the delete.
 #include <gtest/gtest.h>
 
 #include "core/branch/branch_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
+#include "core/locks.h"
 #include "support/core_fixture.h"
 #include "util/fs.h"
 
@@ -95,31 +96,46 @@ TEST_F(DeleteTest, APointInTimeBranchLeavesItsSourceSnapshot) {
   EXPECT_TRUE(kept->has_value());
 }
 
-// A failure at each step: the error comes back, the row stays (so does
-// whatever the step did not reach), and a second delete finishes the job.
+// A failure once the servers are down: the delete has taken effect (the
+// warning says gc finishes it), its rows say "deleting", and the next
+// command on the project finishes it.
 class DeleteFailureTest : public DeleteTest, public ::testing::WithParamInterface<FailureCase> {};
 
-TEST_P(DeleteFailureTest, LeavesARowThatASecondDeleteFinishes) {
+TEST_P(DeleteFailureTest, IsFinishedByTheNextCommandOnTheProject) {
   make("dev");
   Faults f = faults();
   GetParam().inject(f);
-  Status first = core::delete_branch(*ctx_, {"api", "dev"}, false);
-  ASSERT_FALSE(first.ok());
-  EXPECT_EQ(count_rows("branches"), 2);
-  Status second = core::delete_branch(*ctx_, {"api", "dev"}, false);
-  ASSERT_TRUE(second.ok()) << second.error().message;
+  ASSERT_TRUE(core::delete_branch(*ctx_, {"api", "dev"}, false).ok());
+  auto row = store_->branch("api", "dev");
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->status, "deleting");
+  ASSERT_TRUE(core::lock_project(*ctx_, "api").ok());
   EXPECT_EQ(world(), before_);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, DeleteFailureTest,
-    ::testing::Values(
-        FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
-        FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
-        FailureCase{"DestroyVolume", [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
-        FailureCase{"DestroyBaseSnapshot",
-                    [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),
+    ::testing::Values(FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
+                      FailureCase{"DestroyVolume",
+                                  [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
+                      FailureCase{"DestroyBaseSnapshot",
+                                  [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),
     case_name);
+
+// velo killed once the intent was recorded: the delete goes forward, with
+// its server still running.
+TEST_F(DeleteTest, ARecordedDeleteIsFinishedByTheNextCommand) {
+  make("dev");
+  make("leaf", "dev");
+  for (const char* name : {"dev", "leaf"}) {
+    auto row = store_->branch("api", name);
+    ASSERT_TRUE(row.ok() && row->has_value());
+    (*row)->status = "deleting";
+    ASSERT_TRUE(store_->update_branch(**row).ok());
+  }
+  ASSERT_TRUE(core::lock_project(*ctx_, "api").ok());
+  EXPECT_EQ(world(), before_);
+}
 
 TEST_F(DeleteTest, AFailedStopKeepsTheServerAndEverythingElse) {
   make("dev");
@@ -138,13 +154,13 @@ TEST_F(DeleteTest, AFailedChildStopsTheForcedDeleteBeforeItsParent) {
   EXPECT_EQ(world(), before);
 }
 
-TEST_F(DeleteTest, AFailedRowDeleteKeepsTheRowForTheNextAttempt) {
+TEST_F(DeleteTest, AFailedRowDeleteLeavesTheRowForTheNextCommand) {
   make("dev");
   fail_writes("branches", "DELETE");
-  ASSERT_FALSE(core::delete_branch(*ctx_, {"api", "dev"}, false).ok());
+  ASSERT_TRUE(core::delete_branch(*ctx_, {"api", "dev"}, false).ok());  // with a warning
   EXPECT_EQ(count_rows("branches"), 2);
   ASSERT_TRUE(store_->db().exec("DROP TRIGGER fail_branches_DELETE").ok());
-  ASSERT_TRUE(core::delete_branch(*ctx_, {"api", "dev"}, false).ok());
+  ASSERT_TRUE(core::lock_project(*ctx_, "api").ok());
   EXPECT_EQ(world(), before_);
 }
 

@@ -184,13 +184,30 @@ INSTANTIATE_TEST_SUITE_P(
                     }}),
     case_name);
 
-TEST_F(ImportDumpTest, WhenTheCleanupFailsTooBothAreSaid) {
+// The restore is a step of the project's create: its error comes back,
+// and an undo that fails too is a warning, not the error.
+TEST_F(ImportDumpTest, AFailedUndoLeavesTheRestoresError) {
   runner_.fail({kRestore, "--host=127.0.0.1"}, 1, "pg_restore: error: boom\n");
   runtime_.fail_next("stop-immediately");
   auto made = run();
   ASSERT_FALSE(made.ok());
-  EXPECT_NE(made.error().message.find("removing project shop failed too"), std::string::npos)
-      << made.error().message;
+  EXPECT_NE(made.error().message.find("boom"), std::string::npos) << made.error().message;
+  EXPECT_EQ(count_rows("projects"), 0);
+}
+
+// velo killed during the restore: the project is a `creating` row, which
+// the next command on it removes with everything made for it.
+TEST_F(ImportDumpTest, AKilledRestoreLeavesNoProject) {
+  runner_.fail({kRestore, "--host=127.0.0.1"}, 1, "pg_restore: error: boom\n");
+  std::string status_during_restore;
+  runner_.on_run = [&](const Command& command) {
+    if (command.argv.size() > 1 && command.argv[1] == "--host=127.0.0.1") {
+      auto main = store_->branch("shop", "main");
+      if (main.ok() && main->has_value()) status_during_restore = (*main)->status;
+    }
+  };
+  (void)run();
+  EXPECT_EQ(status_during_restore, "creating");
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "core/branch/branch_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
+#include "core/locks.h"
 #include "core/project/project_ops.h"
 #include "support/core_fixture.h"
 #include "util/fs.h"
@@ -158,24 +159,44 @@ TEST_F(ProjectDeleteTest, RetiredVolumesGoToo) {
   EXPECT_EQ(world(), "");
 }
 
-// A failure midway returns the error; a second delete finishes.
+// A failed stop changes nothing; a failure once the servers are down
+// leaves the rows "deleting", for the next command on the project to finish.
 class ProjectDeleteFailureTest : public ProjectDeleteTest,
                                  public ::testing::WithParamInterface<FailureCase> {};
 
-TEST_P(ProjectDeleteFailureTest, ASecondDeleteFinishes) {
+TEST_P(ProjectDeleteFailureTest, TheNextCommandFinishes) {
   Faults f = faults();
   GetParam().inject(f);
-  ASSERT_FALSE(core::delete_project(*ctx_, "api", true).ok());
+  (void)core::delete_project(*ctx_, "api", true);
   EXPECT_EQ(count_rows("projects"), 1);
-  auto again = core::delete_project(*ctx_, "api", true);
-  ASSERT_TRUE(again.ok()) << again.error().message;
+  ASSERT_TRUE(core::lock_project(*ctx_, "api").ok());
+  EXPECT_EQ(world(), "");
+}
+
+TEST_F(ProjectDeleteTest, AFailedStopChangesNothing) {
+  const std::string before = world();
+  runtime_.fail_next("stop-immediately");
+  ASSERT_FALSE(core::delete_project(*ctx_, "api", true).ok());
+  EXPECT_EQ(world(), before);
+  EXPECT_TRUE(core::delete_project(*ctx_, "api", true).ok());
+  EXPECT_EQ(world(), "");
+}
+
+// velo killed once the intent was recorded: the project goes.
+TEST_F(ProjectDeleteTest, ARecordedDeleteIsFinishedByTheNextCommand) {
+  auto rows = store_->branches("api");
+  ASSERT_TRUE(rows.ok());
+  for (auto row : *rows) {
+    row.status = "deleting";
+    ASSERT_TRUE(store_->update_branch(row).ok());
+  }
+  ASSERT_TRUE(core::lock_project(*ctx_, "api").ok());
   EXPECT_EQ(world(), "");
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Steps, ProjectDeleteFailureTest,
     ::testing::Values(
-        FailureCase{"Stop", [](Faults& f) { f.runtime.fail_next("stop-immediately"); }},
         FailureCase{"Remove", [](Faults& f) { f.runtime.fail_next("remove"); }},
         FailureCase{"DestroyVolume", [](Faults& f) { f.driver.fail_next("destroy_volume"); }},
         FailureCase{"DestroySnapshot", [](Faults& f) { f.driver.fail_next("destroy_snapshot"); }}),

@@ -14,6 +14,8 @@
 
 namespace velo::core {
 
+class Operation;
+
 struct CreateBranchOptions {
   BranchName name;
   std::optional<BranchName> parent = std::nullopt;  // default: PROJECT/main
@@ -65,6 +67,12 @@ Status restart_branch(Context& ctx, const BranchName& name);
 Result<std::string> rotate_password(Context& ctx, const BranchName& name);
 
 // Steps shared with project deletion (the caller holds the project lock).
+// Gives the rows one status, in one transaction ("deleting": the intent
+// that the next command finishes if velo dies; core/recover.h).
+Status mark_branches(Context& ctx, std::vector<BranchHandle>& branches, const std::string& status);
+// The operation's "stop" step: stops the running servers among `branches`,
+// in their order, each with an undo that starts it again.
+Status stop_for_delete(Operation& op, Context& ctx, std::vector<BranchHandle>& branches);
 Status delete_branch_tree(Context& ctx, BranchHandle& handle,
                           std::vector<std::string>* kept_logs = nullptr);
 // Destroys a volume or snapshot now, or records it for `velo gc` when

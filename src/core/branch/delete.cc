@@ -1,6 +1,8 @@
-// velo branch delete. Safe to repeat: every step treats "already gone" as
-// done, and the state row goes last, so a failure midway leaves a row that
-// a second delete (or gc) finishes.
+// velo branch delete. The rows say "deleting" before anything is touched:
+// a delete that velo does not live to finish is finished by the next
+// command on the project (core/recover.h). Until the servers are down it
+// can still be undone; after that it only goes forward, and every removal
+// treats "already gone" as done, so finishing it twice is harmless.
 #include <fmt/format.h>
 
 #include <set>
@@ -10,6 +12,7 @@
 #include "core/history/retention_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/locks.h"
+#include "core/operation.h"
 #include "util/fs.h"
 #include "util/time_format.h"
 #include "util/timings.h"
@@ -40,9 +43,11 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::s
   ctx.reporter.step(fmt::format("deleting {}/{}", handle.project.name, handle.branch.name));
   {
     timings::Scope span("stop");
+    // Down already, unless this finishes what a killed command left.
     // Immediate: the data goes next, so a shutdown checkpoint would only
     // write pages nobody reads again.
-    VELO_TRY(handle.runtime->stop_immediately(handle.spec));
+    VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+    if (running) VELO_TRY(handle.runtime->stop_immediately(handle.spec));
     // After the stop, so that the server's last lines are in it; before the
     // removal, which takes a container's log along.
     if (kept_logs != nullptr) {
@@ -113,6 +118,46 @@ Status retry_retired(Context& ctx, const std::string& project) {
   return Status::Ok();
 }
 
+namespace {
+
+// The branch and everything below it, deepest first: the branch is last.
+Status collect_tree(Context& ctx, BranchHandle handle, std::vector<BranchHandle>& tree) {
+  VELO_ASSIGN_OR_RETURN(auto children, ctx.store.children(handle.project.name, handle.branch.name));
+  for (const auto& child : children) {
+    VELO_ASSIGN_OR_RETURN(auto child_handle, load_branch(ctx, child.project, child.name));
+    VELO_TRY(collect_tree(ctx, std::move(child_handle), tree));
+  }
+  tree.push_back(std::move(handle));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status mark_branches(Context& ctx, std::vector<BranchHandle>& branches, const std::string& status) {
+  return ctx.store.transaction([&]() -> Status {
+    for (auto& handle : branches) {
+      handle.branch.status = status;
+      VELO_TRY(ctx.store.update_branch(handle.branch));
+    }
+    return Status::Ok();
+  });
+}
+
+Status stop_for_delete(Operation& op, Context& ctx, std::vector<BranchHandle>& branches) {
+  return op.step("stop", [&]() -> Status {
+    // Immediate: the data goes next, so a shutdown checkpoint would only
+    // write pages nobody reads again.
+    for (BranchHandle& handle : branches) {
+      VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
+      if (!running) continue;
+      op.undo("the server of " + handle.project.name + "/" + handle.branch.name,
+              [&ctx, &handle] { return start_and_wait(ctx, handle); });
+      VELO_TRY(handle.runtime->stop_immediately(handle.spec));
+    }
+    return Status::Ok();
+  });
+}
+
 Status delete_branch(Context& ctx, const BranchName& name, bool force,
                      std::vector<std::string>* kept_logs) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
@@ -132,10 +177,21 @@ Status delete_branch(Context& ctx, const BranchName& name, bool force,
                       "them too",
                       name.full(), names);
   }
-  VELO_TRY(delete_branch_tree(ctx, handle, kept_logs));
-  // What this branch kept alive (an earlier incarnation's volume, say)
-  // may go now.
-  return retry_retired(ctx, name.project);
+  std::vector<BranchHandle> tree;
+  VELO_TRY(collect_tree(ctx, handle, tree));
+  Operation op("branch-delete", fmt::format("branch {} was not deleted", name.full()));
+  VELO_TRY(op.step("record", [&] { return mark_branches(ctx, tree, "deleting"); }));
+  op.undo("the state rows", [&] { return mark_branches(ctx, tree, "ready"); });
+  VELO_TRY(stop_for_delete(op, ctx, tree));
+  VELO_TRY(op.step("commit", [] { return Status::Ok(); }));
+  op.commit();
+  op.cleanup("removing its data", [&]() -> Status {
+    VELO_TRY(delete_branch_tree(ctx, tree.back(), kept_logs));
+    // What this branch kept alive (an earlier incarnation's volume, say)
+    // may go now.
+    return retry_retired(ctx, name.project);
+  });
+  return Status::Ok();
 }
 
 }  // namespace velo::core

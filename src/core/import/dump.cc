@@ -10,7 +10,6 @@
 
 #include "core/import/basebackup.h"
 #include "core/import/roles.h"
-#include "core/locks.h"
 #include "core/names.h"
 #include "core/project/project_ops.h"
 #include "util/fs.h"
@@ -92,10 +91,10 @@ struct Restored {
 };
 
 // The restore, and the database it went into as the project's default:
-// what `velo branch url` and `velo psql` name from then on.
-Result<Restored> restore(Context& ctx, const ImportDumpOptions& options, DumpFormat format) {
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.project.name));
-  VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, options.project.name, "main"));
+// what `velo branch url` and `velo psql` name from then on. A step of the
+// project's create: the caller holds its lock.
+Result<Restored> restore(Context& ctx, const ImportDumpOptions& options, DumpFormat format,
+                         BranchHandle& handle) {
   VELO_ASSIGN_OR_RETURN(std::string database, target_database(ctx, options, handle, format));
   VELO_ASSIGN_OR_RETURN(auto roles, prepare_roles(ctx, options, handle, format));
   ctx.reporter.step(fmt::format("restoring {} ({} format) into {}/main, database {}",
@@ -207,18 +206,14 @@ Status validate_import_dump(const ImportDumpOptions& options) {
 Result<DumpImport> create_project_from_dump(Context& ctx, const ImportDumpOptions& options) {
   VELO_TRY(validate_import_dump(options));
   VELO_ASSIGN_OR_RETURN(DumpFormat format, detect_dump_format(options.dump_path));
-  VELO_ASSIGN_OR_RETURN(auto handle, create_project(ctx, options.project));
-  auto restored = restore(ctx, options, format);
-  if (!restored.ok()) {
-    auto removed = delete_project(ctx, options.project.name, true);
-    if (!removed.ok()) {
-      return make_error(restored.error().kind, "{} (and removing project {} failed too: {})",
-                        restored.error().message, options.project.name, removed.error().message);
-    }
-    return restored.error();
-  }
-  handle.project.database = restored->database;
-  return DumpImport{std::move(handle), std::move(restored->roles)};
+  Restored restored;
+  VELO_ASSIGN_OR_RETURN(auto handle,
+                        create_project(ctx, options.project, [&](BranchHandle& main) -> Status {
+                          VELO_ASSIGN_OR_RETURN(restored, restore(ctx, options, format, main));
+                          return Status::Ok();
+                        }));
+  handle.project.database = restored.database;
+  return DumpImport{std::move(handle), std::move(restored.roles)};
 }
 
 }  // namespace velo::core

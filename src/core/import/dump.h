@@ -9,7 +9,8 @@
 // connects to its own databases), stopping at the first error.
 // Ownership and privileges are kept: the roles the dump names that the
 // new cluster lacks are created first, NOLOGIN (core/import_roles.h).
-// A restore that fails deletes the new project: nothing is left behind.
+// The restore is a step of the project's create (core/project/project_ops.h):
+// one that fails, or velo killed midway, leaves no project behind.
 #pragma once
 
 #include <cstdint>

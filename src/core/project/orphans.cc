@@ -86,10 +86,11 @@ Result<std::vector<Orphan>> find_orphans(Context& ctx) {
     if (b.status == "creating") {
       out.push_back({"stale-row", b.project + "/" + b.name, "a create that did not finish"});
     }
-    if (b.status == "resetting" || b.status == "rotating") {
+    if (b.status == "resetting" || b.status == "rotating" || b.status == "deleting") {
       out.push_back({"interrupted", b.project + "/" + b.name,
-                     b.status == "resetting" ? "a reset that did not finish"
-                                             : "a password change that did not finish"});
+                     b.status == "resetting"  ? "a reset that did not finish"
+                     : b.status == "deleting" ? "a delete that did not finish"
+                                              : "a password change that did not finish"});
     }
   }
   VELO_TRY(find_orphan_clusters(ctx, branches, out));

@@ -92,8 +92,9 @@ namespace {
 // One project create: the operation's state between its steps.
 class ProjectCreation {
  public:
-  ProjectCreation(Context& ctx, const CreateProjectOptions& options, runtime::Runtime* runtime)
-      : ctx_(ctx), options_(options), runtime_(runtime) {}
+  ProjectCreation(Context& ctx, const CreateProjectOptions& options, runtime::Runtime* runtime,
+                  const PopulateMain& populate)
+      : ctx_(ctx), options_(options), runtime_(runtime), populate_(populate) {}
 
   Result<BranchHandle> run() {
     state::ProjectRecord project;
@@ -112,6 +113,7 @@ class ProjectCreation {
     VELO_ASSIGN_OR_RETURN(handle_, reserve_project(ctx_, project, project.password, runtime_, op_));
     VELO_TRY(op_.step("init", [&] { return init(project); }));
     VELO_TRY(op_.step("start", [&] { return start(); }));
+    if (populate_) VELO_TRY(op_.step("restore", [&] { return populate_(handle_); }));
     VELO_TRY(op_.step("snapshot", [&] { return first_snapshot(); }));
     VELO_TRY(op_.step("commit", [&] {
       handle_.branch.status = "ready";
@@ -147,6 +149,7 @@ class ProjectCreation {
   Context& ctx_;
   const CreateProjectOptions& options_;
   runtime::Runtime* runtime_;
+  const PopulateMain& populate_;
   BranchHandle handle_;
   Operation op_{"project-create",
                 fmt::format("project {} was not created",
@@ -155,14 +158,15 @@ class ProjectCreation {
 
 }  // namespace
 
-Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options) {
+Result<BranchHandle> create_project(Context& ctx, const CreateProjectOptions& options,
+                                    const PopulateMain& populate) {
   VELO_TRY(validate_name("project", options.name));
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, options.name));
   VELO_TRY(validate(ctx, options));
   VELO_ASSIGN_OR_RETURN(runtime::Runtime * runtime, ctx.runtimes.get(options.runtime));
   // Before anything is made: the binaries, or the engine and the image.
   VELO_TRY(runtime->check(options.pg_version, options.image));
-  return ProjectCreation(ctx, options, runtime).run();
+  return ProjectCreation(ctx, options, runtime, populate).run();
 }
 
 Status set_project_retention(Context& ctx, const std::string& name, int64_t retention_s,
@@ -175,21 +179,13 @@ Status set_project_retention(Context& ctx, const std::string& name, int64_t rete
   return ctx.store.update_project_retention(name, retention_s, snapshot_every_s);
 }
 
-Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force) {
-  VELO_TRY(validate_name("project", name));
-  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name));
-  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+Result<std::string> finish_project_delete(Context& ctx, const std::string& name) {
   VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(name));
-  if (branches.size() > 1 && !force) {
-    return make_error(ErrorKind::Conflict,
-                      "project {} has {} branches besides main: use --force to delete them too",
-                      name, branches.size() - 1);
-  }
-  DeleteProjectResult result;
+  std::string warning;
   bool has_main = std::any_of(branches.begin(), branches.end(),
                               [](const auto& branch) { return branch.name == "main"; });
   if (has_main) {
-    VELO_ASSIGN_OR_RETURN(result.warning, release_source_slot(ctx, name));
+    VELO_ASSIGN_OR_RETURN(warning, release_source_slot(ctx, name));
   }
   // Roots first found, then their subtrees, deepest first.
   for (const auto& branch : branches) {
@@ -202,6 +198,37 @@ Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name
   VELO_TRY(ctx.store.db().run("DELETE FROM snapshots WHERE project = ?", {name}));
   VELO_TRY(ctx.store.delete_merges(name));
   VELO_TRY(ctx.store.delete_project(name));
+  return warning;
+}
+
+Result<DeleteProjectResult> delete_project(Context& ctx, const std::string& name, bool force) {
+  VELO_TRY(validate_name("project", name));
+  VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(name));
+  if (branches.size() > 1 && !force) {
+    return make_error(ErrorKind::Conflict,
+                      "project {} has {} branches besides main: use --force to delete them too",
+                      name, branches.size() - 1);
+  }
+  std::vector<BranchHandle> handles;
+  for (const auto& branch : branches) {
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name, branch.name));
+    handles.push_back(std::move(handle));
+  }
+  Operation op("project-delete", fmt::format("project {} was not deleted", name));
+  // The intent first: from here, if velo dies, the next command on the
+  // project finishes the delete (core/recover.h).
+  VELO_TRY(op.step("record", [&] { return mark_branches(ctx, handles, "deleting"); }));
+  op.undo("the state rows", [&] { return mark_branches(ctx, handles, "ready"); });
+  VELO_TRY(stop_for_delete(op, ctx, handles));
+  VELO_TRY(op.step("commit", [] { return Status::Ok(); }));
+  op.commit();
+  DeleteProjectResult result;
+  op.cleanup("removing its data", [&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(result.warning, finish_project_delete(ctx, name));
+    return Status::Ok();
+  });
   return result;
 }
 

@@ -27,6 +27,7 @@ void FakeRunner::not_installed(std::vector<std::string> prefix) {
 
 Result<ExecResult> FakeRunner::run(const Command& command) {
   commands_.push_back(command);
+  if (on_run) on_run(command);
   Script* best = nullptr;
   size_t best_length = 0;
   for (auto& [prefix, script] : scripts_) {

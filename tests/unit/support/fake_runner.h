@@ -3,6 +3,7 @@
 // command lines a component runs and how it reads their output.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ class FakeRunner : public ProcessRunner {
 
   // Answer for commands matching no prefix: exit 0, no output.
   ExecResult fallback;
+  // Called with each command before it is answered: a test's look at the
+  // world while the command "runs".
+  std::function<void(const Command&)> on_run;
 
  private:
   struct Script {
