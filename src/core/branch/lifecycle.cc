@@ -31,18 +31,23 @@ Status set_stopped_by_user(Context& ctx, BranchHandle& handle, bool stopped) {
   return ctx.store.update_branch(handle.branch);
 }
 
-// Starts the branch's server unless it runs; its own password set.
-Status start_locked(Context& ctx, BranchHandle& handle) {
+// Starts the branch's server unless it runs; true when it did.
+Result<bool> start_server_if_stopped(Context& ctx, BranchHandle& handle) {
   VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
   if (state == runtime::ClusterState::Missing) {
     return make_error(ErrorKind::NotFound, "the data of {}/{} is missing ({}); see velo doctor",
                       handle.project.name, handle.branch.name, handle.spec.data_dir);
   }
-  if (state != runtime::ClusterState::Running) {
-    // Settings may have changed since the last start (velo upgrade, port).
-    VELO_TRY(prepare_data_dir(handle));
-    VELO_TRY(start_and_wait(ctx, handle));
-  }
+  if (state == runtime::ClusterState::Running) return false;
+  // Settings may have changed since the last start (velo upgrade, port).
+  VELO_TRY(prepare_data_dir(handle));
+  VELO_TRY(start_and_wait(ctx, handle));
+  return true;
+}
+
+// Starts the branch's server unless it runs; its own password set.
+Status start_locked(Context& ctx, BranchHandle& handle) {
+  VELO_TRY(start_server_if_stopped(ctx, handle));
   return set_own_password(ctx, handle);
 }
 
@@ -70,16 +75,33 @@ Status finish_interrupted(Context& ctx, BranchHandle& handle) {
 Status start_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
-  VELO_TRY(start_locked(ctx, handle));
-  return set_stopped_by_user(ctx, handle, false);
+  Operation op("branch-start", fmt::format("{} was not started", name.full()));
+  // Registered first: a server that came up and then failed its checks
+  // goes down again.
+  bool started = false;
+  op.undo("the server", [&]() -> Status { return started ? stop_server(handle) : Status::Ok(); });
+  VELO_TRY(op.step("start", [&]() -> Status {
+    VELO_ASSIGN_OR_RETURN(started, start_server_if_stopped(ctx, handle));
+    return Status::Ok();
+  }));
+  VELO_TRY(op.step("password", [&] { return set_own_password(ctx, handle); }));
+  VELO_TRY(op.step("commit", [&] { return set_stopped_by_user(ctx, handle, false); }));
+  op.commit();
+  return Status::Ok();
 }
 
 Status stop_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  Operation op("branch-stop", fmt::format("{} was not stopped", name.full()));
   // Recorded first: a stop cut short is still one the user asked for.
-  VELO_TRY(set_stopped_by_user(ctx, handle, true));
-  return stop_server(handle);
+  const bool was_stopped_by_user = handle.branch.stopped_by_user;
+  VELO_TRY(op.step("record", [&] { return set_stopped_by_user(ctx, handle, true); }));
+  op.undo("the desired state",
+          [&] { return set_stopped_by_user(ctx, handle, was_stopped_by_user); });
+  VELO_TRY(op.step("stop", [&] { return stop_server(handle); }));
+  op.commit();
+  return Status::Ok();
 }
 
 Status restart_branch(Context& ctx, const BranchName& name) {
