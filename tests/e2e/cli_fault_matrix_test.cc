@@ -17,31 +17,78 @@ namespace velo::e2e {
 namespace {
 
 struct FaultCase {
-  std::string operation;
+  std::string label;      // what the case is, for messages and set-up
+  std::string operation;  // as VELO_FAULT names it
   std::vector<std::string> steps;
   std::vector<std::string> args;
+  // What a repeat of a command that took effect says: a create finds what
+  // it made, a delete finds nothing to delete.
+  std::string done_already = "already exists";
 };
 
-// The steps as the operations name them (core/operation.h).
-std::vector<FaultCase> fault_cases() {
+// The steps as the operations name them (core/operation.h). The cases
+// that need more than SetUp's home (a dump, an LSN, a branch to delete)
+// get their arguments from the fixture.
+std::vector<FaultCase> fault_cases(const std::vector<std::string>& import_args,
+                                   const std::vector<std::string>& dump_args,
+                                   const std::string& lsn) {
   return {
       {"branch-create",
+       "branch-create",
        {"reserve", "snapshot", "clone", "prepare", "start", "password", "commit"},
        {"branch", "create", "demo/x"}},
+      {"pitr-create",
+       "branch-create",
+       {"reserve", "seal-archive", "clone", "prepare", "recover", "password", "start-snapshot",
+        "commit"},
+       {"branch", "create", "demo/p", "--lsn", lsn}},
       {"branch-reset",
+       "branch-reset",
        {"reserve", "snapshot", "clone", "prepare", "stop-old", "swap", "start", "commit",
         "cleanup"},
        {"branch", "reset", "demo/dev"}},
-      {"snapshot-create", {"reserve", "snapshot", "commit"}, {"snapshot", "create", "demo/dev"}},
-      {"password-rotate", {"record", "apply", "commit"}, {"branch", "password", "demo/dev"}},
+      {"branch-delete",
+       "branch-delete",
+       {"record", "stop", "commit", "cleanup"},
+       {"branch", "delete", "demo/gone"},
+       "no branch named"},
+      {"snapshot-create",
+       "snapshot-create",
+       {"reserve", "snapshot", "commit"},
+       {"snapshot", "create", "demo/dev"}},
+      {"password-rotate",
+       "password-rotate",
+       {"record", "apply", "commit"},
+       {"branch", "password", "demo/dev"}},
       {"project-create",
+       "project-create",
        {"reserve", "volume", "init", "start", "commit"},
        {"project", "create", "other"}},
+      {"project-import",
+       "project-import",
+       {"reserve", "volume", "basebackup", "prepare", "start", "password", "commit"},
+       import_args},
+      {"project-dump",
+       "project-create",
+       {"reserve", "volume", "init", "start", "restore", "snapshot", "commit"},
+       dump_args},
+      {"project-delete",
+       "project-delete",
+       {"record", "stop", "commit", "cleanup"},
+       {"project", "delete", "gone", "--force"},
+       "no project named"},
       {"branch-merge",
+       "branch-merge",
        {"plan", "rehearse", "snapshot", "record", "apply"},
        {"branch", "merge", "demo/dev"}},
       // diff's scratch server on a clone of dev's base snapshot
-      {"scratch", {"clone", "prepare", "start"}, {"branch", "diff", "demo/dev"}},
+      {"scratch", "scratch", {"clone", "prepare", "start"}, {"branch", "diff", "demo/dev"}},
+      // Last: they stop dev and start it again.
+      {"branch-stop", "branch-stop", {"record", "stop"}, {"branch", "stop", "demo/dev"}},
+      {"branch-start",
+       "branch-start",
+       {"start", "password", "commit"},
+       {"branch", "start", "demo/dev"}},
   };
 }
 
@@ -54,7 +101,21 @@ class CliFaultMatrixTest : public CliTest {
     create_branch("demo/dev");
     // Something for merge and diff to carry: a table made on dev.
     ASSERT_TRUE(sql("demo/dev", "CREATE TABLE feature (id int PRIMARY KEY)").ok());
+    // A moment of main's past for the point-in-time case, and a copy of
+    // main for the imports.
+    ASSERT_TRUE(sql("demo/main", "CREATE TABLE history AS SELECT 1 AS id").ok());
+    lsn_ = sql_value("demo/main", "SELECT pg_current_wal_lsn()");
+    ASSERT_TRUE(sql("demo/main", "INSERT INTO history VALUES (2)").ok());
+    const std::string dump = pool().dir() + "/main.dump";
+    auto dumped = run_client("demo/main", "pg_dump", {"-Fc", "-f", dump, "postgres"});
+    ASSERT_TRUE(dumped.ok() && dumped->exit_code == 0) << (dumped.ok() ? dumped->err : "");
+    dump_args_ = project_create_args("dumped");
+    dump_args_.insert(dump_args_.end(), {"--from-dump", dump});
+    import_args_ = project_create_args("copied");
+    import_args_.insert(import_args_.end(), {"--from", url("demo/main")});
   }
+
+  std::vector<FaultCase> all_cases() const { return fault_cases(import_args_, dump_args_, lsn_); }
 
   CliResult with_fault(const std::string& fault, const std::vector<std::string>& args) {
     velo().set_env("VELO_FAULT", fault);
@@ -87,11 +148,21 @@ class CliFaultMatrixTest : public CliTest {
   // A diff reads its starting point from a scratch server (the steps
   // under test) unless velo kept that schema from an earlier case. A merge
   // needs a change to carry: a new table on dev for each case.
+  // A delete needs something to delete, a start a stopped branch.
   void prepare_case(const FaultCase& c, const std::string& what) {
-    if (c.operation == "scratch") {
+    if (c.label == "scratch") {
       ASSERT_TRUE(remove_tree(velo().home() + "/cache").ok()) << what;
     }
-    if (c.operation != "branch-merge") return;
+    if (c.label == "branch-delete" && velo().run({"branch", "show", "demo/gone"}).exit_code != 0) {
+      create_branch("demo/gone");
+    }
+    if (c.label == "project-delete" && velo().run({"project", "show", "gone"}).exit_code != 0) {
+      create_project("gone");
+      create_branch("gone/child");
+    }
+    if (c.label == "branch-start") ok({"branch", "stop", "demo/dev"});
+    if (c.label == "branch-stop") ok({"branch", "start", "demo/dev"});
+    if (c.label != "branch-merge") return;
     std::string table = "t_" + std::to_string(++tables_);
     ASSERT_TRUE(sql("demo/dev", "CREATE TABLE " + table + " (id int)").ok()) << what;
   }
@@ -99,21 +170,44 @@ class CliFaultMatrixTest : public CliTest {
   // Puts the home back as SetUp left it, for the next case: what a
   // completed create or merge made goes again.
   void undo_success(const FaultCase& c) {
-    if (c.operation == "branch-create") (void)velo().run({"branch", "delete", "demo/x"});
-    if (c.operation == "project-create")
-      (void)velo().run({"project", "delete", "other", "--force"});
+    if (c.label == "branch-create") (void)velo().run({"branch", "delete", "demo/x"});
+    if (c.label == "pitr-create") (void)velo().run({"branch", "delete", "demo/p"});
+    if (c.label == "project-create") (void)velo().run({"project", "delete", "other", "--force"});
+    if (c.label == "project-import") (void)velo().run({"project", "delete", "copied", "--force"});
+    if (c.label == "project-dump") (void)velo().run({"project", "delete", "dumped", "--force"});
+  }
+
+  // After the command went through (repeated, or a delete finished by gc):
+  // it did what it says.
+  void expect_done(const FaultCase& c, const std::string& what) {
+    if (c.label == "pitr-create") {
+      EXPECT_EQ(sql_value("demo/p", "SELECT count(*) FROM history"), "1") << what;
+    }
+    if (c.label == "project-import" || c.label == "project-dump") {
+      const std::string project = c.label == "project-import" ? "copied" : "dumped";
+      EXPECT_EQ(sql_value(project + "/main", "SELECT count(*) FROM history"), "2") << what;
+    }
+    if (c.label == "branch-delete") {
+      EXPECT_NE(velo().run({"branch", "show", "demo/gone"}).exit_code, 0) << what;
+    }
+    if (c.label == "project-delete") {
+      EXPECT_NE(velo().run({"project", "show", "gone"}).exit_code, 0) << what;
+    }
   }
 
  private:
   int tables_ = 0;
+  std::string lsn_;
+  std::vector<std::string> import_args_;
+  std::vector<std::string> dump_args_;
 };
 
 TEST_P(CliFaultMatrixTest, AFailedStepChangesNothing) {
   int cases = 0;
-  for (const FaultCase& c : fault_cases()) {
+  for (const FaultCase& c : all_cases()) {
     for (const std::string& step : c.steps) {
       const std::string what = c.operation + ":" + step + ":fail";
-      SCOPED_TRACE(what);
+      SCOPED_TRACE(c.label + ": " + what);
       prepare_case(c, what);
       const nlohmann::json before = observable();
       CliResult r = with_fault(what, c.args);
@@ -136,22 +230,24 @@ TEST_P(CliFaultMatrixTest, AFailedStepChangesNothing) {
 
 TEST_P(CliFaultMatrixTest, AKillAtAnyStepIsCleanedUpByGc) {
   int cases = 0;
-  for (const FaultCase& c : fault_cases()) {
+  for (const FaultCase& c : all_cases()) {
     for (const std::string& step : c.steps) {
       const std::string what = c.operation + ":" + step + ":kill";
-      SCOPED_TRACE(what);
+      SCOPED_TRACE(c.label + ": " + what);
       prepare_case(c, what);
       CliResult r = with_fault(what, c.args);
       EXPECT_NE(r.exit_code, 0) << r.describe();
       ok({"gc"});
       expect_consistent(what);
       // The interrupted command, or its effect, stands: repeating it
-      // works (a create or a merge that got to its commit is done).
+      // works (a create or a merge that got to its commit is done; a
+      // delete whose intent was recorded was finished by gc).
       CliResult again = velo().run(c.args);
       bool done_already =
-          again.exit_code == 2 && again.err.find("already exists") != std::string::npos;
+          again.exit_code == 2 && again.err.find(c.done_already) != std::string::npos;
       EXPECT_TRUE(again.exit_code == 0 || done_already) << again.describe();
       expect_consistent(what + ", repeated");
+      expect_done(c, what);
       undo_success(c);
       ++cases;
     }
