@@ -73,6 +73,8 @@ Result<BranchHandle> reserve_project(Context& ctx, const state::ProjectRecord& p
   const std::string name = project.name;
   const std::string volume = main.volume;
   op.undo("the state rows", [&ctx, name]() -> Status {
+    // A failed create leaves no log behind to confuse the next attempt.
+    (void)remove_tree(log_path_of(ctx, name, "main"));
     VELO_TRY(ctx.store.delete_branch(name, "main"));
     return ctx.store.delete_project(name);
   });
