@@ -115,6 +115,10 @@ class CliFaultMatrixTest : public CliTest {
     import_args_.insert(import_args_.end(), {"--from", url("demo/main")});
   }
 
+  // Room for the imports' copies of main and, on the xfs and copy pools,
+  // for what full copies the cases make before gc removes them.
+  uint64_t pool_bytes() const override { return 3072ull << 20; }
+
   std::vector<FaultCase> all_cases() const { return fault_cases(import_args_, dump_args_, lsn_); }
 
   CliResult with_fault(const std::string& fault, const std::vector<std::string>& args) {

@@ -243,7 +243,7 @@ void CliTest::SetUp() {
     docker_socket_ = engine->socket_path();
     docker_image_ = engine->image();
   }
-  auto pool = TempPool::create(fs(), 1024ull << 20);
+  auto pool = TempPool::create(fs(), pool_bytes());
   ASSERT_TRUE(pool.ok()) << "cannot make a " << fs() << " pool: " << pool.error().message;
   pool_ = std::move(*pool);
   // A private home, 0700 whatever the umask, inside the pool's directory so

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -108,6 +109,10 @@ class CliTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override;
   void TearDown() override;
+
+  // The size of the test's pool (a sparse image: only what is written
+  // takes disk).
+  virtual uint64_t pool_bytes() const { return 1024ull << 20; }
 
   // Every test gets its own ports: [port_min, port_min + kPorts).
   static constexpr int kPorts = 12;
