@@ -32,6 +32,7 @@ nlohmann::json project_json(const core::ProjectMaintenance& m) {
     if (s.branch == "main") main_snapshot = s.id;
   }
   return {{"project", m.project},
+          {"restarted", m.restarted},
           {"snapshot", main_snapshot},
           {"snapshots", taken},
           {"pruned_snapshots", pruned},
@@ -43,6 +44,7 @@ nlohmann::json project_json(const core::ProjectMaintenance& m) {
 void print_text(const std::vector<core::ProjectMaintenance>& done) {
   for (const auto& m : done) {
     std::string line = m.project + ":";
+    for (const auto& b : m.restarted) line += fmt::format(" {} started again after a crash;", b);
     for (const auto& s : m.taken) line += fmt::format(" snapshot {} of {} taken;", s.id, s.branch);
     if (!m.pruned.empty()) line += fmt::format(" {} snapshot(s) pruned;", m.pruned.size());
     if (m.wal_files_removed > 0) {

@@ -151,6 +151,9 @@ void maintain_once(const ServerParts& parts) {
     return;
   }
   for (const auto& project : *done) {
+    for (const auto& branch : project.restarted) {
+      fmt::print(stderr, "velo serve: maintain: {} started again after a crash\n", branch);
+    }
     for (const auto& note : project.notes) {
       fmt::print(stderr, "velo serve: maintain {}: {}\n", project.project, note);
     }

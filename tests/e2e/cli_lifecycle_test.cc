@@ -287,6 +287,30 @@ TEST_P(CliLifecycleTest, StartAllBringsBackWhatCrashedAndNotWhatTheUserStopped) 
   EXPECT_EQ(check_usage_error(velo().run({"start", "--all", "nope"})), "");
 }
 
+// Without a person: velo maintain (the timer's, every minute) starts
+// what crashed again, and leaves what the user stopped.
+TEST_P(CliLifecycleTest, MaintainStartsWhatCrashedAgain) {
+  create_project("demo");
+  ASSERT_TRUE(sql("demo/main", "CREATE TABLE t AS SELECT 42 AS v").ok());
+  create_branch("demo/dev");
+  create_branch("demo/off");
+  ok({"branch", "stop", "demo/off"});
+  for (const char* name : {"demo/main", "demo/dev"}) kill_server(name);
+  if (HasFatalFailure()) return;
+  nlohmann::json done = ok_json({"maintain"});
+  ASSERT_EQ(done["projects"].size(), 1u) << done.dump();
+  EXPECT_EQ(done["projects"][0]["restarted"], (nlohmann::json{"demo/main", "demo/dev"}))
+      << done.dump();
+  EXPECT_EQ(statuses(),
+            (std::map<std::string, std::string>{
+                {"demo/main", "running"}, {"demo/dev", "running"}, {"demo/off", "stopped"}}));
+  for (const char* name : {"demo/main", "demo/dev"}) {
+    EXPECT_EQ(sql_value(name, "SELECT v FROM t"), "42") << name;
+  }
+  // Nothing crashed now: nothing to start.
+  EXPECT_EQ(ok_json({"maintain"})["projects"][0]["restarted"], nlohmann::json::array());
+}
+
 TEST_P(CliLifecycleTest, BranchMadeWithoutStartNeverOpensWithItsParentsPassword) {
   create_project("demo");
   const std::string main_password = params("demo/main").password;

@@ -110,13 +110,37 @@ TEST_F(MaintainTest, SnapshotsWhenDueAndPrunesPastRetention) {
   EXPECT_EQ(after.wal_files_removed, 1u);
   EXPECT_EQ(archived(), 21u);
   EXPECT_EQ(snapshot_ids().size(), 13u);
-  // Stopped, main is not snapshotted; pruning still runs.
+  // Stopped by the user, main is not snapshotted; pruning still runs.
   clock_.advance(minutes(5));
   ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());
+  state::BranchRecord main = branch_row("api", "main");
+  main.stopped_by_user = true;
+  ASSERT_TRUE(store_->update_branch(main).ok());
   auto stopped = maintain();
+  EXPECT_TRUE(stopped.restarted.empty());
   EXPECT_TRUE(stopped.taken.empty());
   EXPECT_FALSE(stopped.notes.empty());
   EXPECT_EQ(stopped.pruned.size(), 5u);
+}
+
+// A main whose server went away without velo (killed, a power loss, a
+// full disk) comes back, and takes the snapshot that fell due meanwhile;
+// one that cannot start is a note with the reason.
+TEST_F(MaintainTest, StartsACrashedBranchAgain) {
+  wal_at(1);
+  ASSERT_EQ(maintain().taken.size(), 1u);
+  clock_.advance(minutes(2));
+  ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());
+  runtime_.start_fails = true;
+  auto failed = maintain();
+  EXPECT_TRUE(failed.restarted.empty());
+  ASSERT_FALSE(failed.notes.empty());
+  EXPECT_THAT(failed.notes.front(), ::testing::StartsWith("api/main crashed and did not start: "));
+  runtime_.start_fails = false;
+  auto back = maintain();
+  EXPECT_EQ(back.restarted, std::vector<std::string>{"api/main"});
+  EXPECT_EQ(back.taken.size(), 1u);
+  EXPECT_TRUE(runtime_.is_running(handle("api", "main").spec.data_dir));
 }
 
 // velo doctor's "maintenance" finding, with the host's systemd in the

@@ -61,6 +61,8 @@ Result<BranchHandle> restore_branch_locked(Context& ctx, const BranchName& name,
 Status finish_interrupted(Context& ctx, BranchHandle& handle);
 
 Status start_branch(Context& ctx, const BranchName& name);
+// The same, for a caller that holds the project lock.
+Status start_branch_locked(Context& ctx, BranchHandle& handle);
 Status stop_branch(Context& ctx, const BranchName& name);
 Status restart_branch(Context& ctx, const BranchName& name);
 // Gives the branch a new generated password; returns it.

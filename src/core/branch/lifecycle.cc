@@ -75,6 +75,11 @@ Status finish_interrupted(Context& ctx, BranchHandle& handle) {
 Status start_branch(Context& ctx, const BranchName& name) {
   VELO_ASSIGN_OR_RETURN(auto lock, lock_project(ctx, name.project));
   VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, name.project, name.branch));
+  return start_branch_locked(ctx, handle);
+}
+
+Status start_branch_locked(Context& ctx, BranchHandle& handle) {
+  const BranchName name{handle.project.name, handle.branch.name};
   Operation op("branch-start", fmt::format("{} was not started", name.full()));
   // Registered first: a server that came up and then failed its checks
   // goes down again.

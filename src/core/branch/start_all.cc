@@ -54,6 +54,22 @@ StartOutcome start_one(Context& ctx, const state::BranchRecord& record) {
 
 }  // namespace
 
+Result<std::vector<StartOutcome>> start_crashed_locked(Context& ctx, const std::string& project) {
+  VELO_ASSIGN_OR_RETURN(auto branches, ctx.store.branches(project));
+  std::vector<StartOutcome> outcomes;
+  for (const auto& record : parents_first(branches)) {
+    if (record.status != "ready" || record.stopped_by_user) continue;
+    VELO_ASSIGN_OR_RETURN(auto handle, load_branch(ctx, record.project, record.name));
+    if (server_status(handle) != "crashed") continue;
+    ctx.reporter.step(fmt::format("starting {}/{}, which crashed", record.project, record.name));
+    Status started = start_branch_locked(ctx, handle);
+    outcomes.push_back({{record.project, record.name},
+                        started.ok() ? "started" : "failed",
+                        started.ok() ? "" : started.error().message});
+  }
+  return outcomes;
+}
+
 Result<std::vector<StartOutcome>> start_all(Context& ctx,
                                             const std::optional<std::string>& project) {
   std::vector<std::string> projects;

@@ -25,4 +25,11 @@ struct StartOutcome {
 Result<std::vector<StartOutcome>> start_all(Context& ctx,
                                             const std::optional<std::string>& project);
 
+// What velo maintain does for a project whose lock it holds: starts the
+// branches that crashed (ready, not stopped by the user, no server: a
+// killed postmaster, a power loss, a full disk that made it give up),
+// parents first. Returns one outcome per branch it tried, "started" or
+// "failed"; the others are not listed.
+Result<std::vector<StartOutcome>> start_crashed_locked(Context& ctx, const std::string& project);
+
 }  // namespace velo::core

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/branch/branch_ops.h"
+#include "core/branch/start_all.h"
 #include "core/history/retention_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_ops.h"
@@ -120,6 +121,16 @@ Result<ProjectMaintenance> maintain_project(Context& ctx, const std::string& nam
     return out;
   }
   VELO_ASSIGN_OR_RETURN(auto project, load_project(ctx, name));
+  // Before the snapshots: a main that is back takes its scheduled one.
+  VELO_ASSIGN_OR_RETURN(auto started, start_crashed_locked(ctx, name));
+  for (const auto& s : started) {
+    if (s.result == "started") {
+      out.restarted.push_back(s.branch.full());
+    } else {
+      out.notes.push_back(fmt::format("{} crashed and did not start: {}", s.branch.full(),
+                                      s.reason.substr(0, s.reason.find('\n'))));
+    }
+  }
   VELO_ASSIGN_OR_RETURN(auto windowed, windowed_branches(ctx, project));
   if (windowed.empty() || windowed.front().first.branch.parent) {
     out.notes.push_back("no main branch");

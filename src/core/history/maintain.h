@@ -1,6 +1,8 @@
 // velo maintain: the timed work of a home, due or not, safe to repeat.
 // For each project, under its lock (a busy project is skipped with a
-// note), for each branch with a retention window (main, and branches
+// note): first the branches that crashed are started again (a supervisor's
+// work: stop a branch with velo branch stop to keep it down); then, for
+// each branch with a retention window (main, and branches
 // created with --retention): a scheduled snapshot when its last one is
 // older than its snapshot-every (and it runs); then the snapshots that the
 // project's retention plan no longer keeps, then each windowed branch's
@@ -19,6 +21,7 @@ namespace velo::core {
 
 struct ProjectMaintenance {
   std::string project;
+  std::vector<std::string> restarted;        // P/B of each crashed branch started again
   std::vector<state::SnapshotRecord> taken;  // scheduled snapshots, main's first
   std::vector<state::SnapshotRecord> pruned;
   size_t wal_files_removed = 0;
