@@ -24,12 +24,24 @@ Result<ProjectLock> lock_project(Context& ctx, const std::string& project, int t
   return lock;
 }
 
+namespace {
+
+std::string lock_path(const Context& ctx, const std::string& project) {
+  return ctx.home + "/locks/" + project + ".lock";
+}
+
+}  // namespace
+
+Result<bool> project_lock_held(Context& ctx, const std::string& project) {
+  return state::FileLock::is_held(lock_path(ctx, project));
+}
+
 Result<ProjectLock> acquire_project_lock(Context& ctx, const std::string& project, int timeout_s) {
   timings::Scope span("lock");
   std::string dir = ctx.home + "/locks";
   VELO_TRY(make_dirs(dir, 0700));
-  VELO_ASSIGN_OR_RETURN(
-      auto file, state::FileLock::acquire(dir + "/" + project + ".lock", timeout_s, ctx.clock));
+  VELO_ASSIGN_OR_RETURN(auto file,
+                        state::FileLock::acquire(lock_path(ctx, project), timeout_s, ctx.clock));
   state::Store& store = ctx.store;
   file.remove_file_if([&store, project] {
     auto row = store.project(project);

@@ -26,6 +26,9 @@ struct ProjectLock {
 // first (core/recover.h), and said on stderr; what cannot be finished is
 // a warning, left for `velo gc`.
 Result<ProjectLock> lock_project(Context& ctx, const std::string& project, int timeout_s = 600);
+// Whether a velo holds the project's lock now: a row that says an
+// operation is under way ("creating", ...) is one only while it does.
+Result<bool> project_lock_held(Context& ctx, const std::string& project);
 // The lock alone, for gc, which finishes those itself and reports them.
 Result<ProjectLock> acquire_project_lock(Context& ctx, const std::string& project,
                                          int timeout_s = 600);

@@ -47,6 +47,20 @@ Result<FileLock> FileLock::acquire(const std::string& path, int timeout_s, Clock
   }
 }
 
+Result<bool> FileLock::is_held(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return false;
+    return os_error(errno, "cannot open lock " + path);
+  }
+  int locked = ::flock(fd, LOCK_SH | LOCK_NB);
+  int error = errno;
+  ::close(fd);  // releases the shared lock, if it was taken
+  if (locked == 0) return false;
+  if (error == EWOULDBLOCK) return true;
+  return os_error(error, "cannot test lock " + path);
+}
+
 FileLock::~FileLock() {
   if (fd_ < 0) return;
   if (remove_if_ && remove_if_()) ::unlink(path_.c_str());

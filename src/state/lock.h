@@ -29,6 +29,11 @@ class FileLock {
   FileLock& operator=(FileLock&&) = delete;
   ~FileLock();
 
+  // Whether a process holds the lock on `path` now; a missing file means
+  // no one. Takes a shared lock for an instant to find out (a holder's
+  // exclusive lock refuses it) and never creates the file.
+  static Result<bool> is_held(const std::string& path);
+
   // On release, still holding the lock, removes the file when `predicate`
   // says so (e.g. the project it guards does not exist).
   void remove_file_if(std::function<bool()> predicate) { remove_if_ = std::move(predicate); }

@@ -234,6 +234,7 @@ TEST_P(CliFaultMatrixTest, AFailedStepChangesNothing) {
 
 TEST_P(CliFaultMatrixTest, AKillAtAnyStepIsCleanedUpByGc) {
   int cases = 0;
+  int interrupted = 0;
   for (const FaultCase& c : all_cases()) {
     for (const std::string& step : c.steps) {
       const std::string what = c.operation + ":" + step + ":kill";
@@ -241,6 +242,14 @@ TEST_P(CliFaultMatrixTest, AKillAtAnyStepIsCleanedUpByGc) {
       prepare_case(c, what);
       CliResult r = with_fault(what, c.args);
       EXPECT_NE(r.exit_code, 0) << r.describe();
+      // No velo runs now: a row an operation left says so.
+      for (const auto& branch : list()) {
+        const std::string status = branch.value("status", "");
+        EXPECT_TRUE(status != "creating" && status != "resetting" && status != "rotating" &&
+                    status != "deleting")
+            << what << ": " << branch.dump();
+        if (status == "interrupted") ++interrupted;
+      }
       ok({"gc"});
       expect_consistent(what);
       // The interrupted command, or its effect, stands: repeating it
@@ -256,7 +265,9 @@ TEST_P(CliFaultMatrixTest, AKillAtAnyStepIsCleanedUpByGc) {
       ++cases;
     }
   }
+  EXPECT_GT(interrupted, 0) << "no kill left a row that status shows as interrupted";
   RecordProperty("cases", cases);
+  RecordProperty("interrupted_rows_seen", interrupted);
 }
 
 VELO_CLI_INSTANTIATE_ON(CliFaultMatrixTest, std::string("btrfs"));

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "core/branch/branch_ops.h"
+#include "core/branch/inspect.h"
+#include "core/locks.h"
 #include "support/core_fixture.h"
 #include "util/fs.h"
 
@@ -91,6 +93,19 @@ TEST_F(LifecycleTest, AStandbyIsReadyToo) {
   stop_dev();
   runtime_.start_status = "standby";
   ASSERT_TRUE(core::start_branch(*ctx_, {"api", "dev"}).ok());
+}
+
+// A row that says an operation is under way is shown so while a velo
+// holds the project's lock, and as interrupted once none does.
+TEST_F(LifecycleTest, AnOperationsRowIsInterruptedOnceNoVeloHoldsTheLock) {
+  state::BranchRecord row = branch_row("api", "dev");
+  row.status = "resetting";
+  ASSERT_TRUE(store_->update_branch(row).ok());
+  auto dev = handle("api", "dev");
+  EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "interrupted");
+  auto lock = core::acquire_project_lock(*ctx_, "api");
+  ASSERT_TRUE(lock.ok());
+  EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "resetting");
 }
 
 TEST_F(LifecycleTest, StopStopsAndIsFineWhenStopped) {

@@ -41,6 +41,29 @@ TEST_F(FileLockTest, AHeldLockIsBusyForOthers) {
   EXPECT_EQ(second.error().kind, ErrorKind::Busy);
 }
 
+// How velo status tells an operation under way from one velo died in:
+// held while a holder lives, free after, and asking never takes it away
+// or makes the file.
+TEST_F(FileLockTest, IsHeldWhileAHolderLivesAndNeverCreatesTheFile) {
+  const std::string path = dir_ + "/p.lock";
+  auto missing = FileLock::is_held(path);
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(*missing);
+  EXPECT_FALSE(path_exists(path));
+  {
+    auto lock = FileLock::acquire(path, 1);
+    ASSERT_TRUE(lock.ok());
+    auto held = FileLock::is_held(path);
+    ASSERT_TRUE(held.ok());
+    EXPECT_TRUE(*held);
+    EXPECT_FALSE(FileLock::acquire(path, 0).ok());  // still the holder's
+  }
+  auto released = FileLock::is_held(path);
+  ASSERT_TRUE(released.ok());
+  EXPECT_FALSE(*released);
+  EXPECT_TRUE(FileLock::acquire(path, 0).ok());
+}
+
 // A waiter that gets the lock on a file its holder removed takes the lock
 // on the file now at the path: it never holds a lock nobody else can see.
 TEST_F(FileLockTest, AWaiterOnARemovedFileLocksTheNewOne) {

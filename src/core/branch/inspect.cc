@@ -4,6 +4,7 @@
 
 #include "core/branch/connection.h"
 #include "core/branch/logs.h"
+#include "core/locks.h"
 
 namespace velo::core {
 
@@ -24,6 +25,16 @@ std::string server_status(BranchHandle& handle) {
 
 namespace {
 
+// A row that says an operation is under way ("creating", "resetting",
+// "rotating", "deleting"): so while a velo holds the project's lock, else
+// "interrupted" (velo died midway; the next command on the project, or
+// velo gc, finishes it).
+std::string operation_status(Context& ctx, const BranchHandle& handle) {
+  auto held = project_lock_held(ctx, handle.project.name);
+  if (held.ok() && !*held) return "interrupted";
+  return handle.branch.status;
+}
+
 BranchInfo describe_without_space(Context& ctx, BranchHandle& handle) {
   BranchInfo info;
   info.project = handle.project.name;
@@ -40,7 +51,8 @@ BranchInfo describe_without_space(Context& ctx, BranchHandle& handle) {
   info.listen_address = handle.branch.listen_address;
   info.data_dir = handle.spec.data_dir;
   info.volume = handle.branch.volume;
-  info.status = handle.branch.status == "ready" ? server_status(handle) : handle.branch.status;
+  info.status =
+      handle.branch.status == "ready" ? server_status(handle) : operation_status(ctx, handle);
   return info;
 }
 
