@@ -1,6 +1,7 @@
 // velo start --all: back after a reboot or a power loss. Every ready
 // branch that should run (not stopped by the user) and has no server is
-// started, parents before their children.
+// started, parents before their children, as many side by side as there
+// are cores, under its project's lock.
 #pragma once
 
 #include <optional>
