@@ -108,6 +108,22 @@ TEST_F(LifecycleTest, AnOperationsRowIsInterruptedOnceNoVeloHoldsTheLock) {
   EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "resetting");
 }
 
+// A server that is up but still replaying its WAL (after a crash, or a
+// full disk) is not open yet: "recovering", not "running".
+TEST_F(LifecycleTest, AServerInCrashRecoveryIsRecoveringNotRunning) {
+  auto dev = handle("api", "dev");
+  EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "running");
+  const std::string pid_file = dev.spec.data_dir + "/postmaster.pid";
+  auto text = read_file(pid_file);
+  ASSERT_TRUE(text.ok());
+  std::string starting = *text;
+  const size_t at = starting.rfind("ready");
+  ASSERT_NE(at, std::string::npos) << starting;
+  starting.replace(at, 5, "starting");
+  ASSERT_TRUE(write_file_atomic(pid_file, starting, 0600).ok());
+  EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "recovering");
+}
+
 TEST_F(LifecycleTest, StopStopsAndIsFineWhenStopped) {
   ASSERT_TRUE(core::stop_branch(*ctx_, {"api", "dev"}).ok());
   EXPECT_TRUE(runtime_.running().empty());
