@@ -2,8 +2,11 @@
 // asks of the runtime and the server, and what a failure leaves.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "core/branch/branch_ops.h"
 #include "core/branch/inspect.h"
+#include "core/branch/start_all.h"
 #include "core/locks.h"
 #include "support/core_fixture.h"
 #include "util/fs.h"
@@ -122,6 +125,27 @@ TEST_F(LifecycleTest, AServerInCrashRecoveryIsRecoveringNotRunning) {
   starting.replace(at, 5, "starting");
   ASSERT_TRUE(write_file_atomic(pid_file, starting, 0600).ok());
   EXPECT_EQ(core::describe_branch(*ctx_, dev, core::kNoSpace).status, "recovering");
+}
+
+// start --all reports a branch whose data is gone as failed, with what
+// a start of it says, and starts the rest.
+TEST_F(LifecycleTest, StartAllReportsMissingDataAndStartsTheRest) {
+  stop_dev();
+  state::BranchRecord row = branch_row("api", "dev");
+  row.stopped_by_user = false;  // it crashed, as far as velo knows
+  ASSERT_TRUE(store_->update_branch(row).ok());
+  ASSERT_TRUE(remove_tree(handle("api", "dev").spec.data_dir).ok());
+  auto outcomes = core::start_all(*ctx_, std::string("api"));
+  ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+  std::map<std::string, std::string> results;
+  for (const auto& o : *outcomes) {
+    results[o.branch.full()] = o.result;
+    if (o.branch.branch == "dev") {
+      EXPECT_NE(o.reason.find("is missing"), std::string::npos) << o.reason;
+    }
+  }
+  EXPECT_EQ(results,
+            (std::map<std::string, std::string>{{"api/main", "started"}, {"api/dev", "failed"}}));
 }
 
 TEST_F(LifecycleTest, StopStopsAndIsFineWhenStopped) {

@@ -195,9 +195,11 @@ TEST_F(ImportDumpTest, AFailedUndoLeavesTheRestoresError) {
   EXPECT_EQ(count_rows("projects"), 0);
 }
 
-// velo killed during the restore: the project is a `creating` row, which
-// the next command on it removes with everything made for it.
-TEST_F(ImportDumpTest, AKilledRestoreLeavesNoProject) {
+// The restore runs while main's row still says `creating`: velo killed
+// there leaves a half-made create, which the next command on the project
+// removes with everything made for it (see SnapshotTest's
+// CreateOnAHalfMadeProjectRemovesItFirst), not a ready project.
+TEST_F(ImportDumpTest, TheRestoreRunsWhileMainIsStillCreating) {
   runner_.fail({kRestore, "--host=127.0.0.1"}, 1, "pg_restore: error: boom\n");
   std::string status_during_restore;
   runner_.on_run = [&](const Command& command) {

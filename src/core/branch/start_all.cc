@@ -43,21 +43,19 @@ std::vector<state::BranchRecord> parents_first(const std::vector<state::BranchRe
 // handle loaded for one to start.
 std::optional<StartOutcome> triage(Context& ctx, const state::BranchRecord& record,
                                    std::optional<BranchHandle>& handle) {
-  StartOutcome outcome{{record.project, record.name}, "", ""};
+  const BranchName name{record.project, record.name};
   if (record.status != "ready") {
-    return StartOutcome{outcome.branch, "failed", fmt::format("it is {} (velo gc)", record.status)};
+    return StartOutcome{name, "failed", fmt::format("it is {} (velo gc)", record.status)};
   }
   auto loaded = load_branch(ctx, record.project, record.name);
-  if (!loaded.ok()) return StartOutcome{outcome.branch, "failed", loaded.error().message};
+  if (!loaded.ok()) return StartOutcome{name, "failed", loaded.error().message};
   const std::string status = server_status(*loaded);
-  if (status == "running" || status == "recovering") {
-    return StartOutcome{outcome.branch, "running", ""};
-  }
-  if (status == "stopped") return StartOutcome{outcome.branch, "stopped", ""};
+  if (status == "running" || status == "recovering") return StartOutcome{name, "running", ""};
+  if (status == "stopped") return StartOutcome{name, "stopped", ""};
   if (status == "missing") {
-    return StartOutcome{
-        outcome.branch, "failed",
-        fmt::format("its data is missing ({}); see velo doctor", loaded->spec.data_dir)};
+    // A start's own refusal says what is missing and what to run.
+    Status refused = start_branch_locked(ctx, *loaded);
+    return StartOutcome{name, "failed", refused.ok() ? "" : refused.error().message};
   }
   handle = std::move(*loaded);
   return std::nullopt;
