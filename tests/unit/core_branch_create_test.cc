@@ -72,6 +72,22 @@ TEST_F(CoreTest, CreateOfARunningParentCheckpointsAndRecordsTheLsn) {
   EXPECT_EQ(snapshots->at(0).kind, "base");
 }
 
+// A parent that crashed (no server, not stopped by the user: a killed
+// postmaster, a full disk) is started again before it is snapshotted, so
+// the next command brings it back; one the user stopped stays down.
+TEST_F(CoreTest, CreateStartsACrashedParentFirst) {
+  seed_project("api", {.running = true});
+  ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());  // behind velo's back
+  auto made = core::create_branch(*ctx_, branch("dev", false));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(runtime_.running(), std::vector<std::string>{"api/main@api.main.0"});
+  EXPECT_EQ(pg_.count("CHECKPOINT"), 1) << "snapshotted running, as a live parent is";
+
+  ASSERT_TRUE(core::stop_branch(*ctx_, {"api", "main"}).ok());
+  ASSERT_TRUE(core::create_branch(*ctx_, branch("ci", false)).ok());
+  EXPECT_EQ(runtime_.running(), std::vector<std::string>{}) << "stopped by the user: left so";
+}
+
 TEST_F(CoreTest, CreateMakesTheBranchsWalArchiveUnlessNoArchive) {
   seed_project("api");
   auto archiving = core::create_branch(*ctx_, branch("a", false));

@@ -131,9 +131,11 @@ TEST_F(LifecycleTest, AServerInCrashRecoveryIsRecoveringNotRunning) {
 // a start of it says, and starts the rest.
 TEST_F(LifecycleTest, StartAllReportsMissingDataAndStartsTheRest) {
   stop_dev();
-  state::BranchRecord row = branch_row("api", "dev");
-  row.stopped_by_user = false;  // it crashed, as far as velo knows
-  ASSERT_TRUE(store_->update_branch(row).ok());
+  for (const char* name : {"main", "dev"}) {
+    state::BranchRecord row = branch_row("api", name);
+    row.stopped_by_user = false;  // it crashed, as far as velo knows
+    ASSERT_TRUE(store_->update_branch(row).ok());
+  }
   ASSERT_TRUE(remove_tree(handle("api", "dev").spec.data_dir).ok());
   auto outcomes = core::start_all(*ctx_, std::string("api"));
   ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;

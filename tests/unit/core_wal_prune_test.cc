@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "core/branch/branch_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
 #include "core/history/wal_ops.h"
@@ -67,7 +68,7 @@ TEST_F(WalPruneOpTest, NothingToMeasureAgainstRemovesNothing) {
   ASSERT_FALSE(pruned.ok());
   EXPECT_EQ(pruned.error().kind, ErrorKind::Invalid);
   // A snapshot of the stopped branch has no LSN: it needs no archive.
-  ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());
+  ASSERT_TRUE(core::stop_branch(*ctx_, {"api", "main"}).ok());
   ASSERT_TRUE(core::create_snapshot(*ctx_, {"api", "main"}, "").ok());
   EXPECT_FALSE(core::prune_wal(*ctx_, {"api", "main"}).ok());
   EXPECT_EQ(left(), before);

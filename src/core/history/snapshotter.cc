@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "core/branch/branch_ops.h"
 #include "pg/backup.h"
 #include "util/fs.h"
 #include "util/time_format.h"
@@ -85,8 +86,18 @@ Result<std::string> snapshot_with_backup_api(Context& ctx, BranchHandle& handle,
 
 Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const std::string& name) {
   SnapshotPoint point{name, "", "", ""};
-  VELO_ASSIGN_OR_RETURN(bool running, is_running(handle));
-  if (!running) {
+  VELO_ASSIGN_OR_RETURN(auto state, handle.runtime->state(handle.spec));
+  if (state == runtime::ClusterState::Stopped && !handle.branch.stopped_by_user &&
+      handle.branch.status == "ready") {
+    // Crashed (a killed postmaster, a full disk): the command that needs
+    // it brings it back, so a main a full disk took down runs again with
+    // the next command once there is room.
+    VELO_TRY(start_branch_locked(ctx, handle));
+    fmt::print(stderr, "velo: {}/{} started again after a crash\n", handle.project.name,
+               handle.branch.name);
+    state = runtime::ClusterState::Running;
+  }
+  if (state != runtime::ClusterState::Running) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
   } else {
     std::unique_ptr<pg::Session> conn;

@@ -114,6 +114,9 @@ void CoreTest::seed_project(const std::string& name, Seed seed) {
   main.volume = name + ".main.0";
   main.created_at = project.created_at;
   main.archive = seed.archive;
+  // A main seeded down was stopped on purpose: one that crashed would be
+  // started again by the first command that snapshots it.
+  main.stopped_by_user = !seed.running;
   ASSERT_TRUE(store_->insert_branch(main).ok());
   ASSERT_TRUE(driver_->create_volume(main.volume).ok());
   if (seed.archive) {

@@ -53,7 +53,7 @@ class CoreTest : public ::testing::Test {
   Faults faults();
 
   struct Seed {
-    bool running = false;  // main's server started
+    bool running = false;  // main's server started (else stopped by the user)
     bool archive = false;  // main archives its WAL (its archive directory made)
   };
   // A project `name` (password "secret-NAME") with a ready main branch.
