@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -213,6 +214,97 @@ TEST_P(CliSpaceTest, ReserveRefusesWorkOnANearlyFullPoolAndChangesNothing) {
   }
   ok({"branch", "create", "rs/more"});
 }
+
+// The pool fills while a command runs, after its reserve check passed:
+// main holds more dirty pages than the pool has room for, so the
+// CHECKPOINT that branch create asks for fails (or main PANICs). The
+// command says the pool is full, not what the server printed, and leaves
+// nothing; once the space is back, the next command brings main back (if
+// it went down) and works.
+class CliDiskFullTest : public CliSpaceTest {
+ protected:
+  // Small, so that the reserve (5 %) is smaller than main's dirty pages.
+  uint64_t pool_bytes() const override { return 512ull << 20; }
+};
+
+TEST_P(CliDiskFullTest, APoolThatFillsMidwayFailsCleanlyAndMainComesBack) {
+  if (fs() == "copy") GTEST_SKIP() << "copy's pool is the host's /tmp, which this test would fill";
+  create_project("df");
+  // ~64 MiB of incompressible rows in main's shared buffers, written to
+  // the WAL but not to the data files: INSERT, unlike CREATE TABLE AS,
+  // uses no ring, and the CHECKPOINT first puts off the timed one.
+  ASSERT_TRUE(
+      sql("df/main", "CREATE TABLE t (i int, blob bytea) WITH (autovacuum_enabled = off)").ok());
+  ASSERT_TRUE(sql("df/main", "CHECKPOINT").ok());
+  ASSERT_TRUE(
+      sql("df/main",
+          "INSERT INTO t SELECT i, (SELECT string_agg(decode(md5(random()::text || i || j), "
+          "'hex'), ''::bytea) FROM generate_series(1, 112) j) "
+          "FROM generate_series(1, 36000) i")
+          .ok());
+  // The archiver copies that WAL into the pool too: done before the fill.
+  const std::string last = sql_value("df/main", "SELECT pg_walfile_name(pg_switch_wal())");
+  std::string archived;
+  for (int i = 0; i < 120 && archived < last; ++i) {
+    archived = sql_value("df/main", "SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
+    if (archived < last) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  ASSERT_GE(archived, last) << "main's WAL was not archived in 30 s";
+
+  // Room for the reserve check, not for the checkpoint: the reserve (or
+  // what a checkpoint needs, if more) and 6 MiB.
+  nlohmann::json pool = pool_json();
+  const uint64_t size = pool["size_bytes"].get<uint64_t>();
+  const uint64_t room = std::max<uint64_t>(size / 100 * 5, 17ull << 20) + (6ull << 20);
+  const std::string filler = this->pool().config().path + "/filler";
+  const uint64_t free = pool["free_bytes"].get<uint64_t>();
+  ASSERT_GT(free, room + (64ull << 20)) << pool.dump();
+  ASSERT_NO_FATAL_FAILURE(fill_file(filler, free - room));
+  const nlohmann::json before = observable();
+
+  CliResult r = velo().run({"branch", "create", "df/x"});
+  EXPECT_EQ(r.exit_code, 1) << r.describe();
+  EXPECT_NE(r.err.find("velo: error: cannot create branch df/x: the pool ran out of space"),
+            std::string::npos)
+      << r.describe();
+  for (const char* server_talk :
+       {"PANIC", "server closed", "checkpoint request failed", "WARNING", "recovery mode"}) {
+    EXPECT_EQ(r.err.find(server_talk), std::string::npos) << server_talk << ": " << r.describe();
+  }
+  const std::string main_after = show("df/main")["status"];
+  std::cout << "[ measure  ] " << fs() << ": main is " << main_after
+            << " after the failed create\n";
+  EXPECT_TRUE(main_after == "running" || main_after == "recovering" || main_after == "crashed")
+      << main_after;
+  // Still full: refused before anything, with the free space named.
+  CliResult refused = velo().run({"snapshot", "create", "df/main"});
+  EXPECT_EQ(check_usage_error(refused), "");
+  EXPECT_NE(refused.err.find("free"), std::string::npos) << refused.describe();
+
+  ASSERT_EQ(::unlink(filler.c_str()), 0);
+  for (int i = 0; i < 60 && pool_free() < size / 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  // A main in crash recovery gets there by itself, or gives up: wait.
+  std::string main_now = show("df/main")["status"];
+  for (int i = 0; i < 120 && main_now == "recovering"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    main_now = show("df/main")["status"];
+  }
+  CliResult created = ok({"branch", "create", "df/x"});
+  if (main_now == "crashed") {
+    EXPECT_NE(created.err.find("df/main started again after a crash"), std::string::npos)
+        << created.describe();
+  }
+  EXPECT_EQ(show("df/main")["status"], "running");
+  EXPECT_EQ(sql_value("df/main", "SELECT count(*) FROM t"), "36000");
+  EXPECT_EQ(sql_value("df/x", "SELECT count(*) FROM t"), "36000");
+  ok({"branch", "delete", "df/x"});
+  EXPECT_EQ(observable(), before) << "the failed create left something, or main is not back";
+  EXPECT_EQ(orphans(), std::vector<std::string>{});
+}
+
+VELO_CLI_INSTANTIATE_ON(CliDiskFullTest, "btrfs");
 
 // Driver-specific accounting: every driver but copy, whose pool is the
 // host's /tmp, where other tests write at the same time.

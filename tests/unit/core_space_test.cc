@@ -121,6 +121,33 @@ TEST_F(SpaceTest, NoReserveStillKeepsRoomForACheckpoint) {
   EXPECT_TRUE(core::check_reserve(*ctx_, "create branch p/b").ok());
 }
 
+// A command that failed midway on a pool that filled meanwhile says so,
+// with the free space; other failures, and interrupts, stay as they were.
+TEST_F(SpaceTest, AFailureOnAPoolThatFilledSaysThePoolIsFull) {
+  ctx_->config.reserve_percent = 5;
+  const Error server{ErrorKind::Io, "ERROR:  checkpoint request failed"};
+  driver_->pool = {1000ULL << 20, 900ULL << 20, 100 << 20};
+  EXPECT_EQ(core::explain_if_pool_full(*ctx_, "create branch p/b", server).message, server.message)
+      << "room on the pool: the failure is not the pool's";
+  Error enospc{ErrorKind::Io, "could not write: No space left on device"};
+  EXPECT_NE(core::explain_if_pool_full(*ctx_, "create branch p/b", enospc)
+                .message.find("ran out of space"),
+            std::string::npos)
+      << "ENOSPC is the pool's, whatever it has free now";
+
+  driver_->pool.free_bytes = 20 << 20;  // below the reserve of 50 MiB
+  Error full = core::explain_if_pool_full(*ctx_, "create branch p/b", server);
+  EXPECT_EQ(full.kind, ErrorKind::Io);
+  EXPECT_EQ(full.message.find("cannot create branch p/b: the pool ran out of space"), 0u)
+      << full.message;
+  EXPECT_NE(full.message.find("20.0 MiB free"), std::string::npos) << full.message;
+  EXPECT_EQ(full.message.find("checkpoint"), std::string::npos) << "not the server's words";
+
+  const Error interrupted{ErrorKind::Interrupted, "interrupted"};
+  EXPECT_EQ(core::explain_if_pool_full(*ctx_, "create branch p/b", interrupted).kind,
+            ErrorKind::Interrupted);
+}
+
 TEST_F(SpaceTest, DoctorWarnsAboveEightyFivePercent) {
   driver_->pool = {100 << 20, 80 << 20, 20 << 20};
   EXPECT_EQ(core::check_pool(*ctx_).status, "ok");

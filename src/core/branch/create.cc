@@ -277,7 +277,7 @@ Result<BranchHandle> create_branch(Context& ctx, const CreateBranchOptions& opti
   }
 
   Creation creation(ctx, options, std::move(parent), std::move(plan));
-  return creation.run();
+  return explain_if_pool_full(ctx, "create branch " + name.full(), creation.run());
 }
 
 }  // namespace velo::core

@@ -221,7 +221,7 @@ Result<BranchHandle> reset_branch(Context& ctx, const BranchName& name) {
   VELO_TRY(check_reserve(ctx, "reset " + name.full()));
 
   Reset reset(ctx, std::move(old), std::move(parent));
-  return reset.run();
+  return explain_if_pool_full(ctx, "reset " + name.full(), reset.run());
 }
 
 Result<BranchHandle> restore_branch_locked(Context& ctx, const BranchName& name,

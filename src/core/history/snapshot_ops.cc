@@ -120,7 +120,8 @@ Result<state::SnapshotRecord> create_snapshot(Context& ctx, const BranchName& na
     return make_error(ErrorKind::Conflict, "{} is still being created", name.full());
   }
   VELO_TRY(check_reserve(ctx, "snapshot " + name.full()));
-  return snapshot_locked(ctx, handle, "user", label);
+  return explain_if_pool_full(ctx, "snapshot " + name.full(),
+                              snapshot_locked(ctx, handle, "user", label));
 }
 
 Status delete_snapshot(Context& ctx, int64_t id) {

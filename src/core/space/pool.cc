@@ -63,4 +63,18 @@ Status check_reserve(Context& ctx, const std::string& what) {
                     what, human_bytes(pool->free_bytes), human_bytes(kCheckpointRoom));
 }
 
+Error explain_if_pool_full(Context& ctx, const std::string& what, Error failed) {
+  if (failed.kind == ErrorKind::Interrupted) return failed;
+  auto pool = ctx.driver.pool_space();
+  if (!pool.ok()) return failed;
+  const bool enospc = failed.message.find("No space left on device") != std::string::npos;
+  const uint64_t needed = std::max(reserve_bytes(ctx, *pool), kCheckpointRoom);
+  if (!enospc && pool->free_bytes >= needed) return failed;
+  return make_error(ErrorKind::Io,
+                    "cannot {}: the pool ran out of space while it ran ({} free of {}); free "
+                    "space (velo status shows what takes it) and run it again; a server that "
+                    "stopped for want of space starts again with velo maintain or velo start --all",
+                    what, human_bytes(pool->free_bytes), human_bytes(pool->size_bytes));
+}
+
 }  // namespace velo::core

@@ -33,4 +33,16 @@ constexpr uint64_t kCheckpointRoom = 17ULL << 20;
 // the filesystem's own errors still stop a write.
 Status check_reserve(Context& ctx, const std::string& what);
 
+// `failed`, or, when the pool filled while `what` ran (its free space is
+// now below what check_reserve asks, or the failure is ENOSPC), an error
+// that says so: the user sees the pool and its free space, not a
+// server's crash output.
+Error explain_if_pool_full(Context& ctx, const std::string& what, Error failed);
+
+template <typename T>
+Result<T> explain_if_pool_full(Context& ctx, const std::string& what, Result<T> result) {
+  if (result.ok()) return result;
+  return explain_if_pool_full(ctx, what, result.error());
+}
+
 }  // namespace velo::core
