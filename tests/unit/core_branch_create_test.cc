@@ -88,6 +88,19 @@ TEST_F(CoreTest, CreateStartsACrashedParentFirst) {
   EXPECT_EQ(runtime_.running(), std::vector<std::string>{}) << "stopped by the user: left so";
 }
 
+// One that cannot start is branched from its files as they are: a branch
+// is how one looks into why it does not start.
+TEST_F(CoreTest, CreateOfACrashedParentThatDoesNotStartBranchesItsFiles) {
+  seed_project("api", {.running = true});
+  ASSERT_TRUE(runtime_.stop(handle("api", "main").spec).ok());
+  runtime_.fail_next("start");
+  auto made = core::create_branch(*ctx_, branch("dev", false));
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(runtime_.running(), std::vector<std::string>{});
+  EXPECT_EQ(branch_row("api", "main").stopped_by_user, false) << "still crashed, as it is";
+  EXPECT_EQ(pg_.count("CHECKPOINT"), 0) << "no server to ask";
+}
+
 TEST_F(CoreTest, CreateMakesTheBranchsWalArchiveUnlessNoArchive) {
   seed_project("api");
   auto archiving = core::create_branch(*ctx_, branch("a", false));

@@ -92,10 +92,22 @@ Result<SnapshotPoint> snapshot_branch(Context& ctx, BranchHandle& handle, const 
     // Crashed (a killed postmaster, a full disk): the command that needs
     // it brings it back, so a main a full disk took down runs again with
     // the next command once there is room.
-    VELO_TRY(start_branch_locked(ctx, handle));
-    fmt::print(stderr, "velo: {}/{} started again after a crash\n", handle.project.name,
-               handle.branch.name);
-    state = runtime::ClusterState::Running;
+    Status started = start_branch_locked(ctx, handle);
+    if (started.ok()) {
+      fmt::print(stderr, "velo: {}/{} started again after a crash\n", handle.project.name,
+                 handle.branch.name);
+      state = runtime::ClusterState::Running;
+    } else if (started.error().kind == ErrorKind::Interrupted) {
+      return started.error();
+    } else {
+      // Its files still make a consistent snapshot, recovered by a clone
+      // as after a crash: a branch of a main that cannot run is how one
+      // looks into why.
+      fmt::print(stderr,
+                 "velo: warning: {}/{} crashed and did not start again ({}); its files are "
+                 "snapshotted as they are\n",
+                 handle.project.name, handle.branch.name, started.error().message);
+    }
   }
   if (state != runtime::ClusterState::Running) {
     VELO_TRY(ctx.driver.snapshot(handle.branch.volume, name));
