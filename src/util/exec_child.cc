@@ -12,6 +12,10 @@
 #include <cerrno>
 #include <cstring>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include "util/os_error.h"
 
 extern char** environ;
@@ -208,6 +212,12 @@ Result<pid_t> launch_child(const ChildPlan& plan, ChildFds fds, bool new_session
                       CLONE_VM | CLONE_VFORK | SIGCHLD, &launch);
   int clone_errno = errno;
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+  // The child's frames poisoned their redzones in the shadow memory it
+  // shared with this process; a later mapping at these addresses (SQLite's
+  // WAL index, say) would inherit them as false stack-buffer errors.
+  ASAN_UNPOISON_MEMORY_REGION(stack, kChildStack);
+#endif
   ::munmap(stack, kChildStack);
   if (pid < 0) return os_error(clone_errno, "clone");
   return pid;
