@@ -216,8 +216,9 @@ TEST_P(CliSpaceTest, ReserveRefusesWorkOnANearlyFullPoolAndChangesNothing) {
 }
 
 // The pool fills while a command runs, after its reserve check passed:
-// main holds more dirty pages than the pool has room for, so the
-// CHECKPOINT that branch create asks for fails (or main PANICs). The
+// main holds more dirty pages than the pool has room for, and on a
+// copy-on-write pool (zfs, btrfs) the CHECKPOINT that branch create asks
+// for must write them to new blocks, so it fails (or main PANICs). The
 // command says the pool is full, not what the server printed, and leaves
 // nothing; once the space is back, the next command brings main back (if
 // it went down) and works.
@@ -229,6 +230,11 @@ class CliDiskFullTest : public CliSpaceTest {
 
 TEST_P(CliDiskFullTest, APoolThatFillsMidwayFailsCleanlyAndMainComesBack) {
   if (fs() == "copy") GTEST_SKIP() << "copy's pool is the host's /tmp, which this test would fill";
+  // Measured: there the create succeeds, as it should.
+  if (fs() == "xfs") {
+    GTEST_SKIP() << "XFS writes data pages in place: their space was taken when the INSERT "
+                    "extended the table, so the CHECKPOINT needs no room and cannot fill the pool";
+  }
   create_project("df");
   // ~64 MiB of incompressible rows in main's shared buffers, written to
   // the WAL but not to the data files: INSERT, unlike CREATE TABLE AS,
