@@ -65,11 +65,12 @@ Status check_reserve(Context& ctx, const std::string& what) {
 
 Error explain_if_pool_full(Context& ctx, const std::string& what, Error failed) {
   if (failed.kind == ErrorKind::Interrupted) return failed;
+  const bool enospc = failed.message.find("No space left on device") != std::string::npos;
+  // The pool is why when the command could not start now: one threshold,
+  // check_reserve's.
+  if (!enospc && check_reserve(ctx, what).ok()) return failed;
   auto pool = ctx.driver.pool_space();
   if (!pool.ok()) return failed;
-  const bool enospc = failed.message.find("No space left on device") != std::string::npos;
-  const uint64_t needed = std::max(reserve_bytes(ctx, *pool), kCheckpointRoom);
-  if (!enospc && pool->free_bytes >= needed) return failed;
   return make_error(ErrorKind::Io,
                     "cannot {}: the pool ran out of space while it ran ({} free of {}); free "
                     "space (velo status shows what takes it) and run it again; a server that "
