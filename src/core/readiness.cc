@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/branch/connection.h"
 #include "util/interrupt.h"
 #include "util/timings.h"
 
@@ -9,12 +10,12 @@ namespace velo::core {
 
 Status wait_until_up(Context& ctx, BranchHandle& handle, const ReadyWait& wait) {
   timings::Scope span("ready");  // recovery, then the first ping
-  pg::ConnParams params = conn_params(handle);
+  // Over TCP, and without a password: the ping then ends at the server's
+  // authentication request, which already says it is up (libpq's PQping),
+  // and the server logs nothing; with one, or by peer on the admin socket,
+  // each ping is a whole login and a backend's start.
+  pg::ConnParams params = login_params(handle);
   params.connect_timeout_s = 2;
-  // Without a password the ping ends at the server's authentication
-  // request, which already says it is up (libpq's PQping), and the server
-  // logs nothing; with one, each ping is a whole login: a backend's start
-  // and a SCRAM exchange, 30 ms here.
   params.password.clear();
   auto started = ctx.clock.monotonic();
   auto deadline = started + wait.timeout;

@@ -34,6 +34,7 @@ class NativeRuntime : public Runtime {
                       const std::string& password) override;
   Status adopt_data_dir(const ClusterSpec& spec) override;
   pg::Settings server_settings(const ClusterSpec& spec) override;
+  bool serves_host_socket() const override { return true; }
   std::string connect_host(const ClusterSpec& spec) override;
   Status start(const ClusterSpec& spec) override;
   Status check_alive(const ClusterSpec& spec) override;

@@ -55,6 +55,10 @@ class Runtime {
   // settings (wal_recycle=off, wal_init_zero=off).
   virtual pg::Settings server_settings(const ClusterSpec& spec) = 0;
 
+  // Whether the server can listen on a unix socket in a directory of the
+  // host's (core's admin socket): true for a process on this host.
+  virtual bool serves_host_socket() const { return false; }
+
   // The host and port a client on this machine connects to.
   virtual std::string connect_host(const ClusterSpec& spec) = 0;
 

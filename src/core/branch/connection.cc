@@ -18,8 +18,18 @@ Status validate_identifier(const std::string& what, const std::string& name) {
   return Status::Ok();
 }
 
+pg::ConnParams login_params(const BranchHandle& handle) {
+  if (handle.branch.password.empty()) return conn_params(handle);
+  pg::ConnParams params;
+  params.host = handle.runtime->connect_host(handle.spec);
+  params.port = handle.spec.port;
+  params.user = handle.project.superuser;
+  params.password = handle.branch.password;
+  return params;
+}
+
 pg::ConnParams user_connection(const BranchHandle& handle, const ConnectionRequest& request) {
-  pg::ConnParams params = conn_params(handle);
+  pg::ConnParams params = login_params(handle);
   params.dbname = request.database.empty() ? handle.project.database : request.database;
   if (params.dbname.empty()) params.dbname = "postgres";
   if (!request.role.empty() && request.role != params.user) {

@@ -21,7 +21,13 @@ struct ConnectionRequest {
 // holding control characters; `what` is "database" or "role".
 Status validate_identifier(const std::string& what, const std::string& name);
 
-// The branch's user-facing connection: conn_params(handle) with the
+// How a client logs in to the branch as the superuser: over TCP with the
+// branch's password, where conn_params (velo's own way in) may take the
+// admin socket. Where velo knows no password (a following import), it is
+// conn_params.
+pg::ConnParams login_params(const BranchHandle& handle);
+
+// The branch's user-facing connection: login_params(handle) with the
 // requested database and role; password "" for a role other than the
 // superuser. REQUIRES: the request's names passed validate_identifier.
 pg::ConnParams user_connection(const BranchHandle& handle, const ConnectionRequest& request = {});

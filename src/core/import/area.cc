@@ -15,6 +15,7 @@ namespace velo::core {
 namespace {
 
 constexpr char kAdmin[] = "/admin";
+constexpr char kPeer[] = "/peer";
 constexpr char kFollow[] = "/follow.json";
 constexpr char kSocket[] = "/socket";
 
@@ -56,6 +57,19 @@ Status make_socket_dir(const std::string& dir, const Owner& owner) {
   return Status::Ok();
 }
 
+// The socket directory of a server about to start, with what a server
+// that crashed left in it: its lock file names a pid that may live on as
+// a zombie, and postgres would refuse to start beside it. Called where
+// velo already knows the server is down (prepare, like postmaster.pid).
+Status make_clean_socket_dir(const std::string& dir, int port, const Owner& owner) {
+  VELO_TRY(make_socket_dir(dir, owner));
+  const std::string socket = dir + "/.s.PGSQL." + std::to_string(port);
+  for (const std::string& stale : {socket, socket + ".lock"}) {
+    if (::unlink(stale.c_str()) != 0 && errno != ENOENT) return os_error(errno, "remove " + stale);
+  }
+  return Status::Ok();
+}
+
 // libpq's passfile escapes ':' and '\' inside a field.
 std::string passfile_field(const std::string& value) {
   std::string out;
@@ -64,6 +78,18 @@ std::string passfile_field(const std::string& value) {
     out += c;
   }
   return out;
+}
+
+// pg_ident.conf's map "velo": velo's OS user and the server's may act as
+// the superuser on the private socket.
+Status write_ident(const std::string& data_dir, const std::string& superuser,
+                   const std::string& server_os_user) {
+  std::string ident = "# Written by velo: the OS users that may act as the superuser.\n";
+  ident += "velo  " + current_user().name + "  " + superuser + "\n";
+  if (server_os_user != current_user().name) {
+    ident += "velo  " + server_os_user + "  " + superuser + "\n";
+  }
+  return write_owned(data_dir, data_dir + "/pg_ident.conf", ident);
 }
 
 bool is_root_branch(const BranchHandle& handle) { return !handle.branch.parent.has_value(); }
@@ -116,6 +142,10 @@ bool is_imported(const std::string& data_dir) {
   return path_exists(import_area(data_dir) + kAdmin);
 }
 
+bool has_admin_socket(const std::string& data_dir) {
+  return is_imported(data_dir) || path_exists(import_area(data_dir) + kPeer);
+}
+
 std::string admin_socket_dir(int port) {
   // Short, because a socket path has at most 107 bytes.
   std::string base = ::geteuid() == 0 ? "/run/velo" : "/tmp/velo-" + std::to_string(::geteuid());
@@ -143,18 +173,31 @@ Status write_import_files(const std::string& data_dir, const std::string& superu
       "host    all          all   all      scram-sha-256\n"
       "host    replication  all   all      scram-sha-256\n";
   VELO_TRY(write_owned(data_dir, data_dir + "/pg_hba.conf", hba));
-  std::string ident = "# Written by velo: the OS users that may act as the superuser.\n";
-  ident += "velo  " + current_user().name + "  " + superuser + "\n";
-  if (server_os_user != current_user().name) {
-    ident += "velo  " + server_os_user + "  " + superuser + "\n";
-  }
-  VELO_TRY(write_owned(data_dir, data_dir + "/pg_ident.conf", ident));
+  VELO_TRY(write_ident(data_dir, superuser, server_os_user));
   if (!path_exists(data_dir + "/postgresql.conf")) {
     // The source kept its configuration outside its data directory.
     VELO_TRY(write_owned(data_dir, data_dir + "/postgresql.conf",
                          "# Written by velo: the source's configuration lived elsewhere.\n"));
   }
   return Status::Ok();
+}
+
+Status write_peer_access(const std::string& data_dir, const std::string& superuser,
+                         const std::string& server_os_user) {
+  VELO_TRY(make_area(data_dir));
+  VELO_TRY(write_owned(data_dir, import_area(data_dir) + kPeer, ""));
+  // "all" in the address column matches IPv4 and IPv6 alike; which
+  // interfaces are reachable at all is decided by listen_addresses.
+  const std::string hba =
+      "# Written by velo.\n"
+      "# velo's own connections: peer on a private socket, mapped in pg_ident.conf.\n"
+      "# TYPE  DATABASE     USER  ADDRESS  METHOD\n"
+      "local   all          all            peer map=velo\n"
+      "local   replication  all            peer map=velo\n"
+      "host    all          all   all      scram-sha-256\n"
+      "host    replication  all   all      scram-sha-256\n";
+  VELO_TRY(write_owned(data_dir, data_dir + "/pg_hba.conf", hba));
+  return write_ident(data_dir, superuser, server_os_user);
 }
 
 Result<std::optional<FollowConfig>> read_follow(const std::string& data_dir) {
@@ -196,7 +239,14 @@ Status remove_follow(const std::string& data_dir) {
 
 void add_import_settings(const BranchHandle& handle, pg::Settings& settings) {
   const std::string& data_dir = handle.spec.data_dir;
-  if (!is_imported(data_dir)) return;
+  if (!is_imported(data_dir)) {
+    // A native cluster velo made (peer): the socket only; its hba and
+    // ident files are where initdb put them.
+    if (has_admin_socket(data_dir)) {
+      settings.emplace_back("unix_socket_directories", admin_socket_dir(handle.spec.port));
+    }
+    return;
+  }
   // Later lines win: these override the runtime's "no socket".
   settings.emplace_back("unix_socket_directories",
                         in_container(handle) ? server_path(handle, "/velo" + std::string(kSocket))
@@ -214,10 +264,15 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings) {
 
 Status prepare_import_files(const BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
-  if (!is_imported(data_dir)) return Status::Ok();
+  if (!is_imported(data_dir)) {
+    if (!has_admin_socket(data_dir)) return Status::Ok();
+    VELO_ASSIGN_OR_RETURN(Owner owner, owner_of(data_dir));
+    return make_clean_socket_dir(admin_socket_dir(handle.spec.port), handle.spec.port, owner);
+  }
   VELO_ASSIGN_OR_RETURN(Owner owner, owner_of(data_dir));
   VELO_TRY(in_container(handle) ? link_container_socket(handle, owner)
-                                : make_socket_dir(admin_socket_dir(handle.spec.port), owner));
+                                : make_clean_socket_dir(admin_socket_dir(handle.spec.port),
+                                                        handle.spec.port, owner));
   if (!is_root_branch(handle)) return remove_follow(data_dir);
   VELO_ASSIGN_OR_RETURN(auto follow, read_follow(data_dir));
   if (!follow) return Status::Ok();
@@ -225,8 +280,14 @@ Status prepare_import_files(const BranchHandle& handle) {
 }
 
 void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params) {
-  if (!params.password.empty() || !is_imported(handle.spec.data_dir)) return;
+  const std::string& data_dir = handle.spec.data_dir;
+  if (is_imported(data_dir)) {
+    if (!params.password.empty()) return;
+  } else if (!has_admin_socket(data_dir)) {
+    return;
+  }
   params.host = admin_socket_dir(handle.spec.port);
+  params.password.clear();  // peer: a password would only travel for nothing
   if (in_container(handle)) params.port = kContainerPort;  // names the socket file
   // Peer needs no password; libpq would still look one up, and warn that
   // /dev/null is not a plain file.

@@ -1,5 +1,11 @@
-// An imported cluster's velo-owned area inside its data directory,
-// PGDATA/velo/ (0700, owned by the server's user):
+// A cluster's velo-owned area inside its data directory, PGDATA/velo/
+// (0700, owned by the server's user):
+//   peer         a native cluster velo made with initdb: velo reaches its
+//                superuser by peer authentication on admin_socket_dir, as
+//                below, which saves a SCRAM login (about 10 ms) on every
+//                connection of velo's own. Users still log in over TCP
+//                with the branch's password. Clusters made before this
+//                marker existed keep TCP. Carried into every branch.
 //   admin        marks a cluster imported from another server. Its roles
 //                are the source's, and a following main is read-only, so
 //                velo cannot give it a role of its own: velo reaches the
@@ -29,6 +35,9 @@ namespace velo::core {
 
 std::string import_area(const std::string& data_dir);
 bool is_imported(const std::string& data_dir);
+// Whether velo reaches the cluster's superuser on admin_socket_dir (peer
+// or imported).
+bool has_admin_socket(const std::string& data_dir);
 // Where an imported cluster listening on `port` puts its unix socket.
 std::string admin_socket_dir(int port);
 // Removes admin_socket_dir(port) once its server is stopped for good (a
@@ -42,6 +51,12 @@ void remove_admin_socket(int port);
 // postgresql.conf when the source kept its own elsewhere (Debian's /etc).
 Status write_import_files(const std::string& data_dir, const std::string& superuser,
                           const std::string& server_os_user);
+
+// Writes the peer marker, pg_hba.conf (peer through the map "velo" on the
+// socket, scram-sha-256 over TCP) and pg_ident.conf of a cluster velo
+// made with initdb.
+Status write_peer_access(const std::string& data_dir, const std::string& superuser,
+                         const std::string& server_os_user);
 
 struct FollowConfig {
   std::string conninfo;  // primary_conninfo, never with a password
@@ -65,9 +80,10 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings);
 // ...the files (socket directory, standby.signal for a following main;
 // follow files dropped from branches)...
 Status prepare_import_files(const BranchHandle& handle);
-// ...and velo's connection, through the socket when it has no password to
-// log in with (a following main; a fresh import or clone before velo sets
-// the branch's own).
+// ...and velo's connection, through the socket: always for a peer cluster;
+// for an imported one when velo has no password to log in with (a
+// following main; a fresh import or clone before velo sets the branch's
+// own).
 void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params);
 
 }  // namespace velo::core

@@ -28,7 +28,8 @@ Command client_command(BranchHandle& handle, std::vector<std::string> argv) {
                                  "--username=" + params.user, "--no-password"});
   Command command{std::move(argv)};
   command.stop_on_interrupt = true;  // a restore may take hours
-  command.env.emplace_back("PGPASSWORD", params.password);
+  // None on the admin socket (peer).
+  if (!params.password.empty()) command.env.emplace_back("PGPASSWORD", params.password);
   command.env.emplace_back("PGPASSFILE", "/dev/null");
   return command;
 }

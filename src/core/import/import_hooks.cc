@@ -17,7 +17,7 @@ void ImportHooks::adjust_connection(const BranchHandle& handle, pg::ConnParams& 
 }
 
 void ImportHooks::removed(const BranchHandle& handle) const {
-  if (is_imported(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
+  if (has_admin_socket(handle.spec.data_dir)) remove_admin_socket(handle.spec.port);
 }
 
 }  // namespace velo::core

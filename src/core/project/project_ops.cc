@@ -10,6 +10,7 @@
 #include "core/history/retention.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
+#include "core/import/area.h"
 #include "core/import/follow_ops.h"
 #include "core/locks.h"
 #include "core/names.h"
@@ -130,7 +131,11 @@ class ProjectCreation {
     ctx_.reporter.step(
         fmt::format("initialising {}/main (PostgreSQL {})", project.name, project.pg_version));
     VELO_TRY(runtime_->init_cluster(handle_.spec, project.superuser, project.password));
-    VELO_TRY(pg::write_hba(handle_.spec.data_dir));
+    // velo's own connections take a private socket (peer) where the host
+    // can reach one; a container's is not the host's.
+    VELO_TRY(runtime_->serves_host_socket()
+                 ? write_peer_access(handle_.spec.data_dir, project.superuser, ctx_.config.os_user)
+                 : pg::write_hba(handle_.spec.data_dir));
     op_.undo("the cluster's files", [this] {
       discard_prepared(handle_);
       return Status::Ok();

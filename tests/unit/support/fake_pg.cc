@@ -99,6 +99,7 @@ Result<std::unique_ptr<pg::Session>> FakePg::connect(const pg::ConnParams& param
 
 pg::PingStatus FakePg::ping(const pg::ConnParams& params) {
   ++pings_;
+  last_ping_ = params;
   auto found = pings_by_port_.find(params.port);
   if (found == pings_by_port_.end() || found->second.empty()) return ping_default;
   std::vector<pg::PingStatus>& statuses = found->second;

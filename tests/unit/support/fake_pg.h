@@ -77,6 +77,8 @@ class FakePg : public pg::Client {
   // Every connection attempt, refused ones included.
   const std::vector<pg::ConnParams>& connections() const { return connections_; }
   int pings() const { return pings_; }
+  // What the latest ping was sent to.
+  const pg::ConnParams& last_ping() const { return last_ping_; }
   // Statements whose SQL contains `pattern`.
   std::vector<PgStatement> matching(const std::string& pattern) const;
   int count(const std::string& pattern) const { return static_cast<int>(matching(pattern).size()); }
@@ -108,6 +110,7 @@ class FakePg : public pg::Client {
   std::vector<PgStatement> statements_;
   std::vector<pg::ConnParams> connections_;
   int pings_ = 0;
+  pg::ConnParams last_ping_;
 };
 
 }  // namespace velo::testing

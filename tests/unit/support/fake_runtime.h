@@ -23,6 +23,7 @@ class FakeRuntime : public runtime::Runtime {
   pg::Settings server_settings(const runtime::ClusterSpec& spec) override {
     return {{"port", std::to_string(spec.port)}};
   }
+  bool serves_host_socket() const override { return host_socket; }
   std::string connect_host(const runtime::ClusterSpec&) override { return "127.0.0.1"; }
   Status start(const runtime::ClusterSpec& spec) override;
   // Fails like a server that exited, unless the cluster runs.
@@ -54,6 +55,8 @@ class FakeRuntime : public runtime::Runtime {
   // recovery.signal (as postgres does once it reaches its target) after
   // this many check_alive calls; 0: at start.
   int replay_checks = 0;
+  // serves_host_socket(): whether projects made on it get the admin socket.
+  bool host_socket = false;
   // What log_tail returns.
   std::string log;
   // "init main", "adopt dev", "start dev", "stop dev", "remove dev", in order.
