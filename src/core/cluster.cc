@@ -117,6 +117,7 @@ Status start_and_wait(Context& ctx, BranchHandle& handle, const ReadyWait& wait)
     timings::Scope span("spawn");
     VELO_TRY(handle.runtime->start(handle.spec));
   }
+  if (wait.meanwhile) wait.meanwhile();
   return wait_until_up(ctx, handle, wait);
 }
 
@@ -142,6 +143,18 @@ const std::string& password_in_data_dir(const state::BranchRecord& branch) {
 
 Status apply_password(Context& ctx, BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password) {
+  VELO_ASSIGN_OR_RETURN(std::string verifier, password_verifier(ctx, handle, new_password));
+  return apply_verifier(ctx, handle, connect_password, verifier);
+}
+
+Result<std::string> password_verifier(Context& ctx, const BranchHandle& handle,
+                                      const std::string& password) {
+  timings::Scope span("encrypt");
+  return ctx.pg.encrypt_password(handle.project.superuser, password);
+}
+
+Status apply_verifier(Context& ctx, BranchHandle& handle, const std::string& connect_password,
+                      const std::string& verifier) {
   pg::ConnParams params = conn_params(handle);
   params.password = connect_password;
   // Again: the password changed, and with none (a following import's main)
@@ -151,11 +164,6 @@ Status apply_password(Context& ctx, BranchHandle& handle, const std::string& con
   {
     timings::Scope span("connect");
     VELO_ASSIGN_OR_RETURN(conn, ctx.pg.connect(params));
-  }
-  std::string verifier;
-  {
-    timings::Scope span("encrypt");
-    VELO_ASSIGN_OR_RETURN(verifier, conn->encrypt_password(handle.project.superuser, new_password));
   }
   // The commit must be durable before velo hands the password out: a
   // crash right after would otherwise bring the old one back.

@@ -74,6 +74,9 @@ struct ReadyWait {
   std::function<Error(const Error& exited)> on_exit;
   // For the timeout message: "accept connections", "reach <target>".
   std::string goal = "accept connections";
+  // The caller's own work, done once right after the spawn: its CPU time
+  // (a password's verifier) then hides in the server's start.
+  std::function<void()> meanwhile;
 };
 
 // Starts the server and waits until it is up, as `wait` defines it (the
@@ -99,5 +102,11 @@ const std::string& password_in_data_dir(const state::BranchRecord& branch);
 // verifier, so the clear text is never in SQL nor in the server log).
 Status apply_password(Context& ctx, BranchHandle& handle, const std::string& connect_password,
                       const std::string& new_password);
+// The same in two halves: the verifier needs no server, so it can be made
+// while one starts.
+Result<std::string> password_verifier(Context& ctx, const BranchHandle& handle,
+                                      const std::string& password);
+Status apply_verifier(Context& ctx, BranchHandle& handle, const std::string& connect_password,
+                      const std::string& verifier);
 
 }  // namespace velo::core

@@ -22,6 +22,12 @@ class Client {
   virtual Result<std::unique_ptr<Session>> connect(const ConnParams& params) = 0;
   // Whether the server accepts connections, without logging in.
   virtual PingStatus ping(const ConnParams& params) = 0;
+  // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
+  // makes it, so that the clear password never travels in SQL text nor
+  // reaches the server's log. Needs no server: it can be made while one
+  // starts.
+  virtual Result<std::string> encrypt_password(const std::string& user,
+                                               const std::string& password) = 0;
 };
 
 }  // namespace velo::pg

@@ -212,17 +212,6 @@ Status Connection::exec(const std::string& sql) {
   return check_result(conn_, result, sql);
 }
 
-Result<std::string> Connection::encrypt_password(const std::string& user,
-                                                 const std::string& password) {
-  char* verifier = PQencryptPasswordConn(conn_, password.c_str(), user.c_str(), "scram-sha-256");
-  if (verifier == nullptr) {
-    return make_error(ErrorKind::Io, "cannot encrypt password: {}", trim(PQerrorMessage(conn_)));
-  }
-  std::string text = verifier;
-  PQfreemem(verifier);
-  return text;
-}
-
 Result<std::string> Connection::quote_identifier(const std::string& name) {
   char* quoted = PQescapeIdentifier(conn_, name.c_str(), name.size());
   if (quoted == nullptr) {
@@ -242,5 +231,22 @@ Result<std::unique_ptr<Session>> LibpqClient::connect(const ConnParams& params) 
 }
 
 PingStatus LibpqClient::ping(const ConnParams& params) { return pg::ping(params); }
+
+Result<std::string> LibpqClient::encrypt_password(const std::string& user,
+                                                  const std::string& password) {
+  // PQencryptPasswordConn asks its connection only for the server's
+  // algorithm, which is named here, and for a place to put errors: a
+  // conninfo libpq refuses outright gives it one with no connection
+  // attempt at all.
+  PGconn* conn = PQconnectStart("velo_no_server=1");
+  if (conn == nullptr) return make_error(ErrorKind::Io, "cannot encrypt password: out of memory");
+  char* verifier = PQencryptPasswordConn(conn, password.c_str(), user.c_str(), "scram-sha-256");
+  std::string why = verifier == nullptr ? trim(PQerrorMessage(conn)) : "";
+  PQfinish(conn);
+  if (verifier == nullptr) return make_error(ErrorKind::Io, "cannot encrypt password: {}", why);
+  std::string text = verifier;
+  PQfreemem(verifier);
+  return text;
+}
 
 }  // namespace velo::pg

@@ -29,8 +29,6 @@ class Connection : public Session {
                                  const std::vector<std::string>& params = {}) override;
   Status exec(const std::string& sql) override;
   Result<std::unique_ptr<Pipeline>> pipeline(std::vector<std::string> statements) override;
-  Result<std::string> encrypt_password(const std::string& user,
-                                       const std::string& password) override;
   Result<std::string> quote_identifier(const std::string& name) override;
   int server_version() const override;
 
@@ -44,6 +42,8 @@ class LibpqClient : public Client {
  public:
   Result<std::unique_ptr<Session>> connect(const ConnParams& params) override;
   PingStatus ping(const ConnParams& params) override;
+  Result<std::string> encrypt_password(const std::string& user,
+                                       const std::string& password) override;
 };
 
 }  // namespace velo::pg

@@ -47,12 +47,6 @@ class Session {
   // for; pg::Connection sends them in libpq's pipeline mode.
   virtual Result<std::unique_ptr<Pipeline>> pipeline(std::vector<std::string> statements);
 
-  // Client-side SCRAM verifier (PQencryptPasswordConn), as psql's \password
-  // makes it, so that the clear password never travels in SQL text nor
-  // reaches the server's log.
-  virtual Result<std::string> encrypt_password(const std::string& user,
-                                               const std::string& password) = 0;
-
   // `name` as a quoted SQL identifier (PQescapeIdentifier), for the DDL
   // that takes no parameters (CREATE ROLE "name").
   virtual Result<std::string> quote_identifier(const std::string& name) = 0;

@@ -24,9 +24,6 @@ class EchoSession : public pg::Session {
     ran.push_back(sql);
     return Status::Ok();
   }
-  Result<std::string> encrypt_password(const std::string&, const std::string&) override {
-    return std::string();
-  }
   Result<std::string> quote_identifier(const std::string& name) override { return name; }
   int server_version() const override { return 150000; }
   std::vector<std::string> ran;

@@ -73,12 +73,14 @@ TEST(FakePgTest, RefusalsLookLikeLibpqsAndSessionsAreNumbered) {
 TEST(FakePgTest, ClientSideHelpersAreLoggedAndCanFail) {
   FakePg pg;
   auto session = std::move(pg.connect(at(5432)).value());
-  EXPECT_EQ(*session->encrypt_password("u", "secret"), FakePg::verifier("u", "secret"));
+  EXPECT_EQ(*pg.encrypt_password("u", "secret"), FakePg::verifier("u", "secret"));
   EXPECT_EQ(FakePg::verifier("u", "secret").find("secret"), std::string::npos);
   EXPECT_EQ(*session->quote_identifier("Role"), "\"Role\"");
   EXPECT_EQ(pg.count("\\encrypt_password"), 1);
   pg.fail("\\quote_identifier");
   EXPECT_FALSE(session->quote_identifier("x").ok());
+  pg.fail("\\encrypt_password");
+  EXPECT_FALSE(pg.encrypt_password("u", "secret").ok());
 }
 
 TEST(FakePgTest, PingsPerPortInSequence) {

@@ -166,21 +166,30 @@ class Creation {
     op_.undo("the server", [this] { return discard_server(handle_); });
     if (plan_) return recover_to_target(ctx_, handle_, *plan_);
     ctx_.reporter.step(fmt::format("starting {}", options_.name.full()));
-    return start_and_wait(ctx_, handle_);
+    VELO_ASSIGN_OR_RETURN(new_password_, generate_password());
+    ReadyWait wait;
+    wait.meanwhile = [this] { verifier_ = password_verifier(ctx_, handle_, new_password_); };
+    return start_and_wait(ctx_, handle_, wait);
   }
 
   // Each branch gets its own password: copies of production data must not
   // all open with one key. A branch made without a start gets it now and
   // keeps the one its data holds until its first start sets it.
   Status set_password() {
-    VELO_ASSIGN_OR_RETURN(std::string password, generate_password());
+    if (new_password_.empty()) {
+      VELO_ASSIGN_OR_RETURN(new_password_, generate_password());
+    }
+    const std::string password = new_password_;
     if (!options_.start) {
       handle_.branch.clone_password = handle_.branch.password;
       handle_.branch.password = password;
       handle_.branch.stopped_by_user = true;  // --no-start: not a crash
       return Status::Ok();
     }
-    VELO_TRY(apply_password(ctx_, handle_, handle_.branch.password, password));
+    // Made while the server started, where it could be.
+    if (!verifier_) verifier_ = password_verifier(ctx_, handle_, password);
+    if (!verifier_->ok()) return verifier_->error();
+    VELO_TRY(apply_verifier(ctx_, handle_, handle_.branch.password, **verifier_));
     handle_.branch.password = password;
     return Status::Ok();
   }
@@ -230,6 +239,9 @@ class Creation {
   BranchHandle handle_;
   SnapshotPoint point_;
   std::optional<SnapshotPoint> start_point_;
+  // The branch's own password, and its verifier once made (during start).
+  std::string new_password_;
+  std::optional<Result<std::string>> verifier_;
   // Last: destroyed first, so its undos run while the state above lives.
   Operation op_{"branch-create", fmt::format("branch {} was not created", options_.name.full())};
 };

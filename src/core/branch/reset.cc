@@ -149,8 +149,14 @@ class Reset {
   // stops again).
   Status start() {
     op_.undo("the new server", [this] { return discard_server(fresh_); });
-    VELO_TRY(start_and_wait(ctx_, fresh_));
-    VELO_TRY(apply_password(ctx_, fresh_, password_in_source(), fresh_.branch.password));
+    // The password's verifier is made while the server starts.
+    std::optional<Result<std::string>> verifier;
+    ReadyWait wait;
+    wait.meanwhile = [&] { verifier = password_verifier(ctx_, fresh_, fresh_.branch.password); };
+    VELO_TRY(start_and_wait(ctx_, fresh_, wait));
+    if (!verifier) verifier = password_verifier(ctx_, fresh_, fresh_.branch.password);
+    if (!verifier->ok()) return verifier->error();
+    VELO_TRY(apply_verifier(ctx_, fresh_, password_in_source(), **verifier));
     fresh_.branch.clone_password.clear();
     VELO_TRY(ctx_.store.update_branch(fresh_.branch));  // gc must not set it again
     if (fresh_.branch.retention_s > 0) VELO_TRY(first_snapshot());

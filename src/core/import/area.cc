@@ -146,9 +146,19 @@ bool has_admin_socket(const std::string& data_dir) {
   return is_imported(data_dir) || path_exists(import_area(data_dir) + kPeer);
 }
 
+namespace {
+std::string& socket_base_override() {
+  static std::string base;
+  return base;
+}
+}  // namespace
+
+void set_admin_socket_base(const std::string& base) { socket_base_override() = base; }
+
 std::string admin_socket_dir(int port) {
   // Short, because a socket path has at most 107 bytes.
   std::string base = ::geteuid() == 0 ? "/run/velo" : "/tmp/velo-" + std::to_string(::geteuid());
+  if (!socket_base_override().empty()) base = socket_base_override();
   return base + "/" + std::to_string(port);
 }
 

@@ -40,6 +40,9 @@ bool is_imported(const std::string& data_dir);
 bool has_admin_socket(const std::string& data_dir);
 // Where an imported cluster listening on `port` puts its unix socket.
 std::string admin_socket_dir(int port);
+// Unit tests only: their fake servers take the same ports in every test
+// process, so each test keeps its socket directories in its own home.
+void set_admin_socket_base(const std::string& base);
 // Removes admin_socket_dir(port) once its server is stopped for good (a
 // deleted branch): the symlink to a container's socket, or the native
 // server's directory, which is empty then. Best effort: nothing else

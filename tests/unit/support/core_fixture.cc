@@ -60,6 +60,9 @@ void CoreTest::SetUp() {
   // every core test take 50-150 ms.
   home_ = make_temp_dir("core-test");
   ASSERT_FALSE(home_.empty());
+  // Fake servers take the same ports in every test process: socket
+  // directories in a shared /run/velo would be removed under each other.
+  core::set_admin_socket_base(home_ + "/run");
   auto store = state::Store::open(home_);
   ASSERT_TRUE(store.ok()) << store.error().message;
   store_.emplace(std::move(store).value());
@@ -94,11 +97,8 @@ Faults CoreTest::faults() {
 }
 
 void CoreTest::TearDown() {
-  // Imports make admin socket directories outside the home.
-  for (int port = kPortMin; port <= kPortMax; ++port) {
-    if (path_exists(core::admin_socket_dir(port))) core::remove_admin_socket(port);
-  }
-  (void)remove_tree(home_);
+  (void)remove_tree(home_);  // the admin socket directories too (SetUp)
+  core::set_admin_socket_base("");
 }
 
 void CoreTest::seed_project(const std::string& name, Seed seed) {

@@ -16,11 +16,6 @@ class FakeSession : public pg::Session {
     auto rows = server_.run(conn_, id_, sql, {});
     return rows.ok() ? Status::Ok() : Status(rows.error());
   }
-  Result<std::string> encrypt_password(const std::string& user,
-                                       const std::string& password) override {
-    VELO_TRY(server_.run(conn_, id_, "\\encrypt_password", {user, password}));
-    return FakePg::verifier(user, password);
-  }
   Result<std::string> quote_identifier(const std::string& name) override {
     VELO_TRY(server_.run(conn_, id_, "\\quote_identifier", {name}));
     return "\"" + name + "\"";
@@ -95,6 +90,13 @@ Result<std::unique_ptr<pg::Session>> FakePg::connect(const pg::ConnParams& param
   }
   int id = static_cast<int>(connections_.size());
   return std::unique_ptr<pg::Session>(std::make_unique<FakeSession>(*this, params, id));
+}
+
+Result<std::string> FakePg::encrypt_password(const std::string& user, const std::string& password) {
+  // Recorded as a statement of no session: tests inject its failure and
+  // check that the clear password reaches no SQL.
+  VELO_TRY(run(pg::ConnParams{}, 0, "\\encrypt_password", {user, password}));
+  return verifier(user, password);
 }
 
 pg::PingStatus FakePg::ping(const pg::ConnParams& params) {

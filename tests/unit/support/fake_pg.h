@@ -71,6 +71,8 @@ class FakePg : public pg::Client {
 
   Result<std::unique_ptr<pg::Session>> connect(const pg::ConnParams& params) override;
   pg::PingStatus ping(const pg::ConnParams& params) override;
+  Result<std::string> encrypt_password(const std::string& user,
+                                       const std::string& password) override;
 
   // Every statement, in order.
   const std::vector<PgStatement>& statements() const { return statements_; }
