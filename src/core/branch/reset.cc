@@ -153,8 +153,7 @@ class Reset {
     std::optional<Result<std::string>> verifier;
     ReadyWait wait;
     wait.meanwhile = [&] { verifier = password_verifier(ctx_, fresh_, fresh_.branch.password); };
-    VELO_TRY(start_and_wait(ctx_, fresh_, wait));
-    if (!verifier) verifier = password_verifier(ctx_, fresh_, fresh_.branch.password);
+    VELO_TRY(start_and_wait(ctx_, fresh_, wait));  // which ran `meanwhile` after its spawn
     if (!verifier->ok()) return verifier->error();
     VELO_TRY(apply_verifier(ctx_, fresh_, password_in_source(), **verifier));
     fresh_.branch.clone_password.clear();

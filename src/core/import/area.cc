@@ -80,10 +80,22 @@ std::string passfile_field(const std::string& value) {
   return out;
 }
 
-// pg_ident.conf's map "velo": velo's OS user and the server's may act as
-// the superuser on the private socket.
-Status write_ident(const std::string& data_dir, const std::string& superuser,
-                   const std::string& server_os_user) {
+// velo's pg_hba.conf (peer through the map "velo" on the private socket,
+// scram-sha-256 over TCP) and pg_ident.conf's map "velo": velo's OS user
+// and the server's may act as the superuser on the socket. `what` names
+// the cluster in the files' first line.
+Status write_peer_files(const std::string& data_dir, const std::string& what,
+                        const std::string& superuser, const std::string& server_os_user) {
+  // "all" in the address column matches IPv4 and IPv6 alike; which
+  // interfaces are reachable at all is decided by listen_addresses.
+  const std::string hba = "# Written by velo for " + what +
+                          ".\n"
+                          "# velo's own connections: peer on a private socket, mapped below.\n"
+                          "# TYPE  DATABASE     USER  ADDRESS  METHOD\n"
+                          "local   all          all            peer map=velo\n"
+                          "host    all          all   all      scram-sha-256\n"
+                          "host    replication  all   all      scram-sha-256\n";
+  VELO_TRY(write_owned(data_dir, data_dir + "/pg_hba.conf", hba));
   std::string ident = "# Written by velo: the OS users that may act as the superuser.\n";
   ident += "velo  " + current_user().name + "  " + superuser + "\n";
   if (server_os_user != current_user().name) {
@@ -142,8 +154,14 @@ bool is_imported(const std::string& data_dir) {
   return path_exists(import_area(data_dir) + kAdmin);
 }
 
+namespace {
+bool has_peer_marker(const std::string& data_dir) {
+  return path_exists(import_area(data_dir) + kPeer);
+}
+}  // namespace
+
 bool has_admin_socket(const std::string& data_dir) {
-  return is_imported(data_dir) || path_exists(import_area(data_dir) + kPeer);
+  return is_imported(data_dir) || has_peer_marker(data_dir);
 }
 
 namespace {
@@ -175,15 +193,8 @@ Status write_import_files(const std::string& data_dir, const std::string& superu
                           const std::string& server_os_user) {
   VELO_TRY(make_area(data_dir));
   VELO_TRY(write_owned(data_dir, import_area(data_dir) + kAdmin, superuser + "\n"));
-  const std::string hba =
-      "# Written by velo for a cluster imported from another server.\n"
-      "# velo's own connections: peer on a private socket, mapped below.\n"
-      "# TYPE  DATABASE     USER  ADDRESS  METHOD\n"
-      "local   all          all            peer map=velo\n"
-      "host    all          all   all      scram-sha-256\n"
-      "host    replication  all   all      scram-sha-256\n";
-  VELO_TRY(write_owned(data_dir, data_dir + "/pg_hba.conf", hba));
-  VELO_TRY(write_ident(data_dir, superuser, server_os_user));
+  VELO_TRY(write_peer_files(data_dir, "a cluster imported from another server", superuser,
+                            server_os_user));
   if (!path_exists(data_dir + "/postgresql.conf")) {
     // The source kept its configuration outside its data directory.
     VELO_TRY(write_owned(data_dir, data_dir + "/postgresql.conf",
@@ -196,18 +207,7 @@ Status write_peer_access(const std::string& data_dir, const std::string& superus
                          const std::string& server_os_user) {
   VELO_TRY(make_area(data_dir));
   VELO_TRY(write_owned(data_dir, import_area(data_dir) + kPeer, ""));
-  // "all" in the address column matches IPv4 and IPv6 alike; which
-  // interfaces are reachable at all is decided by listen_addresses.
-  const std::string hba =
-      "# Written by velo.\n"
-      "# velo's own connections: peer on a private socket, mapped in pg_ident.conf.\n"
-      "# TYPE  DATABASE     USER  ADDRESS  METHOD\n"
-      "local   all          all            peer map=velo\n"
-      "local   replication  all            peer map=velo\n"
-      "host    all          all   all      scram-sha-256\n"
-      "host    replication  all   all      scram-sha-256\n";
-  VELO_TRY(write_owned(data_dir, data_dir + "/pg_hba.conf", hba));
-  return write_ident(data_dir, superuser, server_os_user);
+  return write_peer_files(data_dir, "a cluster it made", superuser, server_os_user);
 }
 
 Result<std::optional<FollowConfig>> read_follow(const std::string& data_dir) {
@@ -252,7 +252,7 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings) {
   if (!is_imported(data_dir)) {
     // A native cluster velo made (peer): the socket only; its hba and
     // ident files are where initdb put them.
-    if (has_admin_socket(data_dir)) {
+    if (has_peer_marker(data_dir)) {
       settings.emplace_back("unix_socket_directories", admin_socket_dir(handle.spec.port));
     }
     return;
@@ -275,7 +275,7 @@ void add_import_settings(const BranchHandle& handle, pg::Settings& settings) {
 Status prepare_import_files(const BranchHandle& handle) {
   const std::string& data_dir = handle.spec.data_dir;
   if (!is_imported(data_dir)) {
-    if (!has_admin_socket(data_dir)) return Status::Ok();
+    if (!has_peer_marker(data_dir)) return Status::Ok();
     VELO_ASSIGN_OR_RETURN(Owner owner, owner_of(data_dir));
     return make_clean_socket_dir(admin_socket_dir(handle.spec.port), handle.spec.port, owner);
   }
@@ -293,7 +293,7 @@ void use_admin_socket(const BranchHandle& handle, pg::ConnParams& params) {
   const std::string& data_dir = handle.spec.data_dir;
   if (is_imported(data_dir)) {
     if (!params.password.empty()) return;
-  } else if (!has_admin_socket(data_dir)) {
+  } else if (!has_peer_marker(data_dir)) {
     return;
   }
   params.host = admin_socket_dir(handle.spec.port);
