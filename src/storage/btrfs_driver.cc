@@ -27,20 +27,12 @@ std::string said(const ExecResult& result) {
 
 }  // namespace
 
-Status BtrfsDriver::btrfs(std::vector<std::string> args) {
-  Command command;
-  command.argv = {"btrfs"};
-  command.argv.insert(command.argv.end(), args.begin(), args.end());
-  VELO_TRY(run_checked(runner_, command));
-  return Status::Ok();
-}
-
 Status BtrfsDriver::create_volume(const std::string& volume) {
   VELO_TRY(validate_name("volume", volume));
   const std::string path = layout_.volume(volume);
   if (exists(path)) return make_error(ErrorKind::Conflict, "volume {} already exists", volume);
   VELO_TRY(layout_.ensure_dirs());
-  return btrfs({"subvolume", "create", path});
+  return subvolumes_.create(path);
 }
 
 Status BtrfsDriver::destroy_volume(const std::string& volume) {
@@ -49,9 +41,8 @@ Status BtrfsDriver::destroy_volume(const std::string& volume) {
   if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
   // Snapshots first: if we stop midway the volume is still there for gc.
   VELO_ASSIGN_OR_RETURN(auto snapshots, layout_.list_snapshots(volume));
-  for (const auto& s : snapshots)
-    VELO_TRY(btrfs({"subvolume", "delete", layout_.snapshot(volume, s)}));
-  return btrfs({"subvolume", "delete", path});
+  for (const auto& s : snapshots) VELO_TRY(subvolumes_.remove(layout_.snapshot(volume, s)));
+  return subvolumes_.remove(path);
 }
 
 Status BtrfsDriver::snapshot(const std::string& volume, const std::string& snapshot) {
@@ -64,7 +55,7 @@ Status BtrfsDriver::snapshot(const std::string& volume, const std::string& snaps
     return make_error(ErrorKind::Conflict, "snapshot {}@{} already exists", volume, snapshot);
   }
   VELO_TRY(layout_.ensure_dirs());
-  return btrfs({"subvolume", "snapshot", "-r", src, dst});
+  return subvolumes_.snapshot(src, dst, /*read_only=*/true);
 }
 
 Status BtrfsDriver::destroy_snapshot(const std::string& volume, const std::string& snapshot) {
@@ -74,7 +65,7 @@ Status BtrfsDriver::destroy_snapshot(const std::string& volume, const std::strin
   if (!exists(path)) {
     return make_error(ErrorKind::NotFound, "snapshot {}@{} not found", volume, snapshot);
   }
-  return btrfs({"subvolume", "delete", path});
+  return subvolumes_.remove(path);
 }
 
 Status BtrfsDriver::clone(const std::string& volume, const std::string& snapshot,
@@ -88,7 +79,7 @@ Status BtrfsDriver::clone(const std::string& volume, const std::string& snapshot
   }
   const std::string dst = layout_.volume(new_volume);
   if (exists(dst)) return make_error(ErrorKind::Conflict, "volume {} already exists", new_volume);
-  return btrfs({"subvolume", "snapshot", src, dst});
+  return subvolumes_.snapshot(src, dst, /*read_only=*/false);
 }
 
 Status BtrfsDriver::recopy_into_snapshot(const std::string&, const std::string&,
@@ -124,7 +115,10 @@ Status BtrfsDriver::set_size_limit(const std::string& volume, std::optional<uint
   const std::string path = layout_.volume(volume);
   if (!exists(path)) return make_error(ErrorKind::NotFound, "volume {} not found", volume);
   // Without a qgroup id, the limit applies to the subvolume at `path`.
-  return btrfs({"qgroup", "limit", "-e", bytes ? std::to_string(*bytes) : "none", path});
+  Command command;
+  command.argv = {"btrfs", "qgroup", "limit", "-e", bytes ? std::to_string(*bytes) : "none", path};
+  VELO_TRY(run_checked(runner_, command));
+  return Status::Ok();
 }
 
 Status BtrfsDriver::size_limits_supported() {

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "storage/btrfs_subvolumes.h"
 #include "storage/dir_layout.h"
 #include "storage/driver.h"
 
@@ -13,9 +14,11 @@ namespace velo::storage {
 
 class BtrfsDriver : public Driver {
  public:
-  // REQUIRES: `runner` outlives the driver.
-  BtrfsDriver(std::string root, ProcessRunner& runner)
-      : layout_(std::move(root)), runner_(runner) {}
+  // REQUIRES: `runner` and `subvolumes` outlive the driver. Subvolumes
+  // are made and removed by ioctl; quotas and space use the btrfs tool.
+  BtrfsDriver(std::string root, ProcessRunner& runner,
+              BtrfsSubvolumes& subvolumes = library_subvolumes())
+      : layout_(std::move(root)), runner_(runner), subvolumes_(subvolumes) {}
 
   std::string name() const override { return "btrfs"; }
   bool atomic_snapshots() const override { return true; }
@@ -59,10 +62,9 @@ class BtrfsDriver : public Driver {
   Status check() override;
 
  private:
-  Status btrfs(std::vector<std::string> args);
-
   DirLayout layout_;
   ProcessRunner& runner_;
+  BtrfsSubvolumes& subvolumes_;
 };
 
 // One row of `btrfs filesystem du -s --raw` output per path, in order.

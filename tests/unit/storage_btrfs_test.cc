@@ -1,8 +1,11 @@
-// The btrfs driver's command lines against a scripted runner; existence
-// checks look at a real temporary directory.
+// The btrfs driver's subvolume calls and command lines against a recording
+// fake and a scripted runner; existence checks look at a real temporary
+// directory.
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include "storage/btrfs_driver.h"
 #include "support/fake_runner.h"
@@ -12,6 +15,30 @@ namespace velo::storage {
 namespace {
 
 using velo::testing::FakeRunner;
+
+// Records each call as a line and makes or removes the directory, as
+// btrfs would.
+class RecordingSubvolumes : public BtrfsSubvolumes {
+ public:
+  Status create(const std::string& path) override {
+    lines.push_back("create " + path);
+    return make_dirs(path, 0755);
+  }
+  Status snapshot(const std::string& source, const std::string& path, bool read_only) override {
+    lines.push_back(std::string(read_only ? "snapshot -r " : "snapshot ") + source + " " + path);
+    return make_dirs(path, 0755);
+  }
+  Status remove(const std::string& path) override {
+    lines.push_back("delete " + path);
+    return remove_tree(path);
+  }
+  std::vector<std::string> lines;
+};
+
+bool on_btrfs(const std::string& path) {
+  struct statfs fs;
+  return statfs(path.c_str(), &fs) == 0 && fs.f_type == BTRFS_SUPER_MAGIC;
+}
 
 class BtrfsDriverTest : public ::testing::Test {
  protected:
@@ -24,36 +51,36 @@ class BtrfsDriverTest : public ::testing::Test {
 
   std::string root;
   FakeRunner runner;
+  RecordingSubvolumes subvolumes;
 };
 
-TEST_F(BtrfsDriverTest, CommandLines) {
-  BtrfsDriver driver(root, runner);
+TEST_F(BtrfsDriverTest, SubvolumeCalls) {
+  BtrfsDriver driver(root, runner, subvolumes);
   ASSERT_TRUE(driver.create_volume("a.main.1").ok());
-  ASSERT_TRUE(make_dirs(root + "/volumes/a.main.1", 0755).ok());  // what btrfs would make
   ASSERT_TRUE(driver.snapshot("a.main.1", "s1").ok());
-  ASSERT_TRUE(make_dirs(root + "/snapshots/a.main.1@s1", 0755).ok());
   ASSERT_TRUE(driver.clone("a.main.1", "s1", "a.dev.1").ok());
   ASSERT_TRUE(driver.destroy_volume("a.main.1").ok());
-  EXPECT_EQ(runner.lines(), (std::vector<std::string>{
-                                "btrfs subvolume create " + root + "/volumes/a.main.1",
-                                "btrfs subvolume snapshot -r " + root + "/volumes/a.main.1 " +
-                                    root + "/snapshots/a.main.1@s1",
-                                "btrfs subvolume snapshot " + root + "/snapshots/a.main.1@s1 " +
-                                    root + "/volumes/a.dev.1",
-                                "btrfs subvolume delete " + root + "/snapshots/a.main.1@s1",
-                                "btrfs subvolume delete " + root + "/volumes/a.main.1",
-                            }));
+  EXPECT_EQ(subvolumes.lines,
+            (std::vector<std::string>{
+                "create " + root + "/volumes/a.main.1",
+                "snapshot -r " + root + "/volumes/a.main.1 " + root + "/snapshots/a.main.1@s1",
+                "snapshot " + root + "/snapshots/a.main.1@s1 " + root + "/volumes/a.dev.1",
+                "delete " + root + "/snapshots/a.main.1@s1",
+                "delete " + root + "/volumes/a.main.1",
+            }));
+  EXPECT_TRUE(runner.commands().empty());  // no process for any of them
   EXPECT_EQ(driver.volume_path("a.dev.1"), root + "/volumes/a.dev.1");
 }
 
 TEST_F(BtrfsDriverTest, ExistenceAndNames) {
-  BtrfsDriver driver(root, runner);
+  BtrfsDriver driver(root, runner, subvolumes);
   ASSERT_TRUE(make_dirs(root + "/volumes/a", 0755).ok());
   EXPECT_EQ(driver.create_volume("a").error().kind, ErrorKind::Conflict);
   EXPECT_EQ(driver.snapshot("b", "s").error().kind, ErrorKind::NotFound);
   EXPECT_EQ(driver.clone("a", "nos", "c").error().kind, ErrorKind::NotFound);
   EXPECT_EQ(driver.destroy_volume("zz").error().kind, ErrorKind::NotFound);
   EXPECT_EQ(driver.create_volume("..").error().kind, ErrorKind::Invalid);
+  EXPECT_TRUE(subvolumes.lines.empty());
   EXPECT_TRUE(runner.commands().empty());
 }
 
@@ -109,6 +136,22 @@ TEST_F(BtrfsDriverTest, CheckRefusesOtherFilesystems) {
   Status status = driver.check();  // /tmp is not btrfs on the build machines
   if (status.ok()) GTEST_SKIP() << "/tmp is on btrfs";
   EXPECT_EQ(status.error().kind, ErrorKind::Unavailable);
+}
+
+// The real calls, off btrfs: the kernel refuses, and the error names the
+// path and why.
+TEST_F(BtrfsDriverTest, TheLibraryReportsWhatTheKernelRefused) {
+  if (on_btrfs(root)) GTEST_SKIP() << "/tmp is on btrfs";
+  Status made = library_subvolumes().create(root + "/sub");
+  ASSERT_FALSE(made.ok());
+  EXPECT_NE(made.error().message.find("cannot create btrfs subvolume " + root + "/sub"),
+            std::string::npos)
+      << made.error().message;
+  Status removed = library_subvolumes().remove(root + "/missing");
+  ASSERT_FALSE(removed.ok());
+  EXPECT_NE(removed.error().message.find("cannot delete btrfs subvolume " + root + "/missing: "),
+            std::string::npos)
+      << removed.error().message;
 }
 
 }  // namespace
