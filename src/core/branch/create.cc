@@ -8,6 +8,7 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/branch/max_size.h"
+#include "core/history/archive_alongside.h"
 #include "core/history/pitr_recover.h"
 #include "core/history/pitr_source.h"
 #include "core/history/retention.h"
@@ -52,9 +53,11 @@ class Creation {
     const bool pitr = plan_.has_value();
     VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
     if (pitr) {
-      VELO_TRY(op_.step("seal-archive", [&] { return seal_parent_archive(); }));
+      VELO_TRY(op_.step("seal-archive",
+                        [&] { return with_archive([&] { return seal_parent_archive(); }); }));
     } else {
-      VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
+      VELO_TRY(
+          op_.step("snapshot", [&] { return with_archive([&] { return snapshot_parent(); }); }));
     }
     VELO_TRY(op_.step("clone", [&] { return clone(); }));
     if (handle_.branch.max_size_bytes) VELO_TRY(op_.step("size-limit", [&] { return cap(); }));
@@ -114,6 +117,12 @@ class Creation {
     return Status::Ok();
   }
 
+  // The branch's WAL archive volume, if it keeps one, is made while
+  // `work` runs (core/history/archive_alongside.h).
+  Status with_archive(const std::function<Status()>& work) {
+    return alongside_archive_volume(ctx_, op_, "the WAL archive", handle_.branch, work);
+  }
+
   // A point-in-time branch clones an existing snapshot; its target must be
   // in the parent's archive first.
   Status seal_parent_archive() {
@@ -148,12 +157,8 @@ class Creation {
     return ctx_.driver.set_size_limit(handle_.branch.volume, handle_.branch.max_size_bytes);
   }
 
+  // The archive volume is there already (with_archive).
   Status prepare() {
-    op_.undo("the WAL archive",
-             [this] { return remove_archive(ctx_.config, ctx_.driver, handle_.branch.volume); });
-    if (!handle_.spec.archive_dir.empty()) {
-      VELO_TRY(create_archive_volume(ctx_.driver, handle_.branch.volume));
-    }
     op_.undo("the cluster's files", [this] {
       discard_prepared(handle_);
       return Status::Ok();

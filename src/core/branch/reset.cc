@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "core/branch/branch_ops.h"
+#include "core/history/archive_alongside.h"
 #include "core/history/retention_ops.h"
 #include "core/history/snapshot_ops.h"
 #include "core/history/wal_archive.h"
@@ -29,7 +30,10 @@ class Reset {
 
   Result<BranchHandle> run() {
     VELO_TRY(op_.step("reserve", [&] { return reserve(); }));
-    if (!restore_) VELO_TRY(op_.step("snapshot", [&] { return snapshot_parent(); }));
+    if (!restore_) {
+      VELO_TRY(
+          op_.step("snapshot", [&] { return with_archive([&] { return snapshot_parent(); }); }));
+    }
     VELO_TRY(op_.step("clone", [&] { return clone(); }));
     if (fresh_.branch.max_size_bytes) VELO_TRY(op_.step("size-limit", [&] { return cap(); }));
     VELO_TRY(op_.step("prepare", [&] { return prepare(); }));
@@ -58,6 +62,14 @@ class Reset {
       record.source_snapshot.clear();  // a point-in-time branch's source no longer serves it
       return Status::Ok();
     });
+  }
+
+  // The new archive volume, if the branch keeps one, is made while `work`
+  // runs (core/history/archive_alongside.h); a restore makes it in
+  // prepare().
+  Status with_archive(const std::function<Status()>& work) {
+    archive_made_ = true;
+    return alongside_archive_volume(ctx_, op_, "the new WAL archive", fresh_.branch, work);
   }
 
   Status snapshot_parent() {
@@ -92,10 +104,12 @@ class Reset {
   }
 
   Status prepare() {
-    const std::string volume = fresh_.branch.volume;
-    op_.undo("the new WAL archive",
-             [this, volume] { return remove_archive(ctx_.config, ctx_.driver, volume); });
-    if (!fresh_.spec.archive_dir.empty()) VELO_TRY(create_archive_volume(ctx_.driver, volume));
+    if (!archive_made_) {
+      const std::string volume = fresh_.branch.volume;
+      op_.undo("the new WAL archive",
+               [this, volume] { return remove_archive(ctx_.config, ctx_.driver, volume); });
+      if (!fresh_.spec.archive_dir.empty()) VELO_TRY(create_archive_volume(ctx_.driver, volume));
+    }
     return prepare_data_dir(fresh_);
   }
 
@@ -207,6 +221,7 @@ class Reset {
   std::optional<state::SnapshotRecord> restore_;
   SnapshotPoint point_;
   bool was_running_ = false;
+  bool archive_made_ = false;  // with_archive ran
   const std::string original_status_ = old_.branch.status;
   // Last: destroyed first, so its undos run while the state above lives.
   Operation op_{restore_ ? "branch-restore" : "branch-reset",

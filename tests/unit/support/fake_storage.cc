@@ -1,6 +1,7 @@
 #include "support/fake_storage.h"
 
 #include <filesystem>
+#include <mutex>
 
 #include "util/fs.h"
 
@@ -20,6 +21,7 @@ Status FakeDriver::maybe_fail(const std::string& operation) {
 }
 
 Status FakeDriver::set_size_limit(const std::string& volume, std::optional<uint64_t> bytes) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("set_size_limit"));
   VELO_TRY(size_limits_supported());
   if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
@@ -32,12 +34,14 @@ Status FakeDriver::set_size_limit(const std::string& volume, std::optional<uint6
 }
 
 Status FakeDriver::create_volume(const std::string& volume) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("create_volume"));
   if (!volumes.insert(volume).second) return make_error(ErrorKind::Conflict, "exists");
   return make_data_dir(volume);
 }
 
 Status FakeDriver::destroy_volume(const std::string& volume) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("destroy_volume"));
   if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
   for (const auto& [clone, origin] : clone_of) {
@@ -55,6 +59,7 @@ Status FakeDriver::destroy_volume(const std::string& volume) {
 }
 
 Status FakeDriver::snapshot(const std::string& volume, const std::string& snapshot) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("snapshot"));
   if (volumes.count(volume) == 0) return make_error(ErrorKind::NotFound, "no volume {}", volume);
   snapshots.insert(volume + "@" + snapshot);
@@ -64,6 +69,7 @@ Status FakeDriver::snapshot(const std::string& volume, const std::string& snapsh
 
 Status FakeDriver::recopy_into_snapshot(const std::string& volume, const std::string& snapshot,
                                         const std::string& relative_dir) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("recopy"));
   if (atomic_) return make_error(ErrorKind::Invalid, "atomic snapshots are not amended");
   std::error_code ec;
@@ -76,6 +82,7 @@ Status FakeDriver::recopy_into_snapshot(const std::string& volume, const std::st
 }
 
 Status FakeDriver::destroy_snapshot(const std::string& volume, const std::string& snapshot) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("destroy_snapshot"));
   std::string name = volume + "@" + snapshot;
   if (snapshots.count(name) == 0) return make_error(ErrorKind::NotFound, "no snapshot {}", name);
@@ -88,6 +95,7 @@ Status FakeDriver::destroy_snapshot(const std::string& volume, const std::string
 
 Status FakeDriver::clone(const std::string& volume, const std::string& snapshot,
                          const std::string& new_volume) {
+  std::lock_guard lock(mutex_);
   VELO_TRY(maybe_fail("clone"));
   if (snapshots.count(volume + "@" + snapshot) == 0) {
     return make_error(ErrorKind::NotFound, "no snapshot {}@{}", volume, snapshot);
@@ -98,10 +106,12 @@ Status FakeDriver::clone(const std::string& volume, const std::string& snapshot,
 }
 
 Result<std::vector<std::string>> FakeDriver::list_volumes() {
+  std::lock_guard lock(mutex_);
   return std::vector<std::string>(volumes.begin(), volumes.end());
 }
 
 Result<std::vector<std::string>> FakeDriver::list_snapshots(const std::string& volume) {
+  std::lock_guard lock(mutex_);
   std::vector<std::string> out;
   for (const auto& name : snapshots) {
     if (name.rfind(volume + "@", 0) == 0) out.push_back(name.substr(volume.size() + 1));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ class FakeDriver : public storage::Driver {
   // `spaces` of the volume (8192 logical, 4096 unique by default);
   // NotFound for a volume that does not exist.
   Result<storage::VolumeSpace> volume_space(const std::string& volume) override {
+    std::lock_guard lock(mutex_);
     ++space_reads;
     if (!volumes.contains(volume)) return make_error(ErrorKind::NotFound, "no volume {}", volume);
     auto found = spaces.find(volume);
@@ -72,6 +74,9 @@ class FakeDriver : public storage::Driver {
   std::string root_;
   bool atomic_;
   std::set<std::string> failures_;
+  // Core makes an archive volume on a thread of its own while it
+  // snapshots (core/history/archive_alongside.h).
+  std::mutex mutex_;
 };
 
 }  // namespace velo::testing

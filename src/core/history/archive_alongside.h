@@ -1,0 +1,27 @@
+// A new incarnation's WAL archive volume, made on a thread of its own
+// while the step before its clone runs (the parent's snapshot, or the
+// seal of its archive): a zfs dataset costs about 33 ms on zfs-fuse, as
+// much as the snapshot it then hides behind. The thread ends within the
+// step, so no `zfs` process outlives it: a kill between steps leaves
+// nothing running that gc could miss.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "core/context.h"
+#include "core/operation.h"
+#include "state/records.h"
+#include "util/result.h"
+
+namespace velo::core {
+
+// Registers the archive's undo with `op` (`what` names it), then runs
+// `work` while the archive volume of `branch` is made, if the branch
+// keeps one (as make_handle decides). Returns the first failure of the
+// two, work's first.
+Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& what,
+                                const state::BranchRecord& branch,
+                                const std::function<Status()>& work);
+
+}  // namespace velo::core
