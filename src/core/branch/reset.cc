@@ -68,7 +68,6 @@ class Reset {
   // runs (core/history/archive_alongside.h); a restore makes it in
   // prepare().
   Status with_archive(const std::function<Status()>& work) {
-    archive_made_ = true;
     return alongside_archive_volume(ctx_, op_, "the new WAL archive", fresh_.branch, work);
   }
 
@@ -104,7 +103,7 @@ class Reset {
   }
 
   Status prepare() {
-    if (!archive_made_) {
+    if (restore_) {  // no snapshot step: with_archive did not run
       const std::string volume = fresh_.branch.volume;
       op_.undo("the new WAL archive",
                [this, volume] { return remove_archive(ctx_.config, ctx_.driver, volume); });
@@ -221,7 +220,6 @@ class Reset {
   std::optional<state::SnapshotRecord> restore_;
   SnapshotPoint point_;
   bool was_running_ = false;
-  bool archive_made_ = false;  // with_archive ran
   const std::string original_status_ = old_.branch.status;
   // Last: destroyed first, so its undos run while the state above lives.
   Operation op_{restore_ ? "branch-restore" : "branch-reset",

@@ -14,9 +14,8 @@ Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& 
   if (!branch.archive || ctx.config.data_root.empty()) return work();
   // The driver's calls are processes of their own (zfs) or ioctls
   // (btrfs); nothing else of velo's runs on this thread.
-  std::future<Status> made = std::async(std::launch::async, [&ctx, volume] {
-    return create_archive_volume(ctx.driver, volume);
-  });
+  std::future<Status> made = std::async(
+      std::launch::async, [&ctx, volume] { return create_archive_volume(ctx.driver, volume); });
   Status worked = work();
   Status archived = made.get();
   VELO_TRY(worked);
