@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 
@@ -168,18 +169,27 @@ Status ZfsDriver::destroy_volume(const std::string& volume) {
 
 Status ZfsDriver::destroy_dataset(const std::string& ds) {
   // zfs-fuse calls a dataset whose files were just used "busy" until the
-  // kernel lets go of its FUSE mount; an explicit unmount settles it.
+  // kernel lets go of its FUSE mount; an explicit unmount settles it. On
+  // zfs-fuse it comes first (a destroy refused as busy cost 45 ms), and
+  // retries wait 10 ms, doubling, where a fixed 100 ms sleep was measured
+  // to cost a reset or delete 100 ms per volume.
   auto deadline = clock_.monotonic() + std::chrono::seconds(5);
+  auto unmount = [&] {
+    Command command;
+    command.argv = {"zfs", "unmount", ds};
+    (void)runner_.run(command);  // fails harmlessly if it is not mounted
+  };
+  if (fuse_) unmount();
+  auto wait = std::chrono::milliseconds(10);
   for (;;) {
     auto destroyed = zfs({"destroy", "-r", ds});
     if (destroyed.ok()) return Status::Ok();
     if (destroyed.error().kind != ErrorKind::Busy || clock_.monotonic() > deadline) {
       return destroyed.error();
     }
-    Command unmount;
-    unmount.argv = {"zfs", "unmount", ds};
-    (void)runner_.run(unmount);
-    clock_.sleep_for(std::chrono::milliseconds(100));
+    unmount();
+    clock_.sleep_for(wait);
+    wait = std::min(wait * 2, std::chrono::milliseconds(100));
   }
 }
 

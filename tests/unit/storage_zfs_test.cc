@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/zfs_driver.h"
+#include "support/fake_clock.h"
 #include "support/fake_runner.h"
 
 namespace velo::storage {
@@ -120,6 +121,45 @@ TEST_F(ZfsDriverTest, DestroyVolumeTakesItsOwnSnapshotsOnly) {
 TEST_F(ZfsDriverTest, DestroyMissingVolumeIsNotFound) {
   runner.succeed({"zfs", "list", "-H", "-o", "name,origin"}, "tank/velo\t-\n");
   EXPECT_EQ(driver.destroy_volume("a").error().kind, ErrorKind::NotFound);
+}
+
+TEST(ZfsDestroyTest, OnZfsFuseUnmountsFirstAndRetriesSoon) {
+  FakeRunner runner;
+  velo::testing::FakeClock clock;
+  ZfsDriver driver{"tank/velo", "/tank/velo", runner, clock, /*fuse=*/true};
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"}, "tank/velo\t-\ntank/velo/a\t-\n");
+  ExecResult busy{
+      .exit_code = 1, .out = "", .err = "cannot destroy 'tank/velo/a': dataset is busy\n"};
+  runner.on({"zfs", "destroy"}, busy);
+  runner.on({"zfs", "destroy"}, busy);
+  runner.on({"zfs", "destroy"}, ExecResult{});
+  ASSERT_TRUE(driver.destroy_volume("a").ok());
+  EXPECT_EQ(runner.lines().at(1), "zfs unmount tank/velo/a");
+  EXPECT_EQ(runner.count("zfs destroy -r tank/velo/a"), 3);
+  EXPECT_EQ(runner.count("zfs unmount tank/velo/a"), 3);
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(10 + 20));
+}
+
+TEST(ZfsDestroyTest, OnOpenZfsDestroysWithoutUnmounting) {
+  FakeRunner runner;
+  velo::testing::FakeClock clock;
+  ZfsDriver driver{"tank/velo", "/tank/velo", runner, clock, /*fuse=*/false};
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"}, "tank/velo\t-\ntank/velo/a\t-\n");
+  ASSERT_TRUE(driver.destroy_volume("a").ok());
+  EXPECT_EQ(runner.count("zfs unmount"), 0);
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(0));
+}
+
+TEST(ZfsDestroyTest, StillBusyAfterFiveSecondsIsAnError) {
+  FakeRunner runner;
+  velo::testing::FakeClock clock;
+  ZfsDriver driver{"tank/velo", "/tank/velo", runner, clock, /*fuse=*/true};
+  runner.succeed({"zfs", "list", "-H", "-o", "name,origin"}, "tank/velo\t-\ntank/velo/a\t-\n");
+  runner.fail({"zfs", "destroy"}, 1, "cannot destroy 'tank/velo/a': dataset is busy\n");
+  Status status = driver.destroy_volume("a");
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().kind, ErrorKind::Busy);
+  EXPECT_GE(clock.slept(), std::chrono::seconds(5));
 }
 
 TEST_F(ZfsDriverTest, VolumeSpaceFromExactValues) {
