@@ -54,16 +54,17 @@ floor_copy_backup() {
 floor_snapshot_reflink() { floor_copy_backup "$1" --reflink=always; }
 floor_snapshot_copy() { floor_copy_backup "$1"; }
 
-# floor_run DRIVER SCALE N: one measured floor run, then its cleanup.
+# floor_run DRIVER SCALE N [METHOD]: one measured floor run, recorded as
+# METHOD (default floor), then its cleanup.
 floor_run() {
-  local driver=$1 scale=$2 n=$3 port t0 t1 dir
+  local driver=$1 scale=$2 n=$3 method=${4:-floor} port t0 t1 dir
   port=$(free_port)
   stamp t0
   dir=$("floor_snapshot_$driver" "$n") || { floor_cleanup "$driver" "$n"; return 1; }
   start_bare "$dir" "$port"
   wait_ready "$port" && first_query "$port" || { floor_cleanup "$driver" "$n"; return 1; }
   stamp t1
-  record_time "$driver" "$scale" floor "$(elapsed_ms "$t0" "$t1")"
+  record_time "$driver" "$scale" "$method" "$(elapsed_ms "$t0" "$t1")"
   floor_cleanup "$driver" "$n"
 }
 

@@ -4,6 +4,10 @@
 # `branch list` and `status` (measuring, then cached) every 10 branches
 # (many_list.tsv), then the memory of all the idle servers, the pool's
 # disk and the time to delete them all (space.tsv, times.tsv).
+# Beside each of the first and last ten creates, one floor run (with
+# MANY_FLOOR=1: the same snapshot and a bare postgres, gone again at once),
+# so that what grows with the count can be told apart: the filesystem and
+# PostgreSQL among N running servers, or velo.
 # Branch names: bench/mNNN.
 
 # many_time VAR COMMAND...: runs COMMAND (output dropped), VAR = its ms.
@@ -37,7 +41,11 @@ many_bench() {
     printf '%s\t%s\t%s\n' "$driver" "$i" "$ms" >>"$WORK/many.tsv"
     # velo's steps of the first ten creates and of the last ten, side by side.
     if [ "$i" -le 10 ]; then bucket=first10; elif [ "$i" -gt $((count - 10)) ]; then bucket=last10; else bucket=""; fi
-    [ -z "$bucket" ] || record_steps "$driver" 10 "many_create_$bucket" "$WORK/many.timings"
+    if [ -n "$bucket" ]; then
+      record_steps "$driver" 10 "many_create_$bucket" "$WORK/many.timings"
+      [ "${MANY_FLOOR:-0}" -eq 0 ] || floor_run "$driver" 10 "m$i" "many_floor_$bucket" \
+        || warn "$driver --many: floor run $i failed"
+    fi
     if [ $((i % 10)) -eq 0 ] || [ "$i" -eq 1 ]; then
       # status twice: the first measures the sizes of the branches made
       # since the last call; the second reads them from velo's cache, as

@@ -17,7 +17,7 @@ from many_report import many_markdown, many_ratios, summarize_many
 
 METHODS = ["velo", "velo_docker", "floor", "createdb_file_copy", "createdb_wal_log",
            "dump_restore", "basebackup", "velo_reset", "velo_delete", "many_create_all",
-           "many_delete_all"]
+           "many_delete_all", "many_floor_first10", "many_floor_last10"]
 ALTERNATIVES = ["createdb_file_copy", "createdb_wal_log", "dump_restore", "basebackup"]
 # Minimum alternative/velo ratio at scale 100 (issue 3's targets).
 ALT_TARGETS = {"createdb_file_copy": 10, "createdb_wal_log": 10, "dump_restore": 50}
@@ -172,7 +172,7 @@ def main():
     ratios = compute_ratios(results, space)
     steps = summarize_steps(read_tsv(os.path.join(work, "steps.tsv"), 5))
     many = summarize_many(read_tsv(os.path.join(work, "many.tsv"), 3),
-                          read_tsv(os.path.join(work, "many_list.tsv"), 5))
+                          read_tsv(os.path.join(work, "many_list.tsv"), 5), results)
     ratios += many_ratios(many)
     config = {}
     for arg in sys.argv[3:]:
