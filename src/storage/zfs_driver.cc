@@ -61,11 +61,26 @@ std::vector<std::string> split_lines(const std::string& output) {
   return lines;
 }
 
+// zfs names the clones that stop a destroy on the lines after "use '-R'
+// to destroy the following datasets:"; the error names them too.
+std::string dependent_clones(const std::string& err) {
+  size_t start = err.find("use '-R'");
+  if (start == std::string::npos) return "";
+  std::string names;
+  std::vector<std::string> lines = split_lines(err.substr(start));
+  for (size_t i = 1; i < lines.size(); ++i) names += (names.empty() ? "" : ", ") + lines[i];
+  return names;
+}
+
 Error zfs_error(const std::string& what, const ExecResult& result) {
   const std::string& err = result.err;
+  if (err.find("dependent clones") != std::string::npos) {
+    std::string clones = dependent_clones(err);
+    return make_error(ErrorKind::Conflict, "{}: {}{}", what, first_line(err),
+                      clones.empty() ? "" : ": " + clones);
+  }
   ErrorKind kind = ErrorKind::Io;
-  if (err.find("dependent clones") != std::string::npos ||
-      err.find("already exists") != std::string::npos)
+  if (err.find("already exists") != std::string::npos)
     kind = ErrorKind::Conflict;
   else if (err.find("does not exist") != std::string::npos)
     kind = ErrorKind::NotFound;
@@ -142,29 +157,15 @@ Status ZfsDriver::create_volume(const std::string& volume) {
   return Status::Ok();
 }
 
+// -r takes the volume's own snapshots, never -R, which would take other
+// branches. A snapshot with a clone makes `zfs destroy` refuse before it
+// removes anything, naming the clones (zfs checks a destroy's dependents
+// first; tried on zfs-fuse: the volume, its snapshots and the clone all
+// stay), so velo does not list the whole pool first (15 ms and more, on
+// every delete and reset).
 Status ZfsDriver::destroy_volume(const std::string& volume) {
   VELO_TRY(validate_name("volume", volume));
-  const std::string ds = dataset(volume);
-  // Clones of this volume's snapshots would need -R, which destroys other
-  // branches: refuse and name them instead.
-  VELO_ASSIGN_OR_RETURN(ExecResult listed, zfs({"list", "-H", "-o", "name,origin", "-t",
-                                                "filesystem", "-r", parent_}));
-  bool found = false;
-  std::vector<std::string> dependents;
-  for (const auto& line : split_lines(listed.out)) {
-    std::string name = line.substr(0, line.find('\t'));
-    std::string origin =
-        line.find('\t') == std::string::npos ? "" : line.substr(line.find('\t') + 1);
-    if (name == ds) found = true;
-    if (origin.starts_with(ds + "@")) dependents.push_back(name);
-  }
-  if (!found) return make_error(ErrorKind::NotFound, "zfs dataset {} does not exist", ds);
-  if (!dependents.empty()) {
-    std::string names;
-    for (const auto& d : dependents) names += (names.empty() ? "" : ", ") + d;
-    return make_error(ErrorKind::Conflict, "{} has dependent clones: {}", ds, names);
-  }
-  return destroy_dataset(ds);
+  return destroy_dataset(dataset(volume));
 }
 
 Status ZfsDriver::destroy_dataset(const std::string& ds) {
