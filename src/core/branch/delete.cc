@@ -9,8 +9,8 @@
 
 #include "core/branch/branch_ops.h"
 #include "core/branch/logs.h"
+#include "core/history/archive_alongside.h"
 #include "core/history/retention_ops.h"
-#include "core/history/wal_archive.h"
 #include "core/locks.h"
 #include "core/operation.h"
 #include "util/fs.h"
@@ -67,8 +67,10 @@ Status delete_branch_tree(Context& ctx, BranchHandle& handle, std::vector<std::s
     volumes.insert(snapshot.volume);
     VELO_TRY(ctx.store.delete_snapshot(snapshot.id));
   }
-  for (const auto& volume : volumes) VELO_TRY(destroy_or_retire(ctx, volume, ""));
-  VELO_TRY(remove_archive(ctx.config, ctx.driver, handle.branch.volume));
+  VELO_TRY(alongside_archive_removal(ctx, handle.branch.volume, [&]() -> Status {
+    for (const auto& volume : volumes) VELO_TRY(destroy_or_retire(ctx, volume, ""));
+    return Status::Ok();
+  }));
   // The snapshot made on the parent for this branch goes with it, unless
   // the parent's retention window or another branch still keeps it.
   VELO_TRY(release_base_snapshot(ctx, handle.branch));

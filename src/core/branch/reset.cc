@@ -202,9 +202,10 @@ class Reset {
       op_.cleanup("dropping the old window's snapshots",
                   [&] { return drop_window_history(ctx_, old_.project, old.volume); });
     }
-    op_.cleanup("removing the old clone", [&] { return destroy_or_retire(ctx_, old.volume, ""); });
-    op_.cleanup("removing the old WAL archive",
-                [&] { return remove_archive(ctx_.config, ctx_.driver, old.volume); });
+    op_.cleanup("removing the old clone and WAL archive", [&] {
+      return alongside_archive_removal(ctx_, old.volume,
+                                       [&] { return destroy_or_retire(ctx_, old.volume, ""); });
+    });
     // Restored, the branch keeps its base. Otherwise the old base goes,
     // unless the parent's retention window or another branch keeps it.
     if (!restore_) {

@@ -22,4 +22,15 @@ Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& 
   return archived;
 }
 
+Status alongside_archive_removal(Context& ctx, const std::string& volume,
+                                 const std::function<Status()>& work) {
+  std::future<Status> removed = std::async(std::launch::async, [&ctx, volume] {
+    return remove_archive(ctx.config, ctx.driver, volume);
+  });
+  Status worked = work();
+  Status archive = removed.get();
+  VELO_TRY(worked);
+  return archive;
+}
+
 }  // namespace velo::core

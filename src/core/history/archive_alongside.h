@@ -1,9 +1,10 @@
-// A new incarnation's WAL archive volume, made on a thread of its own
-// while the step before its clone runs (the parent's snapshot, or the
-// seal of its archive): a zfs dataset costs about 33 ms on zfs-fuse, as
-// much as the snapshot it then hides behind. The thread ends within the
-// step, so no `zfs` process outlives it: a kill between steps leaves
-// nothing running that gc could miss.
+// An incarnation's WAL archive volume, made or removed on a thread of its
+// own while other work runs: made during the step before the new clone
+// (the parent's snapshot, or the seal of its archive), removed while the
+// old incarnation's volumes go. A zfs dataset costs 30 to 80 ms to make
+// or destroy on zfs-fuse, as much as the work it then hides behind. The
+// thread ends within the step, so no `zfs` process outlives it: a kill
+// between steps leaves nothing running that gc could miss.
 #pragma once
 
 #include <functional>
@@ -23,5 +24,11 @@ namespace velo::core {
 Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& what,
                                 const state::BranchRecord& branch,
                                 const std::function<Status()>& work);
+
+// Runs `work` while the archive of the incarnation `volume` is removed
+// (remove_archive). Both always run; returns the first failure, work's
+// first.
+Status alongside_archive_removal(Context& ctx, const std::string& volume,
+                                 const std::function<Status()>& work);
 
 }  // namespace velo::core
