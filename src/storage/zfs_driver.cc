@@ -175,10 +175,15 @@ Status ZfsDriver::destroy_dataset(const std::string& ds) {
   // retries wait 10 ms, doubling, where a fixed 100 ms sleep was measured
   // to cost a reset or delete 100 ms per volume.
   auto deadline = clock_.monotonic() + std::chrono::seconds(5);
-  auto unmount = [&] {
+  bool unmounted = false;
+  auto run = [&](const char* verb) {
     Command command;
-    command.argv = {"zfs", "unmount", ds};
-    (void)runner_.run(command);  // fails harmlessly if it is not mounted
+    command.argv = {"zfs", verb, ds};
+    (void)runner_.run(command);  // either fails harmlessly when there is nothing to do
+  };
+  auto unmount = [&] {
+    run("unmount");
+    unmounted = true;
   };
   if (fuse_) unmount();
   auto wait = std::chrono::milliseconds(10);
@@ -186,6 +191,9 @@ Status ZfsDriver::destroy_dataset(const std::string& ds) {
     auto destroyed = zfs({"destroy", "-r", ds});
     if (destroyed.ok()) return Status::Ok();
     if (destroyed.error().kind != ErrorKind::Busy || clock_.monotonic() > deadline) {
+      // A refused destroy (clones depend on it, which velo's records
+      // should have told) leaves the dataset mounted, as it found it.
+      if (unmounted && destroyed.error().kind != ErrorKind::NotFound) run("mount");
       return destroyed.error();
     }
     unmount();

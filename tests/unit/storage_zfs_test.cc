@@ -138,6 +138,19 @@ TEST(ZfsDestroyTest, OnZfsFuseUnmountsFirstAndRetriesSoon) {
   EXPECT_EQ(clock.slept(), std::chrono::milliseconds(10 + 20));
 }
 
+TEST(ZfsDestroyTest, ARefusedDestroyMountsTheDatasetAgain) {
+  FakeRunner runner;
+  velo::testing::FakeClock clock;
+  ZfsDriver driver{"tank/velo", "/tank/velo", runner, clock, /*fuse=*/true};
+  runner.fail({"zfs", "destroy"}, 1,
+              "cannot destroy 'tank/velo/a': filesystem has dependent clones\n"
+              "use '-R' to destroy the following datasets:\ntank/velo/b\n");
+  EXPECT_EQ(driver.destroy_volume("a").error().kind, ErrorKind::Conflict);
+  EXPECT_EQ(runner.lines(),
+            (std::vector<std::string>{"zfs unmount tank/velo/a", "zfs destroy -r tank/velo/a",
+                                      "zfs mount tank/velo/a"}));
+}
+
 TEST(ZfsDestroyTest, StillBusyAfterFiveSecondsIsAnError) {
   FakeRunner runner;
   velo::testing::FakeClock clock;
