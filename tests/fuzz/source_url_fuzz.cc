@@ -40,7 +40,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string& password = url.value().params.password;
     // A password that appears once, literally, is the URL's: redaction
     // must remove it (a short one may also be part of the host or user).
-    if (password.size() >= 6 && occurrences(text, password) == 1) {
+    // One with a '*' can form again from redaction's own "***" and what
+    // stands beside it ("ce:***" from user "alice" and "ce:***").
+    if (password.size() >= 6 && occurrences(text, password) == 1 &&
+        password.find('*') == std::string::npos) {
       fuzz::require(pg::redact_url(text).find(password) == std::string::npos);
     }
   }
