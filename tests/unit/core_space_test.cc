@@ -134,6 +134,13 @@ TEST_F(SpaceTest, AFailureOnAPoolThatFilledSaysThePoolIsFull) {
                 .message.find("ran out of space"),
             std::string::npos)
       << "ENOSPC is the pool's, whatever it has free now";
+  Error zfs_full{ErrorKind::Io,
+                 "zfs create -o compression=on tank/velo/p.b.4.wal: cannot create "
+                 "'tank/velo/p.b.4.wal': out of space"};
+  EXPECT_NE(core::explain_if_pool_full(*ctx_, "create branch p/b", zfs_full)
+                .message.find("ran out of space"),
+            std::string::npos)
+      << "zfs's words for ENOSPC too";
 
   driver_->pool.free_bytes = 20 << 20;  // below the reserve of 50 MiB
   Error full = core::explain_if_pool_full(*ctx_, "create branch p/b", server);

@@ -65,7 +65,11 @@ Status check_reserve(Context& ctx, const std::string& what) {
 
 Error explain_if_pool_full(Context& ctx, const std::string& what, Error failed) {
   if (failed.kind == ErrorKind::Interrupted) return failed;
-  const bool enospc = failed.message.find("No space left on device") != std::string::npos;
+  // ENOSPC as the kernel words it, and as zfs does ("cannot create
+  // 'tank/velo/x.wal': out of space"), which can come while the free space
+  // velo reads is still above the reserve.
+  const bool enospc = failed.message.find("No space left on device") != std::string::npos ||
+                      failed.message.find("out of space") != std::string::npos;
   // The pool is why when the command could not start now: one threshold,
   // check_reserve's.
   if (!enospc && check_reserve(ctx, what).ok()) return failed;
