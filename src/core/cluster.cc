@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/branch/server_settings.h"
+#include "core/history/archive_alongside.h"
 #include "core/history/wal_archive.h"
 #include "core/readiness.h"
 #include "pg/config_files.h"
@@ -47,7 +48,7 @@ BranchHandle make_handle(Context& ctx, const state::ProjectRecord& project,
   spec.port = static_cast<int>(branch.port);
   spec.listen_address = branch.listen_address;
   spec.log_path = log_path_of(ctx, project.name, branch.name);
-  if (branch.archive && !ctx.config.data_root.empty()) {
+  if (keeps_archive(ctx, branch)) {
     spec.archive_dir = archive_dir_of(ctx.config, ctx.driver, branch.volume);
   }
   return BranchHandle{project, branch, runtime, std::move(spec), ctx.cluster_hooks};

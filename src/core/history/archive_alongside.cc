@@ -6,12 +6,16 @@
 
 namespace velo::core {
 
+bool keeps_archive(const Context& ctx, const state::BranchRecord& branch) {
+  return branch.archive && !ctx.config.data_root.empty();
+}
+
 Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& what,
                                 const state::BranchRecord& branch,
                                 const std::function<Status()>& work) {
   const std::string volume = branch.volume;
   op.undo(what, [&ctx, volume] { return remove_archive(ctx.config, ctx.driver, volume); });
-  if (!branch.archive || ctx.config.data_root.empty()) return work();
+  if (!keeps_archive(ctx, branch)) return work();
   // The driver's calls are processes of their own (zfs) or ioctls
   // (btrfs); nothing else of velo's runs on this thread.
   std::future<Status> made = std::async(

@@ -17,10 +17,13 @@
 
 namespace velo::core {
 
+// Whether an incarnation of `branch` keeps a WAL archive: it asks for
+// one, and velo has a data root (make_handle names it in the spec).
+bool keeps_archive(const Context& ctx, const state::BranchRecord& branch);
+
 // Registers the archive's undo with `op` (`what` names it), then runs
-// `work` while the archive volume of `branch` is made, if the branch
-// keeps one (as make_handle decides). Returns the first failure of the
-// two, work's first.
+// `work` while the archive volume of `branch` is made, if it keeps one. Returns the first failure
+// of the two, work's first.
 Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& what,
                                 const state::BranchRecord& branch,
                                 const std::function<Status()>& work);
