@@ -127,6 +127,35 @@ TEST_P(CliBranchTest, WritesStayOnTheirBranchAndBranchesOfBranches) {
                                                          {"demo/deeper", "demo/feature"}}));
 }
 
+// A snapshot of a running parent takes a CHECKPOINT only when much WAL
+// waits since its last one (core/history/snapshotter.cc): a branch of a
+// parent that wrote little replays that WAL instead. Either way the
+// branch holds every committed write.
+TEST_P(CliBranchTest, ASnapshotCheckpointsOnlyWhenMuchWalWaits) {
+  create_project("demo");
+  exec("demo/main", "CREATE TABLE t (id int PRIMARY KEY, v text)");
+  exec("demo/main", "CHECKPOINT");
+  exec("demo/main", "INSERT INTO t VALUES (1, 'only in the WAL')");
+  auto requested = [&] {
+    return std::stoi(sql_value("demo/main", "SELECT checkpoints_req FROM pg_stat_bgwriter"));
+  };
+  // Per-file drivers snapshot through pg_backup_start, which always does.
+  const bool atomic = fs() == "btrfs" || fs() == "zfs";
+  int before = requested();
+  create_branch("demo/a");
+  EXPECT_EQ(requested() - before, atomic ? 0 : 1);
+  EXPECT_EQ(ids("demo/a"), "1");
+
+  // About 3 MiB of WAL: past the threshold.
+  exec("demo/main",
+       "INSERT INTO t SELECT g, repeat(md5(g::text), 32) FROM generate_series(2, 3000) AS g");
+  before = requested();
+  create_branch("demo/b");
+  EXPECT_EQ(requested() - before, 1);
+  EXPECT_EQ(sql_value("demo/b", "SELECT count(*) FROM t"), "3000");
+  EXPECT_EQ(ids("demo/a"), "1");
+}
+
 TEST_P(CliBranchTest, ResetDropsBranchWritesAndTakesParentsNewDataKeepingUrl) {
   create_project("demo");
   exec("demo/main", "CREATE TABLE t (id int PRIMARY KEY)");

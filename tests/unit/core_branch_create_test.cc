@@ -54,7 +54,8 @@ TEST_F(CoreTest, CreateOfAStoppedParentSnapshotsWithoutASession) {
 
 TEST_F(CoreTest, CreateOfARunningParentCheckpointsAndRecordsTheLsn) {
   seed_project("api", {.running = true});
-  pg_.on_each("pg_current_wal_lsn() END::text", {{{"0/3000028"}}, {{"0/3000100"}}});
+  pg_.on("pg_control_checkpoint()", {{"0/3000028", "0/1000028", "f"}});
+  pg_.on("pg_current_wal_lsn() END::text", {{"0/3000100"}});
   auto made = core::create_branch(*ctx_, branch("dev", false));
   ASSERT_TRUE(made.ok()) << made.error().message;
   auto on_parent = pg_.statements();

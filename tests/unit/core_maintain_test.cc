@@ -40,7 +40,9 @@ class MaintainTest : public CoreTest {
       std::string path = archive_ + "/" + core::segment_file_name(1, s);
       ASSERT_TRUE(write_file_atomic(path, "0123456789", 0600).ok());
     }
-    pg_.on("pg_current_wal_lsn() END::text", {{fmt::format("0/{:X}000028", segno)}});
+    const std::string lsn = fmt::format("0/{:X}000028", segno);
+    pg_.on("pg_current_wal_lsn() END::text", {{lsn}});
+    pg_.on("pg_control_checkpoint()", {{lsn, "0/1000028", "f"}});  // far: CHECKPOINT
   }
   core::ProjectMaintenance maintain() {
     auto done = core::maintain_project(*ctx_, "api");

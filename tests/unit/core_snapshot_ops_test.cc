@@ -48,15 +48,41 @@ TEST_F(SnapshotTest, ALabelOfManyLinesOrHugeIsRefusedAndNothingIsMade) {
 
 TEST_F(SnapshotTest, RunningBranchIsCheckpointedFirstOnAnAtomicDriver) {
   seed_project("api", {.running = true});
-  pg_.on_each("pg_current_wal_lsn() END::text", {{{"0/3000028"}}, {{"0/30000A0"}}});
+  pg_.on("pg_control_checkpoint()", {{"0/3000028", "0/1000028", "f"}});
+  pg_.on("pg_current_wal_lsn() END::text", {{"0/30000A0"}});
   auto snapshot = take();
   ASSERT_TRUE(snapshot.ok()) << snapshot.error().message;
-  EXPECT_EQ(snapshot->redo_lsn, "0/3000028");
+  EXPECT_EQ(snapshot->redo_lsn, "0/3000028") << "where the CHECKPOINT starts from, or later";
   EXPECT_EQ(snapshot->lsn, "0/30000A0");
   std::vector<std::string> sql;
   for (const auto& s : pg_.statements()) sql.push_back(s.sql.substr(0, 10));
-  EXPECT_EQ(sql, (std::vector<std::string>{"SELECT CAS", "CHECKPOINT", "SELECT CAS"}));
+  EXPECT_EQ(sql, (std::vector<std::string>{"SELECT now", "CHECKPOINT", "SELECT CAS"}));
   EXPECT_EQ(pg_.connections().size(), 1u);
+}
+
+// An idle parent, or one just checkpointed: its clones replay the little
+// WAL since faster than a CHECKPOINT would take, and recover from the
+// last checkpoint's redo point, which the snapshot records for the WAL
+// archive to keep.
+TEST_F(SnapshotTest, LittleWalSinceTheLastCheckpointTakesNoCheckpoint) {
+  seed_project("api", {.running = true});
+  pg_.on("pg_control_checkpoint()", {{"0/3000028", "0/2FFF000", "t"}});
+  pg_.on("pg_current_wal_lsn() END::text", {{"0/30000A0"}});
+  auto snapshot = take();
+  ASSERT_TRUE(snapshot.ok()) << snapshot.error().message;
+  EXPECT_EQ(snapshot->redo_lsn, "0/2FFF000");
+  EXPECT_EQ(snapshot->lsn, "0/30000A0");
+  EXPECT_EQ(pg_.count("CHECKPOINT"), 0);
+  EXPECT_EQ(driver_->snapshots.size(), 1u);
+}
+
+// A distance the server cannot give (a standby that has replayed nothing
+// yet) is not a small one.
+TEST_F(SnapshotTest, AnUnknownDistanceToTheLastCheckpointTakesOne) {
+  seed_project("api", {.running = true});
+  pg_.on("pg_control_checkpoint()", {{"", "0/2FFF000", ""}});
+  ASSERT_TRUE(take().ok());
+  EXPECT_EQ(pg_.count("CHECKPOINT"), 1);
 }
 
 class BackupApiTest : public SnapshotTest {
@@ -158,10 +184,7 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(SnapshotTest, FailedLsnAfterTheSnapshotLeavesNoSnapshot) {
   seed_project("api", {.running = true});
   const std::string before = world();
-  pg_.on_call("pg_current_wal_lsn() END::text", [n = 0](const PgStatement&) mutable {
-    return ++n == 1 ? FakePg::Answer(std::vector<pg::Row>{{"0/3000028"}})
-                    : FakePg::Answer(make_error(ErrorKind::Io, "connection lost"));
-  });
+  pg_.fail("pg_current_wal_lsn() END::text");
   ASSERT_FALSE(take().ok());
   EXPECT_EQ(world(), before);
 }

@@ -34,6 +34,7 @@ class WalPruneOpTest : public CoreTest {
   void snapshot_at(int segno) {
     std::string lsn = "0/" + std::to_string(segno) + "000028";
     pg_.on("pg_current_wal_lsn() END::text", {{lsn}});
+    pg_.on("pg_control_checkpoint()", {{lsn, "0/1000028", "f"}});  // far: CHECKPOINT
     ASSERT_TRUE(core::create_snapshot(*ctx_, {"api", "main"}, "").ok());
   }
   std::vector<std::string> left() {

@@ -2,8 +2,10 @@
 //
 // Atomic drivers (zfs, btrfs): CHECKPOINT, then snapshot. The snapshot is
 // crash-consistent and covers pg_wal, so a clone runs a short crash
-// recovery. Per-file drivers (reflink, copy): the backup API in one
-// session (pg_backup_start, copy, pg_backup_stop), then pg_wal copied
+// recovery. With little WAL since the last checkpoint (an idle parent,
+// one just started or just checkpointed), the CHECKPOINT is skipped:
+// replaying that much costs a clone less than the CHECKPOINT's fsyncs. Per-file drivers (reflink,
+// copy): the backup API in one session (pg_backup_start, copy, pg_backup_stop), then pg_wal copied
 // again and backup_label written into the snapshot, as pg_basebackup does.
 // A stopped server's files are consistent as they are.
 #pragma once
@@ -20,8 +22,9 @@ struct SnapshotPoint {
   std::string lsn;         // WAL position the snapshot is consistent at or before
   std::string created_at;  // taken after the snapshot: nothing later is in it
   // A lower bound of the redo point the snapshot recovers from: the WAL
-  // position read before its CHECKPOINT (or pg_backup_start). "" when the
-  // branch was stopped.
+  // position read before its CHECKPOINT (or pg_backup_start), or the last
+  // checkpoint's redo point when it took none. "" when the branch was
+  // stopped.
   std::string redo_lsn;
 };
 

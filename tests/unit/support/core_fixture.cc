@@ -44,6 +44,8 @@ std::vector<std::string> entries(const std::string& dir) {
 // add rules for their own (newer rules win).
 void answer_like_a_server(FakePg& pg) {
   pg.on("pg_current_wal_lsn() END::text", {{"0/3000028"}});
+  // Far from the last checkpoint: a snapshot takes a CHECKPOINT first.
+  pg.on("pg_control_checkpoint()", {{"0/3000028", "0/1000028", "f"}});
   pg.on_regex(R"(^SELECT pg_is_in_recovery\(\)$)", {{"f"}});
   pg.on("SELECT pg_current_wal_lsn()::text", {{"0/5000000"}});
   pg.on("FROM pg_stat_archiver", {{"-", "0"}});
