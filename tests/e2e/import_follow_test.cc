@@ -43,6 +43,13 @@ TEST_P(ImportFollowTest, MainFollowsBranchesAreIndependentUnfollowPromotes) {
   EXPECT_EQ(sql_value("live/dev", "SELECT string_agg(id::text, ',' ORDER BY id) FROM events"),
             "1,100");
   EXPECT_EQ(source().value("SELECT count(*) FROM events WHERE id = 100"), "0");
+  // Main is a read-only standby of the source: a merge into it is refused
+  // before anything is planned, and main still follows.
+  ASSERT_TRUE(sql("live/dev", "CREATE TABLE made_on_dev (x int)").ok());
+  CliResult merge = velo().run({"branch", "merge", "live/dev"});
+  EXPECT_EQ(check_usage_error(merge), "");
+  EXPECT_NE(merge.err.find("follows its source server"), std::string::npos) << merge.err;
+  EXPECT_EQ(main_value("live", "SELECT pg_is_in_recovery()"), "t");
 
   // The branch kept none of the standby's settings or credentials.
   std::string dev = data_dir("live/dev");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/merge/sessions.h"
+#include "util/fs.h"
 
 namespace velo::core {
 
@@ -42,7 +43,9 @@ Status check_target(BranchHandle& target) {
                       "{} is stopped: start it with 'velo branch start {}' and merge again", full,
                       full);
   }
-  if (postmaster_status(target.spec.data_dir) == "standby") {
+  // A following main: standby.signal, which promotion removes. Not
+  // postmaster.pid's status, which says "ready" for a hot standby too.
+  if (path_exists(target.spec.data_dir + "/standby.signal")) {
     return make_error(ErrorKind::Invalid,
                       "{} follows its source server (a read-only standby): 'velo project "
                       "unfollow {}' before merging into it",
