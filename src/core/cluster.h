@@ -57,9 +57,6 @@ std::string postmaster_status(const std::string& data_dir);
 // What "up" means for a server being waited for, and how to report it.
 struct ReadyWait {
   std::chrono::seconds timeout = std::chrono::seconds(600);
-  // A standby ("standby" status, read-only) counts as up; a point-in-time
-  // recovery waits for promotion ("ready") instead.
-  bool standby_is_up = true;
   // Asked once the server accepts connections; false keeps waiting.
   std::function<Result<bool>()> done;
   // A test without a connection, asked first, that says `done` cannot be

@@ -33,7 +33,9 @@ Status wait_until_up(Context& ctx, BranchHandle& handle, const ReadyWait& wait) 
   while (true) {
     VELO_TRY(interrupt::check());
     std::string status = postmaster_status(handle.spec.data_dir);
-    bool up = status == "ready" || (wait.standby_is_up && status == "standby");
+    // "ready" once it accepts connections, a hot standby's read-only ones
+    // too; "standby" is a server in recovery that refuses them.
+    bool up = status == "ready";
     if (up && wait.not_yet && wait.not_yet()) up = false;
     if (up && wait.done && ctx.clock.monotonic() < next_done_check) up = false;
     if (up && ctx.pg.ping(params) == pg::PingStatus::Ok) {

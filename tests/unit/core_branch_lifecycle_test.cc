@@ -92,10 +92,19 @@ TEST_F(LifecycleTest, StartPollsUntilTheServerAnswers) {
   EXPECT_LT(clock_.slept() - slept, std::chrono::milliseconds(10));
 }
 
-TEST_F(LifecycleTest, AStandbyIsReadyToo) {
+// PostgreSQL says "ready" in postmaster.pid once it accepts connections,
+// a hot standby's read-only ones included; "standby" is a server in
+// recovery without hot_standby, which refuses them: not up, whatever a
+// ping says.
+TEST_F(LifecycleTest, AStandbyThatRefusesConnectionsIsNotUp) {
   stop_dev();
   runtime_.start_status = "standby";
-  ASSERT_TRUE(core::start_branch(*ctx_, {"api", "dev"}).ok());
+  auto dev = handle("api", "dev");
+  core::ReadyWait wait;
+  wait.timeout = std::chrono::seconds(1);
+  Status started = core::start_and_wait(*ctx_, dev, wait);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().kind, ErrorKind::Timeout) << started.error().message;
 }
 
 // A row that says an operation is under way is shown so while a velo

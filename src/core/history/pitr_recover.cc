@@ -45,10 +45,10 @@ class Progress {
     next_ = now + std::chrono::seconds(2);
     std::string where;
     std::optional<Lsn> at;
-    // Consistent, a hot standby says "ready" (or "standby" without
-    // hot_standby): the replay position itself can be asked for, at one
-    // login per report.
-    if (status == "ready" || status == "standby") {
+    // Consistent, a hot standby says "ready" and takes read-only logins:
+    // the replay position itself can be asked for, at one login per
+    // report.
+    if (status == "ready") {
       auto conn = ctx_.pg.connect(conn_params(branch_));
       if (conn.ok()) {
         auto rows = (*conn)->query(
@@ -178,7 +178,6 @@ Status recover_to_target(Context& ctx, BranchHandle& branch, const RecoveryPlan&
   Progress progress(ctx, branch, plan);
   ReadyWait wait;
   wait.timeout = timeout;
-  wait.standby_is_up = false;  // promoted, not merely consistent
   wait.done = [&] { return promoted(ctx, branch); };
   // The server removes recovery.signal when replay has reached the target.
   const std::string signal = branch.spec.data_dir + "/recovery.signal";
