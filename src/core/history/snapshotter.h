@@ -3,10 +3,13 @@
 // Atomic drivers (zfs, btrfs): CHECKPOINT, then snapshot. The snapshot is
 // crash-consistent and covers pg_wal, so a clone runs a short crash
 // recovery. With little WAL since the last checkpoint (an idle parent,
-// one just started or just checkpointed), the CHECKPOINT is skipped:
-// replaying that much costs a clone less than the CHECKPOINT's fsyncs. Per-file drivers (reflink,
-// copy): the backup API in one session (pg_backup_start, copy, pg_backup_stop), then pg_wal copied
-// again and backup_label written into the snapshot, as pg_basebackup does.
+// or one just started or checkpointed), there is no CHECKPOINT: a clone
+// replays that much in less time than the CHECKPOINT's fsyncs take.
+//
+// Per-file drivers (reflink, copy): the backup API in one session
+// (pg_backup_start, copy, pg_backup_stop), then pg_wal copied again and
+// backup_label written into the snapshot, as pg_basebackup does.
+//
 // A stopped server's files are consistent as they are.
 #pragma once
 
