@@ -24,9 +24,9 @@ Result<std::string> current_lsn(pg::Session& conn) {
 // takes no CHECKPOINT: a clone replays that much in less time than the
 // CHECKPOINT (and the snapshot of what it wrote) takes on the parent,
 // whose fsyncs cost even with nothing to write. Measured on btrfs with a
-// bare postgres and pgbench's writes, snapshot until a clone answers:
-// 0-1 MiB since the checkpoint, 164-193 ms without one against 197-379 ms
-// with; at 2-4 MiB, replay made it the slower (267-458 against 274-334).
+// bare postgres and pgbench's writes, snapshot until a clone answers
+// (medians of 3): up to 1 MiB since the checkpoint, 172-237 ms without
+// one against 216-339 ms with; at 2-4 MiB, 284-319 against 278-305.
 constexpr int64_t kCheckpointBelowWalBytes = 1 << 20;
 
 // Where the server's WAL stands against its last checkpoint (on a
