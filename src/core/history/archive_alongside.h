@@ -22,8 +22,8 @@ namespace velo::core {
 bool keeps_archive(const Context& ctx, const state::BranchRecord& branch);
 
 // Registers the archive's undo with `op` (`what` names it), then runs
-// `work` while the archive volume of `branch` is made, if it keeps one. Returns the first failure
-// of the two, work's first.
+// `work` while the archive volume of `branch` is made, if it keeps one.
+// Returns the first failure of the two, work's first.
 Status alongside_archive_volume(Context& ctx, Operation& op, const std::string& what,
                                 const state::BranchRecord& branch,
                                 const std::function<Status()>& work);

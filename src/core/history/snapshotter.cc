@@ -13,10 +13,13 @@
 namespace velo::core {
 namespace {
 
+// The server's WAL position: written, or replayed on a standby (which
+// refuses pg_current_wal_lsn()).
+constexpr char kNowLsn[] =
+    "CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END";
+
 Result<std::string> current_lsn(pg::Session& conn) {
-  VELO_ASSIGN_OR_RETURN(
-      auto rows, conn.query("SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                            "ELSE pg_current_wal_lsn() END::text"));
+  VELO_ASSIGN_OR_RETURN(auto rows, conn.query(fmt::format("SELECT {}::text", kNowLsn)));
   return rows.at(0).at(0);
 }
 
@@ -32,7 +35,7 @@ constexpr int64_t kCheckpointBelowWalBytes = 1 << 20;
 // Where the server's WAL stands against its last checkpoint (on a
 // standby, its last restartpoint), in one round trip.
 struct WalStand {
-  std::string lsn;         // now: written, or replayed on a standby
+  std::string lsn;         // kNowLsn
   std::string redo_lsn;    // where a clone's crash recovery would start
   bool near_redo = false;  // less than kCheckpointBelowWalBytes between them
 };
@@ -40,10 +43,10 @@ struct WalStand {
 Result<WalStand> wal_stand(pg::Session& conn) {
   VELO_ASSIGN_OR_RETURN(
       auto rows,
-      conn.query("SELECT now_lsn::text, c.redo_lsn::text, "
-                 "pg_wal_lsn_diff(now_lsn, c.redo_lsn) < $1::numeric "
-                 "FROM (SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                 "ELSE pg_current_wal_lsn() END AS now_lsn) AS n, pg_control_checkpoint() AS c",
+      conn.query(fmt::format("SELECT now_lsn::text, c.redo_lsn::text, "
+                             "pg_wal_lsn_diff(now_lsn, c.redo_lsn) < $1::numeric "
+                             "FROM (SELECT {} AS now_lsn) AS n, pg_control_checkpoint() AS c",
+                             kNowLsn),
                  {std::to_string(kCheckpointBelowWalBytes)}));
   const pg::Row& row = rows.at(0);
   return WalStand{row.at(0), row.at(1), row.at(2) == "t"};
